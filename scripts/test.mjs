@@ -1,0 +1,16 @@
+// Compiles the TypeScript tests with tsc (type-checking them too) and runs them with node's test runner.
+// Usage: node scripts/test.mjs [folder-or-file under test/ ...]   (default: all of test/ except docker and e2e)
+import { spawnSync } from 'node:child_process';
+import { existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+rmSync(join(root, 'out'), { recursive: true, force: true });
+const tsc = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.json')], { stdio: 'inherit' });
+if (tsc.status !== 0) process.exit(tsc.status ?? 1);
+
+const targets = (process.argv.slice(2).length ? process.argv.slice(2) : ['test/unit', 'test/rules', 'test/corpus', 'test/lsp', 'test/cli'])
+  .map((t) => join(root, 'out', t.replace(/\.ts$/, '.js')))
+  .filter((t) => existsSync(t));
+const run = spawnSync(process.execPath, ['--test', '--test-reporter=spec', ...targets], { stdio: 'inherit', cwd: root });
+process.exit(run.status ?? 1);

@@ -1,0 +1,63 @@
+import { Document, isMap, parseDocument } from 'yaml';
+import { LineIndex } from '../core/lineIndex';
+import type { Span } from '../core/types';
+import { MapView, deref, spanOf } from './yamlView';
+
+export interface ComposeService {
+  name: string;
+  /** The service's name key: where findings about something missing in the service point. */
+  keyAt: Span;
+  map: MapView;
+}
+
+export interface SyntaxProblem {
+  span: Span;
+  message: string;
+}
+
+export interface ComposeFile {
+  text: string;
+  doc: Document;
+  lines: LineIndex;
+  root: MapView | undefined;
+  services: ComposeService[];
+  syntaxErrors: SyntaxProblem[];
+  /** Variables from the `.env` file beside the Compose file: the only file Compose interpolates from. */
+  dotEnv: ReadonlyMap<string, string>;
+}
+
+/** Parse options shared by every reader of Compose text. */
+export const YAML_OPTIONS = {
+  keepSourceTokens: true,
+  uniqueKeys: false,
+  prettyErrors: false,
+  strict: false,
+  // Compose files are YAML 1.2 with merge keys handled by our view (MapView), so keep `<<` a plain key.
+  merge: false,
+} as const;
+
+export function parseCompose(text: string, dotEnv: ReadonlyMap<string, string> = new Map(), lines = new LineIndex(text)): ComposeFile {
+  const doc = parseDocument(text, YAML_OPTIONS);
+  const syntaxErrors: SyntaxProblem[] = doc.errors.map((e) => ({
+    span: { start: e.pos[0], end: Math.max(e.pos[1], e.pos[0] + 1) },
+    message: e.message.split('\n')[0] ?? e.message,
+  }));
+  const rootNode = deref(doc, doc.contents);
+  const root = isMap(rootNode) ? new MapView(doc, rootNode, spanOf(rootNode) ?? { start: 0, end: 0 }, false) : undefined;
+  const services: ComposeService[] = [];
+  const servicesMap = root?.map('services');
+  if (servicesMap) {
+    for (const entry of servicesMap.entries()) {
+      const map = entry.value.asMap();
+      if (map) services.push({ name: entry.key, keyAt: entry.keyAt, map });
+    }
+  }
+  return { text, doc, lines, root, services, syntaxErrors, dotEnv };
+}
+
+/** Is this YAML text a Compose file? It is when its top level is a map with `services`. */
+export function looksLikeCompose(text: string): boolean {
+  const doc = parseDocument(text, YAML_OPTIONS);
+  const root = deref(doc, doc.contents);
+  return isMap(root) && root.items.some((p) => (p.key as { value?: unknown } | null)?.value === 'services');
+}

@@ -1,0 +1,191 @@
+import { isMap, isPair, isScalar, isSeq, Node, Pair } from 'yaml';
+import type { Span } from '../core/types';
+import { engineForCommand, engineForImage, EngineSpec } from '../engines/engines';
+import { ArgList, ParsedFlag, readArgs, readFlags } from './command';
+import type { ComposeService } from './composeFile';
+import { MapEntry, MapView, spanOf, ValueView } from './yamlView';
+
+/** Facts about one service that many rules need, computed once per analysis. */
+export interface ServiceInfo {
+  service: ComposeService;
+  image: string | undefined;
+  imageAt: Span | undefined;
+  engine: EngineSpec | undefined;
+  detectedBy: 'image' | 'command' | 'gpu' | undefined;
+  /** `command:` arguments (what follows the image's entrypoint). */
+  command: ArgList | undefined;
+  entrypoint: ArgList | undefined;
+  /** Flags from `entrypoint:` then `command:`. */
+  flags: ParsedFlag[];
+  env: EnvEntry[];
+  environment: MapEntry | undefined;
+  gpu: GpuRequest;
+  /** Serves a model: a known engine, or anything that asks for a GPU. */
+  isModelService: boolean;
+}
+
+export interface EnvEntry {
+  name: string;
+  /** Undefined for `- NAME` / `NAME:` with no value (taken from the shell at `up`). */
+  value: string | undefined;
+  nameSpan: Span;
+  valueSpan: Span | undefined;
+  /** The pair (map form) or item (list form), for edits; undefined when inherited. */
+  item: Pair | Node | undefined;
+  form: 'map' | 'list';
+}
+
+export interface DeviceEntry {
+  view: MapView;
+  count: ValueView | undefined;
+  deviceIds: ValueView | undefined;
+  capabilities: string[] | undefined;
+  driver: string | undefined;
+}
+
+export interface GpuRequest {
+  /** `deploy.resources.reservations.devices` entries that are GPUs (capability gpu or driver nvidia). */
+  devices: DeviceEntry[];
+  /** All device entries, GPU or not. */
+  allDevices: DeviceEntry[];
+  /** The `devices` key under reservations, when present. */
+  devicesEntry: MapEntry | undefined;
+  /** `gpus:` (Compose 2.30+). */
+  gpus: MapEntry | undefined;
+  /** `runtime: nvidia`. */
+  runtime: MapEntry | undefined;
+  /** CDI device names such as `nvidia.com/gpu=all` under `devices:`. */
+  cdi: ValueView[];
+  /** Any of the above. */
+  any: boolean;
+}
+
+export function describeService(service: ComposeService): ServiceInfo {
+  const map = service.map;
+  const imageEntry = map.get('image');
+  const image = imageEntry?.value.text;
+  const command = readArgs(map.value('command'));
+  const entrypoint = readArgs(map.value('entrypoint'));
+  const flags = [...(entrypoint ? readFlags(entrypoint.tokens) : []), ...(command ? readFlags(command.tokens) : [])];
+  const gpu = readGpuRequest(map);
+  const { env, environment } = readEnvironment(map);
+
+  let engine: EngineSpec | undefined;
+  let detectedBy: ServiceInfo['detectedBy'];
+  const commandLine = [...(entrypoint?.tokens ?? []), ...(command?.tokens ?? [])].map((t) => t.text).join(' ');
+  const byCommand = commandLine ? engineForCommand(commandLine) : undefined;
+  const byImage = image ? engineForImage(image) : undefined;
+  if (byCommand) {
+    engine = byCommand;
+    detectedBy = 'command';
+  } else if (byImage) {
+    engine = byImage;
+    detectedBy = 'image';
+  } else if (gpu.any) {
+    detectedBy = 'gpu';
+  }
+  return {
+    service,
+    image,
+    imageAt: imageEntry?.value.at,
+    engine,
+    detectedBy,
+    command,
+    entrypoint,
+    flags,
+    env,
+    environment,
+    gpu,
+    isModelService: detectedBy !== undefined,
+  };
+}
+
+function readEnvironment(map: MapView): { env: EnvEntry[]; environment: MapEntry | undefined } {
+  const environment = map.get('environment');
+  const env: EnvEntry[] = [];
+  if (!environment) return { env, environment };
+  const asMap = environment.value.asMap();
+  if (asMap) {
+    for (const entry of asMap.entries()) {
+      const value = entry.value.isNull ? undefined : entry.value.text;
+      env.push({
+        name: entry.key,
+        value,
+        nameSpan: entry.keyAt,
+        valueSpan: entry.value.isNull ? undefined : entry.value.at,
+        item: entry.pair,
+        form: 'map',
+      });
+    }
+  }
+  const asSeq = environment.value.asSeq();
+  if (asSeq) {
+    for (const item of asSeq.items()) {
+      const text = item.text;
+      if (text === undefined) continue;
+      const eq = text.indexOf('=');
+      const name = eq >= 0 ? text.slice(0, eq) : text;
+      const span = item.at;
+      const scalar = item.asScalar();
+      // Exact spans only when the scalar's source is the text itself (plain or simply quoted).
+      const offset = !item.inherited && scalar && scalar.type !== 'PLAIN' ? 1 : 0;
+      const exact = !item.inherited && isScalar(scalar) && (scalar.source ?? text) === text;
+      const nameSpan = exact || offset ? { start: span.start + offset, end: span.start + offset + name.length } : span;
+      const valueSpan =
+        eq < 0 ? undefined : exact || offset ? { start: nameSpan.end + 1, end: nameSpan.end + 1 + (text.length - eq - 1) } : span;
+      env.push({ name, value: eq >= 0 ? text.slice(eq + 1) : undefined, nameSpan, valueSpan, item: item.inherited ? undefined : (item.node ?? undefined), form: 'list' });
+    }
+  }
+  return { env, environment };
+}
+
+function readDevice(view: MapView): DeviceEntry {
+  const caps = view.seq('capabilities');
+  const capabilities = caps ? caps.items().flatMap((i) => (i.text !== undefined ? [i.text] : [])) : undefined;
+  return {
+    view,
+    count: view.value('count'),
+    deviceIds: view.value('device_ids'),
+    capabilities,
+    driver: view.text('driver'),
+  };
+}
+
+function isGpuDevice(d: DeviceEntry): boolean {
+  return d.driver === 'nvidia' || (d.capabilities ?? []).some((c) => c === 'gpu' || c.startsWith('nvidia'));
+}
+
+function readGpuRequest(map: MapView): GpuRequest {
+  const reservations = map.map('deploy')?.map('resources')?.map('reservations');
+  const devicesEntry = reservations?.get('devices');
+  const allDevices = (devicesEntry?.value.asSeq()?.items() ?? []).flatMap((item) => {
+    const m = item.asMap();
+    return m ? [readDevice(m)] : [];
+  });
+  const devices = allDevices.filter(isGpuDevice);
+  const gpus = map.get('gpus');
+  const runtimeEntry = map.get('runtime');
+  const runtime = runtimeEntry?.value.text === 'nvidia' ? runtimeEntry : undefined;
+  const cdi = (map.seq('devices')?.items() ?? []).filter((i) => /^nvidia\.com\/gpu=/.test(i.text ?? ''));
+  return {
+    devices,
+    allDevices,
+    devicesEntry,
+    gpus,
+    runtime,
+    cdi,
+    any: devices.length > 0 || !!gpus || !!runtime || cdi.length > 0,
+  };
+}
+
+/** The first flag in `flags` matching one of `names` (canonical form). */
+export function findFlag(flags: readonly ParsedFlag[], names: readonly string[]): ParsedFlag | undefined {
+  return flags.find((f) => names.includes(f.canonical) || names.includes(f.name));
+}
+
+/** The span of a node in the file, for nodes the view hands out. */
+export function nodeSpan(node: unknown): Span | undefined {
+  if (isPair(node)) return spanOf(node.key as Node);
+  if (isMap(node) || isSeq(node) || isScalar(node)) return spanOf(node);
+  return undefined;
+}

@@ -1,0 +1,51 @@
+import type { Fix, TextEdit } from './types';
+import { LineIndex } from './lineIndex';
+
+interface OffsetEdit {
+  start: number;
+  end: number;
+  newText: string;
+}
+
+function toOffsets(lines: LineIndex, edits: readonly TextEdit[]): OffsetEdit[] {
+  return edits.map((e) => ({ start: lines.offsetAt(e.range.start), end: lines.offsetAt(e.range.end), newText: e.newText }));
+}
+
+function overlaps(a: OffsetEdit, b: OffsetEdit): boolean {
+  // Two inserts at one offset have no defined order: treat them as a conflict too.
+  if (a.start === b.start) return true;
+  return a.start < b.end && b.start < a.end;
+}
+
+function applyOffsets(text: string, edits: OffsetEdit[]): string {
+  const sorted = [...edits].sort((a, b) => b.start - a.start || b.end - a.end);
+  let out = text;
+  for (const e of sorted) out = out.slice(0, e.start) + e.newText + out.slice(e.end);
+  return out;
+}
+
+/** Applies the edits of one fix (they never overlap each other). */
+export function applyEdits(text: string, edits: readonly TextEdit[]): string {
+  return applyOffsets(text, toOffsets(new LineIndex(text), edits));
+}
+
+/**
+ * Applies whole fixes that do not touch each other, in order; a fix that would overlap one already taken is
+ * left for a later pass (as ESLint does), so combining fixes never corrupts a file.
+ */
+export function applyFixes(text: string, fixes: readonly Fix[]): { text: string; applied: number; deferred: number } {
+  const lines = new LineIndex(text);
+  const taken: OffsetEdit[] = [];
+  let applied = 0;
+  let deferred = 0;
+  for (const fix of fixes) {
+    const edits = toOffsets(lines, fix.edits);
+    if (edits.some((e) => taken.some((t) => overlaps(e, t)))) {
+      deferred++;
+      continue;
+    }
+    taken.push(...edits);
+    applied++;
+  }
+  return { text: applyOffsets(text, taken), applied, deferred };
+}

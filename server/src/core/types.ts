@@ -1,0 +1,75 @@
+/** Shared vocabulary of the linter: pure data, no LSP or VS Code types. */
+
+export type Severity = 'error' | 'warning' | 'info' | 'hint';
+export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info', 'hint'];
+
+/** 0-based line, UTF-16 column: the LSP convention. */
+export interface Position {
+  line: number;
+  character: number;
+}
+
+export interface Range {
+  start: Position;
+  end: Position;
+}
+
+/** Half-open span of UTF-16 offsets into the document text. */
+export interface Span {
+  start: number;
+  end: number;
+}
+
+export interface TextEdit {
+  range: Range;
+  newText: string;
+}
+
+export interface Fix {
+  title: string;
+  preferred: boolean;
+  edits: TextEdit[];
+}
+
+export interface Finding {
+  rule: string;
+  severity: Severity;
+  message: string;
+  range: Range;
+  fixes: Fix[];
+}
+
+/** A fix as rules build it: offsets, turned into positions by the analyzer. */
+export interface SpanEdit {
+  span: Span;
+  newText: string;
+}
+
+export interface SpanFix {
+  title: string;
+  /** At most one fix per finding is preferred; the analyzer marks the first one if a rule marks none. */
+  preferred?: boolean;
+  edits: SpanEdit[];
+}
+
+export type FileKind = 'compose' | 'dockerfile';
+
+export interface RuleMeta {
+  id: string;
+  defaultSeverity: Severity;
+  /** One line, shown in the rule list and the settings description. */
+  title: string;
+  /** Which kinds of file the rule reads. */
+  appliesTo: readonly FileKind[];
+  fixable: boolean;
+}
+
+export interface Report {
+  span: Span;
+  message: string;
+  /** Overrides the rule's default severity for this finding (e.g. an out-of-range value is an error). */
+  severity?: Severity;
+  fixes?: SpanFix[];
+}
+
+export type Reporter = (report: Report) => void;

@@ -1,0 +1,253 @@
+/**
+ * What we know about each serving engine, in one typed table. Every entry names where it was read
+ * (see ../shared/facts/serving-engines.json, vllm-cli-flags.json, vllm-env.json and their `source` fields).
+ */
+import { VLLM_ENV_VARS, VLLM_FLAGS } from './vllmFacts.generated';
+
+export type EngineId = 'vllm' | 'tgi' | 'sglang' | 'ollama' | 'llamacpp' | 'triton' | 'tei';
+
+export interface EngineSpec {
+  id: EngineId;
+  name: string;
+  /** Where the facts below were read. */
+  source: string;
+  /** Matched against the image reference without its tag or digest. */
+  images: readonly RegExp[];
+  /** Matched against the entrypoint and command joined by spaces. */
+  commands: readonly RegExp[];
+  /** What the image's ENTRYPOINT already runs, so a `command:` holds only its arguments. */
+  imageEntrypoint: readonly string[];
+  defaultPort: number;
+  healthPath: string;
+  /** A Compose healthcheck `test` that works inside the engine's own image (curl is there unless noted). */
+  healthTest(port: number): string[];
+  /** Container paths where the engine keeps downloaded weights (mount a volume at one of these). */
+  cachePaths: readonly string[];
+  /** Flags that name the model to serve. */
+  modelFlags: readonly string[];
+  tensorParallelFlags: readonly string[];
+  pipelineParallelFlags: readonly string[];
+  /**
+   * True when the engine reads its settings from environment variables (TGI, TEI, llama.cpp's LLAMA_ARG_*);
+   * false when only its command line counts (vLLM, SGLang).
+   */
+  settingsFromEnv: boolean;
+  /** Env vars people set expecting a setting, which the engine never reads, mapped to the flag that works. */
+  ignoredEnvToFlag: Readonly<Record<string, string>>;
+  /** The engine's GPU memory share setting, when it has one. */
+  gpuMemoryFlag?: { flag: string; default?: number; env?: string };
+  /** Whether the engine serves models on GPUs by default (CPU-only engines need no reservation). */
+  needsGpu: boolean;
+  /** Every flag the engine accepts, when the full list is known (vLLM); undefined means "do not check". */
+  knownFlags?: ReadonlySet<string>;
+}
+
+const curl = (port: number, path: string) => ['CMD', 'curl', '-fsS', `http://localhost:${port}${path}`];
+
+/** vLLM options people put in env vars, which vLLM never reads (vllm-env.json claim_checks). */
+const VLLM_ENV_LOOKALIKES: Record<string, string> = {
+  GPU_MEMORY_UTILIZATION: '--gpu-memory-utilization',
+  VLLM_GPU_MEMORY_UTILIZATION: '--gpu-memory-utilization',
+  MAX_MODEL_LEN: '--max-model-len',
+  VLLM_MAX_MODEL_LEN: '--max-model-len',
+  MAX_NUM_SEQS: '--max-num-seqs',
+  VLLM_MAX_NUM_SEQS: '--max-num-seqs',
+  TENSOR_PARALLEL_SIZE: '--tensor-parallel-size',
+  VLLM_TENSOR_PARALLEL_SIZE: '--tensor-parallel-size',
+  PIPELINE_PARALLEL_SIZE: '--pipeline-parallel-size',
+  DTYPE: '--dtype',
+  VLLM_DTYPE: '--dtype',
+  QUANTIZATION: '--quantization',
+  VLLM_QUANTIZATION: '--quantization',
+  MAX_NUM_BATCHED_TOKENS: '--max-num-batched-tokens',
+  SERVED_MODEL_NAME: '--served-model-name',
+  VLLM_SERVED_MODEL_NAME: '--served-model-name',
+  KV_CACHE_DTYPE: '--kv-cache-dtype',
+  ENFORCE_EAGER: '--enforce-eager',
+  TRUST_REMOTE_CODE: '--trust-remote-code',
+  VLLM_TRUST_REMOTE_CODE: '--trust-remote-code',
+  VLLM_MODEL: '--model',
+  MODEL_NAME: '--model',
+  VLLM_HOST: '--host',
+};
+
+const SGLANG_ENV_LOOKALIKES: Record<string, string> = {
+  MEM_FRACTION_STATIC: '--mem-fraction-static',
+  SGLANG_MEM_FRACTION_STATIC: '--mem-fraction-static',
+  GPU_MEMORY_UTILIZATION: '--mem-fraction-static',
+  TP_SIZE: '--tp-size',
+  TENSOR_PARALLEL_SIZE: '--tp-size',
+  CONTEXT_LENGTH: '--context-length',
+  MODEL_PATH: '--model-path',
+};
+
+export const VLLM: EngineSpec = {
+  id: 'vllm',
+  name: 'vLLM',
+  source: 'vllm-project/vllm 52a31cce (2026-05-27): arg_utils.py, cli_args.py, envs.py, docker/Dockerfile',
+  images: [/(^|\/)vllm\/vllm-openai$/, /(^|\/)vllm-openai(-nonroot)?$/, /(^|\/)vllm\/vllm-(tpu|cpu|rocm)$/, /(^|\/)rocm\/vllm(-dev)?$/],
+  commands: [/(^|\s|\/)vllm\s+serve\b/, /\bvllm\.entrypoints\.openai\.api_server\b/, /\bvllm\.entrypoints\.api_server\b/],
+  imageEntrypoint: ['vllm', 'serve'],
+  defaultPort: 8000,
+  healthPath: '/health',
+  healthTest: (port) => curl(port, '/health'),
+  cachePaths: ['/root/.cache/huggingface', '/home/vllm/.cache/huggingface'],
+  modelFlags: ['--model'],
+  tensorParallelFlags: ['--tensor-parallel-size', '-tp'],
+  pipelineParallelFlags: ['--pipeline-parallel-size', '-pp'],
+  settingsFromEnv: false,
+  ignoredEnvToFlag: VLLM_ENV_LOOKALIKES,
+  gpuMemoryFlag: { flag: '--gpu-memory-utilization', default: 0.92 },
+  needsGpu: true,
+  knownFlags: new Set(VLLM_FLAGS.flatMap((f) => [f.flag, ...f.aliases, ...(f.negatable ? [f.flag.replace(/^--/, '--no-')] : [])])),
+};
+
+export const TGI: EngineSpec = {
+  id: 'tgi',
+  name: 'Hugging Face TGI',
+  source: 'huggingface/text-generation-inference db931fcf (v3.3.7+1): launcher/src/main.rs, Dockerfile',
+  images: [/(^|\/)huggingface\/text-generation-inference$/],
+  commands: [/\btext-generation-launcher\b/],
+  imageEntrypoint: ['/tgi-entrypoint.sh'],
+  defaultPort: 80,
+  healthPath: '/health',
+  healthTest: (port) => curl(port, '/health'),
+  cachePaths: ['/data'],
+  modelFlags: ['--model-id'],
+  tensorParallelFlags: ['--num-shard'],
+  pipelineParallelFlags: [],
+  settingsFromEnv: true,
+  ignoredEnvToFlag: { GPU_MEMORY_UTILIZATION: '--cuda-memory-fraction' },
+  gpuMemoryFlag: { flag: '--cuda-memory-fraction', default: 1, env: 'CUDA_MEMORY_FRACTION' },
+  needsGpu: true,
+};
+
+export const SGLANG: EngineSpec = {
+  id: 'sglang',
+  name: 'SGLang',
+  source: 'sgl-project/sglang 8905cbd4 (2026-07-20): server_args.py, http_server.py, docker/compose.yaml',
+  images: [/(^|\/)lmsysorg\/sglang$/],
+  commands: [/\bsglang\.launch_server\b/, /(^|\s|\/)sglang\s+serve\b/],
+  imageEntrypoint: [],
+  defaultPort: 30000,
+  healthPath: '/health',
+  healthTest: (port) => curl(port, '/health'),
+  cachePaths: ['/root/.cache/huggingface'],
+  modelFlags: ['--model-path', '--model'],
+  tensorParallelFlags: ['--tp-size', '--tensor-parallel-size', '--tp'],
+  pipelineParallelFlags: ['--pp-size', '--pipeline-parallel-size'],
+  settingsFromEnv: false,
+  ignoredEnvToFlag: SGLANG_ENV_LOOKALIKES,
+  gpuMemoryFlag: { flag: '--mem-fraction-static' },
+  needsGpu: true,
+};
+
+export const OLLAMA: EngineSpec = {
+  id: 'ollama',
+  name: 'Ollama',
+  source: 'ollama/ollama fb307609 (v0.33.0-rc2): Dockerfile, envconfig/config.go, server/routes.go',
+  images: [/(^|\/)ollama\/ollama$/],
+  commands: [/(^|\s|\/)ollama\s+serve\b/],
+  imageEntrypoint: ['/bin/ollama'],
+  defaultPort: 11434,
+  healthPath: '/',
+  // The image has no curl (ubuntu + ca-certificates only); `ollama list` asks the server and fails when it is down.
+  healthTest: () => ['CMD', 'ollama', 'list'],
+  cachePaths: ['/root/.ollama'],
+  modelFlags: [],
+  tensorParallelFlags: [],
+  pipelineParallelFlags: [],
+  settingsFromEnv: true,
+  ignoredEnvToFlag: {},
+  needsGpu: false,
+};
+
+export const LLAMACPP: EngineSpec = {
+  id: 'llamacpp',
+  name: 'llama.cpp server',
+  source: 'ggml-org/llama.cpp 3f545bec (2026-08-22): tools/server/README.md, .devops/cuda.Dockerfile',
+  images: [/(^|\/)ggml-org\/llama\.cpp$/, /(^|\/)ggerganov\/llama\.cpp$/],
+  commands: [/(^|\s|\/)llama-server\b/],
+  imageEntrypoint: ['/app/llama-server'],
+  defaultPort: 8080,
+  healthPath: '/health',
+  healthTest: (port) => curl(port, '/health'),
+  cachePaths: ['/models', '/root/.cache/llama.cpp'],
+  modelFlags: ['-m', '--model', '-hf', '--hf-repo', '-mu', '--model-url'],
+  tensorParallelFlags: [],
+  pipelineParallelFlags: [],
+  settingsFromEnv: true,
+  ignoredEnvToFlag: {},
+  needsGpu: false,
+};
+
+export const TRITON: EngineSpec = {
+  id: 'triton',
+  name: 'NVIDIA Triton Inference Server',
+  source: 'triton-inference-server/server e1db8a60 (2.73.0dev): command_line_parser.cc, http_server.cc',
+  images: [/(^|\/)nvidia\/tritonserver$/],
+  commands: [/(^|\s|\/)tritonserver\b/],
+  imageEntrypoint: [],
+  defaultPort: 8000,
+  healthPath: '/v2/health/ready',
+  healthTest: (port) => curl(port, '/v2/health/ready'),
+  cachePaths: ['/models'],
+  modelFlags: ['--model-repository'],
+  tensorParallelFlags: [],
+  pipelineParallelFlags: [],
+  settingsFromEnv: false,
+  ignoredEnvToFlag: {},
+  needsGpu: true,
+};
+
+export const TEI: EngineSpec = {
+  id: 'tei',
+  name: 'Hugging Face TEI',
+  source: 'huggingface/text-embeddings-inference 0d124dc9 (v1.9.3+18): router/src/main.rs, Dockerfile-cuda',
+  images: [/(^|\/)huggingface\/text-embeddings-inference$/],
+  commands: [/\btext-embeddings-router\b/],
+  imageEntrypoint: ['./entrypoint.sh'],
+  defaultPort: 80,
+  healthPath: '/health',
+  healthTest: (port) => curl(port, '/health'),
+  cachePaths: ['/data'],
+  modelFlags: ['--model-id'],
+  tensorParallelFlags: [],
+  pipelineParallelFlags: [],
+  settingsFromEnv: true,
+  ignoredEnvToFlag: {},
+  needsGpu: true,
+};
+
+export const ENGINES: readonly EngineSpec[] = [VLLM, TGI, SGLANG, OLLAMA, LLAMACPP, TRITON, TEI];
+
+/** vLLM reads only these env vars (plus HF_* from huggingface_hub); source: vllm/envs.py. */
+export const VLLM_ENV_VAR_NAMES: ReadonlySet<string> = new Set(VLLM_ENV_VARS);
+
+/** Splits `registry/name:tag@digest` into name, tag and digest. */
+export function parseImageRef(ref: string): { name: string; tag?: string; digest?: string } {
+  let rest = ref.trim();
+  let digest: string | undefined;
+  const at = rest.indexOf('@');
+  if (at >= 0) {
+    digest = rest.slice(at + 1);
+    rest = rest.slice(0, at);
+  }
+  const slash = rest.lastIndexOf('/');
+  const colon = rest.lastIndexOf(':');
+  let tag: string | undefined;
+  if (colon > slash) {
+    tag = rest.slice(colon + 1);
+    rest = rest.slice(0, colon);
+  }
+  return { name: rest.toLowerCase(), ...(tag !== undefined ? { tag } : {}), ...(digest !== undefined ? { digest } : {}) };
+}
+
+export function engineForImage(image: string): EngineSpec | undefined {
+  const { name } = parseImageRef(image);
+  return ENGINES.find((e) => e.images.some((re) => re.test(name)));
+}
+
+export function engineForCommand(commandLine: string): EngineSpec | undefined {
+  return ENGINES.find((e) => e.commands.some((re) => re.test(commandLine)));
+}

@@ -1,0 +1,51 @@
+/** The explicit list of rules. Docs pages, settings and tests are checked against it. */
+import type { Rule } from '../core/rule';
+import { rule as gpuReservationMissingRule } from './gpu-reservation-missing';
+import { rule as gpuLegacyRuntimeRule } from './gpu-legacy-runtime';
+import { rule as gpuCapabilitiesMissingRule } from './gpu-capabilities-missing';
+import { rule as gpuCountAndDeviceIdsRule } from './gpu-count-and-device-ids';
+import { rule as gpuCountBelowParallelismRule } from './gpu-count-below-parallelism';
+import { rule as healthcheckMissingRule } from './healthcheck-missing';
+import { rule as healthcheckStartPeriodShortRule } from './healthcheck-start-period-short';
+import { rule as healthcheckTimingInvalidRule } from './healthcheck-timing-invalid';
+import { rule as dependsOnUnhealthyModelRule } from './depends-on-unhealthy-model';
+import { rule as envIgnoredByEngineRule } from './env-ignored-by-engine';
+import { rule as envLegacyHfTokenRule } from './env-legacy-hf-token';
+import { rule as secretLiteralRule } from './secret-literal';
+import { rule as gpuMemoryUtilizationHighRule } from './gpu-memory-utilization-high';
+import { rule as engineFlagUnknownRule } from './engine-flag-unknown';
+import { rule as engineDebugLoggingRule } from './engine-debug-logging';
+import { rule as modelCacheNotMountedRule } from './model-cache-not-mounted';
+import { rule as dockerfileModelWeightsBakedRule } from './dockerfile-model-weights-baked';
+import { rule as dockerfileCudaBaseForInferenceRule } from './dockerfile-cuda-base-for-inference';
+import { rule as dockerfileHealthcheckStartPeriodRule } from './dockerfile-healthcheck-start-period';
+import { rule as resourceLimitsMissingRule } from './resource-limits-missing';
+import { rule as resourceLimitsBelowReservationsRule } from './resource-limits-below-reservations';
+import { rule as imageUnpinnedRule } from './image-unpinned';
+
+export const RULES: readonly Rule[] = [
+  gpuReservationMissingRule,
+  gpuLegacyRuntimeRule,
+  gpuCapabilitiesMissingRule,
+  gpuCountAndDeviceIdsRule,
+  gpuCountBelowParallelismRule,
+  healthcheckMissingRule,
+  healthcheckStartPeriodShortRule,
+  healthcheckTimingInvalidRule,
+  dependsOnUnhealthyModelRule,
+  envIgnoredByEngineRule,
+  envLegacyHfTokenRule,
+  secretLiteralRule,
+  gpuMemoryUtilizationHighRule,
+  engineFlagUnknownRule,
+  engineDebugLoggingRule,
+  modelCacheNotMountedRule,
+  dockerfileModelWeightsBakedRule,
+  dockerfileCudaBaseForInferenceRule,
+  dockerfileHealthcheckStartPeriodRule,
+  resourceLimitsMissingRule,
+  resourceLimitsBelowReservationsRule,
+  imageUnpinnedRule,
+];
+
+export const RULE_IDS: ReadonlySet<string> = new Set(RULES.map((r) => r.meta.id));

@@ -1,0 +1,26 @@
+import { analyze } from './analyze';
+import { applyFixes } from './applyEdits';
+import type { AnalysisOptions } from './options';
+import type { FileKind, Finding, Fix } from './types';
+
+export function preferredFixes(findings: readonly Finding[]): Fix[] {
+  return findings.flatMap((f) => f.fixes.filter((fix) => fix.preferred));
+}
+
+/**
+ * Applies every preferred fix, re-analysing between passes because fixes that touched the same lines were
+ * deferred; stops when nothing changes (at most `maxPasses`, so fixes that undo each other cannot loop).
+ */
+export function fixAll(text: string, kind: FileKind, options: AnalysisOptions = {}, maxPasses = 10): { text: string; applied: number } {
+  let current = text;
+  let applied = 0;
+  for (let pass = 0; pass < maxPasses; pass++) {
+    const fixes = preferredFixes(analyze(current, kind, options));
+    if (!fixes.length) break;
+    const result = applyFixes(current, fixes);
+    if (result.applied === 0 || result.text === current) break;
+    applied += result.applied;
+    current = result.text;
+  }
+  return { text: current, applied };
+}

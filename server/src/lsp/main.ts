@@ -1,0 +1,17 @@
+import { isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
+import { AnalysisRequest, runAnalysisRequest } from './analysisJob';
+import { startServer } from './server';
+
+/**
+ * Entry point of dist/server.js. The same bundle is the language server (stdio or IPC, as the client
+ * chooses) and, when started as a worker thread with role 'analyzer', the off-thread analyzer for big files.
+ */
+if (!isMainThread && (workerData as { role?: string } | undefined)?.role === 'analyzer') {
+  parentPort!.on('message', (request: AnalysisRequest) => parentPort!.postMessage(runAnalysisRequest(request)));
+} else {
+  const connection = createConnection(ProposedFeatures.all);
+  // A failed promise somewhere must not take the server (and every diagnostic) down with it.
+  process.on('unhandledRejection', (reason) => connection.console.error(`inference-stack: unhandled rejection: ${String(reason)}`));
+  startServer(connection, { workerScript: __filename });
+}

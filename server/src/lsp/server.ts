@@ -1,0 +1,271 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  CodeAction,
+  CodeActionKind,
+  CodeActionParams,
+  Connection,
+  Diagnostic,
+  DidChangeConfigurationNotification,
+  TextDocuments,
+  TextDocumentSyncKind,
+} from 'vscode-languageserver';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { parseDotEnv } from '../compose/interpolation';
+import { analyze } from '../core/analyze';
+import { applyFixes } from '../core/applyEdits';
+import { kindFromLanguage } from '../core/fileKind';
+import { preferredFixes } from '../core/fixAll';
+import { LineIndex } from '../core/lineIndex';
+import type { AnalysisOptions } from '../core/options';
+import type { FileKind, Finding } from '../core/types';
+import {
+  DEFAULT_SETTINGS,
+  DIAGNOSTIC_SOURCE,
+  InferenceStackSettings,
+  MEASURED_COLD_STARTS_NOTIFICATION,
+  MeasuredColdStartsParams,
+  SETTINGS_SECTION,
+} from '../protocol';
+import { AnalysisRequest, runAnalysisRequest } from './analysisJob';
+import { AnalyzerWorker } from './analyzerWorker';
+import { DiagnosticData, toDiagnostic } from './diagnostics';
+import { ignoreLineEdit } from './ignoreEdit';
+
+export interface ServerOptions {
+  /** Script that runs analyses off the main thread (the server bundle itself); none: analyse inline. */
+  workerScript?: string;
+  /** Files at least this long (characters) are analysed on the worker. */
+  workerThreshold?: number;
+}
+
+interface DocState {
+  timer?: NodeJS.Timeout;
+  /** How long the last analysis of this document took, to size the debounce. */
+  lastCostMs: number;
+  /** Version being analysed now, if any. */
+  running?: number;
+}
+
+/**
+ * Debounce sized by what the file costs: cheap files are analysed on the next tick (a keystroke gets
+ * diagnostics in milliseconds); costly ones wait for typing to pause, up to half a second.
+ */
+export function debounceFor(lastCostMs: number): number {
+  if (lastCostMs < 15) return 0;
+  return Math.min(500, Math.round(lastCostMs));
+}
+
+export function startServer(connection: Connection, serverOptions: ServerOptions = {}): void {
+  const documents = new TextDocuments(TextDocument);
+  const states = new Map<string, DocState>();
+  const settingsCache = new Map<string, Promise<InferenceStackSettings>>();
+  const worker = serverOptions.workerScript ? new AnalyzerWorker(serverOptions.workerScript) : undefined;
+  const workerThreshold = serverOptions.workerThreshold ?? 256 * 1024;
+  let measuredColdStarts: Record<string, number> = {};
+  let canPullSettings = false;
+  let canRegisterConfiguration = false;
+
+  connection.onInitialize((params) => {
+    canPullSettings = !!params.capabilities.workspace?.configuration;
+    canRegisterConfiguration = !!params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration;
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.SourceFixAll] },
+      },
+      serverInfo: { name: 'inference-stack', version: '0.1.0' },
+    };
+  });
+
+  connection.onInitialized(() => {
+    if (canPullSettings && canRegisterConfiguration) {
+      connection.client
+        .register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION })
+        .catch((err: Error) => connection.console.warn(`inference-stack: could not register for settings changes: ${err.message}`));
+    }
+  });
+
+  connection.onDidChangeConfiguration(() => {
+    settingsCache.clear();
+    documents.all().forEach((d) => schedule(d, true));
+  });
+
+  connection.onNotification(MEASURED_COLD_STARTS_NOTIFICATION, (params: MeasuredColdStartsParams) => {
+    measuredColdStarts = { ...params.services };
+    documents.all().forEach((d) => schedule(d, true));
+  });
+
+  function kindOf(doc: TextDocument): FileKind | undefined {
+    return kindFromLanguage(doc.languageId, uriPath(doc.uri) ?? doc.uri);
+  }
+
+  function settingsFor(uri: string): Promise<InferenceStackSettings> {
+    if (!canPullSettings) return Promise.resolve(DEFAULT_SETTINGS);
+    let cached = settingsCache.get(uri);
+    if (!cached) {
+      cached = connection.workspace
+        .getConfiguration({ scopeUri: uri, section: SETTINGS_SECTION })
+        .then((s: Partial<InferenceStackSettings> | null) => ({ ...DEFAULT_SETTINGS, ...(s ?? {}) }))
+        .catch(() => DEFAULT_SETTINGS);
+      settingsCache.set(uri, cached);
+    }
+    return cached;
+  }
+
+  async function optionsFor(doc: TextDocument, kind: FileKind): Promise<{ enabled: boolean; options: AnalysisOptions }> {
+    const settings = await settingsFor(doc.uri);
+    const options: AnalysisOptions = { rules: settings.rules ?? {}, measuredColdStarts };
+    if (typeof settings.coldStartSeconds === 'number' && settings.coldStartSeconds > 0) options.coldStartSeconds = settings.coldStartSeconds;
+    if (kind === 'compose') options.dotEnv = dotEnvFor(doc.uri);
+    return { enabled: settings.enable !== false, options };
+  }
+
+  function schedule(doc: TextDocument, immediate = false): void {
+    const state = states.get(doc.uri) ?? { lastCostMs: 0 };
+    states.set(doc.uri, state);
+    if (state.timer) clearTimeout(state.timer);
+    const delay = immediate ? 0 : debounceFor(state.lastCostMs);
+    state.timer = setTimeout(() => {
+      state.timer = undefined;
+      void validate(doc.uri);
+    }, delay);
+  }
+
+  async function validate(uri: string): Promise<void> {
+    const doc = documents.get(uri);
+    const state = states.get(uri);
+    if (!doc || !state) return;
+    const kind = kindOf(doc);
+    if (!kind) return;
+    const version = doc.version;
+    if (state.running === version) return;
+    state.running = version;
+    const { enabled, options } = await optionsFor(doc, kind);
+    if (!enabled) {
+      state.running = undefined;
+      void connection.sendDiagnostics({ uri, diagnostics: [] });
+      return;
+    }
+    const text = doc.getText();
+    const request: Omit<AnalysisRequest, 'id'> = {
+      text,
+      kind,
+      options: { ...options, dotEnv: options.dotEnv ? [...options.dotEnv] : undefined },
+    };
+    const response = worker && text.length >= workerThreshold ? await worker.run(request) : runAnalysisRequest({ ...request, id: 0 });
+    if (state.running === version) state.running = undefined;
+    state.lastCostMs = response.elapsedMs;
+    // Stale: the document changed (or closed) while we analysed; the newer version has its own run.
+    const current = documents.get(uri);
+    if (!current || current.version !== version) return;
+    if (response.error) {
+      connection.console.error(`inference-stack: analysis of ${uri} failed: ${response.error}`);
+      return;
+    }
+    void connection.sendDiagnostics({ uri, version, diagnostics: (response.findings ?? []).map(toDiagnostic) });
+  }
+
+  documents.onDidOpen((e) => schedule(e.document, true));
+  documents.onDidChangeContent((e) => schedule(e.document));
+  documents.onDidClose((e) => {
+    const state = states.get(e.document.uri);
+    if (state?.timer) clearTimeout(state.timer);
+    states.delete(e.document.uri);
+    settingsCache.delete(e.document.uri);
+    void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+  });
+
+  connection.onCodeAction(async (params) => codeActions(params));
+
+  async function codeActions(params: CodeActionParams): Promise<CodeAction[]> {
+    const doc = documents.get(params.textDocument.uri);
+    if (!doc) return [];
+    const actions: CodeAction[] = [];
+    const only = params.context.only;
+    const wants = (kind: string) => !only || only.some((o) => kind === o || kind.startsWith(o + '.'));
+    const ours = params.context.diagnostics.filter((d) => d.source === DIAGNOSTIC_SOURCE);
+    if (wants(CodeActionKind.QuickFix)) {
+      const lines = new LineIndex(doc.getText());
+      for (const diagnostic of ours) {
+        const data = diagnostic.data as DiagnosticData | undefined;
+        for (const fix of data?.fixes ?? []) {
+          actions.push({
+            title: fix.title,
+            kind: CodeActionKind.QuickFix,
+            isPreferred: fix.preferred,
+            diagnostics: [diagnostic],
+            edit: { changes: { [doc.uri]: fix.edits } },
+          });
+        }
+        actions.push(ignoreAction(doc.uri, lines, diagnostic));
+      }
+    }
+    const fixAll = ours.length || (only && wants(CodeActionKind.SourceFixAll)) ? await fixAllAction(doc) : undefined;
+    if (fixAll && wants(CodeActionKind.SourceFixAll)) actions.push(fixAll);
+    if (fixAll && ours.length && wants(CodeActionKind.QuickFix)) actions.push({ ...fixAll, kind: CodeActionKind.QuickFix });
+    return actions;
+  }
+
+  function ignoreAction(uri: string, lines: LineIndex, diagnostic: Diagnostic): CodeAction {
+    const rule = String(diagnostic.code);
+    return {
+      title: `Ignore ${rule} on this line`,
+      kind: CodeActionKind.QuickFix,
+      diagnostics: [diagnostic],
+      edit: { changes: { [uri]: [ignoreLineEdit(lines, diagnostic.range.start.line, rule)] } },
+    };
+  }
+
+  async function fixAllAction(doc: TextDocument): Promise<CodeAction | undefined> {
+    const kind = kindOf(doc);
+    if (!kind) return undefined;
+    const { options } = await optionsFor(doc, kind);
+    const findings: Finding[] = analyze(doc.getText(), kind, options);
+    const fixes = preferredFixes(findings);
+    if (fixes.length < 1) return undefined;
+    // One pass of non-overlapping fixes, as edits (never a rewritten file); running it again takes the rest.
+    const taken: typeof fixes = [];
+    for (const fix of fixes) {
+      if (applyFixes(doc.getText(), [...taken, fix]).applied === taken.length + 1) taken.push(fix);
+    }
+    return {
+      title: `Fix all auto-fixable Inference Stack problems (${taken.length})`,
+      kind: `${CodeActionKind.SourceFixAll}.inference-stack`,
+      edit: { changes: { [doc.uri]: taken.flatMap((f) => f.edits) } },
+    };
+  }
+
+  connection.onShutdown(() => worker?.dispose());
+  documents.listen(connection);
+  connection.listen();
+}
+
+function uriPath(uri: string): string | undefined {
+  try {
+    return uri.startsWith('file:') ? fileURLToPath(uri) : decodeURIComponent(new URL(uri).pathname);
+  } catch {
+    return undefined;
+  }
+}
+
+const dotEnvCache = new Map<string, { mtimeMs: number; env: Map<string, string> }>();
+
+/** The `.env` beside a Compose file, re-read only when it changes. */
+function dotEnvFor(uri: string): Map<string, string> {
+  const path = uri.startsWith('file:') ? uriPath(uri) : undefined;
+  if (!path) return new Map();
+  const envPath = join(dirname(path), '.env');
+  try {
+    if (!existsSync(envPath)) return new Map();
+    const mtimeMs = statSync(envPath).mtimeMs;
+    const cached = dotEnvCache.get(envPath);
+    if (cached && cached.mtimeMs === mtimeMs) return cached.env;
+    const env = parseDotEnv(readFileSync(envPath, 'utf8'));
+    dotEnvCache.set(envPath, { mtimeMs, env });
+    return env;
+  } catch {
+    return new Map();
+  }
+}

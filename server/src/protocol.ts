@@ -1,0 +1,28 @@
+/**
+ * Custom messages between the extension client and the language server. Both sides import this module, so
+ * a message's name and shape are defined once.
+ */
+
+/** Client → server: cold starts measured at the last real start of each service, in seconds. */
+export const MEASURED_COLD_STARTS_NOTIFICATION = 'inferenceStack/measuredColdStarts';
+export interface MeasuredColdStartsParams {
+  /** Service name → seconds from container start to first healthy. */
+  services: Record<string, number>;
+}
+
+/** The settings section the server pulls per document. */
+export const SETTINGS_SECTION = 'inferenceStack';
+
+/** Diagnostic `source` of every finding. */
+export const DIAGNOSTIC_SOURCE = 'inference-stack';
+
+/** Command the server asks the client to run for "fix all" from the command palette. */
+export const FIX_ALL_COMMAND = 'inferenceStack.fixAll';
+
+export interface InferenceStackSettings {
+  enable: boolean;
+  coldStartSeconds: number | null;
+  rules: Record<string, 'off' | 'error' | 'warning' | 'info' | 'hint'>;
+}
+
+export const DEFAULT_SETTINGS: InferenceStackSettings = { enable: true, coldStartSeconds: null, rules: {} };

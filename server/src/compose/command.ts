@@ -9,6 +9,7 @@ import type { ValueView } from './yamlView';
  */
 export interface ArgToken {
   text: string;
+  /** Where the token is written. A list item's span is its whole scalar, quotes included. */
   span: Span;
   /** False when the span covers a whole scalar rather than exactly this token (escapes, folded quotes). */
   exact: boolean;

@@ -21,6 +21,7 @@ export function analyze(text: string, kind: FileKind, options: AnalysisOptions =
   const severityOf = (rule: Rule) => rule.meta.defaultSeverity;
 
   if (text.length > MAX_ANALYSED_BYTES) {
+    if (options.rules?.[TOO_LARGE_RULE_ID] === 'off') return [];
     return [
       {
         rule: TOO_LARGE_RULE_ID,

@@ -1,0 +1,165 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { readArgs, readFlags, splitWords } from '../../server/src/compose/command';
+import { parseCompose } from '../../server/src/compose/composeFile';
+import { interpolate, literalPart, parseDotEnv, variableRefs } from '../../server/src/compose/interpolation';
+import { applyFixes } from '../../server/src/core/applyEdits';
+import { formatDuration, parseDuration } from '../../server/src/core/duration';
+import { isComposeFileName, isDockerfileName } from '../../server/src/core/fileKind';
+import { LineIndex } from '../../server/src/core/lineIndex';
+import { lint, yaml } from '../helpers';
+
+describe('LineIndex', () => {
+  it('maps offsets to positions across \\n, \\r\\n and \\r, in UTF-16 columns', () => {
+    const text = 'a\r\nbé😀c\rd\n';
+    const lines = new LineIndex(text);
+    assert.equal(lines.lineCount, 4);
+    assert.deepEqual(lines.positionAt(text.indexOf('c')), { line: 1, character: 4 });
+    assert.deepEqual(lines.positionAt(text.indexOf('d')), { line: 2, character: 0 });
+    assert.equal(lines.offsetAt({ line: 1, character: 99 }), text.indexOf('\r', 3));
+    assert.equal(lines.eol(), '\r\n');
+  });
+});
+
+describe('durations', () => {
+  it('parses Compose and Go durations and rejects bare numbers', () => {
+    assert.equal(parseDuration('1m30s'), 90);
+    assert.equal(parseDuration('1h5m30s20ms'), 3930.02);
+    assert.equal(parseDuration('500ms'), 0.5);
+    assert.equal(parseDuration('1.5s'), 1.5);
+    assert.equal(parseDuration('30'), undefined);
+    assert.equal(parseDuration('10 s'), undefined);
+    assert.equal(parseDuration(''), undefined);
+    assert.equal(formatDuration(150), '2m30s');
+    assert.equal(formatDuration(3600), '1h');
+  });
+});
+
+describe('interpolation', () => {
+  const env = new Map([['A', 'x'], ['EMPTY', '']]);
+  it('resolves every operator and nesting, and leaves unresolvable values undefined', () => {
+    assert.equal(interpolate('${A}-$A', env), 'x-x');
+    assert.equal(interpolate('${B:-d}', env), 'd');
+    assert.equal(interpolate('${EMPTY:-d}', env), 'd');
+    assert.equal(interpolate('${EMPTY-d}', env), '');
+    assert.equal(interpolate('${A:+alt}', env), 'alt');
+    assert.equal(interpolate('${B:-${A:-z}}', env), 'x');
+    assert.equal(interpolate('$$A', env), '$A');
+    assert.equal(interpolate('${B}', env), undefined);
+  });
+  it('separates references from literal text', () => {
+    assert.deepEqual(variableRefs('a ${HF_TOKEN} $B').map((r) => r.name), ['HF_TOKEN', 'B']);
+    assert.equal(literalPart('hf_${X}abc$$'), 'hf_abc$');
+  });
+  it('reads .env files with quotes, export and comments', () => {
+    const env = parseDotEnv('# c\nexport A=1\nB="two words"\nC=\'lit $X\'\nD=3 # note\n');
+    assert.deepEqual([...env], [['A', '1'], ['B', 'two words'], ['C', 'lit $X'], ['D', '3']]);
+  });
+});
+
+describe('command arguments', () => {
+  it('splits like go-shellwords', () => {
+    assert.deepEqual(splitWords(`--a "b c" 'd e' f\\ g`).map((w) => w.text), ['--a', 'b c', 'd e', 'f g']);
+  });
+  it('gives exact spans for plain, folded and list commands', () => {
+    const text = yaml`
+      services:
+        a:
+          command: --model org/m --tensor-parallel-size=2
+        b:
+          command: >
+            --model org/m
+            --max_model_len 4096
+        c:
+          command: ["--model", "org/m", "-tp", "4"]
+    `;
+    const file = parseCompose(text);
+    const spans = file.services.map((s) => {
+      const args = readArgs(s.map.value('command'))!;
+      return readFlags(args.tokens).map((f) => `${text.slice(f.nameSpan.start, f.nameSpan.end)}=${f.valueSpan ? text.slice(f.valueSpan.start, f.valueSpan.end) : ''}`);
+    });
+    assert.deepEqual(spans, [
+      ['--model=org/m', '--tensor-parallel-size=2'],
+      ['--model=org/m', '--max_model_len=4096'],
+      // List items span their whole scalar, quotes included, so a fix can replace the item as a unit.
+      ['"--model"="org/m"', '"-tp"="4"'],
+    ]);
+  });
+});
+
+describe('anchors and merge keys', () => {
+  it('resolves merged keys per service and reports them at the merge', () => {
+    const text = yaml`
+      x-base: &base
+        image: vllm/vllm-openai:v0.11.0
+        environment:
+          A: "1"
+      services:
+        one:
+          <<: *base
+        two:
+          <<: *base
+          image: other:1
+    `;
+    const file = parseCompose(text);
+    const [one, two] = file.services;
+    assert.equal(one!.map.text('image'), 'vllm/vllm-openai:v0.11.0');
+    assert.equal(text.slice(one!.map.get('image')!.keyAt.start, one!.map.get('image')!.keyAt.end), '*base');
+    assert.equal(one!.map.get('image')!.pair, undefined, 'inherited entries are not editable');
+    assert.equal(two!.map.text('image'), 'other:1', 'own keys win over merged ones');
+  });
+});
+
+describe('file names', () => {
+  it('recognises Compose and Dockerfile names', () => {
+    for (const n of ['compose.yaml', 'compose.prod.yml', 'docker-compose.yml', 'docker-compose.gpu.yaml', 'x/app.compose.yaml']) assert.ok(isComposeFileName(n), n);
+    for (const n of ['values.yaml', 'compose.json', 'my-compose.yml']) assert.ok(!isComposeFileName(n), n);
+    for (const n of ['Dockerfile', 'Dockerfile.gpu', 'api.Dockerfile', 'Containerfile']) assert.ok(isDockerfileName(n), n);
+    assert.ok(!isDockerfileName('Dockerfile-notes.md'));
+  });
+});
+
+describe('suppression comments', () => {
+  const text = yaml`
+    services:
+      vllm:
+        image: vllm/vllm-openai:v0.11.0
+        deploy:
+          resources:
+            reservations:
+              devices:
+                # inference-stack-ignore gpu-capabilities-missing
+                - driver: nvidia
+                  count: 1
+  `;
+  it('silences the rule on the next line only', () => {
+    assert.equal(lint(text).filter((f) => f.rule === 'gpu-capabilities-missing').length, 0);
+    assert.equal(lint(text.replace('gpu-capabilities-missing', 'other-rule')).filter((f) => f.rule === 'gpu-capabilities-missing').length, 1);
+  });
+  it('honours per-rule severity settings and off', () => {
+    const noComment = text.replace(/.*inference-stack-ignore.*\n/, '');
+    assert.equal(lint(noComment, 'compose', { rules: { 'gpu-capabilities-missing': 'hint' } }).find((f) => f.rule === 'gpu-capabilities-missing')!.severity, 'hint');
+    assert.equal(lint(noComment, 'compose', { rules: { 'gpu-capabilities-missing': 'off' } }).filter((f) => f.rule === 'gpu-capabilities-missing').length, 0);
+  });
+});
+
+describe('applyFixes', () => {
+  it('defers a fix that overlaps one already taken', () => {
+    const r = (a: number, b: number) => ({ start: { line: 0, character: a }, end: { line: 0, character: b } });
+    const result = applyFixes('abcdef', [
+      { title: '1', preferred: true, edits: [{ range: r(0, 2), newText: 'X' }] },
+      { title: '2', preferred: true, edits: [{ range: r(1, 3), newText: 'Y' }] },
+      { title: '3', preferred: true, edits: [{ range: r(4, 5), newText: 'Z' }] },
+    ]);
+    assert.deepEqual(result, { text: 'XcdZf', applied: 2, deferred: 1 });
+  });
+});
+
+describe('syntax errors', () => {
+  it('become yaml-syntax findings with positions while rules still run', () => {
+    const text = 'services:\n  a:\n    image: [unclosed\n';
+    const f = lint(text).filter((x) => x.rule === 'yaml-syntax');
+    assert.ok(f.length > 0);
+    assert.ok(f.every((x) => x.severity === 'error' && x.range.start.line <= 3));
+  });
+});

@@ -21,7 +21,10 @@ export function indentUnit(file: ComposeFile): string {
 }
 
 export function column(file: ComposeFile, offset: number): number {
-  return offset - file.lines.lineStart(file.lines.lineOf(offset));
+  const start = file.lines.lineStart(file.lines.lineOf(offset));
+  // A byte-order mark (files saved on Windows) takes no column: YAML ignores it.
+  const bom = start === 0 && offset > 0 && file.text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  return offset - start - bom;
 }
 
 /** Re-indents template lines written with a two-space step to the file's own step. */
@@ -81,7 +84,14 @@ export function appendUnderEmptyKey(file: ComposeFile, entry: MapEntry, lines: r
   const unit = indentUnit(file).length;
   const valueSpan = spanOf(entry.pair.value as Node);
   const after = valueSpan && valueSpan.end > entry.keyAt.end ? valueSpan.end - 1 : entry.keyAt.end;
-  return insertAfterLine(file, after, keyIndent + unit, lines);
+  const insert = insertAfterLine(file, after, keyIndent + unit, lines);
+  // `key: null` / `key: ~`: the written null must go too, or the block below would be a second value.
+  if (valueSpan && /^(?:~|null|Null|NULL)$/.test(file.text.slice(valueSpan.start, valueSpan.end))) {
+    const rest = file.text.slice(valueSpan.end, insert.span.start);
+    const start = rest.trim() ? valueSpan.start : file.text.slice(0, valueSpan.start).replace(/[ \t]+$/, '').length;
+    return { span: { start, end: insert.span.start }, newText: rest.replace(/^[ \t]+/, '') + insert.newText };
+  }
+  return insert;
 }
 
 /** Appends items to a block sequence at the indentation of its existing dashes. */

@@ -137,6 +137,18 @@ export function interpolate(value: string, env: ReadonlyMap<string, string>): st
   return out;
 }
 
+/**
+ * Like `interpolate`, but an unset variable with no default becomes empty (as Compose does, with a warning),
+ * so `${REGISTRY}/vllm/vllm-openai:v0.11.0` still names the vLLM image.
+ */
+export function interpolateBestEffort(value: string, env: ReadonlyMap<string, string>): string {
+  const resolved = interpolate(value, env);
+  if (resolved !== undefined) return resolved;
+  const withEmpty = new Map(env);
+  for (const ref of variableRefs(value)) if (!withEmpty.has(ref.name)) withEmpty.set(ref.name, '');
+  return interpolate(value, withEmpty) ?? literalPart(value);
+}
+
 /** Parses a `.env` file (VAR=VAL, `export` prefix, quotes, `#` comments). */
 export function parseDotEnv(text: string): Map<string, string> {
   const env = new Map<string, string>();

@@ -2,13 +2,17 @@ import { isMap, isPair, isScalar, isSeq, Node, Pair } from 'yaml';
 import type { Span } from '../core/types';
 import { engineForCommand, engineForImage, EngineSpec } from '../engines/engines';
 import { ArgList, ParsedFlag, readArgs, readFlags } from './command';
+import { interpolateBestEffort } from './interpolation';
 import type { ComposeService } from './composeFile';
 import { MapEntry, MapView, spanOf, ValueView } from './yamlView';
 
 /** Facts about one service that many rules need, computed once per analysis. */
 export interface ServiceInfo {
   service: ComposeService;
+  /** `image:` as written. */
   image: string | undefined;
+  /** `image:` with `${VAR}` resolved from `.env` (unset ones empty): what engine detection reads. */
+  resolvedImage: string | undefined;
   imageAt: Span | undefined;
   engine: EngineSpec | undefined;
   detectedBy: 'image' | 'command' | 'gpu' | undefined;
@@ -60,10 +64,11 @@ export interface GpuRequest {
   any: boolean;
 }
 
-export function describeService(service: ComposeService): ServiceInfo {
+export function describeService(service: ComposeService, dotEnv: ReadonlyMap<string, string> = new Map()): ServiceInfo {
   const map = service.map;
   const imageEntry = map.get('image');
   const image = imageEntry?.value.text;
+  const resolvedImage = image === undefined ? undefined : interpolateBestEffort(image, dotEnv);
   const command = readArgs(map.value('command'));
   const entrypoint = readArgs(map.value('entrypoint'));
   const flags = [...(entrypoint ? readFlags(entrypoint.tokens) : []), ...(command ? readFlags(command.tokens) : [])];
@@ -74,7 +79,7 @@ export function describeService(service: ComposeService): ServiceInfo {
   let detectedBy: ServiceInfo['detectedBy'];
   const commandLine = [...(entrypoint?.tokens ?? []), ...(command?.tokens ?? [])].map((t) => t.text).join(' ');
   const byCommand = commandLine ? engineForCommand(commandLine) : undefined;
-  const byImage = image ? engineForImage(image) : undefined;
+  const byImage = resolvedImage ? engineForImage(resolvedImage) : undefined;
   if (byCommand) {
     engine = byCommand;
     detectedBy = 'command';
@@ -87,6 +92,7 @@ export function describeService(service: ComposeService): ServiceInfo {
   return {
     service,
     image,
+    resolvedImage,
     imageAt: imageEntry?.value.at,
     engine,
     detectedBy,

@@ -39,7 +39,7 @@ export function analyze(text: string, kind: FileKind, options: AnalysisOptions =
     for (const e of file.syntaxErrors) {
       raw.push({ rule: SYNTAX_RULE_ID, severity: 'error', report: { span: e.span, message: e.message } });
     }
-    const services: ServiceInfo[] = file.services.map(describeService);
+    const services: ServiceInfo[] = file.services.map((s) => describeService(s, file.dotEnv));
     const byName = new Map(services.map((s) => [s.service.name, s]));
     for (const rule of enabled) {
       if (!rule.compose) continue;

@@ -18,7 +18,9 @@ function overlaps(a: OffsetEdit, b: OffsetEdit): boolean {
 }
 
 function applyOffsets(text: string, edits: OffsetEdit[]): string {
-  const sorted = [...edits].sort((a, b) => b.start - a.start || b.end - a.end);
+  // Back to front. Inserts at one offset: the later one is applied first, so the texts appear in array
+  // order, as the LSP spec says for TextEdit[] (a stable sort keeps equal keys in array order).
+  const sorted = edits.map((e, i) => ({ e, i })).sort((a, b) => b.e.start - a.e.start || b.e.end - a.e.end || b.i - a.i).map((x) => x.e);
   let out = text;
   for (const e of sorted) out = out.slice(0, e.start) + e.newText + out.slice(e.end);
   return out;

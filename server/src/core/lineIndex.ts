@@ -56,7 +56,8 @@ export class LineIndex {
   positionAt(offset: number): Position {
     const clamped = Math.max(0, Math.min(offset, this.text.length));
     const line = this.lineOf(clamped);
-    return { line, character: clamped - this.lineStarts[line]! };
+    // An offset between the \r and \n of a CRLF is still the end of the line, not a column past it.
+    return { line, character: Math.min(clamped, this.lineContentEnd(line)) - this.lineStarts[line]! };
   }
 
   offsetAt(position: Position): number {

@@ -1,4 +1,22 @@
-import type { Rule } from '../core/rule';
+import { allFlags, appendFlags, FoundFlag, hasOpaqueEntrypoint, replaceArgText, replaceFlagValue } from '../compose/commandEdits';
+import { hasInterpolation, interpolate } from '../compose/interpolation';
+import { findFlag, ServiceInfo } from '../compose/service';
+import type { ComposeContext, Rule } from '../core/rule';
+import type { SpanFix } from '../core/types';
+import type { EngineSpec } from '../engines/engines';
+import { pinnedBefore, VLLM_0_21 } from '../engines/imageVersion';
+
+/**
+ * The share of GPU memory an engine takes. vLLM: `--gpu-memory-utilization`, a fraction in (0, 1] of each
+ * GPU's TOTAL memory, default 0.92 since v0.21.0 (vllm-cli-flags.json `gpu_memory_utilization_semantics`,
+ * `default_history`). SGLang: `--mem-fraction-static`. TGI: `--cuda-memory-fraction` / CUDA_MEMORY_FRACTION,
+ * whose normal default is 1.0, so only invalid values are reported (serving-engines.json `gpu_memory_setting`).
+ */
+const LIMIT = 0.9;
+const SAFE = '0.90';
+const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+
+type Verdict = { kind: 'ok' } | { kind: 'high' | 'range'; value: number } | { kind: 'nan' };
 
 export const rule: Rule = {
   meta: {
@@ -8,4 +26,111 @@ export const rule: Rule = {
     appliesTo: ['compose'],
     fixable: true,
   },
+  compose(ctx) {
+    for (const info of ctx.services) {
+      const engine = info.engine;
+      const setting = engine?.gpuMemoryFlag;
+      if (!engine || !setting || /vllm-cpu/.test(info.image ?? '')) continue;
+      const flags = allFlags(ctx.file, info).filter((f) => f.canonical === setting.flag);
+      for (const flag of flags) checkFlag(ctx, info, engine, flag);
+      if (flags.length) continue;
+      if (setting.env) checkEnv(ctx, info, engine, setting.env);
+      if (engine.id === 'vllm') checkVllmDefault(ctx, info);
+    }
+  },
 };
+
+function judge(value: string): Verdict {
+  const text = value.trim();
+  if (!NUMBER.test(text)) return { kind: 'nan' };
+  const n = Number(text);
+  if (!(n > 0 && n <= 1)) return { kind: 'range', value: n };
+  return n > LIMIT ? { kind: 'high', value: n } : { kind: 'ok' };
+}
+
+function checkFlag(ctx: ComposeContext, info: ServiceInfo, engine: EngineSpec, flag: FoundFlag): void {
+  if (flag.value === undefined || !flag.valueSpan) return;
+  const resolved = interpolate(flag.value, ctx.file.dotEnv);
+  // Set only at `compose up` (shell or unset variable): nothing to judge here.
+  if (resolved === undefined) return;
+  const verdict = judge(resolved);
+  const message = describe(engine, flag.name, shown(flag.value, resolved), verdict);
+  if (!message) return;
+  const newRaw = safeRaw(flag.value, ctx.file.dotEnv);
+  const edit = newRaw === undefined ? undefined : replaceFlagValue(ctx.file, info, flag, newRaw);
+  ctx.report({
+    span: flag.valueSpan,
+    message,
+    ...(verdict.kind === 'high' ? {} : { severity: 'error' as const }),
+    fixes: edit ? [{ title: `Set ${flag.name} to ${SAFE}`, preferred: true, edits: [edit] }] : [],
+  });
+}
+
+function checkEnv(ctx: ComposeContext, info: ServiceInfo, engine: EngineSpec, name: string): void {
+  const env = info.env.find((e) => e.name === name);
+  if (!env?.value || !env.valueSpan) return;
+  const resolved = interpolate(env.value, ctx.file.dotEnv);
+  if (resolved === undefined) return;
+  const message = describe(engine, name, shown(env.value, resolved), judge(resolved));
+  if (!message) return;
+  const newRaw = safeRaw(env.value, ctx.file.dotEnv);
+  const edit = env.item && newRaw !== undefined ? replaceArgText(ctx.file, env.valueSpan, env.value, newRaw) : undefined;
+  ctx.report({ span: env.valueSpan, message, severity: 'error', fixes: edit ? [{ title: `Set ${name} to ${SAFE}`, preferred: true, edits: [edit] }] : [] });
+}
+
+/** The message for a value, or undefined when it is fine (TGI's values up to its default 1.0 are fine). */
+function shown(raw: string, resolved: string): string {
+  return raw === resolved ? resolved.trim() : `${raw} (= ${resolved.trim()})`;
+}
+
+function describe(engine: EngineSpec, name: string, value: string, verdict: Verdict): string | undefined {
+  switch (verdict.kind) {
+    case 'ok':
+      return undefined;
+    case 'nan':
+      return `${name} ${value} is not a number: ${engine.name} refuses to start. Use a fraction such as ${SAFE}.`;
+    case 'range':
+      return `${name} ${value} is outside (0, 1]: it is a fraction of each GPU's memory, and ${engine.name} refuses to start with it. Use ${SAFE}.`;
+    case 'high':
+      if (engine.id === 'tgi') return undefined;
+      return (
+        `${name} ${value} leaves less than 10% of each GPU for the CUDA context, other processes and activation peaks: ` +
+        `${engine.name} fails at start-up when that much is not free and runs out of memory under load. Use ${SAFE} or less.`
+      );
+  }
+}
+
+/** The raw text to write instead: `0.90`, or the same `${VAR:-0.90}` when the value is its literal default. */
+function safeRaw(raw: string, env: ReadonlyMap<string, string>): string | undefined {
+  if (!hasInterpolation(raw)) return SAFE;
+  const m = /^\$\{(\w+)(:?-)([^}]*)\}$/.exec(raw.trim());
+  if (!m) return undefined;
+  const current = env.get(m[1]!);
+  const defaultUsed = current === undefined || (m[2] === ':-' && current === '');
+  // A value from .env is fixed in .env, not here.
+  return defaultUsed ? `\${${m[1]}${m[2]}${SAFE}}` : undefined;
+}
+
+/** No flag: vLLM takes 0.92 by default since v0.21.0. */
+function checkVllmDefault(ctx: ComposeContext, info: ServiceInfo): void {
+  if (pinnedBefore(info.image, VLLM_0_21) || hasOpaqueEntrypoint(info)) return;
+  const flags = allFlags(ctx.file, info);
+  // --kv-cache-memory-bytes makes vLLM ignore the share; a --config file may set it.
+  if (findFlag(flags, ['--kv-cache-memory-bytes', '--config'])) return;
+  const tokens = [...(info.entrypoint?.tokens ?? []), ...(info.command?.tokens ?? [])];
+  for (const t of tokens) {
+    const text = hasInterpolation(t.text) ? interpolate(t.text, ctx.file.dotEnv) : t.text;
+    // Arguments that only `compose up` knows (`${EXTRA_ARGS}`) may well set it.
+    if (text === undefined || /gpu[-_]memory[-_]utilization/.test(text)) return;
+  }
+  const command = info.service.map.get('command');
+  const edit = appendFlags(ctx.file, info, ['--gpu-memory-utilization', SAFE]);
+  const fixes: SpanFix[] = edit ? [{ title: `Add --gpu-memory-utilization ${SAFE}`, preferred: true, edits: [edit] }] : [];
+  ctx.report({
+    span: command?.keyAt ?? info.service.keyAt,
+    message:
+      `Service "${info.service.name}" leaves --gpu-memory-utilization at vLLM's default, 0.92 since v0.21.0: above ${SAFE}, ` +
+      `it fails at start-up when anything else holds GPU memory and leaves little headroom under load. Set --gpu-memory-utilization ${SAFE}.`,
+    fixes,
+  });
+}

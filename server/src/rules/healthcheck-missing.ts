@@ -1,5 +1,17 @@
-import type { Rule } from '../core/rule';
+import { readHealthcheck, imageHealthcheck, probeFor, flowList, servingPort, servesModel, HealthcheckView } from '../compose/healthcheck';
+import { appendToMap, appendUnderEmptyKey } from '../compose/edits';
+import type { ServiceInfo } from '../compose/service';
+import { formatDuration } from '../core/duration';
+import type { ComposeContext, Rule } from '../core/rule';
+import type { SpanEdit, SpanFix } from '../core/types';
+import { recommendedStartPeriod, serviceColdStart } from '../engines/coldStart';
 
+/**
+ * A model service with no healthcheck: Compose cannot tell a loading model from a ready one, so
+ * `condition: service_healthy` and `up --wait` have nothing to wait on. The llama.cpp `server*` images bring
+ * their own HEALTHCHECK (dockerfile-healthcheck.json), so those services are fine unless the server was moved
+ * off the port that image probe calls (8080). `disable: true` / `test: [NONE]` is a deliberate choice: quiet.
+ */
 export const rule: Rule = {
   meta: {
     id: 'healthcheck-missing',
@@ -8,4 +20,51 @@ export const rule: Rule = {
     appliesTo: ['compose'],
     fixable: true,
   },
+  compose(ctx) {
+    const env = ctx.file.dotEnv;
+    for (const info of ctx.services) {
+      if (!servesModel(info)) continue;
+      const hc = readHealthcheck(info);
+      if (hc?.disabled) continue;
+      if (hc?.test && !hc.test.isNull) continue;
+      // `extends` brings fields from another file, which may hold the healthcheck.
+      if (!hc && info.service.map.has('extends')) continue;
+      const image = imageHealthcheck(info);
+      let why = 'no healthcheck';
+      if (image && info.engine) {
+        const port = servingPort(info, info.engine, env);
+        if (typeof port === 'string' || port === image.port) continue;
+        why = `no healthcheck of its own, and the image's HEALTHCHECK probes port ${image.port} while the server listens on ${port}`;
+      } else if (hc) {
+        why = 'a healthcheck with no `test`, and its image has none to inherit';
+      }
+      const probe = probeFor(info, env);
+      const engineName = info.engine?.name ?? 'the model server';
+      const how = probe
+        ? `${engineName}'s own health probe: \`${probe.slice(1).join(' ')}\`.`
+        : 'No probe is known for this image, so there is no quick fix: add a healthcheck that calls its readiness endpoint.';
+      ctx.report({
+        span: hc ? hc.entry.keyAt : info.service.keyAt,
+        message: `Model service "${info.service.name}" has ${why}: Compose cannot tell a loading model from a ready one, so \`depends_on\` with \`condition: service_healthy\` and \`docker compose up --wait\` have nothing to wait on. ${how}`,
+        fixes: probe ? fixesFor(ctx, info, hc, probe) : [],
+      });
+    }
+  },
 };
+
+function fixesFor(ctx: ComposeContext, info: ServiceInfo, hc: HealthcheckView | undefined, probe: string[]): SpanFix[] {
+  const testLine = `test: ${flowList(probe)}`;
+  const startPeriod = formatDuration(recommendedStartPeriod(serviceColdStart(info, ctx.options, ctx.file.dotEnv)));
+  const body = [testLine, 'interval: 30s', 'timeout: 10s', 'retries: 3', `start_period: ${startPeriod}`];
+  let edit: SpanEdit | undefined;
+  let title = `Add a healthcheck that runs \`${probe.slice(1).join(' ')}\``;
+  if (!hc) {
+    edit = appendToMap(ctx.file, info.service.map, ['healthcheck:', ...body.map((l) => `  ${l}`)]);
+  } else if (hc.entry.value.isNull) {
+    edit = appendUnderEmptyKey(ctx.file, hc.entry, body);
+  } else if (hc.map) {
+    edit = appendToMap(ctx.file, hc.map, [testLine]);
+    title = `Add the test \`${probe.slice(1).join(' ')}\``;
+  }
+  return edit ? [{ title, preferred: true, edits: [edit] }] : [];
+}

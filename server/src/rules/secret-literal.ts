@@ -1,4 +1,63 @@
-import type { Rule } from '../core/rule';
+import { isPair, isScalar, isSeq, Node, Scalar, visit } from 'yaml';
+import { splitWords } from '../compose/command';
+import type { ComposeFile } from '../compose/composeFile';
+import { hasInterpolation, literalPart } from '../compose/interpolation';
+import type { ComposeContext, DockerfileContext, Rule } from '../core/rule';
+import type { Span, SpanFix } from '../core/types';
+import { spanOfRange } from '../dockerfile/dockerfileModel';
+import { properties } from '../dockerfile/imageEngine';
+
+/**
+ * A literal token, key or password written in a Compose file or Dockerfile. The document's own scalars are
+ * scanned without following aliases (an alias bomb costs nothing), and the message never repeats the value.
+ */
+
+interface SecretKind {
+  label: string;
+  /** The variable to reference instead. */
+  envName: string;
+  re: RegExp;
+}
+
+/** Formats with a recognisable prefix: found anywhere, even inside a longer string. */
+const KINDS: readonly SecretKind[] = [
+  { label: 'Anthropic API key', envName: 'ANTHROPIC_API_KEY', re: /(?<![\w-])sk-ant-[\w-]{20,}/g },
+  { label: 'OpenAI-style API key', envName: 'OPENAI_API_KEY', re: /(?<![\w-])sk-(?:proj-|svcacct-|admin-)?[\w-]{20,}/g },
+  { label: 'Hugging Face token', envName: 'HF_TOKEN', re: /(?<!\w)hf_[A-Za-z0-9]{30,}/g },
+  { label: 'GitHub token', envName: 'GITHUB_TOKEN', re: /(?<!\w)(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_\w{22,})/g },
+  { label: 'AWS access key', envName: 'AWS_ACCESS_KEY_ID', re: /(?<![A-Z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Z0-9])/g },
+  { label: 'NVIDIA API key', envName: 'NGC_API_KEY', re: /(?<![\w-])nvapi-[\w-]{20,}/g },
+];
+
+/** Names whose value is a secret: `*_TOKEN`, `*_SECRET`, `*PASSWORD`, `*_API_KEY`, `API_KEY`, ... */
+const SECRET_NAME =
+  /(^|_)(TOKEN|SECRET|PASSWORD|PASSWD|PASSPHRASE|API_?KEY|ACCESS_?KEY|SECRET_?KEY|PRIVATE_?KEY|MASTER_?KEY|ENCRYPTION_?KEY|SIGNING_?KEY|AUTH_?KEY|CLIENT_?SECRET)$/i;
+
+/** Command-line flags whose value is a secret. */
+const SECRET_FLAG = /^--?(api[-_]key|admin[-_]api[-_]key|hf[-_]token|hft|token|password)$/;
+
+/**
+ * Values that stand for a secret without being one (documented in docs/rules/secret-literal.md). A weak
+ * literal such as `changeme`, `password` or `admin` is NOT a placeholder: it is a real password in the file.
+ */
+const PLACEHOLDERS: readonly RegExp[] = [
+  /^<.*>$/s,
+  /^\[.*\]$/s,
+  /^\{\{.*\}\}$/s,
+  /x{3,}/i,
+  /\*{3,}/,
+  /\.\.\.|…/,
+  /(^|[-_ ])your([-_ ]|$)|^your/i,
+  /(^|[-_ ])here$/i,
+  /^(empty|none|null|nil|dummy|fake|unused|placeholder|redacted|token|api[-_ ]?key|ollama|-|n\/?a|not[-_ ]?(needed|required|used|set)|no[-_ ]?key([-_ ]?required)?|sk-no-key-required)$/i,
+];
+
+/** Token-shaped strings that are obviously made up (runs, alphabets, counting). */
+const FAKE_TOKEN = /(.)\1{5,}|xxxx|your|example|placeholder|dummy|redacted|abcdef|123456789/i;
+
+export function isPlaceholder(value: string): boolean {
+  return PLACEHOLDERS.some((re) => re.test(value));
+}
 
 export const rule: Rule = {
   meta: {
@@ -8,4 +67,252 @@ export const rule: Rule = {
     appliesTo: ['compose', 'dockerfile'],
     fixable: true,
   },
+  compose(ctx) {
+    new ComposeScan(ctx).run();
+  },
+  dockerfile(ctx) {
+    dockerfileScan(ctx);
+  },
 };
+
+interface Hit {
+  span: Span;
+  /** What it is, for the message ("Hugging Face token", "password"). */
+  label: string;
+  /** Where it sits, for the message ("the value of HF_TOKEN"). */
+  where: string;
+  /** The variable to reference instead. */
+  envName: string;
+  /** The span to replace with `${envName}` (a literal default replaces its whole `${VAR:-...}`). */
+  replace?: { span: Span; newText: string; title: string };
+}
+
+class ComposeScan {
+  private readonly seen = new Set<number>();
+  private readonly file: ComposeFile;
+  /** Command / entrypoint nodes of vLLM services, whose `--api-key` is best replaced by VLLM_API_KEY. */
+  private readonly vllmArgs = new Set<Node>();
+
+  constructor(private readonly ctx: ComposeContext) {
+    this.file = ctx.file;
+    for (const info of ctx.services) {
+      if (info.engine?.id !== 'vllm') continue;
+      for (const list of [info.command, info.entrypoint]) if (list && !list.view.inherited && list.view.node) this.vllmArgs.add(list.view.node);
+    }
+  }
+
+  run(): void {
+    // `visit` walks the nodes as written: aliases are visited, never expanded.
+    visit(this.file.doc, {
+      Scalar: (key, node, path) => {
+        const parent = path[path.length - 1];
+        const name = key === 'value' && isPair(parent) && isScalar(parent.key) ? String(parent.key.value) : undefined;
+        this.scalar(node, name, this.vllmArgs.has(node) || (isSeq(parent) && this.vllmArgs.has(parent as Node)));
+      },
+      Seq: (_key, node) => this.flagItems(node.items, this.vllmArgs.has(node)),
+    });
+  }
+
+  private scalar(node: Scalar, keyName: string | undefined, vllm: boolean): void {
+    const src = sourceOf(this.file.text, node);
+    if (!src) return;
+    for (const hit of strongHits(src, keyName)) this.report(hit);
+    if (typeof node.value !== 'string') return;
+    if (keyName !== undefined && SECRET_NAME.test(keyName)) {
+      this.named(keyName, node.value, src.exact ? valueSpanIn(src, node.value) : undefined, src.whole);
+      return;
+    }
+    const eq = keyName === undefined ? /^([A-Za-z_][\w.-]*)=/.exec(node.value) : null;
+    if (eq) {
+      const value = node.value.slice(eq[0].length);
+      const at = src.exact && src.body === node.value ? { start: src.base + eq[0].length, end: src.base + node.value.length } : undefined;
+      this.named(eq[1]!, value, at, src.whole);
+      return;
+    }
+    if (/\s/.test(node.value)) this.flagWords(node.value, src, vllm);
+  }
+
+  /** `NAME: value` or `NAME=value` where NAME says it is a secret. */
+  private named(name: string, value: string, exactAt: Span | undefined, whole: Span): void {
+    if (!SECRET_NAME.test(name) || !isLiteralSecret(value)) return;
+    const envName = varName(name);
+    const at = exactAt ?? whole;
+    const exact = exactAt !== undefined;
+    this.report({
+      span: at,
+      label: /pass/i.test(name) ? 'password' : 'secret',
+      where: `the value of ${name}`,
+      envName,
+      ...(exact ? { replace: { span: at, newText: `\${${envName}}`, title: `Replace with \${${envName}} (set ${envName} in .env, kept out of git)` } } : {}),
+    });
+  }
+
+  /** `["--api-key", "abc"]` and `--api-key=abc` as list items. */
+  private flagItems(items: readonly unknown[], vllm: boolean): void {
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i];
+      if (!isScalar(item) || typeof item.value !== 'string') continue;
+      const inline = /^(--?[\w-]+)=(.*)$/s.exec(item.value);
+      if (inline && SECRET_FLAG.test(inline[1]!)) {
+        const src = sourceOf(this.file.text, item);
+        if (!src) continue;
+        const at = src.exact && src.body === item.value ? { start: src.base + inline[1]!.length + 1, end: src.base + item.value.length } : src.whole;
+        this.flagValue(inline[1]!, inline[2]!, at, vllm);
+        continue;
+      }
+      const next = items[i + 1];
+      if (SECRET_FLAG.test(item.value) && isScalar(next) && typeof next.value === 'string') {
+        const src = sourceOf(this.file.text, next);
+        if (src) this.flagValue(item.value, next.value, src.exact && src.body === next.value ? { start: src.base, end: src.base + next.value.length } : src.whole, vllm);
+      }
+    }
+  }
+
+  /** `--api-key abc` inside one command string. */
+  private flagWords(value: string, src: Source, vllm: boolean): void {
+    const words = splitWords(src.exact ? src.body : value);
+    for (let i = 0; i < words.length; i++) {
+      const w = words[i]!;
+      const inline = /^(--?[\w-]+)=(.*)$/s.exec(w.text);
+      const exactWord = (x: typeof w, offset = 0) => (src.exact && !x.quoted ? { start: src.base + x.start + offset, end: src.base + x.end } : src.whole);
+      if (inline && SECRET_FLAG.test(inline[1]!)) this.flagValue(inline[1]!, inline[2]!, exactWord(w, inline[1]!.length + 1), vllm);
+      else if (SECRET_FLAG.test(w.text) && words[i + 1] && !words[i + 1]!.text.startsWith('-')) this.flagValue(w.text, words[i + 1]!.text, exactWord(words[i + 1]!), vllm);
+    }
+  }
+
+  private flagValue(flag: string, value: string, at: Span, vllm: boolean): void {
+    if (!isLiteralSecret(value)) return;
+    const envName = /hf|token/.test(flag) ? 'HF_TOKEN' : vllm ? 'VLLM_API_KEY' : 'API_KEY';
+    const exact = this.file.text.slice(at.start, at.end) === value;
+    this.report({
+      span: at,
+      label: flag.includes('pass') ? 'password' : flag.includes('key') ? 'API key' : 'token',
+      where: `the ${flag} argument`,
+      envName,
+      ...(exact ? { replace: { span: at, newText: `\${${envName}}`, title: `Replace with \${${envName}} (set ${envName} in .env, kept out of git)` } } : {}),
+    });
+  }
+
+  private report(hit: Hit): void {
+    if (this.seen.has(hit.span.start)) return;
+    this.seen.add(hit.span.start);
+    this.ctx.report({
+      span: hit.span,
+      message: secretMessage(hit),
+      fixes: hit.replace ? [{ title: hit.replace.title, preferred: true, edits: [{ span: hit.replace.span, newText: hit.replace.newText }] }] : [],
+    });
+  }
+}
+
+function secretMessage(hit: Pick<Hit, 'label' | 'where' | 'envName'>, advice?: string): string {
+  return (
+    `A literal ${hit.label} is written in ${hit.where}: anyone who can read this file or its history can use it. ` +
+    (advice ?? `Reference it as \${${hit.envName}} and keep the value in .env (out of version control) or a secret store`) +
+    '; revoke it if it was ever committed.'
+  );
+}
+
+const DOCKERFILE_ADVICE =
+  'Pass it when the container runs (docker run -e, or Compose `environment` with a ${VAR} reference) or as a build secret (RUN --mount=type=secret)';
+
+/** Where a scalar's text sits in the file: `base` is the offset of `body`, which maps 1:1 when `exact`. */
+interface Source {
+  whole: Span;
+  body: string;
+  base: number;
+  exact: boolean;
+}
+
+function sourceOf(text: string, node: Scalar): Source | undefined {
+  const r = node.range;
+  if (!r) return undefined;
+  const whole = { start: r[0], end: r[1] };
+  const raw = text.slice(r[0], r[1]);
+  const value = typeof node.value === 'string' ? node.value : raw;
+  if (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE') {
+    const inner = raw.slice(1, -1);
+    return { whole, body: inner, base: r[0] + 1, exact: inner === value };
+  }
+  if (node.type === 'BLOCK_FOLDED' || node.type === 'BLOCK_LITERAL') {
+    const body = (node as Scalar & { srcToken?: { source?: string } }).srcToken?.source;
+    if (typeof body === 'string' && r[1] - body.length >= r[0]) return { whole, body, base: r[1] - body.length, exact: false };
+    return { whole, body: raw, base: r[0], exact: false };
+  }
+  return { whole, body: raw, base: r[0], exact: raw === value };
+}
+
+/** The value's own span inside an exact scalar source. */
+function valueSpanIn(src: Source, value: string): Span {
+  return { start: src.base, end: src.base + value.length };
+}
+
+/** Prefix-shaped secrets in the scalar's source text (offsets are exact: tokens hold no escapes). */
+function strongHits(src: Source, keyName: string | undefined): Hit[] {
+  const hits: Hit[] = [];
+  const taken: Span[] = [];
+  for (const kind of KINDS) {
+    for (const m of src.body.matchAll(kind.re)) {
+      const start = src.base + m.index!;
+      const span = { start, end: start + m[0].length };
+      if (FAKE_TOKEN.test(m[0]) || taken.some((t) => t.start < span.end && span.start < t.end)) continue;
+      taken.push(span);
+      const envName = keyName && SECRET_NAME.test(keyName) ? varName(keyName) : kind.envName;
+      hits.push({ span, label: kind.label, where: keyName ? `the value of ${keyName}` : 'this value', envName, replace: replacement(src, span, envName) });
+    }
+  }
+  return hits;
+}
+
+/** Replace the literal with `${NAME}`; a literal default (`${HF_TOKEN:-hf_...}`) goes with its braces. */
+function replacement(src: Source, span: Span, envName: string): Hit['replace'] {
+  const local = span.start - src.base;
+  for (const m of src.body.matchAll(/\$\{([A-Za-z_]\w*)(?::?[-?+])([^}]*)\}/g)) {
+    const open = m.index!;
+    if (open < local && local < open + m[0].length) {
+      return { span: { start: src.base + open, end: src.base + open + m[0].length }, newText: `\${${m[1]}}`, title: `Drop the literal default of \${${m[1]}}` };
+    }
+  }
+  return { span, newText: `\${${envName}}`, title: `Replace with \${${envName}} (set ${envName} in .env, kept out of git)` };
+}
+
+/** A literal value that is a real secret: not empty, not a `${VAR}` reference, not a placeholder. */
+export function isLiteralSecret(raw: string): boolean {
+  const value = raw.trim();
+  if (value.length < 2 || hasInterpolation(value)) return false;
+  // `$$VAR` is a shell variable read in the container at run time.
+  if (literalPart(value).startsWith('$')) return false;
+  if (/^(true|false|yes|no|on|off)$/i.test(value)) return false;
+  if (/^(\/|\.\/|~\/|file:)/.test(value)) return false;
+  return !isPlaceholder(value);
+}
+
+function varName(key: string): string {
+  return key.toUpperCase().replace(/[^A-Z0-9_]/g, '_');
+}
+
+function dockerfileScan(ctx: DockerfileContext): void {
+  const model = ctx.model;
+  const seen = new Set<number>();
+  const report = (span: Span, message: string, fixes: SpanFix[] = []) => {
+    if (seen.has(span.start)) return;
+    seen.add(span.start);
+    ctx.report({ span, message, fixes });
+  };
+  for (const prop of properties(model, model.stages, true)) {
+    if (prop.value === undefined || !prop.valueSpan || !SECRET_NAME.test(prop.name)) continue;
+    // Dockerfile `$VAR` / `${VAR}` are references to build args or earlier ENV.
+    if (/\$\{?[A-Za-z_]/.test(prop.value) || !isLiteralSecret(prop.value)) continue;
+    const hit: Hit = { span: prop.valueSpan, label: /pass/i.test(prop.name) ? 'password' : 'secret', where: `the ${prop.keyword} ${prop.name}`, envName: prop.name };
+    const fixes: SpanFix[] =
+      prop.keyword === 'ARG'
+        ? [{ title: 'Remove the default (pass it at build time with a build secret or --build-arg)', preferred: true, edits: [{ span: { start: prop.nameSpan.end, end: prop.valueSpan.end }, newText: '' }] }]
+        : [];
+    report(prop.valueSpan, secretMessage(hit, DOCKERFILE_ADVICE), fixes);
+  }
+  // Prefix-shaped secrets in any instruction (a RUN with --token hf_..., an ENV, a LABEL).
+  for (const instruction of model.dockerfile.getInstructions()) {
+    const whole = spanOfRange(model, instruction.getRange());
+    const src: Source = { whole, body: model.text.slice(whole.start, whole.end), base: whole.start, exact: true };
+    for (const hit of strongHits(src, undefined)) report(hit.span, secretMessage({ ...hit, where: `this ${instruction.getKeyword()} instruction` }, DOCKERFILE_ADVICE));
+  }
+}

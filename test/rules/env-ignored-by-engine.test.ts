@@ -1,0 +1,190 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { applyFix, assertFixResolves, dockerfile, findingsOf, preferredFix, rangeText, toCrlf, yaml } from '../helpers';
+
+const RULE = 'env-ignored-by-engine';
+
+const bad = yaml`
+  services:
+    vllm:
+      image: vllm/vllm-openai:v0.22.0
+      # the model to serve
+      command:
+        - --model
+        - Qwen/Qwen3-8B
+      environment:
+        GPU_MEMORY_UTILIZATION: "0.85" # vLLM never reads this
+        HF_TOKEN: \${HF_TOKEN}
+`;
+
+describe(RULE, () => {
+  for (const [name, text] of [['LF', bad], ['CRLF', toCrlf(bad)]] as const) {
+    it(`fires at the env var name (${name})`, () => {
+      const [f, ...rest] = findingsOf(RULE, text);
+      assert.equal(rest.length, 0);
+      assert.equal(f!.severity, 'warning');
+      assert.deepEqual(f!.range, { start: { line: 8, character: 6 }, end: { line: 8, character: 28 } });
+      assert.equal(rangeText(text, f!), 'GPU_MEMORY_UTILIZATION');
+      assert.match(f!.message, /--gpu-memory-utilization/);
+    });
+
+    it(`its fix moves the value to the command and removes the env entry (${name})`, () => {
+      const fixed = assertFixResolves(RULE, text);
+      const eol = name === 'CRLF' ? '\r\n' : '\n';
+      assert.ok(fixed.includes(`- Qwen/Qwen3-8B${eol}      - --gpu-memory-utilization${eol}      - "0.85"${eol}`), fixed);
+      assert.ok(!fixed.includes('GPU_MEMORY_UTILIZATION'), fixed);
+      assert.ok(fixed.includes('HF_TOKEN: ${HF_TOKEN}'), fixed);
+    });
+  }
+
+  it('stays quiet on env vars vLLM reads, and on the flag itself', () => {
+    const text = yaml`
+      services:
+        vllm:
+          image: vllm/vllm-openai:latest
+          command: --model m --gpu-memory-utilization 0.85
+          environment:
+            - VLLM_LOGGING_LEVEL=INFO
+            - VLLM_API_KEY=\${KEY}
+            - HF_TOKEN=\${HF_TOKEN}
+            - CUDA_VISIBLE_DEVICES=0
+            - VLLM_PORT=29500
+    `;
+    assert.deepEqual(findingsOf(RULE, text), []);
+  });
+
+  it('leaves engines that read settings from env alone, except the look-alikes', () => {
+    const text = yaml`
+      services:
+        tgi:
+          image: ghcr.io/huggingface/text-generation-inference:3.3.5
+          environment:
+            - MAX_TOTAL_TOKENS=4096
+            - GPU_MEMORY_UTILIZATION=0.8
+        tei:
+          image: ghcr.io/huggingface/text-embeddings-inference:1.9
+          environment:
+            MODEL_ID: BAAI/bge-m3
+            MAX_MODEL_LEN: "512"
+    `;
+    const found = findingsOf(RULE, text);
+    assert.deepEqual(found.map((f) => rangeText(text, f)), ['GPU_MEMORY_UTILIZATION']);
+    const fixed = applyFix(text, preferredFix(found[0]!));
+    assert.ok(fixed.includes('- MAX_TOTAL_TOKENS=4096\n      - CUDA_MEMORY_FRACTION=0.8'), 'TGI: renamed to the env var it reads');
+    const both = text.replace('- MAX_TOTAL_TOKENS=4096', '- CUDA_MEMORY_FRACTION=0.7');
+    const removed = applyFix(both, preferredFix(findingsOf(RULE, both)[0]!));
+    assert.ok(!removed.includes('GPU_MEMORY_UTILIZATION') && removed.includes('CUDA_MEMORY_FRACTION=0.7'), removed);
+  });
+
+  it('maps a boolean env var to a bare flag, appended to a string command', () => {
+    const text = yaml`
+      services:
+        vllm:
+          image: vllm/vllm-openai:latest
+          command: --model m --port 8000
+          environment:
+            - ENFORCE_EAGER=true
+    `;
+    const fixed = assertFixResolves(RULE, text);
+    assert.ok(fixed.includes('command: --model m --port 8000 --enforce-eager\n'), fixed);
+    assert.ok(!fixed.includes('environment'), 'the emptied environment key goes too');
+  });
+
+  it('inserts a command after image when there is none (vllm serve is the entrypoint, so only the flag)', () => {
+    const text = yaml`
+      services:
+        vllm:
+          image: vllm/vllm-openai:latest
+          environment:
+            MAX_MODEL_LEN: 8192
+          ports: ["8000:8000"]
+    `;
+    const fixed = assertFixResolves(RULE, text);
+    assert.ok(fixed.includes('image: vllm/vllm-openai:latest\n    command: ["--max-model-len", "8192"]\n'), fixed);
+  });
+
+  it('reports removed vLLM env vars with their replacement flag, and near-miss spellings', () => {
+    const text = yaml`
+      services:
+        vllm:
+          image: vllm/vllm-openai:latest
+          command: ["--model", "m"]
+          environment:
+            VLLM_ATTENTION_BACKEND: FLASHINFER
+            VLLM_LOGGING_LEVL: INFO
+    `;
+    const [removed, typo] = findingsOf(RULE, text);
+    assert.match(removed!.message, /removed on 2026-01-22.*--attention-backend/);
+    assert.ok(applyFix(text, preferredFix(removed!)).includes('command: ["--model", "m", "--attention-backend", "FLASHINFER"]'));
+    assert.equal(rangeText(text, typo!), 'VLLM_LOGGING_LEVL');
+    assert.ok(applyFix(text, preferredFix(typo!)).includes('VLLM_LOGGING_LEVEL: INFO'));
+  });
+
+  it('does not judge removed or unknown VLLM_* names on images pinned before v0.21.0', () => {
+    const text = yaml`
+      services:
+        vllm:
+          image: vllm/vllm-openai:v0.10.1
+          environment:
+            - VLLM_USE_V1=1
+            - VLLM_ATTENTION_BACKEND=FLASH_ATTN
+    `;
+    assert.deepEqual(findingsOf(RULE, text), []);
+  });
+
+  it('explains VLLM_PORT set to the published port (it is not the HTTP port)', () => {
+    const text = yaml`
+      services:
+        vllm:
+          image: vllm/vllm-openai:latest
+          command: ["--model", "m"]
+          ports: ["8080:8080"]
+          environment:
+            - VLLM_PORT=8080
+    `;
+    const [f] = findingsOf(RULE, text);
+    assert.match(f!.message, /not the HTTP port/);
+    assert.ok(applyFix(text, preferredFix(f!)).includes('command: ["--model", "m", "--port", "8080"]'));
+  });
+
+  it('stays quiet when a shell script in the command reads the variable', () => {
+    const text = yaml`
+      services:
+        vllm:
+          image: vllm/vllm-openai:latest
+          entrypoint: ["/bin/sh", "-c"]
+          command: ["vllm serve m --gpu-memory-utilization $$GPU_MEMORY_UTILIZATION"]
+          environment:
+            - GPU_MEMORY_UTILIZATION=0.8
+    `;
+    assert.deepEqual(findingsOf(RULE, text), []);
+  });
+
+  it('reports at the merge key and offers no fix when the env comes from an anchor', () => {
+    const text = yaml`
+      x-env: &env
+        environment:
+          MAX_NUM_SEQS: "64"
+      services:
+        vllm:
+          image: vllm/vllm-openai:latest
+          <<: *env
+    `;
+    const [f, ...rest] = findingsOf(RULE, text);
+    assert.equal(rest.length, 0);
+    assert.equal(rangeText(text, f!), '*env');
+    assert.deepEqual(f!.fixes, []);
+  });
+
+  it('reads Dockerfile ENV in the final stage of a vLLM image (no fix)', () => {
+    const text = dockerfile`
+      FROM python:3.12 AS tools
+      ENV MAX_MODEL_LEN=1
+      FROM vllm/vllm-openai:latest
+      ENV GPU_MEMORY_UTILIZATION=0.8 VLLM_LOGGING_LEVEL=INFO
+    `;
+    const found = findingsOf(RULE, text, 'dockerfile');
+    assert.deepEqual(found.map((f) => rangeText(text, f)), ['GPU_MEMORY_UTILIZATION']);
+    assert.equal(found[0]!.range.start.line, 3);
+  });
+});

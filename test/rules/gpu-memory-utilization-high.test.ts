@@ -1,0 +1,160 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { applyFix, assertFixResolves, findingsOf, preferredFix, rangeText, toCrlf, yaml } from '../helpers';
+
+const RULE = 'gpu-memory-utilization-high';
+
+const bad = yaml`
+  services:
+    vllm:
+      image: vllm/vllm-openai:v0.22.0
+      command:
+        - --model
+        - Qwen/Qwen3-8B
+        # most of the GPU for the KV cache
+        - --gpu-memory-utilization
+        - "0.95"
+`;
+
+describe(RULE, () => {
+  for (const [name, text] of [['LF', bad], ['CRLF', toCrlf(bad)]] as const) {
+    it(`warns above 0.90, at the value (${name})`, () => {
+      const [f, ...rest] = findingsOf(RULE, text);
+      assert.equal(rest.length, 0);
+      assert.equal(f!.severity, 'warning');
+      assert.deepEqual(f!.range, { start: { line: 8, character: 8 }, end: { line: 8, character: 14 } });
+      assert.equal(rangeText(text, f!), '"0.95"');
+    });
+
+    it(`its fix sets 0.90 inside the quotes (${name})`, () => {
+      const fixed = assertFixResolves(RULE, text);
+      assert.ok(fixed.includes('- "0.90"'), fixed);
+    });
+  }
+
+  it('is an error outside (0, 1] or when not a number, in = and underscore forms', () => {
+    const text = yaml`
+      services:
+        a:
+          image: vllm/vllm-openai:latest
+          command: --model m --gpu_memory_utilization=1.5
+        b:
+          image: vllm/vllm-openai:latest
+          command: --model m --gpu-memory-utilization ninety
+        c:
+          image: lmsysorg/sglang:latest
+          command: python3 -m sglang.launch_server --model-path m --mem-fraction-static 0
+    `;
+    const found = findingsOf(RULE, text);
+    assert.deepEqual(found.map((f) => [f.severity, rangeText(text, f)]), [['error', '1.5'], ['error', 'ninety'], ['error', '0']]);
+    assert.ok(applyFix(text, preferredFix(found[0]!)).includes('--gpu_memory_utilization=0.90\n'));
+  });
+
+  it('stays quiet at 0.90 and below, and on TGI values up to its default 1.0', () => {
+    const text = yaml`
+      services:
+        a:
+          image: vllm/vllm-openai:latest
+          command: ["--model", "m", "--gpu-memory-utilization", "0.9"]
+        b:
+          image: ghcr.io/huggingface/text-generation-inference:3.3.5
+          command: ["--model-id", "m", "--cuda-memory-fraction", "0.99"]
+        c:
+          image: ghcr.io/huggingface/text-generation-inference:3.3.5
+          environment:
+            CUDA_MEMORY_FRACTION: "1.0"
+        d:
+          image: lmsysorg/sglang:latest
+          command: python3 -m sglang.launch_server --model-path m
+    `;
+    assert.deepEqual(findingsOf(RULE, text), []);
+  });
+
+  it('reports TGI CUDA_MEMORY_FRACTION out of range as an error', () => {
+    const text = yaml`
+      services:
+        tgi:
+          image: ghcr.io/huggingface/text-generation-inference:3.3.5
+          environment:
+            - CUDA_MEMORY_FRACTION=80
+    `;
+    const [f] = findingsOf(RULE, text);
+    assert.equal(f!.severity, 'error');
+    assert.equal(rangeText(text, f!), '80');
+    assert.ok(assertFixResolves(RULE, text).includes('- CUDA_MEMORY_FRACTION=0.90'));
+  });
+
+  it('flags the 0.92 default on current vLLM at the command key, and its fix appends the flag', () => {
+    const text = yaml`
+      services:
+        vllm:
+          image: vllm/vllm-openai:latest
+          command: --model m --max-model-len 8192
+    `;
+    const [f] = findingsOf(RULE, text);
+    assert.equal(rangeText(text, f!), 'command');
+    assert.match(f!.message, /0\.92/);
+    const fixed = assertFixResolves(RULE, text);
+    assert.ok(fixed.includes('command: --model m --max-model-len 8192 --gpu-memory-utilization 0.90\n'), fixed);
+  });
+
+  it('flags the default at the service name when there is no command, inserting one', () => {
+    const text = yaml`
+      services:
+        vllm:
+          image: vllm/vllm-openai
+          ipc: host
+    `;
+    const [f] = findingsOf(RULE, text);
+    assert.equal(rangeText(text, f!), 'vllm');
+    assert.ok(assertFixResolves(RULE, text).includes('image: vllm/vllm-openai\n    command: ["--gpu-memory-utilization", "0.90"]\n    ipc: host'));
+  });
+
+  it('does not flag the default before v0.21.0 (it was 0.9), with --kv-cache-memory-bytes, or with unknown args', () => {
+    const text = yaml`
+      services:
+        old:
+          image: vllm/vllm-openai:v0.11.0
+          command: --model m
+        kv:
+          image: vllm/vllm-openai:latest
+          command: --model m --kv-cache-memory-bytes 20G
+        extra:
+          image: vllm/vllm-openai:latest
+          command: --model m \${EXTRA_ARGS}
+    `;
+    assert.deepEqual(findingsOf(RULE, text), []);
+  });
+
+  it('resolves ${VAR:-default} with .env and fixes the default in place', () => {
+    const text = yaml`
+      services:
+        vllm:
+          image: vllm/vllm-openai:latest
+          command: --model m --gpu-memory-utilization \${GMU:-0.97}
+    `;
+    const [f] = findingsOf(RULE, text);
+    assert.equal(rangeText(text, f!), '${GMU:-0.97}');
+    assert.ok(applyFix(text, preferredFix(f!)).includes('--gpu-memory-utilization ${GMU:-0.90}'));
+    const fromDotEnv = findingsOf(RULE, text, 'compose', { dotEnv: new Map([['GMU', '0.99']]) });
+    assert.equal(fromDotEnv.length, 1);
+    assert.deepEqual(fromDotEnv[0]!.fixes, [], 'a value from .env is fixed in .env');
+    assert.deepEqual(findingsOf(RULE, text, 'compose', { dotEnv: new Map([['GMU', '0.8']]) }), []);
+    const unresolved = text.replace('${GMU:-0.97}', '${GMU}');
+    assert.deepEqual(findingsOf(RULE, unresolved), []);
+  });
+
+  it('reads the value inside a shell script command', () => {
+    const text = yaml`
+      services:
+        vllm:
+          image: vllm/vllm-openai:latest
+          entrypoint: ["/bin/bash", "-c"]
+          command: ["vllm serve m --gpu-memory-utilization 0.97"]
+    `;
+    const [f, ...rest] = findingsOf(RULE, text);
+    assert.equal(rest.length, 0);
+    assert.equal(rangeText(text, f!), '0.97');
+    assert.ok(applyFix(text, preferredFix(f!)).includes('"vllm serve m --gpu-memory-utilization 0.90"'));
+  });
+});

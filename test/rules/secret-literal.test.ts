@@ -1,0 +1,163 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { applyFix, assertFixResolves, dockerfile, findingsOf, lint, preferredFix, rangeText, toCrlf, yaml } from '../helpers';
+
+const RULE = 'secret-literal';
+// Made-up values in real formats (random letters, no real account behind them).
+const HF = 'hf_Qm7tZr2LpXw9KcVb4NyHd8FgJs3Ae6UoTi';
+const OPENAI = 'sk-proj-Qm7tZr2LpXw9KcVb4NyHd8FgJs3Ae6Uo';
+
+const bad = yaml`
+  services:
+    vllm:
+      image: vllm/vllm-openai:latest
+      environment:
+        # gated model
+        HF_TOKEN: ${HF}
+`;
+
+function assertNoSecretInMessages(text: string, secrets: readonly string[]): void {
+  for (const f of findingsOf(RULE, text)) {
+    for (const s of secrets) {
+      assert.ok(!f.message.includes(s), `message leaks the secret: ${f.message}`);
+      for (const fix of f.fixes) assert.ok(!fix.title.includes(s), `fix title leaks the secret: ${fix.title}`);
+    }
+  }
+}
+
+describe(RULE, () => {
+  for (const [name, text] of [['LF', bad], ['CRLF', toCrlf(bad)]] as const) {
+    it(`fires at the value (${name})`, () => {
+      const [f, ...rest] = findingsOf(RULE, text);
+      assert.equal(rest.length, 0);
+      assert.equal(f!.severity, 'error');
+      assert.deepEqual(f!.range, { start: { line: 5, character: 16 }, end: { line: 5, character: 16 + HF.length } });
+      assert.equal(rangeText(text, f!), HF);
+      assert.match(f!.message, /Hugging Face token/);
+      assertNoSecretInMessages(text, [HF]);
+    });
+
+    it(`its fix replaces the literal with \${HF_TOKEN} (${name})`, () => {
+      const fixed = assertFixResolves(RULE, text);
+      assert.ok(fixed.includes('HF_TOKEN: ${HF_TOKEN}'), fixed);
+      assert.ok(!fixed.includes(HF));
+    });
+  }
+
+  it('stays quiet on references, escapes and placeholders', () => {
+    const text = yaml`
+      services:
+        app:
+          image: vllm/vllm-openai:latest
+          environment:
+            HF_TOKEN: \${HF_TOKEN}
+            NGC_API_KEY: \${NGC_API_KEY:?set it}
+            OPENAI_API_KEY: EMPTY
+            VLLM_API_KEY: "<your-api-key>"
+            GITHUB_TOKEN: your_token_here
+            AWS_SECRET_ACCESS_KEY: xxxxxxxx
+            API_KEY: "..."
+            DB_PASSWORD: ""
+            SHELL_TOKEN: $$RUNTIME_TOKEN
+            POSTGRES_PASSWORD_FILE: /run/secrets/pg
+            LITELLM_MASTER_KEY: \${LITELLM_MASTER_KEY:-sk-1234}
+            MAX_TOKENS: "512"
+          command: ["--model", "m", "--api-key", "\${VLLM_API_KEY}"]
+    `;
+    assert.deepEqual(findingsOf(RULE, text), []);
+  });
+
+  it('reports weak literal passwords such as changeme', () => {
+    const text = yaml`
+      services:
+        db:
+          image: postgres:16
+          environment:
+            - POSTGRES_PASSWORD=changeme
+    `;
+    const [f] = findingsOf(RULE, text);
+    assert.equal(rangeText(text, f!), 'changeme');
+    assert.match(f!.message, /password/);
+    assertNoSecretInMessages(text, ['changeme']);
+    assert.ok(assertFixResolves(RULE, text).includes('- POSTGRES_PASSWORD=${POSTGRES_PASSWORD}'));
+  });
+
+  it('finds vLLM --api-key literals in list and string commands, fixed as ${VLLM_API_KEY}', () => {
+    const text = yaml`
+      services:
+        a:
+          image: vllm/vllm-openai:latest
+          command: ["--model", "m", "--api-key", "s3cr3t-key-42"]
+        b:
+          image: vllm/vllm-openai:latest
+          command: --model m --api-key=an0ther-k3y
+    `;
+    const found = findingsOf(RULE, text);
+    assert.deepEqual(found.map((f) => rangeText(text, f)), ['s3cr3t-key-42', 'an0ther-k3y']);
+    assertNoSecretInMessages(text, ['s3cr3t-key-42', 'an0ther-k3y']);
+    const fixed = applyFix(text, preferredFix(found[0]!));
+    assert.ok(fixed.includes('"--api-key", "${VLLM_API_KEY}"'), fixed);
+    assert.ok(applyFix(text, preferredFix(found[1]!)).includes('--api-key=${VLLM_API_KEY}'));
+  });
+
+  it('finds prefix-shaped tokens anywhere, and drops a literal ${VAR:-default}', () => {
+    const text = yaml`
+      services:
+        app:
+          image: python:3.12
+          healthcheck:
+            test: ["CMD", "curl", "-H", "Authorization: Bearer ${OPENAI}", "http://localhost/health"]
+          environment:
+            TOKEN_WITH_DEFAULT: \${HF_TOKEN:-${HF}}
+    `;
+    const [bearer, dflt] = findingsOf(RULE, text);
+    assert.equal(rangeText(text, bearer!), OPENAI);
+    assert.equal(rangeText(text, dflt!), HF);
+    assertNoSecretInMessages(text, [OPENAI, HF]);
+    assert.ok(applyFix(text, preferredFix(dflt!)).includes('TOKEN_WITH_DEFAULT: ${HF_TOKEN}\n'));
+  });
+
+  it('reports a literal inside an anchor once, where it is written', () => {
+    const text = yaml`
+      x-env: &env
+        HF_TOKEN: ${HF}
+      services:
+        a:
+          image: vllm/vllm-openai:latest
+          environment: *env
+        b:
+          image: vllm/vllm-openai:latest
+          environment: *env
+    `;
+    const found = findingsOf(RULE, text);
+    assert.equal(found.length, 1);
+    assert.equal(found[0]!.range.start.line, 1);
+  });
+
+  it('finishes fast on an alias bomb', () => {
+    const levels = ['a: &a ["hf_x", "hf_x", "hf_x", "hf_x", "hf_x", "hf_x", "hf_x", "hf_x", "hf_x"]'];
+    for (let i = 1; i < 9; i++) {
+      const prev = String.fromCharCode(96 + i);
+      const cur = String.fromCharCode(97 + i);
+      levels.push(`${cur}: &${cur} [${Array(9).fill(`*${prev}`).join(', ')}]`);
+    }
+    const text = `x-bomb:\n${levels.map((l) => `  ${l}`).join('\n')}\nservices:\n  app:\n    image: busybox\n`;
+    const started = Date.now();
+    lint(text);
+    assert.ok(Date.now() - started < 1000);
+  });
+
+  it('reads Dockerfile ENV and ARG defaults; an ARG default can be dropped', () => {
+    const text = dockerfile`
+      FROM vllm/vllm-openai:latest
+      ARG HF_TOKEN=${HF}
+      ENV VLLM_API_KEY=my-very-secret-key SERVER_API_KEY=""
+      RUN huggingface-cli login --token ${HF}
+    `;
+    const found = findingsOf(RULE, text, 'dockerfile');
+    assert.deepEqual(found.map((f) => [f.range.start.line, rangeText(text, f)]), [[1, HF], [2, 'my-very-secret-key'], [3, HF]]);
+    for (const f of found) assert.ok(!f.message.includes(HF) && !f.message.includes('my-very-secret-key'));
+    const fixed = applyFix(text, preferredFix(found[0]!));
+    assert.ok(fixed.includes('ARG HF_TOKEN\n'), fixed);
+  });
+});

@@ -187,4 +187,10 @@ describe(RULE, () => {
     assert.deepEqual(found.map((f) => rangeText(text, f)), ['GPU_MEMORY_UTILIZATION']);
     assert.equal(found[0]!.range.start.line, 3);
   });
+
+  it('does not choke on keys that are not shell names (a regex built from them used to throw)', () => {
+    const text = 'services:\n  vllm:\n    entrypoint: python3 -m vllm.entrypoints.openai.api_server\n    environment:\n      "(": "false"\n      "A.B": x\n';
+    const all = findingsOf('internal-error', text);
+    assert.deepEqual(all, []);
+  });
 });

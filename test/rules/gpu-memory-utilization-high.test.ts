@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { fixAll } from '../../server/src/core/fixAll';
 import { applyFix, assertFixResolves, findingsOf, preferredFix, rangeText, toCrlf, yaml } from '../helpers';
 
 const RULE = 'gpu-memory-utilization-high';
@@ -156,5 +157,21 @@ describe(RULE, () => {
     assert.equal(rest.length, 0);
     assert.equal(rangeText(text, f!), '0.97');
     assert.ok(applyFix(text, preferredFix(f!)).includes('"vllm serve m --gpu-memory-utilization 0.90"'));
+  });
+
+  it('leaves the missing-flag case to env-ignored-by-engine when the share sits in GPU_MEMORY_UTILIZATION', () => {
+    const text = yaml`
+      services:
+        vllm:
+          image: vllm/vllm-openai:latest
+          command: ["--model", "org/m"]
+          environment:
+            GPU_MEMORY_UTILIZATION: "0.85"
+    `;
+    assert.deepEqual(findingsOf(RULE, text), []);
+    // Fixing everything keeps the user's own 0.85 rather than our 0.90.
+    const fixed = fixAll(text, 'compose').text;
+    assert.ok(fixed.includes('"--gpu-memory-utilization", "0.85"'), fixed);
+    assert.ok(!fixed.includes('0.90'), fixed);
   });
 });

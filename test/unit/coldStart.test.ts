@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { estimateColdStart, modelFromArgs, parseParameterCount, recommendedStartPeriod } from '../../server/src/engines/coldStart';
 import { LLAMACPP, TGI, VLLM } from '../../server/src/engines/engines';
-import { parseComposeDuration } from '../../server/src/compose/healthcheck';
+import { parseComposeDuration } from '../../server/src/core/duration';
 
 describe('coldStart', () => {
   it('reads parameter counts from model names', () => {

@@ -4,7 +4,7 @@ import { readArgs, readFlags, splitWords } from '../../server/src/compose/comman
 import { parseCompose } from '../../server/src/compose/composeFile';
 import { interpolate, literalPart, parseDotEnv, variableRefs } from '../../server/src/compose/interpolation';
 import { applyFixes } from '../../server/src/core/applyEdits';
-import { formatDuration, parseDuration } from '../../server/src/core/duration';
+import { formatDuration, parseGoDuration } from '../../server/src/core/duration';
 import { isComposeFileName, isDockerfileName } from '../../server/src/core/fileKind';
 import { LineIndex } from '../../server/src/core/lineIndex';
 import { lint, yaml } from '../helpers';
@@ -23,13 +23,13 @@ describe('LineIndex', () => {
 
 describe('durations', () => {
   it('parses Compose and Go durations and rejects bare numbers', () => {
-    assert.equal(parseDuration('1m30s'), 90);
-    assert.equal(parseDuration('1h5m30s20ms'), 3930.02);
-    assert.equal(parseDuration('500ms'), 0.5);
-    assert.equal(parseDuration('1.5s'), 1.5);
-    assert.equal(parseDuration('30'), undefined);
-    assert.equal(parseDuration('10 s'), undefined);
-    assert.equal(parseDuration(''), undefined);
+    assert.equal(parseGoDuration('1m30s'), 90);
+    assert.equal(parseGoDuration('1h5m30s20ms'), 3930.02);
+    assert.equal(parseGoDuration('500ms'), 0.5);
+    assert.equal(parseGoDuration('1.5s'), 1.5);
+    assert.equal(parseGoDuration('30'), undefined);
+    assert.equal(parseGoDuration('10 s'), undefined);
+    assert.equal(parseGoDuration(''), undefined);
     assert.equal(formatDuration(150), '2m30s');
     assert.equal(formatDuration(3600), '1h');
   });

@@ -188,3 +188,11 @@ export function readFlags(tokens: readonly ArgToken[]): ParsedFlag[] {
 export function isFlagToken(text: string): boolean {
   return text.startsWith('-') && text.length > 1 && !/^-\d/.test(text);
 }
+
+const SHELLS = /(^|\/)(sh|bash|zsh|dash|ash)$/;
+const SHELL_C = /^-[a-z]*c[a-z]*$/;
+
+/** Index of the shell in `sh -c <script>` (also `bash -lc`, `/bin/sh -ec`...), or -1: what follows is a script. */
+export function shellScriptAt(words: ReadonlyArray<{ text: string }>): number {
+  return words.findIndex((w, i) => SHELLS.test(w.text) && SHELL_C.test(words[i + 1]?.text ?? ''));
+}

@@ -1,14 +1,16 @@
 import { isScalar, isSeq, Node, Scalar, YAMLSeq } from 'yaml';
 import type { Span, SpanEdit } from '../core/types';
-import { ArgList, ArgToken, ParsedFlag, readFlags, splitWords } from './command';
+import { ArgList, ArgToken, ParsedFlag, readFlags, shellScriptAt, splitWords } from './command';
 import type { ComposeFile } from './composeFile';
-import { appendToMap, appendToSeq, removeLines } from './edits';
+import { appendToMap, appendToSeq, column, insertAfterLine, removeLines } from './edits';
+import { innerSpan, removeWords, WordContainer } from './tokenEdits';
 import type { ServiceInfo } from './service';
 import { spanOf } from './yamlView';
 
 /**
  * Edits of a service's command-line flags, shared by the rules that move, change or drop flags:
- * append flags, replace a flag's value, remove a flag with its value. Every helper returns undefined when
+ * append flags, replace a flag's value, remove a flag with its value (through tokenEdits.removeWords, the
+ * one word remover for Compose lists, strings, scripts and Dockerfiles). Every helper returns undefined when
  * the edit cannot be made safely (inherited values, inexact token spans, a command run through a shell),
  * so a rule then reports without a fix.
  */
@@ -16,14 +18,14 @@ import { spanOf } from './yamlView';
 /** A flag as rules see it: from the argument list, or from inside a `sh -c "..."` script (`script: true`). */
 export interface FoundFlag extends ParsedFlag {
   script?: boolean;
+  /** The script's words (`index` counts them), when their spans are exact enough to remove words. */
+  scriptWords?: WordContainer;
 }
-
-const SHELLS = /(^|\/)(sh|bash|zsh|dash|ash)$/;
 
 /** True when the command or entrypoint hands a script string to a shell (`sh -c "..."`). */
 export function runsThroughShell(info: ServiceInfo): boolean {
   const tokens = [...(info.entrypoint?.tokens ?? []), ...(info.command?.tokens ?? [])];
-  return tokens.some((t, i) => SHELLS.test(t.text) && /^-[a-z]*c[a-z]*$/.test(tokens[i + 1]?.text ?? ''));
+  return shellScriptAt(tokens) >= 0;
 }
 
 /**
@@ -73,20 +75,9 @@ function insertCommand(file: ComposeFile, info: ServiceInfo, args: readonly stri
   const image = info.service.map.get('image') ?? info.service.map.get('build');
   if (image?.pair && !image.value.inherited) {
     const end = (spanOf(image.pair.value as Node)?.end ?? image.keyAt.end) - 1;
-    const indent = image.keyAt.start - file.lines.lineStart(file.lines.lineOf(image.keyAt.start));
-    return insertLineAfter(file, Math.max(end, image.keyAt.end - 1), ' '.repeat(indent) + line);
+    return insertAfterLine(file, Math.max(end, image.keyAt.end - 1), column(file, image.keyAt.start), [line]);
   }
   return appendToMap(file, info.service.map, [line]);
-}
-
-function insertLineAfter(file: ComposeFile, offset: number, content: string): SpanEdit {
-  const eol = file.lines.eol();
-  const line = file.lines.lineOf(offset);
-  if (line + 1 < file.lines.lineCount) {
-    const at = file.lines.lineStart(line + 1);
-    return { span: { start: at, end: at }, newText: content + eol };
-  }
-  return { span: { start: file.text.length, end: file.text.length }, newText: eol + content + eol };
 }
 
 function appendToFlowSeq(file: ComposeFile, seq: YAMLSeq, args: readonly string[]): SpanEdit | undefined {
@@ -133,7 +124,7 @@ function appendToBlock(file: ComposeFile, tokens: readonly ArgToken[], text: str
   // A `\` continuation at the end of the last line would glue our words to it.
   if (/\\\s*$/.test(file.lines.lineText(lastLine))) return undefined;
   const indent = /^[ \t]*/.exec(file.lines.lineText(file.lines.lineOf(first.span.start)))![0];
-  return insertLineAfter(file, last.span.end, indent + text);
+  return insertAfterLine(file, last.span.end, indent.length, [text]);
 }
 
 /** A word for a go-shellwords command string, quoted only when it has to be. */
@@ -165,13 +156,12 @@ export function argListOf(info: ServiceInfo, flag: ParsedFlag): ArgList | undefi
  * scalar. Undefined when the source at `span` is not exactly the text (escapes, folding).
  */
 export function replaceArgText(file: ComposeFile, span: Span, oldText: string, newText: string): SpanEdit | undefined {
-  const src = file.text.slice(span.start, span.end);
-  if (src === oldText) return { span, newText };
-  const q = src[0];
-  if ((q === '"' || q === "'") && src === `${q}${oldText}${q}` && !newText.includes(q) && !newText.includes('\\')) {
-    return { span: { start: span.start + 1, end: span.end - 1 }, newText };
-  }
-  return undefined;
+  const inner = innerSpan(file.text, span, oldText);
+  if (!inner) return undefined;
+  // Inside quotes, the new text must not need escaping.
+  const quote = inner === span ? undefined : file.text[span.start]!;
+  if (quote && (newText.includes(quote) || newText.includes('\\'))) return undefined;
+  return { span: inner, newText };
 }
 
 /** Sets the value of a flag that has one (`--flag v`, `--flag=v`, or inside a script when exact). */
@@ -190,44 +180,43 @@ export function replaceFlagValue(file: ComposeFile, info: ServiceInfo, flag: Fou
 
 /** Removes a flag and its value from the command or entrypoint (the whole key when nothing would be left). */
 export function removeFlag(file: ComposeFile, info: ServiceInfo, flag: FoundFlag): SpanEdit | undefined {
-  if (flag.script) return removeWords(file, flag);
-  const list = argListOf(info, flag);
-  if (!list || list.view.inherited) return undefined;
   const first = flag.index;
   const last = flag.inline || flag.value === undefined ? first : first + 1;
-  const node = list.view.node;
-  const all = first === 0 && last === list.tokens.length - 1;
-  if (all) return removeWholeKey(file, info, list);
-  if (isSeq(node)) {
-    if (node.items.length !== list.tokens.length) return undefined;
-    const a = spanOf(node.items[first] as Node);
-    const b = spanOf(node.items[last] as Node);
-    if (!a || !b) return undefined;
-    if (node.flow) {
-      const prev = spanOf(node.items[first - 1] as Node);
-      const next = spanOf(node.items[last + 1] as Node);
-      if (prev) return { span: { start: prev.end, end: b.end }, newText: '' };
-      return next ? { span: { start: a.start, end: next.start }, newText: '' } : undefined;
-    }
-    // Block items sit on their own lines.
-    return removeLines(file, a.start, Math.max(b.end - 1, b.start));
+  if (flag.script) {
+    // Only words written as themselves: never the whole script token, nor a quoted word.
+    const words = flag.scriptWords;
+    const written = (i: number) => (words?.spans[i] ? file.text.slice(words.spans[i]!.start, words.spans[i]!.end) : undefined);
+    const exact = flag.inline ? written(first) === `${flag.name}=${flag.value}` : written(first) === flag.name && (last === first || written(last) === flag.value);
+    return words && exact ? oneEdit(removeWords(file.text, file.lines, words, first, last)) : undefined;
   }
-  const toks = list.tokens.slice(first, last + 1);
-  if (toks.some((t) => !t.exact || file.text.slice(t.span.start, t.span.end) !== t.text)) return undefined;
-  const prev = list.tokens[first - 1];
-  const next = list.tokens[last + 1];
-  if (prev) return { span: { start: prev.span.end, end: toks[toks.length - 1]!.span.end }, newText: '' };
-  return next ? { span: { start: toks[0]!.span.start, end: next.span.start }, newText: '' } : undefined;
+  const list = argListOf(info, flag);
+  if (!list || list.view.inherited) return undefined;
+  if (first === 0 && last === list.tokens.length - 1) return removeWholeKey(file, info, list);
+  // Words of a string only when written as themselves (no quotes to keep balanced).
+  const words = list.form === 'string' ? list.tokens.slice(first, last + 1) : [];
+  if (words.some((t) => !t.exact || file.text.slice(t.span.start, t.span.end) !== t.text)) return undefined;
+  const container = argListWords(list);
+  return container && oneEdit(removeWords(file.text, file.lines, container, first, last));
 }
 
-function removeWords(file: ComposeFile, flag: FoundFlag): SpanEdit | undefined {
-  const end = flag.inline || !flag.valueSpan ? flag.nameSpan.end : flag.valueSpan.end;
-  const src = file.text.slice(flag.nameSpan.start, end);
-  // Only when the spans are exact words inside the script, never the whole script token.
-  if (!src.startsWith(flag.name) || (flag.value !== undefined && !src.endsWith(flag.value))) return undefined;
-  let start = flag.nameSpan.start;
-  while (start > 0 && (file.text[start - 1] === ' ' || file.text[start - 1] === '\t')) start--;
-  return { span: { start, end }, newText: '' };
+/**
+ * An argument list as a word container for `removeWords`: list items, or the words of a string. Undefined
+ * when it must not be edited: inherited (whole or an item), items that are not words, or words without
+ * spans of their own (escapes, folding).
+ */
+export function argListWords(list: ArgList): WordContainer | undefined {
+  const tokens = list.tokens;
+  const seq = list.view.asSeq();
+  const distinct = tokens.every((t, i) => t.span.end > t.span.start && (i === 0 || t.span.start >= tokens[i - 1]!.span.end));
+  if (list.view.inherited || !distinct) return undefined;
+  if (seq && (seq.items().length !== tokens.length || seq.items().some((item) => item.inherited))) return undefined;
+  return { kind: seq && !seq.isFlow ? 'blockSeq' : 'inline', spans: tokens.map((t) => t.span), continuation: false };
+}
+
+/** One edit from the first to the last of `edits` (block items: comments between them go too). */
+function oneEdit(edits: readonly SpanEdit[]): SpanEdit | undefined {
+  if (!edits.length) return undefined;
+  return { span: { start: edits[0]!.span.start, end: edits[edits.length - 1]!.span.end }, newText: '' };
 }
 
 function removeWholeKey(file: ComposeFile, info: ServiceInfo, list: ArgList): SpanEdit | undefined {
@@ -247,24 +236,22 @@ export function scriptFlags(file: ComposeFile, info: ServiceInfo): FoundFlag[] {
   for (const list of [info.entrypoint, info.command]) {
     for (const tok of list?.tokens ?? []) {
       if (!/\s/.test(tok.text.trim())) continue;
-      const base = exactBase(file, tok);
-      const words = splitWords(tok.text).map((w) => ({
+      const base = innerSpan(file.text, tok.span, tok.text)?.start;
+      const split = splitWords(tok.text);
+      const words = split.map((w) => ({
         text: w.text,
         span: base !== undefined && !w.quoted ? { start: base + w.start, end: base + w.end } : tok.span,
         exact: base !== undefined && !w.quoted,
       }));
-      for (const f of readFlags(words)) out.push({ ...f, script: true });
+      // Word spans as written (quoted words too) bound what a removal may take.
+      const scriptWords: WordContainer | undefined =
+        base === undefined || list!.view.inherited
+          ? undefined
+          : { kind: 'inline', spans: words.map((w, i) => (w.exact ? w.span : { start: base + split[i]!.start, end: base + split[i]!.end })), continuation: true };
+      for (const f of readFlags(words)) out.push({ ...f, script: true, ...(scriptWords ? { scriptWords } : {}) });
     }
   }
   return out;
-}
-
-function exactBase(file: ComposeFile, tok: ArgToken): number | undefined {
-  const src = file.text.slice(tok.span.start, tok.span.end);
-  if (src === tok.text) return tok.span.start;
-  const q = src[0];
-  if ((q === '"' || q === "'") && src === `${q}${tok.text}${q}`) return tok.span.start + 1;
-  return undefined;
 }
 
 /** The service's flags from its argument lists and from scripts inside them. */

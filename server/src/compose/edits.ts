@@ -1,4 +1,5 @@
 import { isMap, isScalar, isSeq, Node, Pair } from 'yaml';
+import type { LineIndex } from '../core/lineIndex';
 import type { SpanEdit, Span } from '../core/types';
 import type { ComposeFile } from './composeFile';
 import { MapView, MapEntry, SeqView, spanOf } from './yamlView';
@@ -114,7 +115,8 @@ function trimBack(file: ComposeFile, offset: number): number {
   return end;
 }
 
-function insertAfterLine(file: ComposeFile, offset: number, indent: number, lines: readonly string[]): SpanEdit {
+/** Inserts template lines after the line holding `offset`, at column `indent`. */
+export function insertAfterLine(file: ComposeFile, offset: number, indent: number, lines: readonly string[]): SpanEdit {
   const { at, needsBreak } = nextLineStart(file, offset);
   const body = render(file, indent, lines);
   return { span: { start: at, end: at }, newText: needsBreak ? file.lines.eol() + body : body };
@@ -128,8 +130,11 @@ export function insertLinesBefore(file: ComposeFile, offset: number, lines: read
   return { span: { start, end: start }, newText: render(file, indent, lines) };
 }
 
-/** Removes whole lines from the one holding `from` to the one holding `to`, line breaks included. */
-export function removeLines(file: ComposeFile, from: number, to: number): SpanEdit {
+/**
+ * Removes whole lines from the one holding `from` to the one holding `to`, line breaks included. Takes any
+ * text with its line index, so Dockerfile edits use it too.
+ */
+export function removeLines(file: { text: string; lines: LineIndex }, from: number, to: number): SpanEdit {
   const first = file.lines.lineOf(from);
   const last = file.lines.lineOf(to);
   const start = file.lines.lineStart(first);

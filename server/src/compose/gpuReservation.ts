@@ -1,8 +1,8 @@
 import type { SpanEdit } from '../core/types';
 import { parseImageRef } from '../engines/engines';
 import type { ComposeFile } from './composeFile';
-import { appendToMap, appendToSeq, appendUnderEmptyKey } from './edits';
 import { hasInterpolation, interpolate } from './interpolation';
+import { insertUnderPath } from './nestedInsert';
 import { findFlag, ServiceInfo } from './service';
 import { MapView, ValueView } from './yamlView';
 
@@ -219,13 +219,6 @@ function deviceItem(count: number | 'all'): string[] {
   return ['- driver: nvidia', `  count: ${count}`, '  capabilities: [gpu]'];
 }
 
-/** Template lines for the keys PATH[from..] and the device entry under the last one. */
-function linesFrom(from: number, count: number | 'all'): string[] {
-  const keys = PATH.slice(from).map((k, i) => `${'  '.repeat(i)}${k}:`);
-  const itemIndent = '  '.repeat(PATH.length - from);
-  return [...keys, ...deviceItem(count).map((l) => itemIndent + l)];
-}
-
 /**
  * Inserts `deploy.resources.reservations.devices[{driver: nvidia, count, capabilities: [gpu]}]` into the
  * service, merging into whatever part of that path exists. Undefined when it cannot edit safely: a level that
@@ -233,26 +226,8 @@ function linesFrom(from: number, count: number | 'all'): string[] {
  * a value of the wrong type.
  */
 export function reservationEdit(file: ComposeFile, service: MapView, count: number | 'all'): SpanEdit | undefined {
-  const edit = pathEdit(file, service, count);
+  const edit = insertUnderPath(file, service, PATH, deviceItem(count));
   return edit && { span: edit.span, newText: alignItem(edit.newText) };
-}
-
-function pathEdit(file: ComposeFile, service: MapView, count: number | 'all'): SpanEdit | undefined {
-  let map = service;
-  for (let depth = 0; depth < PATH.length; depth++) {
-    const entry = map.get(PATH[depth]!);
-    if (!entry) return appendToMap(file, map, linesFrom(depth, count));
-    if (!entry.pair || entry.value.inherited) return undefined;
-    if (entry.value.isNull) return appendUnderEmptyKey(file, entry, linesFrom(depth + 1, count));
-    if (depth === PATH.length - 1) {
-      const seq = entry.value.asSeq();
-      return seq ? appendToSeq(file, seq, linesFrom(PATH.length, count)) : undefined;
-    }
-    const next = entry.value.asMap();
-    if (!next) return undefined;
-    map = next;
-  }
-  return undefined;
 }
 
 /**

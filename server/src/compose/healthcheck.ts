@@ -1,32 +1,17 @@
 /**
- * A service's healthcheck as the healthcheck rules read it, the probe each engine answers, and Compose's
- * duration syntax. Sources: compose.json `healthcheck`, `duration_syntax`; dockerfile-healthcheck.json
- * (engine defaults, images with their own HEALTHCHECK); serving-engines.json (ports, health endpoints).
+ * A service's healthcheck as the healthcheck rules read it, and the probe each engine answers. Sources:
+ * compose.json `healthcheck`; dockerfile-healthcheck.json (engine defaults, images with their own
+ * HEALTHCHECK); serving-engines.json (ports, health endpoints).
  */
 import type { EngineSpec } from '../engines/engines';
 import { parseImageRef } from '../engines/engines';
+import { parseComposeDuration } from '../core/duration';
 import { findFlag, ServiceInfo } from './service';
 import { hasInterpolation, interpolate } from './interpolation';
 import type { MapEntry, MapView, ValueView } from './yamlView';
 
 /** Docker Engine defaults, used for any field neither the service nor the image sets (moby daemon/health.go). */
 export const ENGINE_DEFAULTS = { interval: 30, timeout: 30, startPeriod: 0, startInterval: 5, retries: 3 } as const;
-
-/**
- * A model service that runs a server in this file. Not: a Compose override fragment (neither `image` nor
- * `build`: the base file defines the service), an engine image whose entrypoint was replaced by something
- * that is not the engine (a `/bin/sh -c "ollama pull ..."` init job), or an Ollama image told to run a
- * client command instead of `serve`.
- */
-export function servesModel(info: ServiceInfo): boolean {
-  if (!info.isModelService) return false;
-  if (!info.image && !info.service.map.has('build')) return false;
-  if (info.detectedBy !== 'image' || !info.engine) return true;
-  const entrypoint = info.entrypoint?.tokens.map((t) => t.text);
-  if (entrypoint && entrypoint.join(' ') !== info.engine.imageEntrypoint.join(' ')) return false;
-  const first = info.command?.tokens[0]?.text;
-  return !(info.engine.id === 'ollama' && first !== undefined && first !== 'serve');
-}
 
 export interface HealthcheckView {
   /** The `healthcheck:` entry of the service. */
@@ -95,47 +80,6 @@ export function probeFor(info: ServiceInfo, dotEnv: ReadonlyMap<string, string>)
 /** `["CMD", "curl", ...]`: the flow-style list every fix writes. */
 export function flowList(items: readonly string[]): string {
   return `[${items.map((i) => JSON.stringify(i)).join(', ')}]`;
-}
-
-const COMPOSE_UNITS: Record<string, number> = {
-  ns: 1e-9,
-  us: 1e-6,
-  'µs': 1e-6,
-  'μs': 1e-6,
-  ms: 1e-3,
-  s: 1,
-  m: 60,
-  h: 3600,
-  d: 86400,
-  w: 604800,
-};
-
-/**
- * Seconds for a Compose duration, undefined when Compose rejects it. compose-go decodes durations with
- * xhit/go-str2duration: Go's syntax plus `d` and `w`, an optional sign, and a bare `0` (compose.json
- * `duration_syntax`). A bare number such as `30` has no unit and is rejected.
- */
-export function parseComposeDuration(text: string): number | undefined {
-  let s = text.trim();
-  let sign = 1;
-  if (s.startsWith('-') || s.startsWith('+')) {
-    sign = s.startsWith('-') ? -1 : 1;
-    s = s.slice(1);
-  }
-  if (s === '0') return 0;
-  if (!s) return undefined;
-  const piece = /(\d+(?:\.\d*)?|\.\d+)([a-zµμ]+)/y;
-  let total = 0;
-  let i = 0;
-  while (i < s.length) {
-    piece.lastIndex = i;
-    const m = piece.exec(s);
-    const unit = m ? COMPOSE_UNITS[m[2]!] : undefined;
-    if (!m || unit === undefined) return undefined;
-    total += Number(m[1]) * unit;
-    i = piece.lastIndex;
-  }
-  return sign * total;
 }
 
 export type FieldValue =

@@ -1,6 +1,6 @@
 import { isMap, isPair, isScalar, isSeq, Node, Pair } from 'yaml';
 import type { Span } from '../core/types';
-import { engineForCommand, engineForImage, EngineSpec } from '../engines/engines';
+import { detectEngine, EngineSpec } from '../engines/engines';
 import { ArgList, ParsedFlag, readArgs, readFlags } from './command';
 import { interpolateBestEffort } from './interpolation';
 import type { ComposeService } from './composeFile';
@@ -24,7 +24,10 @@ export interface ServiceInfo {
   env: EnvEntry[];
   environment: MapEntry | undefined;
   gpu: GpuRequest;
-  /** Serves a model: a known engine, or anything that asks for a GPU. */
+  /**
+   * Runs a model server in this file: a known engine, or anything that asks for a GPU; see `runsServer`
+   * for what does not count.
+   */
   isModelService: boolean;
 }
 
@@ -75,21 +78,11 @@ export function describeService(service: ComposeService, dotEnv: ReadonlyMap<str
   const gpu = readGpuRequest(map);
   const { env, environment } = readEnvironment(map);
 
-  let engine: EngineSpec | undefined;
-  let detectedBy: ServiceInfo['detectedBy'];
   const commandLine = [...(entrypoint?.tokens ?? []), ...(command?.tokens ?? [])].map((t) => t.text).join(' ');
-  const byCommand = commandLine ? engineForCommand(commandLine) : undefined;
-  const byImage = resolvedImage ? engineForImage(resolvedImage) : undefined;
-  if (byCommand) {
-    engine = byCommand;
-    detectedBy = 'command';
-  } else if (byImage) {
-    engine = byImage;
-    detectedBy = 'image';
-  } else if (gpu.any) {
-    detectedBy = 'gpu';
-  }
-  return {
+  const detected = detectEngine(commandLine, resolvedImage);
+  const engine = detected?.spec;
+  const detectedBy: ServiceInfo['detectedBy'] = detected?.by ?? (gpu.any ? 'gpu' : undefined);
+  const info: Omit<ServiceInfo, 'isModelService'> = {
     service,
     image,
     resolvedImage,
@@ -102,8 +95,24 @@ export function describeService(service: ComposeService, dotEnv: ReadonlyMap<str
     env,
     environment,
     gpu,
-    isModelService: detectedBy !== undefined,
   };
+  return { ...info, isModelService: detectedBy !== undefined && runsServer(info) };
+}
+
+/**
+ * False for what looks like a model service but runs no server in this file: a Compose override fragment
+ * (neither `image` nor `build`: the base file defines the service), an engine image whose entrypoint was
+ * replaced by something that is not the engine (a `/bin/sh -c "ollama pull ..."` init job), or an Ollama
+ * image told to run a client command instead of `serve`.
+ */
+function runsServer(info: Omit<ServiceInfo, 'isModelService'>): boolean {
+  const { engine } = info;
+  if (!info.image && !info.service.map.has('build')) return false;
+  if (info.detectedBy !== 'image' || !engine) return true;
+  const entrypoint = info.entrypoint?.tokens.map((t) => t.text).join(' ');
+  if (entrypoint !== undefined && entrypoint !== engine.imageEntrypoint.join(' ')) return false;
+  const first = info.command?.tokens[0]?.text;
+  return !(engine.id === 'ollama' && first !== undefined && first !== 'serve');
 }
 
 function readEnvironment(map: MapView): { env: EnvEntry[]; environment: MapEntry | undefined } {

@@ -1,5 +1,6 @@
 import type { LineIndex } from '../core/lineIndex';
 import type { Span, SpanEdit } from '../core/types';
+import { removeLines } from './edits';
 
 /**
  * Edits on the words of a command line, wherever the words are written: a YAML block sequence (one item per
@@ -54,11 +55,7 @@ function onOwnLines(text: string, lines: LineIndex, first: Span, last: Span, con
 
 /** The lines holding `start`..`end`, line breaks included. */
 function wholeLines(text: string, lines: LineIndex, start: number, end: number): Span {
-  const firstLine = lines.lineOf(start);
-  const lastLine = lines.lineOf(Math.max(end - 1, start));
-  const from = lines.lineStart(firstLine);
-  const to = lastLine + 1 < lines.lineCount ? lines.lineStart(lastLine + 1) : text.length;
-  return { start: from, end: to };
+  return removeLines({ text, lines }, start, Math.max(end - 1, start)).span;
 }
 
 /**

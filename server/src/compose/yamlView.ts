@@ -90,6 +90,12 @@ function childView(doc: Document, raw: unknown, inheritedAt: Span | undefined): 
   return new ValueView(doc, resolved, own ?? { start: 0, end: 0 }, false);
 }
 
+/**
+ * Entry indexes per map node and reporting place. Views are cheap and made anew on every `asMap()`, so the
+ * index (which resolves merges) is cached on the node itself; a new parse makes new nodes.
+ */
+const indexCache = new WeakMap<YAMLMap, Map<string, Map<string, MapEntry>>>();
+
 export class MapView {
   private cache: Map<string, MapEntry> | undefined;
 
@@ -137,6 +143,10 @@ export class MapView {
 
   private index(): Map<string, MapEntry> {
     if (this.cache) return this.cache;
+    const cacheKey = `${this.inherited ? 1 : 0}:${this.at.start}:${this.at.end}`;
+    let perNode = indexCache.get(this.node);
+    const cached = perNode?.get(cacheKey);
+    if (cached) return (this.cache = cached);
     const own = new Map<string, MapEntry>();
     const merged: Array<{ pair: Pair; at: Span }> = [];
     for (const pair of this.node.items) {
@@ -165,6 +175,8 @@ export class MapView {
       own.set(key, { key, keyNode: pair.key, keyAt: reportAt, value: childView(this.doc, pair.value, reportAt), pair: undefined });
     }
     this.cache = own;
+    if (!perNode) indexCache.set(this.node, (perNode = new Map()));
+    perNode.set(cacheKey, own);
     return own;
   }
 }

@@ -16,10 +16,10 @@ export const TOO_LARGE_RULE_ID = 'file-too-large';
  * Rules that throw are contained, so one bad rule never hides the others' findings.
  */
 export function analyze(text: string, kind: FileKind, options: AnalysisOptions = {}): Finding[] {
-  const lines = new LineIndex(text);
   const raw: Array<{ rule: string; severity: Severity; report: Report }> = [];
   const severityOf = (rule: Rule) => rule.meta.defaultSeverity;
 
+  // Checked before anything reads the whole text, so declining a huge file costs nothing.
   if (text.length > MAX_ANALYSED_BYTES) {
     if (options.rules?.[TOO_LARGE_RULE_ID] === 'off') return [];
     return [
@@ -27,11 +27,12 @@ export function analyze(text: string, kind: FileKind, options: AnalysisOptions =
         rule: TOO_LARGE_RULE_ID,
         severity: 'info',
         message: `Not analysed: the file is ${(text.length / 1048576).toFixed(1)} MB, above the ${MAX_ANALYSED_BYTES / 1048576} MB limit.`,
-        range: lines.rangeOf({ start: 0, end: 0 }),
+        range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
         fixes: [],
       },
     ];
   }
+  const lines = new LineIndex(text);
 
   const enabled = RULES.filter((r) => r.meta.appliesTo.includes(kind) && options.rules?.[r.meta.id] !== 'off');
   if (kind === 'compose') {

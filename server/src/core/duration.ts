@@ -1,23 +1,28 @@
 /**
- * Durations as Compose (go-str2duration) and Dockerfile HEALTHCHECK (Go time.ParseDuration) read them:
- * `{number}{unit}` pieces concatenated, units ns, us/µs, ms, s, m, h. A bare number is not a duration.
- * Source: compose.json `duration_syntax`, dockerfile-healthcheck.json `duration_parsing`.
+ * Durations, in seconds. Two grammars share one piece scanner (`{number}{unit}` pieces concatenated, a
+ * bare `0` allowed, a bare number rejected):
+ * - Dockerfile HEALTHCHECK flags: Go's time.ParseDuration, units ns, us/µs/μs, ms, s, m, h
+ *   (dockerfile-healthcheck.json `duration_parsing`);
+ * - Compose: xhit/go-str2duration, Go's units plus `d` and `w` and an optional sign
+ *   (compose.json `duration_syntax`).
  */
-const UNIT_SECONDS: Record<string, number> = {
+const GO_UNITS: Readonly<Record<string, number>> = {
   ns: 1e-9,
   us: 1e-6,
   'µs': 1e-6,
+  'μs': 1e-6,
   ms: 1e-3,
   s: 1,
   m: 60,
   h: 3600,
 };
 
-const PIECE = /(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)/y;
+const COMPOSE_UNITS: Readonly<Record<string, number>> = { ...GO_UNITS, d: 86400, w: 604800 };
 
-/** Seconds, or undefined when the text is not a valid duration. */
-export function parseDuration(text: string): number | undefined {
-  const s = text.trim();
+const PIECE = /(\d+(?:\.\d*)?|\.\d+)([a-zµμ]+)/y;
+
+/** Sum of the pieces of an unsigned duration; undefined when a piece or its unit is not in `units`. */
+function scanPieces(s: string, units: Readonly<Record<string, number>>): number | undefined {
   if (s === '0') return 0;
   if (!s) return undefined;
   let total = 0;
@@ -25,11 +30,29 @@ export function parseDuration(text: string): number | undefined {
   while (i < s.length) {
     PIECE.lastIndex = i;
     const m = PIECE.exec(s);
-    if (!m) return undefined;
-    total += Number(m[1]) * UNIT_SECONDS[m[2]!]!;
+    const unit = m ? units[m[2]!] : undefined;
+    if (!m || unit === undefined) return undefined;
+    total += Number(m[1]) * unit;
     i = PIECE.lastIndex;
   }
   return total;
+}
+
+/**
+ * A Dockerfile HEALTHCHECK duration. No sign: BuildKit rejects negative durations, so a signed value never
+ * reaches a container.
+ */
+export function parseGoDuration(text: string): number | undefined {
+  return scanPieces(text.trim(), GO_UNITS);
+}
+
+/** A Compose duration (healthcheck timings, stop_grace_period...); undefined when Compose rejects it. */
+export function parseComposeDuration(text: string): number | undefined {
+  const s = text.trim();
+  const sign = s.startsWith('-') ? -1 : 1;
+  const value = scanPieces(/^[-+]/.test(s) ? s.slice(1) : s, COMPOSE_UNITS);
+  // `|| 0`: `-0s` is plain zero.
+  return value === undefined ? undefined : sign * value || 0;
 }
 
 /** A short Compose duration for a number of seconds, e.g. 150 -> "2m30s". */

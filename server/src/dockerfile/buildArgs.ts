@@ -21,6 +21,18 @@ export function preambleArgs(model: DockerfileModel): Map<string, string | undef
 
 /** `${NAME}`, `$NAME`, `${NAME:-default}`, `${NAME-default}`, `${NAME:+alt}`, `${NAME+alt}`; undefined if unknown. */
 export function substitute(text: string, args: ReadonlyMap<string, string | undefined>): string | undefined {
+  return expand(text, args, false);
+}
+
+/**
+ * Like `substitute`, but a reference that cannot be resolved stays as written: enough to tell which engine
+ * `vllm/vllm-openai:${TAG}` is when TAG has no default.
+ */
+export function substituteKnown(text: string, args: ReadonlyMap<string, string | undefined>): string {
+  return expand(text, args, true)!;
+}
+
+function expand(text: string, args: ReadonlyMap<string, string | undefined>, keepUnknown: boolean): string | undefined {
   let out = '';
   for (let i = 0; i < text.length; i++) {
     const ch = text[i]!;
@@ -42,14 +54,15 @@ export function substitute(text: string, args: ReadonlyMap<string, string | unde
     }
     const value = args.get(match[1]!);
     const op = braced?.[2];
+    const alt = () => expand(braced![3]!, args, keepUnknown);
     let resolved: string | undefined;
-    if (op === ':-') resolved = value ? value : substitute(braced![3]!, args);
-    else if (op === '-') resolved = value !== undefined ? value : substitute(braced![3]!, args);
-    else if (op === ':+') resolved = value ? substitute(braced![3]!, args) : '';
-    else if (op === '+') resolved = value !== undefined ? substitute(braced![3]!, args) : '';
+    if (op === ':-') resolved = value ? value : alt();
+    else if (op === '-') resolved = value !== undefined ? value : alt();
+    else if (op === ':+') resolved = value ? alt() : '';
+    else if (op === '+') resolved = value !== undefined ? alt() : '';
     else resolved = value;
-    if (resolved === undefined) return undefined;
-    out += resolved;
+    if (resolved === undefined && !keepUnknown) return undefined;
+    out += resolved ?? match[0];
     i += match[0].length - 1;
   }
   return out;

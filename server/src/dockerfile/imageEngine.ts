@@ -1,36 +1,53 @@
-import { Arg, Env, Instruction, JSONInstruction, Property } from 'dockerfile-ast';
+import { Arg, Env, Instruction, JSONInstruction, Property, Run } from 'dockerfile-ast';
 import type { Span } from '../core/types';
 import type { ArgToken } from '../compose/command';
-import { engineForCommand, engineForImage, EngineSpec } from '../engines/engines';
+import { DetectedEngine, detectEngine, EngineSpec, SGLANG, VLLM } from '../engines/engines';
+import { preambleArgs, substituteKnown } from './buildArgs';
 import { DockerfileModel, shippedStages, spanOfRange, Stage } from './dockerfileModel';
 
-/**
- * Which serving engine a Dockerfile builds an image of: by the base image of the stage that ships (with
- * `ARG` defaults from before the first FROM filled in), else by what its ENTRYPOINT / CMD runs.
- */
-export function dockerfileEngine(model: DockerfileModel): EngineSpec | undefined {
-  const stages = shippedStages(model);
-  const root = stages[0];
-  if (!root) return undefined;
-  const image = resolveArgs(model, root.from.getImage() ?? '');
-  const byImage = image ? engineForImage(image) : undefined;
-  const launch = launchTokens(model, stages).map((t) => t.text).join(' ');
-  return (launch ? engineForCommand(launch) : undefined) ?? byImage;
+/** The engine a Dockerfile builds an image of, and what gave it away. */
+export interface DockerfileEngine {
+  spec: EngineSpec;
+  /**
+   * `pip`: no launch command or base image we know, but a RUN pip-installs vLLM or SGLang. Such an image
+   * serves a model, but how it starts the engine is unknown, so its ENTRYPOINT/CMD are not the engine's.
+   */
+  by: DetectedEngine['by'] | 'pip';
 }
 
-/** The shipped image's base reference with preamble ARG defaults substituted. */
+/**
+ * Which serving engine a Dockerfile builds an image of: by what the shipped image's ENTRYPOINT / CMD run,
+ * else by its base image (with `ARG` defaults from before the first FROM filled in), else by a
+ * `pip install vllm` / `sglang` in its stages.
+ */
+export function dockerfileEngine(model: DockerfileModel): DockerfileEngine | undefined {
+  const stages = shippedStages(model);
+  if (!stages.length) return undefined;
+  const launch = launchTokens(model, stages).map((t) => t.text).join(' ');
+  const detected = detectEngine(launch, shippedBaseImage(model));
+  if (detected) return detected;
+  const pip = stages.flatMap((s) => s.instructions).flatMap((i) => (i instanceof Run ? pipInstalledEngines(i) : []))[0];
+  return pip && { spec: pip, by: 'pip' };
+}
+
+/** The shipped image's base reference, preamble ARG defaults substituted (unknown ones kept as written). */
 export function shippedBaseImage(model: DockerfileModel): string | undefined {
   const root = shippedStages(model)[0];
-  return root ? resolveArgs(model, root.from.getImage() ?? '') : undefined;
+  return root ? substituteKnown(root.from.getImage() ?? '', preambleArgs(model)) : undefined;
 }
 
-function resolveArgs(model: DockerfileModel, text: string): string {
-  const defaults = new Map<string, string>();
-  for (const i of model.preamble) {
-    const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(i.getArgumentsContent() ?? '');
-    if (i.getKeyword() === 'ARG' && m) defaults.set(m[1]!, m[2]!.replace(/^["']|["']$/g, ''));
+/** `pip install vllm`, `uv pip install "sglang[all]>=0.4"`, `pip3 install -U vllm==0.9.0`. */
+function pipInstalledEngines(run: Run): EngineSpec[] {
+  const text = run.getTextContent().replace(/\\\r?\n/g, ' ');
+  const out: EngineSpec[] = [];
+  for (const m of text.matchAll(/\bpip3?\s+install\b([^&;|\n]*)/g)) {
+    for (const word of m[1]!.split(/\s+/)) {
+      const name = word.replace(/^["']|["']$/g, '').split(/[[<>=!~;@ ]/)[0]!.toLowerCase();
+      if (name === 'vllm') out.push(VLLM);
+      if (name === 'sglang') out.push(SGLANG);
+    }
   }
-  return text.replace(/\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?/g, (all, name: string) => defaults.get(name) ?? all);
+  return out;
 }
 
 /** Arguments of the last ENTRYPOINT followed by the last CMD of the shipped stages, with their spans. */

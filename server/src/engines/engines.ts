@@ -251,3 +251,20 @@ export function engineForImage(image: string): EngineSpec | undefined {
 export function engineForCommand(commandLine: string): EngineSpec | undefined {
   return ENGINES.find((e) => e.commands.some((re) => re.test(commandLine)));
 }
+
+/** An engine and what gave it away. */
+export interface DetectedEngine {
+  spec: EngineSpec;
+  by: 'command' | 'image';
+}
+
+/**
+ * The engine a container runs (Compose service or Dockerfile alike): what its command line starts wins over
+ * what its image is, since a command can run another engine than the image's own.
+ */
+export function detectEngine(commandLine: string, image: string | undefined): DetectedEngine | undefined {
+  const byCommand = commandLine ? engineForCommand(commandLine) : undefined;
+  if (byCommand) return { spec: byCommand, by: 'command' };
+  const byImage = image ? engineForImage(image) : undefined;
+  return byImage ? { spec: byImage, by: 'image' } : undefined;
+}

@@ -3,7 +3,7 @@
  * `python -m vllm.entrypoints.openai.api_server`, looking inside `sh -c '...'` scripts too.
  * Pure: words in, words out; spans and edit containers travel with the words.
  */
-import { splitWords } from '../compose/command';
+import { shellScriptAt, splitWords } from '../compose/command';
 import { innerSpan, WordContainer } from '../compose/tokenEdits';
 import type { Span } from '../core/types';
 
@@ -25,19 +25,15 @@ export interface VllmArgs {
   args: Word[];
 }
 
-const SHELLS = /(^|\/)(sh|bash|dash|ash|zsh)$/;
-const SHELL_C = /^-[a-z]*c[a-z]*$/;
 const API_SERVER = /^vllm\.entrypoints\.(openai\.)?api_server$/;
 /** Words that end a simple command in a shell script. */
 const SHELL_OPERATORS = new Set(['&&', '||', ';', '|', '&', '>', '>>', '<', '2>&1', '2>', '1>']);
 
 /** vLLM's arguments in an exec-form command line (Compose `entrypoint` + `command`, Dockerfile JSON form). */
 export function findVllmArgs(words: readonly Word[], text: string): VllmArgs | undefined {
-  for (let i = 0; i + 2 < words.length; i++) {
-    if (SHELLS.test(words[i]!.text) && SHELL_C.test(words[i + 1]!.text)) {
-      return findInScript(scriptWords(words[i + 2]!, text));
-    }
-  }
+  const shell = shellScriptAt(words);
+  const script = shell >= 0 ? words[shell + 2] : undefined;
+  if (script) return findInScript(scriptWords(script, text));
   const at = markerAt(words);
   if (!at) return undefined;
   return { marker: words.slice(at.start, at.end), args: words.slice(at.end) };

@@ -9,6 +9,8 @@
  * vllm-project/vllm), so a removal merged in the last days before a release may still be missing from it.
  */
 
+import { parseImageRef } from './engines';
+
 export interface VllmRelease {
   version: string;
   /** Out on or before this date (YYYY-MM-DD). */
@@ -77,4 +79,22 @@ export function releasedBefore(tag: string | undefined, date: string): TagPlacem
   if (next.length === 0) return { before: false, version };
   const outBy = next.map((r) => r.outBy).reduce((a, b) => (a < b ? a : b));
   return { before: outBy < date, version };
+}
+
+/**
+ * vLLM v0.21.0: the first release with `--gpu-memory-utilization` defaulting to 0.92 (vllm-cli-flags.json
+ * `default_history`). It is also the first release known to lack the env vars removed on main before
+ * 2026-04-21 (vllm-env.json `removed_recently`), since that release was cut after those removals.
+ */
+export const VLLM_0_21: VersionTuple = [0, 21, 0, 0];
+
+/**
+ * True when the image's tag pins a vLLM release older than `min`; false when newer, or not pinned (`latest`,
+ * `nightly`, a digest, an interpolated or absent tag: those are taken to be the current release).
+ */
+export function pinnedBefore(image: string | undefined, min: VersionTuple): boolean {
+  if (!image || image.includes('$')) return false;
+  const tag = parseImageRef(image).tag;
+  const version = tag ? parseVllmVersion(tag) : undefined;
+  return !!version && compareVersions(version, min) < 0;
 }

@@ -1,5 +1,5 @@
 import type { Node } from 'yaml';
-import { imageHealthcheck, probeFor, readHealthcheck, servesModel } from '../compose/healthcheck';
+import { imageHealthcheck, probeFor, readHealthcheck } from '../compose/healthcheck';
 import { appendToMap, appendUnderEmptyKey, column, indentUnit, replaceScalar } from '../compose/edits';
 import type { ServiceInfo } from '../compose/service';
 import type { MapEntry, SeqView, ValueView } from '../compose/yamlView';
@@ -46,7 +46,7 @@ function readiness(ctx: ComposeContext, dep: ServiceInfo): Readiness {
 /** A model service that could be waited on; undefined for anything else (and for `disable: true`). */
 function modelDependency(ctx: ComposeContext, name: string | undefined): { info: ServiceInfo; readiness: Readiness } | undefined {
   const info = name !== undefined ? ctx.service(name) : undefined;
-  if (!info || !servesModel(info)) return undefined;
+  if (!info || !info.isModelService) return undefined;
   const r = readiness(ctx, info);
   return r === 'disabled' ? undefined : { info, readiness: r };
 }

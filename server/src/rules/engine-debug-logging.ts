@@ -3,6 +3,7 @@ import { allFlags, FoundFlag, removeFlag, replaceArgText, replaceFlagValue } fro
 import { removeEntry } from '../compose/edits';
 import { hasInterpolation, interpolate } from '../compose/interpolation';
 import { EnvEntry, ServiceInfo } from '../compose/service';
+import { innerSpan } from '../compose/tokenEdits';
 import type { ComposeContext, DockerfileContext, Rule } from '../core/rule';
 import type { SpanFix } from '../core/types';
 import { shippedStages } from '../dockerfile/dockerfileModel';
@@ -137,17 +138,18 @@ function composeFlag(ctx: ComposeContext, info: ServiceInfo, v: FlagVerdict): vo
 function dockerfileCheck(ctx: DockerfileContext): void {
   const model = ctx.model;
   const stages = shippedStages(model);
-  const engine = dockerfileEngine(model);
+  const found = dockerfileEngine(model);
+  // A pip-installed engine is started some way we cannot read: its flags are not in ENTRYPOINT/CMD.
+  const engine = found?.by === 'pip' ? undefined : found?.spec;
   for (const prop of properties(model, stages)) {
     const check = applies(prop.name, engine);
     if (!check || prop.value === undefined || /\$\{?[A-Za-z_]/.test(prop.value)) continue;
     const verdict = check(prop.value);
     if (!verdict) continue;
     const fixes: SpanFix[] = [];
-    if (verdict.replaceWith !== undefined && prop.valueSpan) {
-      const src = model.text.slice(prop.valueSpan.start, prop.valueSpan.end);
-      const q = src[0] === '"' || src[0] === "'" ? src[0] : '';
-      if (src === `${q}${prop.value}${q}`) fixes.push({ title: `Set ${prop.name} to ${verdict.replaceWith}`, preferred: true, edits: [{ span: prop.valueSpan, newText: `${q}${verdict.replaceWith}${q}` }] });
+    const inner = prop.valueSpan && innerSpan(model.text, prop.valueSpan, prop.value);
+    if (verdict.replaceWith !== undefined && inner) {
+      fixes.push({ title: `Set ${prop.name} to ${verdict.replaceWith}`, preferred: true, edits: [{ span: inner, newText: verdict.replaceWith }] });
     }
     const advice = verdict.replaceWith !== undefined ? `Set it to ${verdict.replaceWith}.` : 'Remove it from the image.';
     ctx.report({ span: prop.valueSpan ?? prop.nameSpan, message: message(verdict.what, prop.name, advice), fixes });

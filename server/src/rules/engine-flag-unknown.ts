@@ -1,12 +1,14 @@
-import { Arg, Cmd, Entrypoint, Instruction, JSONInstruction } from 'dockerfile-ast';
+import { Cmd, Entrypoint, Instruction, JSONInstruction } from 'dockerfile-ast';
 import { isFlagToken, splitWords, type ArgList } from '../compose/command';
 import type { ComposeFile } from '../compose/composeFile';
 import { interpolate } from '../compose/interpolation';
-import { removeWords, type WordContainer } from '../compose/tokenEdits';
+import { argListWords } from '../compose/commandEdits';
+import { removeWords } from '../compose/tokenEdits';
 import type { LineIndex } from '../core/lineIndex';
 import type { Rule } from '../core/rule';
 import type { Reporter, Span, SpanEdit, SpanFix } from '../core/types';
 import { shippedStages, spanOfRange, type DockerfileModel } from '../dockerfile/dockerfileModel';
+import { shippedBaseImage } from '../dockerfile/imageEngine';
 import { parseImageRef } from '../engines/engines';
 import { findInScript, findVllmArgs, markerAt, wordsOf, type Word } from '../engines/vllmArgv';
 import { VLLM_FACTS_DATE } from '../engines/vllmFacts.generated';
@@ -64,15 +66,7 @@ function isVllmOpenAiImage(image: string | undefined): boolean {
 
 /** The words of `command:` / `entrypoint:`; editable only when each has its own exact span in the file. */
 function composeWords(file: ComposeFile, args: ArgList | undefined): Word[] {
-  if (!args) return [];
-  const tokens = args.tokens;
-  const distinct = tokens.every((t, i) => t.span.end > t.span.start && (i === 0 || t.span.start >= tokens[i - 1]!.span.end));
-  const seq = args.view.asSeq();
-  const editable = !args.view.inherited && distinct && !(seq && seq.items().some((item) => item.inherited));
-  const container: WordContainer | undefined = editable
-    ? { kind: seq && !seq.isFlow ? 'blockSeq' : 'inline', spans: tokens.map((t) => t.span), continuation: false }
-    : undefined;
-  return wordsOf(file.text, tokens, container);
+  return args ? wordsOf(file.text, args.tokens, argListWords(args)) : [];
 }
 
 /** `command: ["vllm", "serve", ...]` on an image whose entrypoint is already `vllm serve`. */
@@ -234,12 +228,7 @@ function taskFix(site: Site, use: FlagUse): SpanFix[] {
 function checkDockerfile(model: DockerfileModel, report: Reporter): void {
   const chain = shippedStages(model);
   if (!chain.length) return;
-  const argDefaults = new Map<string, string>();
-  for (const ins of model.preamble) {
-    const prop = ins instanceof Arg ? ins.getProperty() : null;
-    if (prop?.getValue()) argDefaults.set(prop.getName(), prop.getValue()!);
-  }
-  const baseImage = substituteArgs(chain[0]!.from.getImage() ?? '', argDefaults);
+  const baseImage = shippedBaseImage(model) ?? '';
   const site: Site = { text: model.text, lines: model.lines, report, tag: baseImage.includes('$') ? undefined : parseImageRef(baseImage).tag };
   const instructions = chain.flatMap((s) => s.instructions).filter((i): i is Cmd | Entrypoint => i instanceof Cmd || i instanceof Entrypoint);
   const entrypoints = instructions.filter((i) => i instanceof Entrypoint);
@@ -291,12 +280,4 @@ function dockerWords(model: DockerfileModel, ins: Cmd | Entrypoint): Word[] {
     .replace(/(^|\n)([ \t]*#[^\n]*)/g, (_m, nl: string, c: string) => nl + ' '.repeat(c.length));
   const items = splitWords(raw).map((w) => ({ text: w.text, span: { start: start + w.start, end: start + w.end } }));
   return wordsOf(model.text, items, { kind: 'inline', spans: items.map((i) => i.span), continuation: true });
-}
-
-/** `${NAME}`, `${NAME:-default}` and `$NAME` from the ARGs before the first FROM. */
-function substituteArgs(value: string, args: ReadonlyMap<string, string>): string {
-  return value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (m, a: string | undefined, def: string | undefined, b: string | undefined) => {
-    const name = a ?? b!;
-    return args.get(name) ?? def ?? m;
-  });
 }

@@ -10,7 +10,7 @@ import { readFlags } from '../compose/command';
 import { dockerfileEngine, launchTokens, properties, shippedBaseImage } from '../dockerfile/imageEngine';
 import { shippedStages } from '../dockerfile/dockerfileModel';
 import { EngineSpec, VLLM_ENV_VAR_NAMES } from '../engines/engines';
-import { pinnedBefore, VLLM_0_21 } from '../engines/imageVersion';
+import { pinnedBefore, VLLM_0_21 } from '../engines/vllmReleases';
 import { VLLM_FACTS_DATE, VLLM_FLAGS, VLLM_REMOVED_ENV_VARS } from '../engines/vllmFacts.generated';
 
 /**
@@ -71,8 +71,10 @@ export const rule: Rule = {
 };
 
 function dockerfileCheck(ctx: DockerfileContext): void {
-  const engine = dockerfileEngine(ctx.model);
-  if (!engine) return;
+  const found = dockerfileEngine(ctx.model);
+  // A pip-installed engine is started some way we cannot read: its flags are not in ENTRYPOINT/CMD.
+  if (!found || found.by === 'pip') return;
+  const engine = found.spec;
   const stages = shippedStages(ctx.model);
   const launch = launchTokens(ctx.model, stages);
   if (opaqueLaunch(engine, launch[0]?.text)) return;
@@ -97,6 +99,8 @@ function opaqueLaunch(engine: EngineSpec, first: string | undefined): boolean {
 }
 
 function isReferenced(name: string, text: string): boolean {
+  // Only a shell-style name can be referenced as $NAME; anything else (keys like `(`) never is.
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) return false;
   return new RegExp(`\\$\\{?${name}\\b`).test(text);
 }
 

@@ -4,7 +4,7 @@ import { findFlag, ServiceInfo } from '../compose/service';
 import type { ComposeContext, Rule } from '../core/rule';
 import type { SpanFix } from '../core/types';
 import type { EngineSpec } from '../engines/engines';
-import { pinnedBefore, VLLM_0_21 } from '../engines/imageVersion';
+import { pinnedBefore, VLLM_0_21 } from '../engines/vllmReleases';
 
 /**
  * The share of GPU memory an engine takes. vLLM: `--gpu-memory-utilization`, a fraction in (0, 1] of each
@@ -114,6 +114,9 @@ function safeRaw(raw: string, env: ReadonlyMap<string, string>): string | undefi
 /** No flag: vLLM takes 0.92 by default since v0.21.0. */
 function checkVllmDefault(ctx: ComposeContext, info: ServiceInfo): void {
   if (pinnedBefore(info.image, VLLM_0_21) || hasOpaqueEntrypoint(info)) return;
+  // A look-alike env var (GPU_MEMORY_UTILIZATION) is env-ignored-by-engine's finding, and its fix moves the
+  // user's own value onto the flag: offering 0.90 here as well would race it and lose that value.
+  if (info.env.some((e) => info.engine?.ignoredEnvToFlag[e.name] === '--gpu-memory-utilization')) return;
   const flags = allFlags(ctx.file, info);
   // --kv-cache-memory-bytes makes vLLM ignore the share; a --config file may set it.
   if (findFlag(flags, ['--kv-cache-memory-bytes', '--config'])) return;

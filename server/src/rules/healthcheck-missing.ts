@@ -1,4 +1,4 @@
-import { readHealthcheck, imageHealthcheck, probeFor, flowList, servingPort, servesModel, HealthcheckView } from '../compose/healthcheck';
+import { readHealthcheck, imageHealthcheck, probeFor, flowList, servingPort, HealthcheckView } from '../compose/healthcheck';
 import { appendToMap, appendUnderEmptyKey } from '../compose/edits';
 import type { ServiceInfo } from '../compose/service';
 import { formatDuration } from '../core/duration';
@@ -23,7 +23,7 @@ export const rule: Rule = {
   compose(ctx) {
     const env = ctx.file.dotEnv;
     for (const info of ctx.services) {
-      if (!servesModel(info)) continue;
+      if (!info.isModelService) continue;
       const hc = readHealthcheck(info);
       if (hc?.disabled) continue;
       if (hc?.test && !hc.test.isNull) continue;

@@ -1,4 +1,4 @@
-import { durationField, imageHealthcheck, readHealthcheck, retriesField, servesModel, unhealthyAfter } from '../compose/healthcheck';
+import { durationField, imageHealthcheck, readHealthcheck, retriesField, unhealthyAfter } from '../compose/healthcheck';
 import { appendToMap, replaceScalar } from '../compose/edits';
 import type { ServiceInfo } from '../compose/service';
 import { formatDuration } from '../core/duration';
@@ -23,7 +23,7 @@ export const rule: Rule = {
   },
   compose(ctx) {
     for (const info of ctx.services) {
-      if (servesModel(info)) check(ctx, info);
+      if (info.isModelService) check(ctx, info);
     }
   },
 };

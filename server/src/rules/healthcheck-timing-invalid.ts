@@ -1,5 +1,5 @@
 import { isScalar } from 'yaml';
-import { durationField, readHealthcheck, retriesField, servesModel } from '../compose/healthcheck';
+import { durationField, readHealthcheck, retriesField } from '../compose/healthcheck';
 import { appendToMap, removeLines, replaceScalar } from '../compose/edits';
 import type { ServiceInfo } from '../compose/service';
 import type { MapView } from '../compose/yamlView';
@@ -115,7 +115,7 @@ function checkStartInterval(ctx: ComposeContext, info: ServiceInfo, map: MapView
   if (!entry || map.has('start_period')) return;
   const fixes: SpanFix[] = [];
   if (!map.inherited && !map.isFlow) {
-    if (servesModel(info)) {
+    if (info.isModelService) {
       const wanted = formatDuration(recommendedStartPeriod(serviceColdStart(info, ctx.options, ctx.file.dotEnv)));
       const add = appendToMap(ctx.file, map, [`start_period: ${wanted}`]);
       if (add) fixes.push({ title: `Add start_period: ${wanted}`, preferred: true, edits: [add] });

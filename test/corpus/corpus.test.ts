@@ -1,0 +1,158 @@
+/**
+ * Every real-world file in ../shared/corpus/: the analysis never crashes, every range is inside the document,
+ * every fix applies cleanly and resolves its finding, fix-all ends in a file that still parses, and the
+ * findings match the reviewed snapshot (findings.snapshot.json; see README.md, UPDATE_SNAPSHOT=1 rewrites it).
+ */
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { analyze } from '../../server/src/core/analyze';
+import { fixAll } from '../../server/src/core/fixAll';
+import type { FileKind, Finding, Fix } from '../../server/src/core/types';
+import { applyFix } from '../helpers';
+import { REPO_ROOT, dockerfileInstructionCount, findingProblems, parseRegression } from './invariants';
+
+const CORPUS = join(REPO_ROOT, '..', 'shared', 'corpus');
+const SNAPSHOT = join(REPO_ROOT, 'test', 'corpus', 'findings.snapshot.json');
+const KINDS: ReadonlyArray<[string, FileKind]> = [
+  ['compose', 'compose'],
+  ['dockerfile', 'dockerfile'],
+];
+
+interface CorpusFile {
+  /** `compose/<name>` or `dockerfile/<name>`: the snapshot key. */
+  key: string;
+  kind: FileKind;
+  text: string;
+}
+
+/** Lists the folders directly: the file names encode owner__repo__path and cannot be guessed. */
+function corpusFiles(): CorpusFile[] {
+  const files: CorpusFile[] = [];
+  for (const [dir, kind] of KINDS) {
+    const folder = join(CORPUS, dir);
+    if (!existsSync(folder)) continue;
+    for (const name of readdirSync(folder).sort()) {
+      if (name === 'SOURCES.md') continue;
+      files.push({ key: `${dir}/${name}`, kind, text: readFileSync(join(folder, name), 'utf8') });
+    }
+  }
+  return files;
+}
+
+/** One snapshot line: 1-based line:column as editors show them, rule, severity, start of the message. */
+function snapshotLine(f: Finding): string {
+  const msg = f.message.replace(/\s+/g, ' ');
+  return `${f.range.start.line + 1}:${f.range.start.character + 1} ${f.rule} ${f.severity} | ${msg.length > 80 ? `${msg.slice(0, 79)}…` : msg}`;
+}
+
+/** Lines a fix's edits touch, for the Dockerfile instruction-count check. */
+function touchedLines(fix: Fix): Set<number> {
+  const lines = new Set<number>();
+  for (const e of fix.edits) for (let l = e.range.start.line; l <= e.range.end.line; l++) lines.add(l);
+  return lines;
+}
+
+/** Problems with one fix: it must change the text, keep it parseable and make its rule fire less there. */
+function fixProblems(file: CorpusFile, before: readonly Finding[], finding: Finding, fix: Fix): string[] {
+  const where = `${finding.rule} at ${finding.range.start.line + 1}:${finding.range.start.character + 1}, fix "${fix.title}"`;
+  let fixed: string;
+  try {
+    fixed = applyFix(file.text, fix);
+  } catch (err) {
+    return [`${where}: applying it threw ${(err as Error).message}`];
+  }
+  if (fixed === file.text) return [`${where}: changes nothing`];
+  const problems: string[] = [];
+  const regression = parseRegression(file.kind, file.text, fixed, touchedLines(fix));
+  if (regression) problems.push(`${where}: ${regression}`);
+  const after = analyze(fixed, file.kind);
+  problems.push(...findingProblems(fixed, after).map((p) => `${where}, after the fix: ${p}`));
+  const mine = (list: readonly Finding[]) => list.filter((f) => f.rule === finding.rule);
+  const same = (list: readonly Finding[]) => mine(list).filter((f) => f.message === finding.message).length;
+  // Resolved when the rule fires fewer times, or (when the fix legitimately adds a finding of the same rule
+  // elsewhere) at least this finding's message occurs fewer times while the total does not grow.
+  const resolved = mine(after).length < mine(before).length || (same(after) < same(before) && mine(after).length <= mine(before).length);
+  if (!resolved) problems.push(`${where}: the rule still fires there (${mine(before).length} before, ${mine(after).length} after)`);
+  return problems;
+}
+
+const files = corpusFiles();
+
+describe('corpus', () => {
+  it('finds the corpus', () => {
+    assert.ok(files.some((f) => f.kind === 'compose'), `no Compose files under ${CORPUS}/compose`);
+    assert.ok(files.some((f) => f.kind === 'dockerfile'), `no Dockerfiles under ${CORPUS}/dockerfile`);
+  });
+
+  for (const file of files) {
+    it(`${file.key}: no crash, ranges inside, fixes apply and resolve`, () => {
+      const findings = analyze(file.text, file.kind);
+      const problems = findingProblems(file.text, findings);
+      for (const finding of findings) {
+        for (const fix of finding.fixes) problems.push(...fixProblems(file, findings, finding, fix));
+      }
+      const all = fixAll(file.text, file.kind);
+      if (file.kind === 'compose') {
+        const regression = parseRegression(file.kind, file.text, all.text);
+        if (regression) problems.push(`fix-all: ${regression}`);
+      } else {
+        // Each applied fix may rewrite or remove at most the one instruction it is about.
+        const before = dockerfileInstructionCount(file.text);
+        const after = dockerfileInstructionCount(all.text);
+        if (after < before - all.applied) problems.push(`fix-all: ${before} instructions became ${after} after ${all.applied} fixes`);
+      }
+      problems.push(...findingProblems(all.text, analyze(all.text, file.kind)).map((p) => `after fix-all: ${p}`));
+      assert.deepEqual(problems, [], `${file.key}:\n  ${problems.join('\n  ')}`);
+    });
+  }
+
+  it('findings match the reviewed snapshot (UPDATE_SNAPSHOT=1 rewrites it)', () => {
+    const actual: Record<string, string[]> = {};
+    for (const file of files) actual[file.key] = analyze(file.text, file.kind).map(snapshotLine);
+    if (process.env.UPDATE_SNAPSHOT === '1') {
+      writeFileSync(SNAPSHOT, `${JSON.stringify(actual, null, 2)}\n`);
+      return;
+    }
+    assert.ok(existsSync(SNAPSHOT), `no snapshot at ${SNAPSHOT}: run with UPDATE_SNAPSHOT=1, then review it`);
+    const expected = JSON.parse(readFileSync(SNAPSHOT, 'utf8')) as Record<string, string[]>;
+    const diff = snapshotDiff(expected, actual);
+    assert.ok(diff.length === 0, `corpus findings drifted from test/corpus/findings.snapshot.json (- expected, + actual).\n` +
+      `Review every line; if the new findings are right, rerun with UPDATE_SNAPSHOT=1.\n${diff.join('\n')}`);
+  });
+});
+
+/** A readable per-file diff: lines only in the snapshot (-) and lines only in the actual findings (+). */
+function snapshotDiff(expected: Record<string, string[]>, actual: Record<string, string[]>): string[] {
+  const out: string[] = [];
+  for (const key of [...new Set([...Object.keys(expected), ...Object.keys(actual)])].sort()) {
+    const exp = expected[key];
+    const act = actual[key];
+    if (!exp) {
+      out.push(`${key}: new file, not in the snapshot`, ...(act ?? []).map((l) => `  + ${l}`));
+      continue;
+    }
+    if (!act) {
+      out.push(`${key}: in the snapshot but no longer in the corpus`);
+      continue;
+    }
+    const removed = multisetMinus(exp, act);
+    const added = multisetMinus(act, exp);
+    if (removed.length || added.length) out.push(`${key}:`, ...removed.map((l) => `  - ${l}`), ...added.map((l) => `  + ${l}`));
+  }
+  return out;
+}
+
+function multisetMinus(a: readonly string[], b: readonly string[]): string[] {
+  const counts = new Map<string, number>();
+  for (const x of b) counts.set(x, (counts.get(x) ?? 0) + 1);
+  return a.filter((x) => {
+    const n = counts.get(x) ?? 0;
+    if (n > 0) {
+      counts.set(x, n - 1);
+      return false;
+    }
+    return true;
+  });
+}

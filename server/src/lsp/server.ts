@@ -42,6 +42,7 @@ export interface ServerOptions {
 
 interface DocState {
   timer?: NodeJS.Timeout;
+  immediate?: NodeJS.Immediate;
   /** How long the last analysis of this document took, to size the debounce. */
   lastCostMs: number;
   /** Version being analysed now, if any. */
@@ -53,8 +54,9 @@ interface DocState {
  * diagnostics in milliseconds); costly ones wait for typing to pause, up to half a second.
  */
 export function debounceFor(lastCostMs: number): number {
-  if (lastCostMs < 15) return 0;
-  return Math.min(500, Math.round(lastCostMs));
+  if (lastCostMs < 30) return 0;
+  // Waiting half of what a run costs groups a burst of keystrokes into one run without doubling latency.
+  return Math.min(250, Math.round(lastCostMs / 2));
 }
 
 export function startServer(connection: Connection, serverOptions: ServerOptions = {}): void {
@@ -127,10 +129,15 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
     states.set(doc.uri, state);
     if (state.timer) clearTimeout(state.timer);
     const delay = immediate ? 0 : debounceFor(state.lastCostMs);
-    state.timer = setTimeout(() => {
+    const run = () => {
       state.timer = undefined;
+      state.immediate = undefined;
       void validate(doc.uri);
-    }, delay);
+    };
+    if (state.immediate) clearImmediate(state.immediate);
+    // setTimeout(0) waits a millisecond or more; a cheap file should not.
+    if (delay === 0) state.immediate = setImmediate(run);
+    else state.timer = setTimeout(run, delay);
   }
 
   async function validate(uri: string): Promise<void> {
@@ -172,6 +179,7 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
   documents.onDidClose((e) => {
     const state = states.get(e.document.uri);
     if (state?.timer) clearTimeout(state.timer);
+    if (state?.immediate) clearImmediate(state.immediate);
     states.delete(e.document.uri);
     settingsCache.delete(e.document.uri);
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });

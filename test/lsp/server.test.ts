@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { CodeAction, CodeActionRequest, DiagnosticSeverity } from 'vscode-languageserver-protocol/node';
+import { CodeAction, CodeActionRequest, DiagnosticSeverity, DidChangeTextDocumentNotification } from 'vscode-languageserver-protocol/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { yaml } from '../helpers';
+import { lint, yaml } from '../helpers';
 import { LspSession } from './lspHarness';
 
 const compose = yaml`
@@ -73,6 +73,59 @@ describe('language server over stdio (dist/server.js)', () => {
     await lsp.open(uri, 'yaml', compose + '  broken: [unclosed\n');
     const diagnostics = await lsp.diagnostics(uri, { version: 1 });
     assert.ok(diagnostics.some((d) => d.code === 'yaml-syntax'), JSON.stringify(diagnostics));
+  });
+
+  it('re-analyses an edit in one service of a 2,000-service file and publishes correct diagnostics', async () => {
+    const service = (i: number) =>
+      [
+        `  llm-${i}:`,
+        '    image: vllm/vllm-openai:v0.11.0',
+        `    command: [--model, org/model-${i}, --gpu-memory-utilization, "0.85"]`,
+        '    volumes: [hf-cache:/root/.cache/huggingface]',
+        '    deploy:',
+        '      resources:',
+        '        reservations:',
+        '          devices: [{driver: nvidia, count: 1, capabilities: [gpu]}]',
+        '        limits: {cpus: "8", memory: 32G}',
+        '    healthcheck:',
+        '      test: [CMD, curl, -f, http://localhost:8000/health]',
+        '      start_period: 1800s',
+        ...(i > 0 ? [`    depends_on: {llm-${i - 1}: {condition: service_healthy}}`] : []),
+      ].join('\n') + '\n';
+    let text = 'services:\n' + Array.from({ length: 2000 }, (_, i) => service(i)).join('') + 'volumes:\n  hf-cache:\n';
+    assert.ok(text.length > 256 * 1024, 'large enough for the worker');
+    const uri = 'file:///tmp/incremental/compose.yaml';
+    await lsp.open(uri, 'yaml', text);
+    const opened = await lsp.diagnostics(uri, { version: 1, timeoutMs: 60000 });
+    assert.equal(opened.filter((d) => d.code === 'gpu-memory-utilization-high').length, 0);
+
+    const lineOf = (offset: number) => text.slice(0, offset).split('\n').length - 1;
+    const target = text.indexOf('"0.85"', text.indexOf('  llm-1234:')) + 1;
+    const line = lineOf(target);
+    const character = target - text.lastIndexOf('\n', target - 1) - 1;
+    const edit = (version: number, from: string, to: string) => {
+      text = text.slice(0, target) + to + text.slice(target + from.length);
+      return lsp.connection.sendNotification(DidChangeTextDocumentNotification.type, {
+        textDocument: { uri, version },
+        contentChanges: [{ range: { start: { line, character }, end: { line, character: character + from.length } }, text: to }],
+      });
+    };
+    // Typing 0.85 -> 0.97 in llm-1234: three quick keystrokes, then the high-utilization finding appears there.
+    await edit(2, '0.85', '0.9');
+    await edit(3, '0.9', '0.95');
+    await edit(4, '0.95', '0.97');
+    const high = await lsp.diagnostics(uri, { version: 4, timeoutMs: 60000 });
+    const found = high.filter((d) => d.code === 'gpu-memory-utilization-high');
+    assert.equal(found.length, 1, JSON.stringify(found));
+    assert.equal(found[0]!.range.start.line, line);
+    // The whole list is what a full analysis of the new text finds.
+    const expected = lint(text).map((f) => [f.rule, f.range.start.line, f.range.start.character, f.message]);
+    assert.deepEqual(high.map((d) => [d.code, d.range.start.line, d.range.start.character, d.message]), expected);
+    // And back: the finding goes away.
+    await edit(5, '0.97', '0.85');
+    const back = await lsp.diagnostics(uri, { version: 5, timeoutMs: 60000 });
+    assert.equal(back.filter((d) => d.code === 'gpu-memory-utilization-high').length, 0);
+    assert.equal(back.length, opened.length);
   });
 
   it('keeps answering requests while a multi-megabyte file is analysed', async () => {

@@ -94,7 +94,12 @@ function childView(doc: Document, raw: unknown, inheritedAt: Span | undefined): 
  * Entry indexes per map node and reporting place. Views are cheap and made anew on every `asMap()`, so the
  * index (which resolves merges) is cached on the node itself; a new parse makes new nodes.
  */
-const indexCache = new WeakMap<YAMLMap, Map<string, Map<string, MapEntry>>>();
+let indexCache = new WeakMap<YAMLMap, Map<string, Map<string, MapEntry>>>();
+
+/** Forgets every cached index: needed after node ranges are shifted in place (incremental re-analysis). */
+export function resetViewCache(): void {
+  indexCache = new WeakMap();
+}
 
 export class MapView {
   private cache: Map<string, MapEntry> | undefined;

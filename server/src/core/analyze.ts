@@ -1,4 +1,4 @@
-import { parseCompose } from '../compose/composeFile';
+import { ComposeFile, parseCompose } from '../compose/composeFile';
 import { describeService, ServiceInfo } from '../compose/service';
 import { parseDockerfile } from '../dockerfile/dockerfileModel';
 import { RULES } from '../rules/registry';
@@ -6,66 +6,99 @@ import { LineIndex } from './lineIndex';
 import { AnalysisOptions, MAX_ANALYSED_BYTES } from './options';
 import type { ComposeContext, DockerfileContext, Rule } from './rule';
 import { Suppressions } from './suppression';
-import type { FileKind, Finding, Fix, Report, Severity, SpanFix } from './types';
+import type { FileKind, Finding, Fix, Report, Severity, Span, SpanFix } from './types';
 
 export const SYNTAX_RULE_ID = 'yaml-syntax';
 export const TOO_LARGE_RULE_ID = 'file-too-large';
+
+/** A report as a rule made it (offset spans), before suppression, settings and positions. */
+export interface RawReport {
+  rule: string;
+  severity: Severity;
+  report: Report;
+}
 
 /**
  * Runs every enabled rule on one file and returns findings with LSP positions. Pure: no I/O, no LSP.
  * Rules that throw are contained, so one bad rule never hides the others' findings.
  */
 export function analyze(text: string, kind: FileKind, options: AnalysisOptions = {}): Finding[] {
-  const raw: Array<{ rule: string; severity: Severity; report: Report }> = [];
-  const severityOf = (rule: Rule) => rule.meta.defaultSeverity;
-
   // Checked before anything reads the whole text, so declining a huge file costs nothing.
-  if (text.length > MAX_ANALYSED_BYTES) {
-    if (options.rules?.[TOO_LARGE_RULE_ID] === 'off') return [];
-    return [
-      {
-        rule: TOO_LARGE_RULE_ID,
-        severity: 'info',
-        message: `Not analysed: the file is ${(text.length / 1048576).toFixed(1)} MB, above the ${MAX_ANALYSED_BYTES / 1048576} MB limit.`,
-        range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
-        fixes: [],
-      },
-    ];
-  }
+  const tooLarge = tooLargeFindings(text, options);
+  if (tooLarge) return tooLarge;
   const lines = new LineIndex(text);
-
-  const enabled = RULES.filter((r) => r.meta.appliesTo.includes(kind) && options.rules?.[r.meta.id] !== 'off');
+  let raw: RawReport[];
   if (kind === 'compose') {
     const file = parseCompose(text, options.dotEnv, lines);
-    for (const e of file.syntaxErrors) {
-      raw.push({ rule: SYNTAX_RULE_ID, severity: 'error', report: { span: e.span, message: e.message } });
-    }
-    const services: ServiceInfo[] = file.services.map((s) => describeService(s, file.dotEnv));
-    const byName = new Map(services.map((s) => [s.service.name, s]));
-    for (const rule of enabled) {
-      if (!rule.compose) continue;
-      const ctx: ComposeContext = {
-        file,
-        options,
-        services,
-        service: (name) => byName.get(name),
-        report: (report) => raw.push({ rule: rule.meta.id, severity: report.severity ?? severityOf(rule), report }),
-      };
-      runContained(rule, () => rule.compose!(ctx), raw);
-    }
+    const services = file.services.map((s) => describeService(s, file.dotEnv));
+    raw = [...syntaxReports(file), ...collectComposeReports(file, services, options)];
   } else {
+    raw = [];
     const model = parseDockerfile(text, lines);
-    for (const rule of enabled) {
+    for (const rule of enabledRules('dockerfile', options)) {
       if (!rule.dockerfile) continue;
-      const ctx: DockerfileContext = {
-        model,
-        options,
-        report: (report) => raw.push({ rule: rule.meta.id, severity: report.severity ?? severityOf(rule), report }),
-      };
+      const ctx: DockerfileContext = { model, options, report: reporterFor(rule, raw) };
       runContained(rule, () => rule.dockerfile!(ctx), raw);
     }
   }
+  return finalize(raw, text, lines, options);
+}
 
+/** The one finding for a file above the size limit (none when that rule is off); undefined: analyse it. */
+export function tooLargeFindings(text: string, options: AnalysisOptions): Finding[] | undefined {
+  if (text.length <= MAX_ANALYSED_BYTES) return undefined;
+  if (options.rules?.[TOO_LARGE_RULE_ID] === 'off') return [];
+  return [
+    {
+      rule: TOO_LARGE_RULE_ID,
+      severity: 'info',
+      message: `Not analysed: the file is ${(text.length / 1048576).toFixed(1)} MB, above the ${MAX_ANALYSED_BYTES / 1048576} MB limit.`,
+      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+      fixes: [],
+    },
+  ];
+}
+
+export function enabledRules(kind: FileKind, options: AnalysisOptions): Rule[] {
+  return RULES.filter((r) => r.meta.appliesTo.includes(kind) && options.rules?.[r.meta.id] !== 'off');
+}
+
+export function syntaxReports(file: ComposeFile): RawReport[] {
+  return file.syntaxErrors.map((e) => ({ rule: SYNTAX_RULE_ID, severity: 'error' as const, report: { span: e.span, message: e.message } }));
+}
+
+/**
+ * Runs the Compose rules. `services` are the services the rules check (all of them, or the one an
+ * incremental run re-checks); `lookup` finds any service by name (default: among `services`); `scope`
+ * tells rules that walk the whole document which part to walk.
+ */
+export function collectComposeReports(
+  file: ComposeFile,
+  services: readonly ServiceInfo[],
+  options: AnalysisOptions,
+  scope?: Span,
+  lookup?: (name: string) => ServiceInfo | undefined,
+): RawReport[] {
+  const raw: RawReport[] = [];
+  let service = lookup;
+  if (!service) {
+    const byName = new Map(services.map((s) => [s.service.name, s]));
+    service = (name) => byName.get(name);
+  }
+  for (const rule of enabledRules('compose', options)) {
+    if (!rule.compose) continue;
+    const ctx: ComposeContext = { file, options, services, service, report: reporterFor(rule, raw), ...(scope ? { scope } : {}) };
+    runContained(rule, () => rule.compose!(ctx), raw);
+  }
+  return raw;
+}
+
+function reporterFor(rule: Rule, raw: RawReport[]): (report: Report) => void {
+  return (report) => raw.push({ rule: rule.meta.id, severity: report.severity ?? rule.meta.defaultSeverity, report });
+}
+
+/** Suppression comments, severity settings, spans to positions, one preferred fix each, sorted. */
+export function finalize(raw: readonly RawReport[], text: string, lines: LineIndex, options: AnalysisOptions): Finding[] {
   const suppressions = new Suppressions(text, lines);
   const findings: Finding[] = [];
   for (const { rule, severity, report } of raw) {
@@ -85,7 +118,7 @@ export function analyze(text: string, kind: FileKind, options: AnalysisOptions =
   return findings;
 }
 
-function runContained(rule: Rule, run: () => void, raw: Array<{ rule: string; severity: Severity; report: Report }>): void {
+function runContained(rule: Rule, run: () => void, raw: RawReport[]): void {
   try {
     run();
   } catch (err) {

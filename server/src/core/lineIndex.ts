@@ -7,7 +7,15 @@ import type { Position, Range, Span } from './types';
 export class LineIndex {
   private readonly lineStarts: number[];
 
-  constructor(private readonly text: string) {
+  constructor(
+    private readonly text: string,
+    /** Line starts already known (see `afterEdit`); computed from the text when absent. */
+    known?: number[],
+  ) {
+    if (known) {
+      this.lineStarts = known;
+      return;
+    }
     const starts = [0];
     for (let i = 0; i < text.length; i++) {
       const ch = text.charCodeAt(i);
@@ -19,6 +27,34 @@ export class LineIndex {
       }
     }
     this.lineStarts = starts;
+  }
+
+  /**
+   * The index of `text`, which is `previous`'s text with [start, oldEnd) replaced (`delta` = length change):
+   * line starts before and after the edit are reused, so a keystroke in a 3 MB file costs no full scan.
+   */
+  static afterEdit(previous: LineIndex, text: string, start: number, oldEnd: number, delta: number): LineIndex {
+    const old = previous.lineStarts;
+    const newEnd = oldEnd + delta;
+    const firstAfter = (offset: number) => {
+      let lo = 1;
+      let hi = old.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (old[mid]! < offset) lo = mid + 1;
+        else hi = mid;
+      }
+      return lo;
+    };
+    // Unchanged before the edit; rescanned inside it; moved by delta after it (array copies, no pushes).
+    const starts = old.slice(0, firstAfter(start));
+    for (let s = Math.max(1, start); s <= newEnd && s <= text.length; s++) {
+      const ch = text.charCodeAt(s - 1);
+      if (ch === 10 || (ch === 13 && text.charCodeAt(s) !== 10)) starts.push(s);
+    }
+    const after = old.slice(firstAfter(oldEnd + 1));
+    if (delta !== 0) for (let i = 0; i < after.length; i++) after[i]! += delta;
+    return new LineIndex(text, after.length ? starts.concat(after) : starts);
   }
 
   get lineCount(): number {

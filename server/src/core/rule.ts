@@ -2,15 +2,27 @@ import type { ComposeFile } from '../compose/composeFile';
 import type { ServiceInfo } from '../compose/service';
 import type { DockerfileModel } from '../dockerfile/dockerfileModel';
 import type { AnalysisOptions } from './options';
-import type { Reporter, RuleMeta } from './types';
+import type { Reporter, RuleMeta, Span } from './types';
 
 export interface ComposeContext {
   file: ComposeFile;
   options: AnalysisOptions;
-  /** Every service, with the facts rules share (engine, flags, env, GPU request). */
+  /**
+   * Every service, with the facts rules share (engine, flags, env, GPU request). In an incremental run, only
+   * the service being re-checked: a rule that compares services reads the others through service(name).
+   */
   services: readonly ServiceInfo[];
+  /**
+   * Any service of the file by name, checked or not. What a rule reads here about ANOTHER service must be
+   * part of `crossServiceSignature` (core/incrementalCompose.ts), or edits to that service go unnoticed.
+   */
   service(name: string): ServiceInfo | undefined;
   report: Reporter;
+  /**
+   * Set when only part of the file is re-checked (an incremental run over one service): rules that walk the
+   * whole document skip nodes outside it. A report outside it makes the run fall back to a full analysis.
+   */
+  scope?: Span;
 }
 
 export interface DockerfileContext {

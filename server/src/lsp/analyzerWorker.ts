@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import type { AnalysisRequest, AnalysisResponse } from './analysisJob';
+import type { AnalysisRequest, AnalysisResponse, CloseRequest } from './analysisJob';
 
 /**
  * Runs analyses of large files on a worker thread, so the server keeps answering requests (hover, code
@@ -29,6 +29,11 @@ export class AnalyzerWorker {
       this.pending.set(id, { resolve, timer, worker });
       worker.postMessage({ ...request, id } satisfies AnalysisRequest);
     });
+  }
+
+  /** The worker forgets what it kept for a document (closed, or now analysed inline). */
+  close(uri: string): void {
+    this.worker?.postMessage({ type: 'close', uri } satisfies CloseRequest);
   }
 
   dispose(): void {

@@ -1,6 +1,6 @@
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
-import { AnalysisRequest, runAnalysisRequest } from './analysisJob';
+import { IncrementalStore, runAnalysisRequest, WorkerMessage } from './analysisJob';
 import { startServer } from './server';
 
 /**
@@ -8,7 +8,12 @@ import { startServer } from './server';
  * chooses) and, when started as a worker thread with role 'analyzer', the off-thread analyzer for big files.
  */
 if (!isMainThread && (workerData as { role?: string } | undefined)?.role === 'analyzer') {
-  parentPort!.on('message', (request: AnalysisRequest) => parentPort!.postMessage(runAnalysisRequest(request)));
+  // Analyses of open Compose files are kept here, so an edit re-analyses only the service it touched.
+  const store = new IncrementalStore();
+  parentPort!.on('message', (message: WorkerMessage) => {
+    if ('type' in message) store.close(message.uri);
+    else parentPort!.postMessage(runAnalysisRequest(message, store));
+  });
 } else {
   const connection = createConnection(ProposedFeatures.all);
   // A failed promise somewhere must not take the server (and every diagnostic) down with it.

@@ -28,7 +28,7 @@ import {
   MeasuredColdStartsParams,
   SETTINGS_SECTION,
 } from '../protocol';
-import { AnalysisRequest, runAnalysisRequest } from './analysisJob';
+import { AnalysisRequest, AnalysisResponse, runAnalysisRequest } from './analysisJob';
 import { AnalyzerWorker } from './analyzerWorker';
 import { DiagnosticData, toDiagnostic } from './diagnostics';
 import { ignoreLineEdit } from './ignoreEdit';
@@ -47,6 +47,11 @@ interface DocState {
   lastCostMs: number;
   /** Version being analysed now, if any. */
   running?: number;
+  /** The worker keeps an analysis of this document (to redo only what an edit changes). */
+  onWorker?: boolean;
+  /** Worker jobs in flight for this document; newer versions wait for them, then only the latest runs. */
+  inFlight?: number;
+  rerun?: boolean;
 }
 
 /**
@@ -148,10 +153,16 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
     if (!kind) return;
     const version = doc.version;
     if (state.running === version) return;
+    if (state.inFlight) {
+      // Queuing every keystroke on the worker would analyse versions nobody will see.
+      state.rerun = true;
+      return;
+    }
     state.running = version;
     const { enabled, options } = await optionsFor(doc, kind);
     if (!enabled) {
       state.running = undefined;
+      forgetOnWorker(uri, state);
       void connection.sendDiagnostics({ uri, diagnostics: [] });
       return;
     }
@@ -161,9 +172,25 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
       kind,
       options: { ...options, dotEnv: options.dotEnv ? [...options.dotEnv] : undefined },
     };
-    const response = worker && text.length >= workerThreshold ? await worker.run(request) : runAnalysisRequest({ ...request, id: 0 });
+    const onWorker = !!worker && text.length >= workerThreshold;
+    if (!onWorker) forgetOnWorker(uri, state);
+    state.onWorker = onWorker;
+    let response: AnalysisResponse;
+    if (onWorker) {
+      state.inFlight = (state.inFlight ?? 0) + 1;
+      response = await worker!.run({ ...request, uri });
+      state.inFlight--;
+      if (state.rerun && state.inFlight === 0) {
+        state.rerun = false;
+        const latest = documents.get(uri);
+        if (latest && latest.version !== version && states.get(uri) === state) schedule(latest, true);
+      }
+    } else {
+      response = runAnalysisRequest({ ...request, id: 0 });
+    }
     if (state.running === version) state.running = undefined;
-    state.lastCostMs = response.elapsedMs;
+    // After a full analysis the worker kept, the next edit is most likely re-analysed incrementally: cheap.
+    state.lastCostMs = response.kept && !response.incremental ? 0 : response.elapsedMs;
     // Stale: the document changed (or closed) while we analysed; the newer version has its own run.
     const current = documents.get(uri);
     if (!current || current.version !== version) return;
@@ -174,12 +201,19 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
     void connection.sendDiagnostics({ uri, version, diagnostics: (response.findings ?? []).map(toDiagnostic) });
   }
 
+  function forgetOnWorker(uri: string, state: DocState | undefined): void {
+    if (!state?.onWorker) return;
+    state.onWorker = false;
+    worker?.close(uri);
+  }
+
   documents.onDidOpen((e) => schedule(e.document, true));
   documents.onDidChangeContent((e) => schedule(e.document));
   documents.onDidClose((e) => {
     const state = states.get(e.document.uri);
     if (state?.timer) clearTimeout(state.timer);
     if (state?.immediate) clearImmediate(state.immediate);
+    forgetOnWorker(e.document.uri, state);
     states.delete(e.document.uri);
     settingsCache.delete(e.document.uri);
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });

@@ -115,6 +115,7 @@ class ComposeScan {
    * rather than yaml's `visit`, which was half of this rule's time on large files.
    */
   private walk(node: unknown, keyName: string | undefined, parentSeq: YAMLSeq | undefined): void {
+    if (this.outOfScope(node)) return;
     if (isScalar(node)) {
       this.scalar(node, keyName, this.vllmArgs.has(node) || (parentSeq !== undefined && this.vllmArgs.has(parentSeq)));
     } else if (isMap(node)) {
@@ -128,6 +129,12 @@ class ComposeScan {
     }
   }
 
+  /** An incremental run walks only the nodes that overlap the re-checked part of the file. */
+  private outOfScope(node: unknown): boolean {
+    const scope = this.ctx.scope;
+    const r = scope ? (node as Node | null)?.range : undefined;
+    return !!r && (r[0] >= scope!.end || (r[2] <= scope!.start && r[0] < scope!.start));
+  }
 
   private scalar(node: Scalar, keyName: string | undefined, vllm: boolean): void {
     const src = sourceOf(this.file.text, node);
@@ -211,6 +218,8 @@ class ComposeScan {
 
   private report(hit: Hit): void {
     if (this.seen.has(hit.span.start)) return;
+    const scope = this.ctx.scope;
+    if (scope && (hit.span.start < scope.start || hit.span.start >= scope.end)) return;
     this.seen.add(hit.span.start);
     this.ctx.report({
       span: hit.span,

@@ -57,6 +57,40 @@ describe('language server over stdio (dist/server.js)', () => {
     assert.equal(after2.filter((x) => x.code === 'gpu-capabilities-missing').length, 0);
   });
 
+  it('answers the "Fix All" command (only: source.fixAll.inference-stack) with every pass of fixes in one edit', async () => {
+    const uri = 'file:///tmp/stack-fixall/docker-compose.yml';
+    const text = yaml`
+      services:
+        vllm:
+          image: vllm/vllm-openai:v0.11.0
+          runtime: nvidia
+          command: ["--model", "meta-llama/Llama-3.1-8B-Instruct"]
+          environment:
+            GPU_MEMORY_UTILIZATION: "0.85"
+        proxy:
+          image: nginx:1.27
+          depends_on:
+            - vllm
+    `;
+    await lsp.open(uri, 'yaml', text);
+    const before = await lsp.diagnostics(uri, { version: 1 });
+    const actions = (await lsp.connection.sendRequest(CodeActionRequest.type, {
+      textDocument: { uri },
+      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+      context: { diagnostics: [], only: ['source.fixAll.inference-stack'] },
+    })) as CodeAction[];
+    assert.equal(actions.length, 1, JSON.stringify(actions.map((a) => a.title)));
+    const edits = actions[0]!.edit!.changes![uri]!;
+    assert.equal(edits.length, 1, 'one edit, not a rewritten file');
+    const fixed = TextDocument.applyEdits(TextDocument.create(uri, 'yaml', 1, text), edits);
+    await lsp.replace(uri, fixed, 2);
+    const after = await lsp.diagnostics(uri, { version: 2 });
+    const fixable = (ds: typeof before) => ds.filter((d) => ((d.data as { fixes?: unknown[] } | undefined)?.fixes ?? []).length > 0);
+    assert.ok(fixable(before).length >= 4, JSON.stringify(before.map((d) => d.code)));
+    assert.deepEqual(fixable(after).map((d) => d.code), []);
+    assert.ok(fixed.includes('"--gpu-memory-utilization", "0.85"'), fixed);
+  });
+
   it('honours per-rule settings pulled from the client', async () => {
     lsp.settings = { enable: true, rules: { 'gpu-capabilities-missing': 'off' } };
     await lsp.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });

@@ -3,7 +3,8 @@ import { describe, it } from 'node:test';
 import { readArgs, readFlags, splitWords } from '../../server/src/compose/command';
 import { parseCompose } from '../../server/src/compose/composeFile';
 import { interpolate, literalPart, parseDotEnv, variableRefs } from '../../server/src/compose/interpolation';
-import { applyFixes } from '../../server/src/core/applyEdits';
+import { applyEdits, applyFixes } from '../../server/src/core/applyEdits';
+import { minimalEdit } from '../../server/src/core/textDiff';
 import { formatDuration, parseGoDuration } from '../../server/src/core/duration';
 import { isComposeFileName, isDockerfileName } from '../../server/src/core/fileKind';
 import { LineIndex } from '../../server/src/core/lineIndex';
@@ -161,5 +162,20 @@ describe('syntax errors', () => {
     const f = lint(text).filter((x) => x.rule === 'yaml-syntax');
     assert.ok(f.length > 0);
     assert.ok(f.every((x) => x.severity === 'error' && x.range.start.line <= 3));
+  });
+});
+
+describe('minimalEdit', () => {
+  it('replaces only the changed middle and never splits a \\r\\n', () => {
+    for (const [a, b] of [
+      ['a: 1\nb: 2\n', 'a: 1\nx: 9\nb: 2\n'],
+      ['a: 1\r\nb: 2\r\n', 'a: 1\r\nb: 2\r\nc: 3\r\n'],
+      ['a\r\nb', 'a\rb'],
+      ['same', 'same'],
+    ] as const) {
+      const edit = minimalEdit(a, b);
+      assert.equal(edit ? applyEdits(a, [edit]) : a, b);
+    }
+    assert.deepEqual(minimalEdit('k: 1\nv: 2\n', 'k: 1\nv: 3\n')!.range, { start: { line: 1, character: 3 }, end: { line: 1, character: 4 } });
   });
 });

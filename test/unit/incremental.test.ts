@@ -7,7 +7,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { analyze } from '../../server/src/core/analyze';
-import { changedRegion, IncrementalCompose } from '../../server/src/core/incrementalCompose';
+import { IncrementalCompose } from '../../server/src/core/incrementalCompose';
+import { changedRegion } from '../../server/src/core/textDiff';
 import { LineIndex } from '../../server/src/core/lineIndex';
 import type { AnalysisOptions } from '../../server/src/core/options';
 import { IncrementalStore } from '../../server/src/lsp/analysisJob';

@@ -8,6 +8,7 @@ import { collectComposeReports, finalize, RawReport, syntaxReports, tooLargeFind
 import { LineIndex } from './lineIndex';
 import type { AnalysisOptions } from './options';
 import type { Finding, Report, Span, SpanFix } from './types';
+import { changedRegion } from './textDiff';
 
 /**
  * The analysis of one Compose document, kept so that an edit inside one service re-parses and re-checks
@@ -367,21 +368,6 @@ export function crossServiceSignature(info: ServiceInfo, dotEnv: ReadonlyMap<str
     !!probeFor(info, dotEnv),
     mounts,
   ]);
-}
-
-/** Common prefix and suffix of the two texts: the edit replaced old[start, oldEnd) by new[start, oldEnd + delta). */
-export function changedRegion(old: string, next: string): { start: number; oldEnd: number; delta: number } {
-  const min = Math.min(old.length, next.length);
-  // Whole blocks first (native string comparison), then characters: a 3 MB text costs about a millisecond.
-  const block = 4096;
-  let start = 0;
-  while (start + block <= min && old.slice(start, start + block) === next.slice(start, start + block)) start += block;
-  while (start < min && old.charCodeAt(start) === next.charCodeAt(start)) start++;
-  const limit = min - start;
-  let suffix = 0;
-  while (suffix + block <= limit && old.slice(old.length - suffix - block, old.length - suffix) === next.slice(next.length - suffix - block, next.length - suffix)) suffix += block;
-  while (suffix < limit && old.charCodeAt(old.length - 1 - suffix) === next.charCodeAt(next.length - 1 - suffix)) suffix++;
-  return { start, oldEnd: old.length - suffix, delta: next.length - old.length };
 }
 
 /** Whether the edit removed or wrote a \r (next to the edit included): only then can `\r\n` appear or go. */

@@ -13,13 +13,12 @@ import {
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { parseDotEnv } from '../compose/interpolation';
-import { analyze } from '../core/analyze';
-import { applyFixes } from '../core/applyEdits';
 import { kindFromLanguage } from '../core/fileKind';
-import { preferredFixes } from '../core/fixAll';
+import { fixAll } from '../core/fixAll';
+import { minimalEdit } from '../core/textDiff';
 import { LineIndex } from '../core/lineIndex';
 import type { AnalysisOptions } from '../core/options';
-import type { FileKind, Finding } from '../core/types';
+import type { FileKind } from '../core/types';
 import {
   DEFAULT_SETTINGS,
   DIAGNOSTIC_SOURCE,
@@ -58,6 +57,9 @@ interface DocState {
  * Debounce sized by what the file costs: cheap files are analysed on the next tick (a keystroke gets
  * diagnostics in milliseconds); costly ones wait for typing to pause, up to half a second.
  */
+/** Our fix-all code action kind; the client's "Fix All" command asks for exactly this. */
+const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.inference-stack`;
+
 export function debounceFor(lastCostMs: number): number {
   if (lastCostMs < 30) return 0;
   // Waiting half of what a run costs groups a burst of keystrokes into one run without doubling latency.
@@ -244,9 +246,11 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
         actions.push(ignoreAction(doc.uri, lines, diagnostic));
       }
     }
-    const fixAll = ours.length || (only && wants(CodeActionKind.SourceFixAll)) ? await fixAllAction(doc) : undefined;
-    if (fixAll && wants(CodeActionKind.SourceFixAll)) actions.push(fixAll);
-    if (fixAll && ours.length && wants(CodeActionKind.QuickFix)) actions.push({ ...fixAll, kind: CodeActionKind.QuickFix });
+    // `only` may name source.fixAll, or our own sub-kind (the "Fix All" command asks for that).
+    const fixAllAsked = !!only && wants(FIX_ALL_KIND);
+    const fixAllOffered = ours.length || fixAllAsked ? await fixAllAction(doc) : undefined;
+    if (fixAllOffered && (fixAllAsked || !only)) actions.push(fixAllOffered);
+    if (fixAllOffered && ours.length && wants(CodeActionKind.QuickFix)) actions.push({ ...fixAllOffered, kind: CodeActionKind.QuickFix });
     return actions;
   }
 
@@ -264,20 +268,18 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
     const kind = kindOf(doc);
     if (!kind) return undefined;
     const { options } = await optionsFor(doc, kind);
-    const findings: Finding[] = analyze(doc.getText(), kind, options);
-    const fixes = preferredFixes(findings);
-    if (fixes.length < 1) return undefined;
-    // One pass of non-overlapping fixes, as edits (never a rewritten file); running it again takes the rest.
-    const taken: typeof fixes = [];
-    for (const fix of fixes) {
-      if (applyFixes(doc.getText(), [...taken, fix]).applied === taken.length + 1) taken.push(fix);
-    }
+    const text = doc.getText();
+    // Every pass of preferred fixes (as the CLI's --fix), sent as the one edit that covers what changed.
+    const fixed = fixAll(text, kind, options);
+    const edit = minimalEdit(text, fixed.text);
+    if (!edit) return undefined;
     return {
-      title: `Fix all auto-fixable Inference Stack problems (${taken.length})`,
-      kind: `${CodeActionKind.SourceFixAll}.inference-stack`,
-      edit: { changes: { [doc.uri]: taken.flatMap((f) => f.edits) } },
+      title: `Fix all auto-fixable Inference Stack problems (${fixed.applied})`,
+      kind: FIX_ALL_KIND,
+      edit: { changes: { [doc.uri]: [edit] } },
     };
   }
+
 
   connection.onShutdown(() => worker?.dispose());
   documents.listen(connection);

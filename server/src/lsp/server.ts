@@ -71,7 +71,9 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
   const states = new Map<string, DocState>();
   const settingsCache = new Map<string, Promise<InferenceStackSettings>>();
   const worker = serverOptions.workerScript ? new AnalyzerWorker(serverOptions.workerScript) : undefined;
-  const workerThreshold = serverOptions.workerThreshold ?? 256 * 1024;
+  // Above a few hundred lines a full analysis costs more than handing the text to the worker, where the
+  // incremental state re-parses only the edited service.
+  const workerThreshold = serverOptions.workerThreshold ?? 16 * 1024;
   let measuredColdStarts: Record<string, number> = {};
   let canPullSettings = false;
   let canRegisterConfiguration = false;

@@ -188,19 +188,25 @@ async function measureResponsiveness(client, spec, big, small, timeoutMs) {
  */
 async function measureBurst(client, spec, big, timeoutMs) {
   const before = client.publishCount.get(big.uri) ?? 0;
+  const seen = client.published.length;
+  client.sentVersion ??= new Map();
   const first = big.state.version + 1;
   for (let i = 0; i < 4; i++) {
-    nextKeystroke(big.state, big.file);
+    client.sentVersion.set(big.uri, nextKeystroke(big.state, big.file));
     sendKeystroke(client, big.uri, big.file, big.state);
     await sleep(30);
   }
   const last = nextKeystroke(big.state, big.file);
+  client.sentVersion.set(big.uri, last);
   const got = client.waitForDiagnostics(big.uri, spec.versioned ? (p) => p.version === last : () => true, timeoutMs);
   const sent = performance.now();
   sendKeystroke(client, big.uri, big.file, big.state);
   const { at, timeout } = await got;
   if (!spec.versioned) await client.settle(big.uri, 1000);
-  return { lastMs: timeout ? Infinity : at - sent, publishes: (client.publishCount.get(big.uri) ?? 0) - before, keystrokes: last - first + 1 };
+  // Stale: diagnostics for a version older than one already sent when they arrived (unversioned servers
+  // cannot be judged this way; for them only the count is shown).
+  const stale = client.published.slice(seen).filter((p) => p.uri === big.uri && p.version !== undefined && p.version < p.sentVersion).length;
+  return { lastMs: timeout ? Infinity : at - sent, publishes: (client.publishCount.get(big.uri) ?? 0) - before, stale, keystrokes: last - first + 1 };
 }
 
 /**

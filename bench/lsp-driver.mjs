@@ -34,6 +34,7 @@ export class LspClient {
     this.waiters = new Set();
     this.lastPublishAt = new Map(); // uri -> ms
     this.publishCount = new Map(); // uri -> count
+    this.published = []; // {uri, version} of every publish, in arrival order
     this.configurationAnswered = 0;
     this.stderr = '';
   }
@@ -72,6 +73,7 @@ export class LspClient {
     const at = performance.now(); // stamped on arrival, before any other work
     this.lastPublishAt.set(params.uri, at);
     this.publishCount.set(params.uri, (this.publishCount.get(params.uri) ?? 0) + 1);
+    this.published.push({ uri: params.uri, version: params.version, sentVersion: this.sentVersion?.get(params.uri) });
     for (const w of [...this.waiters]) {
       if (w.uri === params.uri && w.accept(params)) {
         this.waiters.delete(w);

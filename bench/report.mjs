@@ -78,8 +78,11 @@ function rows(R) {
   const burst = R.lsp.ours?.burst;
   if (burst) {
     const theirs = R.lsp.yamlls?.burst;
-    const fmtBurst = (b) => `${b.publishes} publish(es) for ${b.keystrokes} keystrokes 30 ms apart; last → diagnostics ${fmtMs(b.lastMs)}`;
-    out.push(['Stale runs dropped (burst of keystrokes)', sizeLabel(largest), fmtBurst(burst), `yaml-language-server ${theirs ? fmtBurst(theirs) : 'not run'}`, '1 publish (the last version)', verdict(burst.publishes === 1 && finite(burst.lastMs))]);
+    const fmtBurst = (b) =>
+      `${b.publishes} publish(es) for ${b.keystrokes} keystrokes 30 ms apart${b.stale === undefined ? '' : `, ${b.stale} stale`}; last → diagnostics ${fmtMs(b.lastMs)}`;
+    // A publish is stale when a newer version had already been sent: a fast server may publish every
+    // keystroke, a slow one must drop the ones overtaken while it worked.
+    out.push(['Stale runs dropped (burst of keystrokes)', sizeLabel(largest), fmtBurst(burst), `yaml-language-server ${theirs ? fmtBurst(theirs) : 'not run'}`, 'no stale publish; the last version published', verdict(burst.stale === 0 && finite(burst.lastMs))]);
   }
 
   for (const [key, c] of Object.entries(R.cli)) {

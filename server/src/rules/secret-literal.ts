@@ -137,22 +137,29 @@ class ComposeScan {
   }
 
   private scalar(node: Scalar, keyName: string | undefined, vllm: boolean): void {
+    // Most scalars are none of: token-shaped, under a secret name, NAME=value, or several words. Deciding
+    // that from the value alone keeps this rule cheap on big files (no source slicing for them).
+    const value = node.value;
+    if (typeof value !== 'string') return;
+    const tokenShaped = value.length >= SHORTEST_TOKEN && ANY_KIND_PREFIX.test(value);
+    const secretName = keyName !== undefined && SECRET_NAME.test(keyName);
+    const assignment = keyName === undefined && value.includes('=');
+    if (!tokenShaped && !secretName && !assignment && !/\s/.test(value)) return;
     const src = sourceOf(this.file.text, node);
     if (!src) return;
-    for (const hit of strongHits(src, keyName)) this.report(hit);
-    if (typeof node.value !== 'string') return;
-    if (keyName !== undefined && SECRET_NAME.test(keyName)) {
-      this.named(keyName, node.value, src.exact ? valueSpanIn(src, node.value) : undefined, src.whole);
+    if (tokenShaped) for (const hit of strongHits(src, keyName)) this.report(hit);
+    if (secretName) {
+      this.named(keyName!, value, src.exact ? valueSpanIn(src, value) : undefined, src.whole);
       return;
     }
-    const eq = keyName === undefined ? /^([A-Za-z_][\w.-]*)=/.exec(node.value) : null;
+    const eq = keyName === undefined ? /^([A-Za-z_][\w.-]*)=/.exec(value) : null;
     if (eq) {
-      const value = node.value.slice(eq[0].length);
-      const at = src.exact && src.body === node.value ? { start: src.base + eq[0].length, end: src.base + node.value.length } : undefined;
-      this.named(eq[1]!, value, at, src.whole);
+      const assigned = value.slice(eq[0].length);
+      const at = src.exact && src.body === value ? { start: src.base + eq[0].length, end: src.base + value.length } : undefined;
+      this.named(eq[1]!, assigned, at, src.whole);
       return;
     }
-    if (/\s/.test(node.value)) this.flagWords(node.value, src, vllm);
+    if (/\s/.test(value)) this.flagWords(value, src, vllm);
   }
 
   /** `NAME: value` or `NAME=value` where NAME says it is a secret. */

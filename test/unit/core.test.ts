@@ -179,3 +179,24 @@ describe('minimalEdit', () => {
     assert.deepEqual(minimalEdit('k: 1\nv: 2\n', 'k: 1\nv: 3\n')!.range, { start: { line: 1, character: 3 }, end: { line: 1, character: 4 } });
   });
 });
+
+describe('fixes on broken YAML', () => {
+  it('are withheld while the file has a syntax error, and come back once it parses', () => {
+    const good = yaml`
+      services:
+        vllm:
+          image: vllm/vllm-openai:v0.11.0
+          deploy:
+            resources:
+              reservations:
+                devices:
+                  - driver: nvidia
+                    count: 1
+    `;
+    const broken = good + '\n  proxy:\n    image: [nginx\n';
+    const finding = (text: string) => lint(text).find((f) => f.rule === 'gpu-capabilities-missing')!;
+    assert.ok(finding(good).fixes.length > 0);
+    assert.ok(lint(broken).some((f) => f.rule === 'yaml-syntax'));
+    assert.deepEqual(finding(broken).fixes, []);
+  });
+});

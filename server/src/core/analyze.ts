@@ -85,16 +85,20 @@ export function collectComposeReports(
     const byName = new Map(services.map((s) => [s.service.name, s]));
     service = (name) => byName.get(name);
   }
+  // Around a syntax error the parser guesses at the structure: findings there are still worth showing,
+  // but an edit computed from a guessed structure can make the file worse, so no fixes are offered.
+  const fixable = file.syntaxErrors.length === 0;
   for (const rule of enabledRules('compose', options)) {
     if (!rule.compose) continue;
-    const ctx: ComposeContext = { file, options, services, service, report: reporterFor(rule, raw), ...(scope ? { scope } : {}) };
+    const ctx: ComposeContext = { file, options, services, service, report: reporterFor(rule, raw, fixable), ...(scope ? { scope } : {}) };
     runContained(rule, () => rule.compose!(ctx), raw);
   }
   return raw;
 }
 
-function reporterFor(rule: Rule, raw: RawReport[]): (report: Report) => void {
-  return (report) => raw.push({ rule: rule.meta.id, severity: report.severity ?? rule.meta.defaultSeverity, report });
+function reporterFor(rule: Rule, raw: RawReport[], fixable = true): (report: Report) => void {
+  return (report) =>
+    raw.push({ rule: rule.meta.id, severity: report.severity ?? rule.meta.defaultSeverity, report: fixable ? report : { ...report, fixes: [] } });
 }
 
 /** Suppression comments, severity settings, spans to positions, one preferred fix each, sorted. */

@@ -12,7 +12,7 @@ const tsc = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin
 // TEST_IGNORE_TYPE_ERRORS=1 runs the tests even when another file in the tree does not type-check yet.
 if (tsc.status !== 0 && process.env.TEST_IGNORE_TYPE_ERRORS !== '1') process.exit(tsc.status ?? 1);
 
-const targets = (process.argv.slice(2).length ? process.argv.slice(2) : ['test/unit', 'test/rules', 'test/corpus', 'test/lsp', 'test/cli'])
+const targets = (process.argv.slice(2).length ? process.argv.slice(2) : ['test/unit', 'test/rules', 'test/corpus', 'test/lsp', 'test/cli', 'test/stack'])
         .map((t) => join(root, outDir, t.replace(/\.ts$/, '.js')))
   .filter((t) => existsSync(t));
 const run = spawnSync(process.execPath, ['--test', '--test-reporter=spec', ...targets], { stdio: 'inherit', cwd: root });

@@ -95,10 +95,13 @@ function childView(doc: Document, raw: unknown, inheritedAt: Span | undefined): 
  * index (which resolves merges) is cached on the node itself; a new parse makes new nodes.
  */
 let indexCache = new WeakMap<YAMLMap, Map<string, Map<string, MapEntry>>>();
+/** The common case, a map read where it is written: its index does not depend on where it is reported. */
+let ownIndexCache = new WeakMap<YAMLMap, Map<string, MapEntry>>();
 
 /** Forgets every cached index: needed after node ranges are shifted in place (incremental re-analysis). */
 export function resetViewCache(): void {
   indexCache = new WeakMap();
+  ownIndexCache = new WeakMap();
 }
 
 export class MapView {
@@ -148,10 +151,22 @@ export class MapView {
 
   private index(): Map<string, MapEntry> {
     if (this.cache) return this.cache;
-    const cacheKey = `${this.inherited ? 1 : 0}:${this.at.start}:${this.at.end}`;
+    if (!this.inherited) {
+      const own = ownIndexCache.get(this.node) ?? this.buildIndex();
+      ownIndexCache.set(this.node, own);
+      return (this.cache = own);
+    }
+    const cacheKey = `${this.at.start}:${this.at.end}`;
     let perNode = indexCache.get(this.node);
     const cached = perNode?.get(cacheKey);
     if (cached) return (this.cache = cached);
+    const built = this.buildIndex();
+    if (!perNode) indexCache.set(this.node, (perNode = new Map()));
+    perNode.set(cacheKey, built);
+    return (this.cache = built);
+  }
+
+  private buildIndex(): Map<string, MapEntry> {
     const own = new Map<string, MapEntry>();
     const merged: Array<{ pair: Pair; at: Span }> = [];
     for (const pair of this.node.items) {
@@ -179,9 +194,6 @@ export class MapView {
       const reportAt = this.inherited ? this.at : at;
       own.set(key, { key, keyNode: pair.key, keyAt: reportAt, value: childView(this.doc, pair.value, reportAt), pair: undefined });
     }
-    this.cache = own;
-    if (!perNode) indexCache.set(this.node, (perNode = new Map()));
-    perNode.set(cacheKey, own);
     return own;
   }
 }

@@ -1,0 +1,338 @@
+// Accuracy probe: ask an OpenAI-compatible service (vLLM and friends) a question whose answer we know, and say
+// precisely why it failed when it does. Pure except for the injected fetch; never throws.
+//
+// Wire facts used here come from ../../../../shared/facts/vllm-server.json:
+//  - http_endpoints: GET /v1/models lists the served model names; POST /v1/chat/completions answers.
+//  - http_endpoints.auth: --api-key / VLLM_API_KEY protects /v1/* with a Bearer token; 401 body {"error": "Unauthorized"}.
+//  - startup_and_health_semantics.port_during_model_load: while weights load, connections are refused, so
+//    'connection' is the normal answer of a service that is still starting.
+// vLLM's unknown-model answer (vllm/entrypoints/openai/serving_engine.py `_check_model`): HTTP 404, type
+// "NotFoundError", message "The model `<name>` does not exist." The body is {"error": {message, type, param, code}} in
+// current vLLM and the flat {"object": "error", message, type, param, code} in older releases; both are read.
+// (A LoRA resolver may answer 400 with its own message, which stays an 'http' failure.)
+
+/** What an answer must contain. A plain string is a case-sensitive substring; `{regex, flags}` is a regular
+ *  expression (flags limited to i, m, s so the generated Python healthcheck reads it the same way). Strings are
+ *  never parsed as /.../ literals: an expected answer that happens to start with a slash stays a substring. */
+export type ProbeExpect = string | { regex: string; flags?: string };
+
+export interface ProbeMessage {
+  role: 'system' | 'user' | 'assistant';
+  content: string;
+}
+
+export interface ProbeCase {
+  /** Shown in results; defaults to "case <n>". */
+  name?: string;
+  messages: ProbeMessage[];
+  expect: ProbeExpect;
+}
+
+/** The default probe (the issue's "2 + 2 probe"). Accepts "4" or "four" as a whole word, so "42" or "14" fail. */
+export const DEFAULT_PROBE_CASES: readonly ProbeCase[] = [
+  {
+    name: '2 + 2',
+    messages: [{ role: 'user', content: 'What is 2 + 2? Answer with the number only.' }],
+    expect: { regex: '\\b(4|four)\\b', flags: 'i' },
+  },
+];
+
+export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
+
+export interface ProbeOptions {
+  /** e.g. http://localhost:8000 (a trailing slash or /v1 suffix is accepted). */
+  baseUrl: string;
+  cases?: readonly ProbeCase[];
+  /** The service's --served-model-name when the caller knows it. */
+  servedModelName?: string;
+  /** The service's --model: preferred among /v1/models ids when no served name is given. */
+  modelHint?: string;
+  apiKey?: string;
+  /** Per request (model list, each case), in ms. Default 30000. */
+  timeoutMs?: number;
+  /** Default 32: enough for a short answer, small enough to keep the probe cheap. */
+  maxTokens?: number;
+  fetch?: FetchLike;
+  /** Clock for latency, injectable for tests. */
+  now?: () => number;
+}
+
+export type ProbeFailure =
+  | { kind: 'http'; status: number; bodyExcerpt: string; message: string }
+  | { kind: 'timeout'; timeoutMs: number; message: string }
+  | { kind: 'connection'; code: string; message: string }
+  | { kind: 'no-such-model'; model: string; status: number; available?: string[]; message: string }
+  | { kind: 'wrong-answer'; answer: string; expected: string; finishReason?: string; message: string }
+  | { kind: 'malformed'; bodyExcerpt: string; message: string }
+  | { kind: 'invalid-case'; message: string };
+
+export interface ProbeCaseResult {
+  name: string;
+  pass: boolean;
+  latencyMs: number;
+  /** Excerpt of the model's answer when one came back (pass or wrong answer). */
+  answer?: string;
+  failure?: ProbeFailure;
+}
+
+export interface ProbeRun {
+  pass: boolean;
+  /** The model name that was asked, when one was found. */
+  model?: string;
+  modelSource?: 'served-model-name' | 'models-endpoint';
+  /** Set when the model list could not be read: every case then fails with this same reason. */
+  modelFailure?: ProbeFailure;
+  results: ProbeCaseResult[];
+}
+
+const EXCERPT = 200;
+const ALLOWED_FLAGS = /^[ims]*$/;
+
+export function describeExpect(expect: ProbeExpect): string {
+  return typeof expect === 'string' ? JSON.stringify(expect) : `/${expect.regex}/${expect.flags ?? ''}`;
+}
+
+/** Checks a case before sending it, so a typo in settings reads as such and not as a wrong answer. */
+export function validateCase(c: ProbeCase): string | undefined {
+  if (!Array.isArray(c.messages) || c.messages.length === 0) return 'a probe case needs at least one message';
+  if (typeof c.expect === 'string') return c.expect === '' ? 'expect is empty: every answer would pass' : undefined;
+  if (!c.expect || typeof c.expect.regex !== 'string') return 'expect must be a string or {"regex": "...", "flags": "i"}';
+  const flags = c.expect.flags ?? '';
+  if (!ALLOWED_FLAGS.test(flags)) return `regex flags "${flags}" not supported (use only i, m, s)`;
+  try {
+    new RegExp(c.expect.regex, flags);
+  } catch (e) {
+    return `invalid regex ${describeExpect(c.expect)}: ${(e as Error).message}`;
+  }
+  return undefined;
+}
+
+export function answerMatches(answer: string, expect: ProbeExpect): boolean {
+  if (typeof expect === 'string') return answer.includes(expect);
+  return new RegExp(expect.regex, expect.flags ?? '').test(answer);
+}
+
+/** Hides the API key and anything that looks like a token before text reaches a result. */
+export function redact(text: string, apiKey?: string): string {
+  // Stricter than mask.ts on purpose: an error body is short and shown in the UI, so any hf_/sk- run of 8+
+  // characters goes, not only full-length tokens.
+  let out = text;
+  if (apiKey) out = out.split(apiKey).join('***');
+  return out
+    .replace(/\b(hf_)[A-Za-z0-9]{8,}/g, '$1***')
+    .replace(/\b(sk-)[A-Za-z0-9_-]{8,}/g, '$1***')
+    .replace(/(Bearer\s+)[^\s"',}]+/gi, '$1***');
+}
+
+function excerpt(text: string, apiKey?: string): string {
+  const clean = redact(text, apiKey).replace(/\s+/g, ' ').trim();
+  return clean.length > EXCERPT ? `${clean.slice(0, EXCERPT)}…` : clean;
+}
+
+/** http://host:8000, http://host:8000/ and http://host:8000/v1 all mean the same service. */
+export function normaliseBaseUrl(baseUrl: string): string {
+  return baseUrl.trim().replace(/\/+$/, '').replace(/\/v1$/, '');
+}
+
+type Exchange =
+  | { ok: true; status: number; body: string }
+  | { ok: false; failure: ProbeFailure };
+
+/** One HTTP exchange with a timeout covering headers and body. */
+async function exchange(fetchFn: FetchLike, url: string, init: RequestInit, timeoutMs: number, apiKey?: string): Promise<Exchange> {
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort();
+  }, timeoutMs);
+  try {
+    const res = await fetchFn(url, { ...init, signal: controller.signal });
+    const body = await res.text();
+    return { ok: true, status: res.status, body };
+  } catch (e) {
+    if (timedOut) {
+      return { ok: false, failure: { kind: 'timeout', timeoutMs, message: `no answer within ${timeoutMs} ms from ${url}` } };
+    }
+    const code = connectionCode(e);
+    return {
+      ok: false,
+      failure: {
+        kind: 'connection',
+        code,
+        message: redact(`cannot reach ${url} (${code}): is the service up? A vLLM server refuses connections until its weights are loaded.`, apiKey),
+      },
+    };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Node's fetch wraps socket errors as TypeError("fetch failed") with the errno in `cause.code`. */
+function connectionCode(e: unknown): string {
+  let cur: unknown = e;
+  for (let depth = 0; depth < 5 && cur && typeof cur === 'object'; depth++) {
+    const code = (cur as { code?: unknown }).code;
+    if (typeof code === 'string' && code) return code;
+    cur = (cur as { cause?: unknown }).cause;
+  }
+  return e instanceof Error ? e.message : String(e);
+}
+
+function headers(apiKey?: string, json = false): Record<string, string> {
+  const h: Record<string, string> = { accept: 'application/json' };
+  if (json) h['content-type'] = 'application/json';
+  if (apiKey) h.authorization = `Bearer ${apiKey}`;
+  return h;
+}
+
+function parseJson(body: string): unknown {
+  try {
+    return JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The error message of an OpenAI-style error body, new ({error: {message}}) or old ({message}) vLLM shape. */
+function errorMessage(json: unknown): string | undefined {
+  if (!json || typeof json !== 'object') return undefined;
+  const j = json as { error?: unknown; message?: unknown };
+  if (j.error && typeof j.error === 'object' && typeof (j.error as { message?: unknown }).message === 'string') {
+    return (j.error as { message: string }).message;
+  }
+  if (typeof j.error === 'string') return j.error;
+  return typeof j.message === 'string' ? j.message : undefined;
+}
+
+function httpFailure(status: number, body: string, apiKey?: string): ProbeFailure {
+  const detail = errorMessage(parseJson(body));
+  let message = `HTTP ${status}${detail ? `: ${redact(detail, apiKey)}` : ''}`;
+  if (status === 401) {
+    message += apiKey
+      ? ' (the API key was refused: compare it with the service\'s --api-key / VLLM_API_KEY)'
+      : ' (the service requires an API key: it was started with --api-key or VLLM_API_KEY)';
+  }
+  return { kind: 'http', status, bodyExcerpt: excerpt(body, apiKey), message };
+}
+
+export type ModelResolution =
+  | { ok: true; model: string; source: 'served-model-name' | 'models-endpoint'; available?: string[] }
+  | { ok: false; failure: ProbeFailure };
+
+/** The served model name: given, else from GET /v1/models (the id equal to the --model hint, else the first). */
+export async function resolveModel(opts: ProbeOptions): Promise<ModelResolution> {
+  if (opts.servedModelName) return { ok: true, model: opts.servedModelName, source: 'served-model-name' };
+  const base = normaliseBaseUrl(opts.baseUrl);
+  const url = `${base}/v1/models`;
+  const r = await exchange(opts.fetch ?? fetch, url, { method: 'GET', headers: headers(opts.apiKey) }, opts.timeoutMs ?? 30000, opts.apiKey);
+  if (!r.ok) return r;
+  if (r.status !== 200) return { ok: false, failure: httpFailure(r.status, r.body, opts.apiKey) };
+  const json = parseJson(r.body) as { data?: unknown } | undefined;
+  const ids = Array.isArray(json?.data)
+    ? json.data.map((m) => (m && typeof m === 'object' ? (m as { id?: unknown }).id : undefined)).filter((id): id is string => typeof id === 'string')
+    : undefined;
+  if (!ids) {
+    return { ok: false, failure: { kind: 'malformed', bodyExcerpt: excerpt(r.body, opts.apiKey), message: `${url} did not answer an OpenAI model list ({"data": [{"id": ...}]})` } };
+  }
+  if (ids.length === 0) {
+    return { ok: false, failure: { kind: 'no-such-model', model: opts.modelHint ?? '', status: 200, available: [], message: `${url} lists no model` } };
+  }
+  const model = opts.modelHint && ids.includes(opts.modelHint) ? opts.modelHint : ids[0]!;
+  return { ok: true, model, source: 'models-endpoint', available: ids };
+}
+
+interface ChatAnswer {
+  content: string;
+  finishReason?: string;
+}
+
+function readChatAnswer(json: unknown): ChatAnswer | undefined {
+  const choices = (json as { choices?: unknown } | undefined)?.choices;
+  if (!Array.isArray(choices) || choices.length === 0) return undefined;
+  const first = choices[0] as { message?: { content?: unknown; reasoning_content?: unknown; reasoning?: unknown }; finish_reason?: unknown };
+  const msg = first?.message;
+  if (!msg || typeof msg !== 'object') return undefined;
+  const finishReason = typeof first.finish_reason === 'string' ? first.finish_reason : undefined;
+  // A reasoning model may put everything in reasoning_content and leave content null when max_tokens cut it.
+  if (typeof msg.content === 'string') return { content: msg.content, ...(finishReason ? { finishReason } : {}) };
+  if (msg.content === null) return { content: '', ...(finishReason ? { finishReason } : {}) };
+  return undefined;
+}
+
+function noSuchModel(status: number, body: string, model: string, available?: string[]): ProbeFailure | undefined {
+  if (status !== 404 && status !== 400) return undefined;
+  const msg = errorMessage(parseJson(body));
+  if (!msg || !/\bmodel\b.*\bdoes not exist\b/i.test(msg)) return undefined;
+  const list = available && available.length ? ` Served: ${available.join(', ')}.` : '';
+  return {
+    kind: 'no-such-model',
+    model,
+    status,
+    ...(available ? { available } : {}),
+    message: `the service does not serve a model named "${model}" (HTTP ${status}: ${msg}). Use the --served-model-name value, or the --model value when no served name is set.${list}`,
+  };
+}
+
+async function runCase(opts: ProbeOptions, c: ProbeCase, index: number, model: string, available?: string[]): Promise<ProbeCaseResult> {
+  const name = c.name ?? `case ${index + 1}`;
+  const invalid = validateCase(c);
+  if (invalid) return { name, pass: false, latencyMs: 0, failure: { kind: 'invalid-case', message: invalid } };
+  const now = opts.now ?? (() => performance.now());
+  const url = `${normaliseBaseUrl(opts.baseUrl)}/v1/chat/completions`;
+  const body = JSON.stringify({ model, messages: c.messages, temperature: 0, max_tokens: opts.maxTokens ?? 32, stream: false });
+  const started = now();
+  const r = await exchange(opts.fetch ?? fetch, url, { method: 'POST', headers: headers(opts.apiKey, true), body }, opts.timeoutMs ?? 30000, opts.apiKey);
+  const latencyMs = Math.max(0, Math.round(now() - started));
+  if (!r.ok) return { name, pass: false, latencyMs, failure: r.failure };
+  if (r.status !== 200) {
+    return { name, pass: false, latencyMs, failure: noSuchModel(r.status, r.body, model, available) ?? httpFailure(r.status, r.body, opts.apiKey) };
+  }
+  const answer = readChatAnswer(parseJson(r.body));
+  if (!answer) {
+    return {
+      name, pass: false, latencyMs,
+      failure: { kind: 'malformed', bodyExcerpt: excerpt(r.body, opts.apiKey), message: `${url} answered 200 but not an OpenAI chat completion ({"choices": [{"message": {"content": ...}}]})` },
+    };
+  }
+  const answerExcerpt = excerpt(answer.content, opts.apiKey);
+  if (answerMatches(answer.content, c.expect)) return { name, pass: true, latencyMs, answer: answerExcerpt };
+  const expected = describeExpect(c.expect);
+  const cut = answer.finishReason === 'length' ? ` (the answer was cut at max_tokens=${opts.maxTokens ?? 32})` : '';
+  return {
+    name, pass: false, latencyMs, answer: answerExcerpt,
+    failure: {
+      kind: 'wrong-answer', answer: answerExcerpt, expected,
+      ...(answer.finishReason ? { finishReason: answer.finishReason } : {}),
+      message: `expected ${expected}, the model answered ${JSON.stringify(answerExcerpt)}${cut}`,
+    },
+  };
+}
+
+/** Runs every case in order (one request at a time: the probe must not load the service). Never throws. */
+export async function runProbe(opts: ProbeOptions): Promise<ProbeRun> {
+  const cases = opts.cases && opts.cases.length ? opts.cases : DEFAULT_PROBE_CASES;
+  const names = cases.map((c, i) => c.name ?? `case ${i + 1}`);
+  try {
+    const resolved = await resolveModel(opts);
+    if (!resolved.ok) {
+      return { pass: false, modelFailure: resolved.failure, results: names.map((name) => ({ name, pass: false, latencyMs: 0, failure: resolved.failure })) };
+    }
+    const results: ProbeCaseResult[] = [];
+    for (let i = 0; i < cases.length; i++) results.push(await runCase(opts, cases[i]!, i, resolved.model, resolved.available));
+    return { pass: results.every((r) => r.pass), model: resolved.model, modelSource: resolved.source, results };
+  } catch (e) {
+    // Only an injected fetch that misbehaves outside the Fetch contract gets here; still no throw.
+    const failure: ProbeFailure = { kind: 'malformed', bodyExcerpt: '', message: redact(`probe failed unexpectedly: ${(e as Error)?.message ?? String(e)}`, opts.apiKey) };
+    return { pass: false, results: names.map((name) => ({ name, pass: false, latencyMs: 0, failure })) };
+  }
+}
+
+/** One line per case, for an output channel or a tooltip. */
+export function formatProbeRun(run: ProbeRun): string[] {
+  return run.results.map((r) =>
+    r.pass
+      ? `PASS ${r.name} (${r.latencyMs} ms): ${JSON.stringify(r.answer ?? '')}`
+      : `FAIL ${r.name} (${r.latencyMs} ms) [${r.failure?.kind}]: ${r.failure?.message}`,
+  );
+}

@@ -1,5 +1,6 @@
 // Which compose command to run, the argv for up / down / ps, and how to read compose's output and errors.
-// "What to run and how to read its output" only (STYLE.md principle 12): running is the injected `exec`.
+// "What to run and how to read its output" only (STYLE.md principle 12): running is the injected `exec`
+// (processRunner.ts by default).
 //
 // Compose flavours: the Go rewrite (`docker compose` plugin, or the standalone `docker-compose` binary of the same
 // code) is 2.x and, since 2025, 5.x (../../../../shared/facts/compose.json: docker/compose v5.5.0); the Python
@@ -10,6 +11,7 @@
 // "docker: unknown command: docker compose".
 
 import { maskSecrets } from './mask';
+import { execCommand } from './processRunner';
 
 /** Structurally the same as Command / CommandResult in gpus.ts, so one runner serves both. */
 export interface Command {
@@ -93,7 +95,8 @@ async function tryVersion(exec: Exec, argv: readonly string[], timeoutMs: number
 }
 
 export interface FindComposeOptions {
-  exec: Exec;
+  /** Default: processRunner's execCommand (untracked); the extension passes its ProcessRunner's exec. */
+  exec?: Exec;
   /** `inferenceStack.composeCommand`; when set, only it is tried (a broken override is reported, not bypassed). */
   setting?: string;
   timeoutMs?: number;
@@ -110,7 +113,7 @@ export async function findComposeCommand(opts: FindComposeOptions): Promise<Comp
     : [{ argv: ['docker', 'compose'], source: 'detected' }, { argv: ['docker-compose'], source: 'detected' }];
   const tried: ComposeTry[] = [];
   for (const c of candidates) {
-    const r = await tryVersion(opts.exec, c.argv, timeoutMs, opts.env);
+    const r = await tryVersion(opts.exec ?? execCommand, c.argv, timeoutMs, opts.env);
     if (r.ok) return { found: true, command: { argv: c.argv, version: r.version, flavour: r.flavour, source: c.source }, tried };
     tried.push({ argv: c.argv, outcome: r.outcome });
   }

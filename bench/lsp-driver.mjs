@@ -73,7 +73,7 @@ export class LspClient {
     const at = performance.now(); // stamped on arrival, before any other work
     this.lastPublishAt.set(params.uri, at);
     this.publishCount.set(params.uri, (this.publishCount.get(params.uri) ?? 0) + 1);
-    this.published.push({ uri: params.uri, version: params.version, sentVersion: this.sentVersion?.get(params.uri) });
+    this.published.push({ uri: params.uri, version: params.version, at });
     for (const w of [...this.waiters]) {
       if (w.uri === params.uri && w.accept(params)) {
         this.waiters.delete(w);

@@ -195,6 +195,8 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
     if (state.running === version) state.running = undefined;
     // After a full analysis the worker kept, the next edit is most likely re-analysed incrementally: cheap.
     state.lastCostMs = response.kept && !response.incremental ? 0 : response.elapsedMs;
+    // Let edits that arrived while we analysed be read first, so the staleness check below sees them.
+    await new Promise((resolve) => setImmediate(resolve));
     // Stale: the document changed (or closed) while we analysed; the newer version has its own run.
     const current = documents.get(uri);
     if (!current || current.version !== version) return;

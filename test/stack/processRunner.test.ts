@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { findComposeCommand } from '../../client/src/stack/composeCommand';
-import { createProcessRunner, execCommand, LineSplitter, runCommand, type RunResult } from '../../client/src/stack/processRunner';
+import { TRUNCATION_MARK } from '../../client/src/stack/logLines';
+import { createProcessRunner, execCommand, LineCallback, runCommand, type RunResult } from '../../client/src/stack/processRunner';
 
 const node = (script: string, ...args: string[]) => ({ file: process.execPath, args: ['-e', script, ...args] });
 const posix = process.platform !== 'win32';
@@ -133,7 +134,7 @@ describe('runCommand: output and exit', () => {
     for (let a = 0; a <= bytes.length; a++) {
       for (let b = a; b <= bytes.length; b++) {
         const lines: string[] = [];
-        const split = new LineSplitter((l) => lines.push(l));
+        const split = new LineCallback((l) => lines.push(l));
         for (const chunk of [bytes.subarray(0, a), bytes.subarray(a, b), bytes.subarray(b)]) split.push(chunk);
         split.end();
         assert.deepEqual(lines, ['hello', 'world', 'café ✓', '', 'last'], `cut at ${a} and ${b}`);
@@ -141,14 +142,17 @@ describe('runCommand: output and exit', () => {
     }
   });
 
-  it('cuts a line that never ends into bounded pieces', () => {
+  it('cuts a line that never ends at the log pipeline\'s maximum, so memory stays bounded', () => {
     const pieces: string[] = [];
-    const split = new LineSplitter((l) => pieces.push(l));
+    const split = new LineCallback((l) => pieces.push(l));
     for (let i = 0; i < 100; i++) split.push(Buffer.from('x'.repeat(10000)));
-    assert.ok(pieces.length >= 15, `${pieces.length} pieces before the end`);
+    split.push(Buffer.from('\nnext\n'));
     split.end();
-    assert.equal(pieces.join('').length, 1000000);
-    assert.ok(pieces.every((p) => p.length <= 64 * 1024));
+    // One line, cut at 64 KiB and marked; the rest of it skipped; the next line intact.
+    assert.equal(pieces.length, 2);
+    assert.ok(pieces[0]!.endsWith(TRUNCATION_MARK));
+    assert.ok(pieces[0]!.length <= 64 * 1024 + TRUNCATION_MARK.length);
+    assert.equal(pieces[1], 'next');
   });
 
   it('survives a callback that throws', async () => {

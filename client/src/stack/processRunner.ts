@@ -15,8 +15,8 @@
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { StringDecoder } from 'node:string_decoder';
 import type { Command, CommandResult } from './composeCommand';
+import { LineSplitter } from './logLines';
 
 export interface RunOptions {
   /** Then the process group is killed and the result has error.code 'ETIMEDOUT'. */
@@ -52,7 +52,6 @@ export type RunCommand = (command: Command, options: RunOptions) => Promise<RunR
 
 const DEFAULT_MAX_BYTES = 1024 * 1024;
 const DEFAULT_GRACE_MS = 2000;
-const MAX_LINE_CHARS = 64 * 1024;
 /** After SIGKILL: how long to wait for the group to be reaped and the pipes to close before giving up on them. */
 const AFTER_KILL_MS = 1000;
 const POLL_MS = 10;
@@ -96,45 +95,27 @@ class TailBuffer {
   }
 }
 
-/** Splits a byte stream into lines for a callback: multi-byte characters and lines may span chunks. Exported for
- *  tests, which feed it every possible chunking; the runner makes one per stream with a line callback. */
-export class LineSplitter {
-  private readonly decoder = new StringDecoder('utf8');
-  private pending = '';
+/** Feeds a byte stream to a line callback through the log pipeline's splitter, so process output and container
+ *  logs are cut into lines by one policy (CRLF, lone CR redraws, characters split across chunks, long lines cut). */
+export class LineCallback {
+  private readonly splitter = new LineSplitter();
   constructor(private readonly onLine: (line: string) => void) {}
 
   push(chunk: Buffer): void {
-    this.feed(this.decoder.write(chunk));
+    this.emit(this.splitter.push(chunk));
   }
 
   end(): void {
-    this.feed(this.decoder.end());
-    if (this.pending) this.emit(this.pending);
-    this.pending = '';
+    this.emit(this.splitter.end());
   }
 
-  private feed(text: string): void {
-    const all = this.pending + text;
-    let start = 0;
-    let nl: number;
-    while ((nl = all.indexOf('\n', start)) >= 0) {
-      this.emit(all.slice(start, nl).replace(/\r$/, ''));
-      start = nl + 1;
-    }
-    let rest = all.slice(start);
-    // A "line" that never ends (a progress bar redrawn with \r) must not grow without bound either.
-    while (rest.length > MAX_LINE_CHARS) {
-      this.emit(rest.slice(0, MAX_LINE_CHARS));
-      rest = rest.slice(MAX_LINE_CHARS);
-    }
-    this.pending = rest;
-  }
-
-  private emit(line: string): void {
-    try {
-      this.onLine(line);
-    } catch {
-      // A failing progress callback must not take down the run (or the extension host, from a stream event).
+  private emit(lines: readonly string[]): void {
+    for (const line of lines) {
+      try {
+        this.onLine(line);
+      } catch {
+        // A failing progress callback must not take down the run (or the extension host, from a stream event).
+      }
     }
   }
 }
@@ -221,8 +202,8 @@ export function runCommand(command: Command, options: RunOptions): Promise<RunRe
   const graceMs = Math.max(0, options.killGraceMs ?? DEFAULT_GRACE_MS);
   const out = new TailBuffer(maxBytes);
   const err = new TailBuffer(maxBytes);
-  const outLines = options.onStdoutLine ? new LineSplitter(options.onStdoutLine) : undefined;
-  const errLines = options.onStderrLine ? new LineSplitter(options.onStderrLine) : undefined;
+  const outLines = options.onStdoutLine ? new LineCallback(options.onStdoutLine) : undefined;
+  const errLines = options.onStderrLine ? new LineCallback(options.onStderrLine) : undefined;
 
   const result = (fields: Partial<RunResult>): RunResult => {
     const o = out.read();

@@ -1,6 +1,6 @@
 /**
  * The GPU view's data on recorded nvidia-smi output (fixtures/nvidia-smi/; written from nvidia-smi's documented
- * format until a session with a GPU machine replaces them with real recordings, see fixtures/README.md).
+ * format, and h100*.recorded.*: real output of the same commands on an H100, see fixtures/README.md).
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -62,6 +62,18 @@ describe('readGpuState: GPUs', () => {
     ]);
     // 21870 / 1024 = 21.36 → 21.4; 24564 / 1024 = 23.99 → 24.0
     assert.deepEqual(describeGpu(gpus[0]!), { label: '0: NVIDIA GeForce RTX 4090', description: '21.4/24.0 GiB · 97% · 66°C' });
+  });
+
+  it('recorded on a real H100 (driver 580.159.04): idle, then under a 20 GiB matmul load', () => {
+    const list = ok(fixture('h100.recorded.list.txt'));
+    const idle = gpusOf(readGpuState(ok(fixture('h100-idle.recorded.query.csv')), list));
+    const busy = gpusOf(readGpuState(ok(fixture('h100-busy.recorded.query.csv')), list));
+    const base = { index: 0, uuid: 'GPU-02636810-a859-804f-7e2c-07feb88a8261', name: 'NVIDIA H100 80GB HBM3', memoryTotalMiB: 81559, migEnabled: false, migDevices: [] };
+    assert.deepEqual(idle, [{ ...base, memoryUsedMiB: 0, utilizationPercent: 0, temperatureC: 38 }]);
+    assert.deepEqual(busy, [{ ...base, memoryUsedMiB: 21455, utilizationPercent: 100, temperatureC: 58 }]);
+    // The table nvidia-smi printed at the same moment shows the same numbers the view reads from the CSV.
+    assert.match(fixture('h100-busy.recorded.table.txt'), /21455MiB \/  81559MiB \|\s+100%/);
+    assert.deepEqual(describeGpu(busy[0]!), { label: '0: NVIDIA H100 80GB HBM3', description: '21.0/79.6 GiB · 100% · 58°C' });
   });
 
   it('eight H100 80GB HBM3 under tensor parallelism', () => {

@@ -62,6 +62,17 @@ describe(RULE, () => {
     }
   });
 
+  it('multiplies by vLLM data parallelism in the container; a single external-LB rank holds one replica', () => {
+    const [f] = findingsOf(RULE, service('-tp 2 --data-parallel-size 2', ['count: 2']));
+    assert.match(f!.message, /reserves 2 GPUs but -tp 2 × --data-parallel-size 2 needs 4/);
+    assert.match(assertFixResolves(RULE, service('-tp 2 -dp 2', ['count: 2'])), /count: 4/);
+    // --data-parallel-size-local wins: this node runs 1 of the 4 replicas.
+    assert.deepEqual(findingsOf(RULE, service('-tp 2 --data-parallel-size 4 --data-parallel-size-local 1', ['count: 2'])), []);
+    assert.match(findingsOf(RULE, service('-tp 2 --data-parallel-size 4 -dpl 2', ['count: 2']))[0]!.message, /needs 4/);
+    assert.deepEqual(findingsOf(RULE, service('-tp 2 --data-parallel-size 4 --data-parallel-rank 1', ['count: 2'])), []);
+    assert.deepEqual(findingsOf(RULE, service('--data-parallel-size 2', ['count: 2'])), []);
+  });
+
   it('counts device_ids (comma lists too) and offers no fix for them', () => {
     const text = service('-tp 4', ["device_ids: ['0', '1,2']"]);
     const [f, ...rest] = findingsOf(RULE, text);

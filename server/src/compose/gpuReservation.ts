@@ -48,6 +48,13 @@ export function parallelismOf(info: ServiceInfo, dotEnv: ReadonlyMap<string, str
     if (factor === null) return undefined;
     if (factor) factors.push(factor);
   }
+  const dp = engine.dataParallel;
+  if (dp && !findFlag(info.flags, dp.singleRankFlags)) {
+    const local = readFactor(info, dp.localSizeFlags, undefined, dotEnv);
+    const factor = local !== undefined ? local : readFactor(info, dp.sizeFlags, undefined, dotEnv);
+    if (factor === null) return undefined;
+    if (factor) factors.push(factor);
+  }
   return { total: factors.reduce((n, f) => n * f.size, 1), factors };
 }
 

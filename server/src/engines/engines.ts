@@ -28,6 +28,12 @@ export interface EngineSpec {
   tensorParallelFlags: readonly string[];
   pipelineParallelFlags: readonly string[];
   /**
+   * Data parallelism in one container multiplies the GPUs it uses (each replica holds tensor × pipeline GPUs):
+   * the size flags, the "replicas on this node" flags that win over them, and the flags that make this container a
+   * single rank of an externally balanced group (then it holds one replica). Absent for engines where it is not so.
+   */
+  dataParallel?: { sizeFlags: readonly string[]; localSizeFlags: readonly string[]; singleRankFlags: readonly string[] };
+  /**
    * True when the engine reads its settings from environment variables (TGI, TEI, llama.cpp's LLAMA_ARG_*);
    * false when only its command line counts (vLLM, SGLang).
    */
@@ -95,6 +101,9 @@ export const VLLM: EngineSpec = {
   modelFlags: ['--model'],
   tensorParallelFlags: ['--tensor-parallel-size', '-tp'],
   pipelineParallelFlags: ['--pipeline-parallel-size', '-pp'],
+  // vllm-cli-flags.json: --data-parallel-size/-dp, --data-parallel-size-local/-dpl ("DP replicas on this node"),
+  // --data-parallel-rank/-dpn ("DP rank of this instance; enables external-LB mode").
+  dataParallel: { sizeFlags: ['--data-parallel-size', '-dp'], localSizeFlags: ['--data-parallel-size-local', '-dpl'], singleRankFlags: ['--data-parallel-rank', '-dpn'] },
   settingsFromEnv: false,
   ignoredEnvToFlag: VLLM_ENV_LOOKALIKES,
   gpuMemoryFlag: { flag: '--gpu-memory-utilization', default: 0.92 },

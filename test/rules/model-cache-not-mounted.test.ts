@@ -88,6 +88,13 @@ describe(RULE, () => {
     assert.equal(fixed, 'services:\n  ollama:\n    image: ollama/ollama:0.12.0\n    volumes:\n      - ollama-model-cache:/root/.ollama\nvolumes:\n  ollama-model-cache:\n');
   });
 
+  it('stays quiet for an Ollama client job (`pull` against OLLAMA_HOST), not for `serve`', () => {
+    const job = (command: string) =>
+      `services:\n  pull:\n    image: ollama/ollama:0.12.0\n    command: ${command}\n    environment:\n      OLLAMA_HOST: http://ollama:11434\n`;
+    assert.deepEqual(findingsOf(RULE, job('["pull", "llama3.2"]')), []);
+    assert.equal(findingsOf(RULE, job('["serve"]')).length, 1);
+  });
+
   it('does not declare a volume twice', () => {
     const text = 'services:\n  ollama:\n    image: ollama/ollama:0.12.0\nvolumes:\n  ollama-model-cache:\n';
     const f = findingsOf(RULE, text)[0]!;

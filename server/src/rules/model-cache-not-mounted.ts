@@ -23,6 +23,9 @@ export const rule: Rule = {
   },
   compose(ctx) {
     for (const info of ctx.services) {
+      // An Ollama image running a client command (`pull`, `run`) talks to a server elsewhere (OLLAMA_HOST) and
+      // stores nothing itself. Other engines wrapped in a shell still download, so only Ollama's client is skipped.
+      if (info.engine?.id === 'ollama' && !info.isModelService) continue;
       if (info.engine) check(ctx, info, info.engine);
     }
   },

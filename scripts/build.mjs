@@ -16,6 +16,11 @@ const common = {
 
 await Promise.all([
   build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] }),
+  // The language client, required by extension.ts on the turn after activation (vscode-languageclient is slow to load).
+  build({ ...common, entryPoints: ['client/src/languageClient.ts'], outfile: 'dist/languageClient.js', external: ['vscode'] }),
+  // The stack feature (dockerode, yaml, the stack modules), required lazily by extension.ts on first use. ssh2 (under
+  // dockerode's docker-modem) tries optional native add-ons in try/catch: leave them out, it falls back to JS.
+  build({ ...common, entryPoints: ['client/src/ui/stackFeature.ts'], outfile: 'dist/stack.js', external: ['vscode', 'cpu-features', '*.node'] }),
   build({ ...common, entryPoints: ['server/src/lsp/main.ts'], outfile: 'dist/server.js' }),
   build({ ...common, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
 ]);

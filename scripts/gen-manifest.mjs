@@ -5,10 +5,42 @@ import { build } from 'esbuild';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
-const out = await build({ entryPoints: ['server/src/rules/registry.ts'], bundle: true, platform: 'node', format: 'cjs', write: false });
-const mod = { exports: {} };
-new Function('module', 'exports', 'require', out.outputFiles[0].text)(mod, mod.exports, createRequire(import.meta.url));
-const rules = mod.exports.RULES.map((r) => r.meta);
+async function load(entry) {
+  const out = await build({ entryPoints: [entry], bundle: true, platform: 'node', format: 'cjs', write: false });
+  const mod = { exports: {} };
+  new Function('module', 'exports', 'require', out.outputFiles[0].text)(mod, mod.exports, createRequire(import.meta.url));
+  return mod.exports;
+}
+const rules = (await load('server/src/rules/registry.ts')).RULES.map((r) => r.meta);
+// The default probe is probe.ts's, so the setting's default and the code's can never differ.
+const { DEFAULT_PROBE_CASES } = await load('client/src/stack/probe.ts');
+const probeMessage = {
+  type: 'object',
+  required: ['role', 'content'],
+  properties: { role: { type: 'string', enum: ['system', 'user', 'assistant'] }, content: { type: 'string' } },
+  additionalProperties: false,
+};
+const probeCase = {
+  type: 'object',
+  required: ['messages', 'expect'],
+  properties: {
+    name: { type: 'string', description: 'Shown in results (default "case <n>").' },
+    messages: { type: 'array', minItems: 1, items: probeMessage, description: 'The chat messages sent to /v1/chat/completions (temperature 0).' },
+    expect: {
+      description: 'What the answer must contain: a case-sensitive substring, or {"regex": "...", "flags": "i"} (flags i, m, s).',
+      oneOf: [
+        { type: 'string', minLength: 1 },
+        {
+          type: 'object',
+          required: ['regex'],
+          properties: { regex: { type: 'string', minLength: 1 }, flags: { type: 'string', pattern: '^[ims]*$' } },
+          additionalProperties: false,
+        },
+      ],
+    },
+  },
+  additionalProperties: false,
+};
 
 const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
 const level = { type: 'string', enum: ['off', 'error', 'warning', 'info', 'hint'] };
@@ -28,6 +60,36 @@ pkg.contributes.configuration = {
       description: 'Severity per rule, or "off". Rules not listed keep their default severity.',
       properties: Object.fromEntries(rules.map((r) => [r.id, { ...level, description: `${r.title} (default: ${r.defaultSeverity})` }])),
       additionalProperties: false,
+    },
+    'inferenceStack.composeCommand': {
+      type: 'string',
+      default: '',
+      scope: 'machine-overridable',
+      markdownDescription: 'The Compose command for "Start/Stop Inference Stack": `docker compose`, `docker-compose`, or the path of a compose binary. Empty: `docker compose` (v2), else `docker-compose`.',
+    },
+    'inferenceStack.probe.cases': {
+      type: 'array',
+      default: DEFAULT_PROBE_CASES,
+      items: probeCase,
+      markdownDescription: 'The accuracy probe: questions with a known answer, asked of each model service by "Run Accuracy Probe" and written into the healthcheck script. Each `{ "messages": [...], "expect": "substring" | { "regex": "...", "flags": "i" } }`.',
+    },
+    'inferenceStack.metrics.refreshSeconds': {
+      type: 'number',
+      default: 5,
+      minimum: 1,
+      description: 'How often the Probe & metrics view reads /metrics, while it is visible.',
+    },
+    'inferenceStack.gpus.refreshSeconds': {
+      type: 'number',
+      default: 5,
+      minimum: 1,
+      description: 'How often the GPUs view runs nvidia-smi, while it is visible.',
+    },
+    'inferenceStack.startTimeoutSeconds': {
+      type: 'number',
+      default: 900,
+      minimum: 10,
+      description: 'How long "Start Inference Stack" waits for the services to become healthy before it stops waiting (the containers keep starting).',
     },
   },
 };

@@ -1,70 +1,71 @@
 import * as vscode from 'vscode';
-import { LanguageClient, LanguageClientOptions, ServerOptions, State, TransportKind } from 'vscode-languageclient/node';
-import { FIX_ALL_COMMAND, SETTINGS_SECTION } from '../../server/src/protocol';
+import { FIX_ALL_COMMAND } from '../../server/src/protocol';
+import type { LanguageClientHandle } from './languageClient';
+import type { Row } from './stack/sidebarModel';
+import { ColdStartStore } from './ui/coldStarts';
+import { LazyTreeProvider } from './ui/lazyTree';
+import { GPUS_VIEW, PROBE_VIEW, SERVICES_VIEW, STACK_COMMANDS } from './ui/stackIds';
+import type { StackFeature, StackHost, StackView } from './ui/stackFeature';
 
 /**
- * Thin client: starts the language server (dist/server.js) for Compose files and Dockerfiles, reports start
- * failures with a way to retry, and offers "restart server" and "fix all". All logic lives in the server.
+ * Activation registers commands and views and returns. The work is in two bundles required by a computed path (so
+ * esbuild does not inline them): dist/languageClient.js, started on the next turn of the event loop (diagnostics),
+ * and dist/stack.js, loaded on the first stack command or when a stack view is shown (Docker, Compose, logs, probe,
+ * GPUs). Activation itself loads neither vscode-languageclient nor dockerode.
  */
-let client: LanguageClient | undefined;
+let client: LanguageClientHandle | undefined;
+let stack: Promise<StackFeature> | undefined;
 
-export const DOCUMENT_SELECTOR = [
-  { language: 'dockercompose' },
-  { language: 'dockerfile' },
-  { language: 'yaml', pattern: '**/{compose,docker-compose}*.{yml,yaml}' },
-  { language: 'yaml', pattern: '**/*.compose.{yml,yaml}' },
-];
+/** require() of one of our own bundles, by a path esbuild cannot follow. */
+function requireBundle<T>(context: vscode.ExtensionContext, name: string): T {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require(context.asAbsolutePath(['dist', name].join('/'))) as T;
+}
 
-export async function activate(context: vscode.ExtensionContext): Promise<void> {
-  const serverModule = context.asAbsolutePath('dist/server.js');
-  const serverOptions: ServerOptions = {
-    run: { module: serverModule, transport: TransportKind.ipc },
-    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
-  };
-  const output = vscode.window.createOutputChannel('Inference Stack Language Server', { log: true });
-  context.subscriptions.push(output);
-  const clientOptions: LanguageClientOptions = {
-    documentSelector: DOCUMENT_SELECTOR,
-    synchronize: { configurationSection: SETTINGS_SECTION },
-    outputChannel: output,
-    initializationFailedHandler: (error) => {
-      void offerRestart(`Inference Stack: the language server failed to start: ${String(error)}`);
-      return false;
-    },
-  };
-  client = new LanguageClient('inferenceStack', 'Inference Stack', serverOptions, clientOptions);
+export function activate(context: vscode.ExtensionContext): void {
+  const coldStarts = new ColdStartStore(context.workspaceState, (params) => client?.sendColdStarts(params));
   context.subscriptions.push(
-    vscode.commands.registerCommand('inferenceStack.restartServer', restartServer),
+    vscode.commands.registerCommand('inferenceStack.restartServer', () => client?.restart()),
     vscode.commands.registerCommand(FIX_ALL_COMMAND, () =>
       vscode.commands.executeCommand('editor.action.sourceAction', { kind: 'source.fixAll.inference-stack', apply: 'first' }),
     ),
-    client.onDidChangeState((e) => {
-      if (e.newState === State.Stopped) output.appendLine('Language server stopped.');
-    }),
     { dispose: () => void client?.stop() },
   );
-  try {
-    await client.start();
-  } catch (err) {
-    void offerRestart(`Inference Stack: the language server could not start: ${(err as Error).message}`);
-  }
+  registerStack(context, coldStarts);
+  setImmediate(() => {
+    try {
+      const mod = requireBundle<typeof import('./languageClient')>(context, 'languageClient.js');
+      client = mod.startLanguageClient(context, () => coldStarts.sendFor());
+    } catch (err) {
+      void vscode.window.showErrorMessage(`Inference Stack: the language client failed to load: ${(err as Error).message}`);
+    }
+  });
 }
 
-async function offerRestart(message: string): Promise<void> {
-  const choice = await vscode.window.showErrorMessage(message, 'Restart server');
-  if (choice === 'Restart server') await restartServer();
-}
-
-async function restartServer(): Promise<void> {
-  if (!client) return;
-  try {
-    await client.restart();
-  } catch (err) {
-    void vscode.window.showErrorMessage(`Inference Stack: restart failed: ${(err as Error).message}`);
+/** Views and commands exist from activation; their work is in dist/stack.js, required on first use. */
+function registerStack(context: vscode.ExtensionContext, coldStarts: ColdStartStore): void {
+  const load = (): Promise<StackFeature> => {
+    stack ??= Promise.resolve().then(() => requireBundle<typeof import('./ui/stackFeature')>(context, 'stack.js').activateStack(host));
+    stack.catch((err: Error) => void vscode.window.showErrorMessage(`Inference Stack: the stack feature failed to load: ${err.message}`));
+    return stack;
+  };
+  const view = (id: string): StackView => {
+    const lazy = new LazyTreeProvider<Row>(async () => {
+      await load();
+    });
+    const treeView = vscode.window.createTreeView(id, { treeDataProvider: lazy, showCollapseAll: id === SERVICES_VIEW });
+    context.subscriptions.push(lazy, treeView);
+    return { lazy, view: treeView };
+  };
+  const host: StackHost = { context, coldStarts, services: view(SERVICES_VIEW), gpus: view(GPUS_VIEW), probe: view(PROBE_VIEW) };
+  for (const id of STACK_COMMANDS) {
+    context.subscriptions.push(vscode.commands.registerCommand(id, async (...args: unknown[]) => (await load()).run(id, args)));
   }
 }
 
 export async function deactivate(): Promise<void> {
-  await client?.stop();
+  const feature = stack;
+  stack = undefined;
+  await Promise.all([client?.stop(), feature?.then((f) => f.dispose(), () => undefined)]);
   client = undefined;
 }

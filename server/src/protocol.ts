@@ -6,7 +6,9 @@
 /** Client → server: cold starts measured at the last real start of each service, in seconds. */
 export const MEASURED_COLD_STARTS_NOTIFICATION = 'inferenceStack/measuredColdStarts';
 export interface MeasuredColdStartsParams {
-  /** Service name → seconds from container start to first healthy. */
+  /** The Compose file (absolute path) these services were started from; absent: they apply to every Compose file. */
+  file?: string;
+  /** Service name → seconds from container start to first healthy. Replaces what was sent for the same file. */
   services: Record<string, number>;
 }
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { CodeAction, CodeActionRequest, DiagnosticSeverity, DidChangeTextDocumentNotification } from 'vscode-languageserver-protocol/node';
+import { MEASURED_COLD_STARTS_NOTIFICATION, type MeasuredColdStartsParams } from '../../server/src/protocol';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { lint, yaml } from '../helpers';
 import { LspSession } from './lspHarness';
@@ -89,6 +90,31 @@ describe('language server over stdio (dist/server.js)', () => {
     assert.ok(fixable(before).length >= 4, JSON.stringify(before.map((d) => d.code)));
     assert.deepEqual(fixable(after).map((d) => d.code), []);
     assert.ok(fixed.includes('"--gpu-memory-utilization", "0.85"'), fixed);
+  });
+
+  it('uses the cold start measured by "Start inference stack" for that Compose file only, and says so', async () => {
+    const stack = yaml`
+      services:
+        vllm:
+          image: vllm/vllm-openai:v0.11.0
+          command: ["Qwen/Qwen3-0.6B"]
+          healthcheck:
+            test: ["CMD", "curl", "-f", "http://localhost:8000/health"]
+            start_period: 300s
+    `;
+    const started = 'file:///tmp/measured/compose.yaml';
+    const other = 'file:///tmp/not-started/compose.yaml';
+    await lsp.open(started, 'yaml', stack);
+    await lsp.open(other, 'yaml', stack);
+    const shortPeriod = (ds: { code?: unknown }[]) => ds.some((d) => d.code === 'healthcheck-start-period-short');
+    // 0.6B parameters: about 62 s estimated, 300 s is plenty.
+    assert.equal(shortPeriod(await lsp.diagnostics(started, { version: 1 })), false);
+    const params: MeasuredColdStartsParams = { file: '/tmp/measured/compose.yaml', services: { vllm: 200 } };
+    await lsp.connection.sendNotification(MEASURED_COLD_STARTS_NOTIFICATION, params);
+    const measured = await lsp.diagnostics(started, { match: shortPeriod });
+    assert.match(String(measured.find((d) => d.code === 'healthcheck-start-period-short')!.message), /measured at the last start/);
+    await lsp.replace(other, stack + '\n', 2);
+    assert.equal(shortPeriod(await lsp.diagnostics(other, { version: 2 })), false);
   });
 
   it('honours per-rule settings pulled from the client', async () => {

@@ -243,8 +243,9 @@ describe('vLLM stand-in, ok mode', () => {
     assert.equal(now.ttft.count, first.ttft.count + 1);
     const interval = summarizeText(afterText, beforeText);
     assert.equal(interval.ttft.count, 1);
-    // STANDIN_TTFT_MS=30: the one request waited at least 30 ms for its first token.
-    assert.ok(interval.ttft.sum! >= 0.03, `TTFT sum ${interval.ttft.sum}`);
+    // STANDIN_TTFT_MS=30: the one request waited about 30 ms for its first token (a timer may fire a millisecond
+    // early against the clock the stand-in measures with).
+    assert.ok(interval.ttft.sum! >= 0.025, `TTFT sum ${interval.ttft.sum}`);
     assert.ok(interval.ttft.p50! > 0.02, `TTFT p50 ${interval.ttft.p50}`);
     const tokensAfter = parseExposition(afterText).samples.find((x) => x.name === 'vllm:generation_tokens_total')!.value;
     assert.equal(tokensAfter, tokensBefore + 1); // "4" is one token

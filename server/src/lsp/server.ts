@@ -74,7 +74,8 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
   // Above a few hundred lines a full analysis costs more than handing the text to the worker, where the
   // incremental state re-parses only the edited service.
   const workerThreshold = serverOptions.workerThreshold ?? 16 * 1024;
-  let measuredColdStarts: Record<string, number> = {};
+  /** Compose file path ('' = every file) → service → measured seconds. */
+  const measuredColdStarts = new Map<string, Record<string, number>>();
   let canPullSettings = false;
   let canRegisterConfiguration = false;
 
@@ -104,7 +105,7 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
   });
 
   connection.onNotification(MEASURED_COLD_STARTS_NOTIFICATION, (params: MeasuredColdStartsParams) => {
-    measuredColdStarts = { ...params.services };
+    measuredColdStarts.set(params.file ?? '', { ...params.services });
     documents.all().forEach((d) => schedule(d, true));
   });
 
@@ -127,7 +128,9 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
 
   async function optionsFor(doc: TextDocument, kind: FileKind): Promise<{ enabled: boolean; options: AnalysisOptions }> {
     const settings = await settingsFor(doc.uri);
-    const options: AnalysisOptions = { rules: settings.rules ?? {}, measuredColdStarts };
+    const path = uriPath(doc.uri) ?? '';
+    const measured = { ...measuredColdStarts.get(''), ...measuredColdStarts.get(path) };
+    const options: AnalysisOptions = { rules: settings.rules ?? {}, measuredColdStarts: measured };
     if (typeof settings.coldStartSeconds === 'number' && settings.coldStartSeconds > 0) options.coldStartSeconds = settings.coldStartSeconds;
     if (kind === 'compose') options.dotEnv = dotEnvFor(doc.uri);
     return { enabled: settings.enable !== false, options };

@@ -1,0 +1,71 @@
+import * as vscode from 'vscode';
+import { LanguageClient, LanguageClientOptions, ServerOptions, State, TransportKind } from 'vscode-languageclient/node';
+import { MEASURED_COLD_STARTS_NOTIFICATION, SETTINGS_SECTION, type MeasuredColdStartsParams } from '../../server/src/protocol';
+
+/**
+ * The language client (dist/languageClient.js): starts the language server (dist/server.js) for Compose files and
+ * Dockerfiles, reports start failures with a way to retry, restarts on request. All analysis lives in the server.
+ * A bundle of its own, required by extension.ts right after activation: vscode-languageclient alone takes longer to
+ * load than the whole activation budget, and nothing needs it before the first diagnostics.
+ */
+export const DOCUMENT_SELECTOR = [
+  { language: 'dockercompose' },
+  { language: 'dockerfile' },
+  { language: 'yaml', pattern: '**/{compose,docker-compose}*.{yml,yaml}' },
+  { language: 'yaml', pattern: '**/*.compose.{yml,yaml}' },
+];
+
+export interface LanguageClientHandle {
+  restart(): Promise<void>;
+  sendColdStarts(params: MeasuredColdStartsParams): void;
+  stop(): Promise<void>;
+}
+
+export function startLanguageClient(context: vscode.ExtensionContext, onRunning: () => void): LanguageClientHandle {
+  const serverModule = context.asAbsolutePath('dist/server.js');
+  const serverOptions: ServerOptions = {
+    run: { module: serverModule, transport: TransportKind.ipc },
+    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+  };
+  const output = vscode.window.createOutputChannel('Inference Stack Language Server', { log: true });
+  context.subscriptions.push(output);
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: DOCUMENT_SELECTOR,
+    synchronize: { configurationSection: SETTINGS_SECTION },
+    outputChannel: output,
+    initializationFailedHandler: (error) => {
+      void offerRestart(`Inference Stack: the language server failed to start: ${String(error)}`);
+      return false;
+    },
+  };
+  const client = new LanguageClient('inferenceStack', 'Inference Stack', serverOptions, clientOptions);
+  context.subscriptions.push(
+    client.onDidChangeState((e) => {
+      if (e.newState === State.Stopped) output.appendLine('Language server stopped.');
+      if (e.newState === State.Running) onRunning();
+    }),
+  );
+
+  const restart = async (): Promise<void> => {
+    try {
+      await client.restart();
+    } catch (err) {
+      void vscode.window.showErrorMessage(`Inference Stack: restart failed: ${(err as Error).message}`);
+    }
+  };
+  const offerRestart = async (message: string): Promise<void> => {
+    const choice = await vscode.window.showErrorMessage(message, 'Restart server');
+    if (choice === 'Restart server') await restart();
+  };
+  client.start().catch((err: Error) => void offerRestart(`Inference Stack: the language server could not start: ${err.message}`));
+
+  return {
+    restart,
+    sendColdStarts: (params) => {
+      if (client.isRunning()) void client.sendNotification(MEASURED_COLD_STARTS_NOTIFICATION, params);
+    },
+    stop: async () => {
+      if (client.isRunning()) await client.stop();
+    },
+  };
+}

@@ -1,0 +1,241 @@
+/**
+ * Pre-flight checks before `up` (issue 3, "Pre-flight and errors"): each problem a person can fix before compose
+ * fails on it, with what to do. The checks are pure over injected deps (PreflightDeps); nodePreflightDeps gives
+ * the real ones (engine ping through dockerApi, compose lookup, a PATH lookup for nvidia-smi, fs.stat, and a real
+ * listen() on each published port).
+ *
+ * - Docker not reachable: a blocker carrying the DockerProblem (daemon down, permission, remote, timeout).
+ * - No compose command: a blocker with the install hints.
+ * - A GPU reservation with no NVIDIA runtime on the engine and no nvidia-smi on this host: a warning only (the
+ *   engine may use CDI, or be remote): "Start anyway" or the NVIDIA Container Toolkit steps.
+ * - A bind-mounted host folder that does not exist: a blocker. Docker would create it empty and root-owned, and the
+ *   engine would then fail later with "model not found" instead of now, here.
+ * - A published port already in use: a blocker naming the service and the port; ports the project's own running
+ *   containers publish are not a conflict (a re-start of a running stack).
+ * - A Compose file that does not parse: a blocker.
+ */
+
+import { constants as fsConstants } from 'node:fs';
+import { access, stat } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { delimiter, join } from 'node:path';
+import { checkEngine, type DockerConnection } from './dockerApi';
+import { applyEnv } from './dockerEndpoint';
+import { explainComposeError, findComposeCommand, type ComposeLookup, type Exec } from './composeCommand';
+import type { DockerProblem, EngineInfo, PreflightIssue, StackPlan } from './stackTypes';
+
+export type EngineCheck = { ok: true; info: EngineInfo } | { ok: false; problem: DockerProblem };
+
+export interface PreflightDeps {
+  checkEngine(): Promise<EngineCheck>;
+  findCompose(): Promise<ComposeLookup>;
+  nvidiaSmiAvailable(): Promise<boolean>;
+  pathExists(path: string): Promise<boolean>;
+  /** True when something on this host already holds the TCP port (on hostIp, "" = all interfaces). */
+  portInUse(hostIp: string, port: number): Promise<boolean>;
+  /** portKey()s the project's own running containers publish: not a conflict on a re-start. */
+  ownPorts?: Set<string>;
+}
+
+/** Key of a published port in ownPorts: "8000/tcp". */
+export function portKey(hostPort: number, protocol: string): string {
+  return `${hostPort}/${protocol}`;
+}
+
+/** The NVIDIA Container Toolkit steps: the same ones compose's GPU error is explained with (composeCommand.ts). */
+export function toolkitSteps(): string[] {
+  return explainComposeError('could not select device driver "nvidia" with capabilities: [[gpu]]').explanations[0]?.steps ?? [];
+}
+
+function engineIssue(problem: DockerProblem): PreflightIssue {
+  const steps = [...problem.steps];
+  if (problem.detail) steps.push(`Detail: ${problem.detail}`);
+  return { id: 'docker-unreachable', severity: 'blocker', title: problem.title, steps, actions: ['retry'] };
+}
+
+function composeIssue(lookup: Extract<ComposeLookup, { found: false }>): PreflightIssue {
+  return { id: 'compose-missing', severity: 'blocker', title: lookup.message, steps: [...lookup.install], actions: ['install-compose', 'open-settings', 'retry'] };
+}
+
+async function gpuIssues(plan: StackPlan, engine: EngineCheck, deps: PreflightDeps): Promise<PreflightIssue[]> {
+  const gpuServices = plan.services.filter((s) => s.requestsGpu).map((s) => s.name);
+  // An engine we cannot reach says nothing about its runtimes: the docker-unreachable blocker covers it.
+  if (!gpuServices.length || !engine.ok || engine.info.gpuCapable) return [];
+  if (await deps.nvidiaSmiAvailable()) return [];
+  const runtimes = engine.info.runtimes.length ? engine.info.runtimes.join(', ') : 'none';
+  return [{
+    id: 'gpu-runtime-missing',
+    severity: 'warning',
+    service: gpuServices[0]!,
+    title: `${gpuServices.join(', ')} ${gpuServices.length > 1 ? 'reserve' : 'reserves'} a GPU, but the Docker engine has no NVIDIA runtime (runtimes: ${runtimes}) and no nvidia-smi was found on this machine`,
+    steps: [
+      'Without the NVIDIA Container Toolkit, `up` fails with: could not select device driver "nvidia" with capabilities: [[gpu]].',
+      ...toolkitSteps(),
+      'If the engine provides GPUs another way (CDI, a remote engine), choose Start anyway.',
+    ],
+    actions: ['start-anyway', 'open-toolkit-steps'],
+  }];
+}
+
+async function bindMountIssues(plan: StackPlan, deps: PreflightDeps): Promise<PreflightIssue[]> {
+  const checks = plan.services.flatMap((s) => s.bindMounts.map((m) => ({ service: s.name, mount: m })));
+  const exists = await Promise.all(checks.map((c) => deps.pathExists(c.mount.hostPath)));
+  return checks.filter((_, i) => !exists[i]).map(({ service, mount }) => ({
+    id: 'bind-mount-missing' as const,
+    severity: 'blocker' as const,
+    service,
+    title: `${service}: the host folder ${mount.hostPath} (mounted at ${mount.containerPath}) does not exist`,
+    steps: [
+      'Docker would create it empty and owned by root, and the model server would then fail to find its files.',
+      `Create it and put the model files there (\`mkdir -p "${mount.hostPath}"\`), or fix the path in the Compose file (relative paths start at the Compose file's folder).`,
+    ],
+    actions: ['open-file', 'retry'],
+  }));
+}
+
+async function portIssues(plan: StackPlan, deps: PreflightDeps): Promise<PreflightIssue[]> {
+  const seen = new Set<string>();
+  const checks: { service: string; hostIp: string; hostPort: number; containerPort: number }[] = [];
+  for (const s of plan.services) {
+    for (const p of s.publishedPorts) {
+      // node's listen() checks TCP only; a UDP conflict is left to compose's own error (explained there).
+      if (p.protocol !== 'tcp' || deps.ownPorts?.has(portKey(p.hostPort, p.protocol))) continue;
+      const key = `${p.hostIp}|${p.hostPort}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      checks.push({ service: s.name, hostIp: p.hostIp, hostPort: p.hostPort, containerPort: p.containerPort });
+    }
+  }
+  const inUse = await Promise.all(checks.map((c) => deps.portInUse(c.hostIp, c.hostPort)));
+  return checks.filter((_, i) => inUse[i]).map((c) => ({
+    id: 'port-in-use' as const,
+    severity: 'blocker' as const,
+    service: c.service,
+    title: `${c.service}: port ${c.hostIp ? `${c.hostIp}:` : ''}${c.hostPort} (for container port ${c.containerPort}) is already in use on this machine`,
+    steps: [
+      `Find what holds it: \`docker ps --filter publish=${c.hostPort}\` for a container, \`sudo ss -ltnp 'sport = :${c.hostPort}'\` for a process.`,
+      `Stop it, or publish ${c.service} on another host port in the Compose file (ports: "<free port>:${c.containerPort}").`,
+    ],
+    actions: ['open-file', 'retry'],
+  }));
+}
+
+/** Every pre-flight issue of this plan, blockers first. Never throws: a failing dep counts as "no problem found". */
+export async function runPreflight(plan: StackPlan, deps: PreflightDeps): Promise<PreflightIssue[]> {
+  const safe = <T>(p: Promise<T>, fallback: T): Promise<T> => p.catch(() => fallback);
+  const [engine, compose] = await Promise.all([
+    deps.checkEngine().catch((e: unknown): EngineCheck => ({ ok: false, problem: { id: 'engine-error', title: `Docker check failed: ${(e as Error)?.message ?? String(e)}`, steps: ['Retry.'] } })),
+    safe<ComposeLookup | undefined>(deps.findCompose(), undefined),
+  ]);
+  const issues: PreflightIssue[] = [];
+  if (plan.parseError) {
+    issues.push({
+      id: 'compose-file-invalid',
+      severity: 'blocker',
+      title: `The Compose file does not parse: ${plan.parseError}`,
+      steps: ['Fix the YAML at the position shown (the editor marks it too); compose refuses the file as it is.'],
+      actions: ['open-file'],
+    });
+  }
+  if (!engine.ok) issues.push(engineIssue(engine.problem));
+  if (compose && !compose.found) issues.push(composeIssue(compose));
+  const [gpu, mounts, ports] = await Promise.all([
+    safe(gpuIssues(plan, engine, deps), []),
+    safe(bindMountIssues(plan, deps), []),
+    safe(portIssues(plan, deps), []),
+  ]);
+  issues.push(...mounts, ...ports, ...gpu);
+  return issues.sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'blocker' ? -1 : 1));
+}
+
+/** Only warnings (which "Start anyway" may pass), or nothing at all. */
+export function onlyWarnings(issues: readonly PreflightIssue[]): boolean {
+  return issues.every((i) => i.severity === 'warning');
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Real I/O
+
+const PORT_CHECK_MS = 2000;
+
+/**
+ * Whether the TCP port is held: listen on it and close again. EADDRINUSE means taken; anything else (EACCES for a
+ * low port as a user, EADDRNOTAVAIL for an address this host does not have, no answer in time) is "not known to
+ * be taken", so it never blocks a start by itself: compose reports the real error then.
+ */
+export function tcpPortInUse(hostIp: string, port: number, timeoutMs = PORT_CHECK_MS): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    let settled = false;
+    const done = (inUse: boolean) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      // Resolve once the probe socket is closed, so the port is free again for the engine.
+      if (server.listening) server.close(() => resolve(inUse));
+      else resolve(inUse);
+    };
+    const timer = setTimeout(() => done(false), timeoutMs);
+    server.once('error', (err: NodeJS.ErrnoException) => done(err.code === 'EADDRINUSE'));
+    // Listening after the timeout already answered: close at once.
+    server.once('listening', () => (settled ? server.close() : done(false)));
+    server.unref();
+    // The engine publishes "" on every interface (0.0.0.0 and ::); listening on 0.0.0.0 collides with a holder on
+    // any IPv4 address of the host, and with a dual-stack [::] holder.
+    server.listen({ port, host: hostIp || '0.0.0.0', exclusive: true });
+  });
+}
+
+/** `which nvidia-smi`, without a shell: each PATH folder (PATHEXT on Windows), executable. */
+export async function findOnPath(name: string, env: Readonly<Record<string, string | undefined>> = process.env, platform = process.platform): Promise<string | undefined> {
+  const dirs = (env.PATH ?? env.Path ?? '').split(platform === 'win32' ? ';' : delimiter).filter(Boolean);
+  const exts = platform === 'win32' ? (env.PATHEXT ?? '.EXE;.CMD;.BAT').split(';').filter(Boolean) : [''];
+  for (const dir of dirs) {
+    for (const ext of exts) {
+      const candidate = join(dir, name + ext);
+      try {
+        await access(candidate, platform === 'win32' ? fsConstants.F_OK : fsConstants.X_OK);
+        if ((await stat(candidate)).isFile()) return candidate;
+      } catch {
+        // not here
+      }
+    }
+  }
+  return undefined;
+}
+
+export interface NodePreflightOptions {
+  /** `inferenceStack.composeCommand`. */
+  composeSetting?: string;
+  /** The runner's exec (processRunner), so the lookup's processes are cleaned up with the rest. */
+  exec?: Exec;
+  /** Base environment (default process.env); the connection's composeEnv is applied on top. */
+  env?: Readonly<Record<string, string | undefined>>;
+  engineTimeoutMs?: number;
+  ownPorts?: Set<string>;
+}
+
+/** The real deps: the same engine the runner uses, compose found with that engine's environment. */
+export function nodePreflightDeps(conn: DockerConnection, opts: NodePreflightOptions = {}): PreflightDeps {
+  const baseEnv = opts.env ?? process.env;
+  const deps: PreflightDeps = {
+    checkEngine: () => checkEngine(conn, opts.engineTimeoutMs !== undefined ? { timeoutMs: opts.engineTimeoutMs } : {}),
+    findCompose: () => findComposeCommand({
+      env: applyEnv(baseEnv, conn.composeEnv),
+      ...(opts.exec ? { exec: opts.exec } : {}),
+      ...(opts.composeSetting ? { setting: opts.composeSetting } : {}),
+    }),
+    nvidiaSmiAvailable: async () => (await findOnPath('nvidia-smi', baseEnv)) !== undefined,
+    pathExists: async (p) => {
+      try {
+        await stat(p);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    portInUse: (hostIp, port) => tcpPortInUse(hostIp, port),
+  };
+  if (opts.ownPorts) deps.ownPorts = opts.ownPorts;
+  return deps;
+}

@@ -1,0 +1,536 @@
+/**
+ * What the three sidebar views and the status bar show, as plain data: the VS Code layer (client/src/ui/) only turns
+ * these rows into TreeItems. Every decision (labels, icons, menus via contextValue, what counts as healthy, the
+ * summary text) is made here, from the stack modules' own types, so it is tested without VS Code.
+ *
+ * Tooltips are plain text (the views pass them as strings, never as MarkdownString), and everything that came from a
+ * container (health output, engine errors) goes through maskSecrets again: a row must never show a token.
+ */
+
+import { describeGpu, NO_GPU_HINTS, type GpuState } from './gpus';
+import { maskSecrets } from './mask';
+import type { MetricsSummary } from './metrics';
+import type { ProbeRun } from './probe';
+import type { DockerProblem, PlannedService, ServiceProgress, ServiceStatus, StackPlan, StartPhase } from './stackTypes';
+
+/** A codicon and, optionally, the theme colour id that tints it. */
+export interface RowIcon {
+  id: string;
+  color?: string;
+}
+
+export interface Row {
+  /** Stable across refreshes (TreeItem.id), so expanded rows stay expanded. */
+  id: string;
+  label: string;
+  description?: string;
+  /** Plain text. */
+  tooltip?: string;
+  icon?: RowIcon;
+  /** Drives the view/item/context menus (package.json `when: viewItem =~ ...`). */
+  contextValue?: string;
+  /** A command run when the row is clicked. */
+  command?: { command: string; title: string; arguments?: unknown[] };
+  children?: Row[];
+  /** With children: start expanded. */
+  expanded?: boolean;
+  /** The service a row belongs to, for commands invoked from its context menu. */
+  service?: string;
+}
+
+/** Where the stack stands as the controller knows it. */
+export type StackState =
+  | { kind: 'no-compose-file' }
+  | { kind: 'connecting' }
+  | { kind: 'docker-down'; problem: DockerProblem }
+  | { kind: 'ready' };
+
+/** A probe run and when it ended (epoch ms). */
+export interface TimedProbeRun {
+  run: ProbeRun;
+  at: number;
+}
+
+/** The last metrics scrape of a service: a summary, or why there is none. */
+export type ServiceMetrics = { ok: true; summary: MetricsSummary; at: number } | { ok: false; error: string; at: number };
+
+export interface SidebarInput {
+  state: StackState;
+  plan?: StackPlan;
+  statuses: readonly ServiceStatus[];
+  /** Service -> seconds, measured at the last start. */
+  coldStarts?: Readonly<Record<string, number>>;
+  probes?: Readonly<Record<string, TimedProbeRun>>;
+  metrics?: Readonly<Record<string, ServiceMetrics>>;
+  /** Epoch ms, for uptimes. */
+  now: number;
+}
+
+// Theme colour ids (https://code.visualstudio.com/api/references/theme-color).
+const GREEN = 'testing.iconPassed';
+const RED = 'testing.iconFailed';
+const YELLOW = 'list.warningForeground';
+const GREY = 'disabledForeground';
+
+export const RETRY_COMMAND = 'inferenceStack.refresh';
+export const START_COMMAND = 'inferenceStack.start';
+export const PROBE_COMMAND = 'inferenceStack.runProbe';
+export const CHOOSE_FILE_COMMAND = 'inferenceStack.chooseComposeFile';
+
+// ---------------------------------------------------------------------------------------------------------------
+// Formatting
+// ---------------------------------------------------------------------------------------------------------------
+
+/** "42s", "3m 12s", "2h 5m", "1d 3h". */
+export function formatDuration(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m ${s % 60}s`;
+  const h = Math.floor(m / 60);
+  if (h < 24) return `${h}h ${m % 60}m`;
+  return `${Math.floor(h / 24)}d ${h % 24}h`;
+}
+
+/** Seconds as a latency: "85 ms", "1.24 s". */
+export function formatSeconds(seconds: number): string {
+  return seconds < 1 ? `${Math.round(seconds * 1000)} ms` : `${seconds.toFixed(2)} s`;
+}
+
+/** "0.0.0.0:8000->8000/tcp" as docker ps writes it. */
+export function formatPort(p: ServiceStatus['ports'][number]): string {
+  const host = p.hostIp.includes(':') ? `[${p.hostIp}]` : p.hostIp;
+  return `${host}:${p.hostPort}->${p.containerPort}/${p.protocol}`;
+}
+
+function oneLine(text: string, max = 120): string {
+  const clean = maskSecrets(text).replace(/\s+/g, ' ').trim();
+  return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean;
+}
+
+function masked(text: string): string {
+  return text.split('\n').map((l) => maskSecrets(l)).join('\n');
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Service condition, shared by the rows and the summary
+// ---------------------------------------------------------------------------------------------------------------
+
+export type ServiceCondition = 'healthy' | 'running' | 'starting' | 'unhealthy' | 'restarting' | 'exited' | 'not-created' | 'other';
+
+/** One container's condition: healthy, or running without a healthcheck, counts as up. */
+export function serviceCondition(status: ServiceStatus | undefined): ServiceCondition {
+  if (!status) return 'not-created';
+  switch (status.state) {
+    case 'running':
+      if (status.health === 'healthy') return 'healthy';
+      if (status.health === 'starting') return 'starting';
+      if (status.health === 'unhealthy') return 'unhealthy';
+      return 'running';
+    case 'restarting':
+      return 'restarting';
+    case 'exited':
+    case 'dead':
+      return 'exited';
+    case 'created':
+      return 'starting';
+    default:
+      return 'other';
+  }
+}
+
+const CONDITION_ICON: Readonly<Record<ServiceCondition, RowIcon>> = {
+  healthy: { id: 'pass-filled', color: GREEN },
+  running: { id: 'circle-filled', color: GREEN },
+  starting: { id: 'loading~spin' },
+  unhealthy: { id: 'error', color: RED },
+  restarting: { id: 'debug-restart', color: YELLOW },
+  exited: { id: 'circle-slash', color: RED },
+  'not-created': { id: 'circle-outline', color: GREY },
+  other: { id: 'circle-outline' },
+};
+
+/** The services the views list: the plan's, in its order, then containers of the project the plan does not name. */
+function serviceNames(plan: StackPlan | undefined, statuses: readonly ServiceStatus[]): string[] {
+  const names = plan ? plan.services.map((s) => s.name) : [];
+  for (const s of statuses) if (!names.includes(s.service)) names.push(s.service);
+  return names;
+}
+
+function containersOf(statuses: readonly ServiceStatus[], service: string): ServiceStatus[] {
+  return statuses.filter((s) => s.service === service).sort((a, b) => a.replica - b.replica);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Services view
+// ---------------------------------------------------------------------------------------------------------------
+
+/** The Services view: the stack's state when it is not 'ready', else one row per container (or planned service). */
+export function serviceRows(input: SidebarInput): Row[] {
+  const { state } = input;
+  if (state.kind === 'no-compose-file') return []; // the view's welcome content offers the choice
+  if (state.kind === 'connecting') return [{ id: 'connecting', label: 'Connecting to Docker…', icon: { id: 'loading~spin' } }];
+  if (state.kind === 'docker-down') return dockerDownRows(state.problem);
+  const names = serviceNames(input.plan, input.statuses);
+  if (names.length === 0) {
+    return [{ id: 'empty', label: input.plan?.parseError ? 'The Compose file does not parse' : 'No services in the Compose file', ...(input.plan?.parseError ? { tooltip: input.plan.parseError } : {}), icon: { id: 'warning', color: YELLOW } }];
+  }
+  const rows: Row[] = [];
+  for (const name of names) {
+    const planned = input.plan?.services.find((s) => s.name === name);
+    const containers = containersOf(input.statuses, name);
+    if (containers.length === 0) rows.push(serviceRow(name, planned, undefined, containers.length, input));
+    else for (const c of containers) rows.push(serviceRow(name, planned, c, containers.length, input));
+  }
+  return rows;
+}
+
+function dockerDownRows(problem: DockerProblem): Row[] {
+  const steps = problem.steps.map((s, i) => ({ id: `docker-down/step/${i}`, label: oneLine(s, 200), tooltip: maskSecrets(s), icon: { id: 'arrow-small-right' } }));
+  return [
+    {
+      id: 'docker-down',
+      label: problem.title,
+      tooltip: masked([problem.title, ...problem.steps.map((s) => `• ${s}`), ...(problem.detail ? ['', problem.detail] : [])].join('\n')),
+      icon: { id: 'error', color: RED },
+      contextValue: 'docker.down',
+      children: steps,
+      expanded: true,
+    },
+    { id: 'docker-down/retry', label: 'Retry', icon: { id: 'refresh' }, command: { command: RETRY_COMMAND, title: 'Retry' }, contextValue: 'docker.retry' },
+  ];
+}
+
+function serviceRow(name: string, planned: PlannedService | undefined, c: ServiceStatus | undefined, replicas: number, input: SidebarInput): Row {
+  const condition = serviceCondition(c);
+  const model = planned?.isModelService ? '.model' : '';
+  const label = replicas > 1 && c ? `${name} #${c.replica}` : name;
+  const cold = input.coldStarts?.[name];
+  const uptime = c?.state === 'running' && c.startedAt ? formatDuration(input.now - c.startedAt) : undefined;
+
+  const descParts: string[] = [conditionText(condition, c)];
+  if (uptime) descParts.push(uptime);
+  if (c && c.restartCount > 0) descParts.push(`${c.restartCount} restart${c.restartCount === 1 ? '' : 's'}`);
+  if (c?.ports.length) descParts.push(portsShort(c.ports));
+
+  const children: Row[] = [];
+  const id = `service/${name}/${c?.replica ?? 0}`;
+  const child = (key: string, label: string, description: string, icon: string, tooltip?: string): void => {
+    children.push({ id: `${id}/${key}`, label, description, icon: { id: icon }, ...(tooltip ? { tooltip } : {}), service: name });
+  };
+  if (c) {
+    child('state', 'State', c.state + (c.exitCode !== undefined && c.state !== 'running' ? ` (exit ${c.exitCode}${c.oomKilled ? ', out of memory' : ''})` : ''), 'symbol-event');
+    if (c.health) {
+      const out = c.lastHealthOutput ? oneLine(c.lastHealthOutput) : '';
+      child('health', 'Health', `${c.health}${out ? ` · ${out}` : ''}`, 'heart', c.lastHealthOutput ? masked(`Last healthcheck (exit ${c.lastHealthExitCode ?? '?'}):\n${c.lastHealthOutput}`) : undefined);
+    } else if (planned && !planned.hasHealthcheck) {
+      child('health', 'Health', 'no healthcheck', 'heart');
+    }
+    if (uptime) child('uptime', 'Uptime', uptime, 'clock');
+    child('restarts', 'Restarts', String(c.restartCount), 'debug-restart');
+    child('ports', 'Ports', c.ports.length ? c.ports.map(formatPort).join(', ') : 'none published', 'plug');
+    child('image', 'Image', c.image, 'package');
+    if (c.error) child('error', 'Error', oneLine(c.error), 'error', masked(c.error));
+  } else {
+    child('state', 'State', 'not created: start the stack', 'circle-outline');
+    if (planned?.publishedPorts.length) child('ports', 'Ports', planned.publishedPorts.map((p) => `${p.hostIp ? `${p.hostIp}:` : ''}${p.hostPort}->${p.containerPort}/${p.protocol}`).join(', '), 'plug');
+  }
+  if (cold !== undefined) child('cold', 'Cold start', `${Math.round(cold)} s (measured)`, 'watch', 'Container start to first healthy, measured at the last start from this window. The language server uses it for healthcheck-start-period-short.');
+  else if (planned?.isModelService) child('cold', 'Cold start', 'not measured yet', 'watch', 'Measured the next time "Start Inference Stack" brings this service to healthy.');
+
+  const tooltipLines = [
+    `${name}${c ? ` (${c.containerName})` : ''}${planned?.engine ? ` · ${planned.engine}` : ''}`,
+    `${conditionText(condition, c)}${c?.health ? `, health ${c.health}` : ''}`,
+    ...(c?.lastHealthOutput ? [`Last healthcheck: ${oneLine(c.lastHealthOutput, 300)}`] : []),
+    ...(uptime ? [`Up ${uptime}`] : []),
+    ...(c ? [`Restarts: ${c.restartCount}`] : []),
+    ...(c?.ports.length ? [`Ports: ${c.ports.map(formatPort).join(', ')}`] : []),
+    ...(cold !== undefined ? [`Cold start: ${Math.round(cold)} s (measured)`] : []),
+    ...(c?.error ? [`Error: ${oneLine(c.error, 300)}`] : []),
+  ];
+  return {
+    id,
+    label,
+    description: descParts.join(' · '),
+    tooltip: tooltipLines.join('\n'),
+    icon: CONDITION_ICON[condition],
+    // A service without a container has no logs to tail and nothing to restart: another prefix keeps those menus off.
+    contextValue: c ? `service${model}.${c.state}` : `planned${model}`,
+    children,
+    service: name,
+  };
+}
+
+function conditionText(condition: ServiceCondition, c: ServiceStatus | undefined): string {
+  switch (condition) {
+    case 'healthy':
+      return 'healthy';
+    case 'running':
+      return 'running';
+    case 'starting':
+      return c?.state === 'created' ? 'created' : 'starting';
+    case 'unhealthy':
+      return 'unhealthy';
+    case 'restarting':
+      return 'restarting';
+    case 'exited':
+      return c?.exitCode !== undefined ? `exited (${c.exitCode})` : 'exited';
+    case 'not-created':
+      return 'not created';
+    default:
+      return c?.state ?? 'unknown';
+  }
+}
+
+function portsShort(ports: ServiceStatus['ports']): string {
+  const seen = [...new Set(ports.map((p) => `:${p.hostPort}`))];
+  return seen.length > 3 ? `${seen.slice(0, 3).join(' ')} +${seen.length - 3}` : seen.join(' ');
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The base URL a probe or a metrics scrape uses
+// ---------------------------------------------------------------------------------------------------------------
+
+/**
+ * http://<host>:<published port> for a service's API port: the port published for `planned.apiPort` (else the only
+ * tcp port). Host addresses that mean "all interfaces" become `engineHost` (the engine's own host for a tcp/ssh
+ * endpoint, else 127.0.0.1). Undefined when the API port is not published.
+ */
+export function serviceBaseUrl(status: ServiceStatus | undefined, planned: PlannedService | undefined, engineHost = '127.0.0.1'): string | undefined {
+  // The engine lists a port once per address family (0.0.0.0 and ::): prefer the IPv4 entry of the API port.
+  const ports = (status?.ports ?? []).filter((p) => p.protocol === 'tcp').sort((a, b) => Number(a.hostIp.includes(':')) - Number(b.hostIp.includes(':')));
+  const containerPorts = [...new Set(ports.map((p) => p.containerPort))];
+  const apiPort = planned?.apiPort ?? (containerPorts.length === 1 ? containerPorts[0] : undefined);
+  const port = ports.find((p) => p.containerPort === apiPort);
+  if (!port) return undefined;
+  const any = port.hostIp === '' || port.hostIp === '0.0.0.0' || port.hostIp === '::';
+  const host = any ? engineHost : port.hostIp;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port.hostPort}`;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Probe & metrics view
+// ---------------------------------------------------------------------------------------------------------------
+
+/** One row per model service: the last probe (pass/fail, each case's answer and latency) and its engine metrics. */
+export function probeRows(input: SidebarInput): Row[] {
+  const planned = input.plan?.services.filter((s) => s.isModelService) ?? [];
+  const names = planned.map((s) => s.name);
+  for (const name of Object.keys(input.probes ?? {})) if (!names.includes(name)) names.push(name);
+  return names.map((name) => probeServiceRow(name, input));
+}
+
+function probeServiceRow(name: string, input: SidebarInput): Row {
+  const probe = input.probes?.[name];
+  const metrics = input.metrics?.[name];
+  const id = `probe/${name}`;
+  const children: Row[] = [];
+  let description: string;
+  let icon: RowIcon;
+  let tooltip: string;
+  if (!probe) {
+    description = 'not probed yet';
+    icon = { id: 'beaker' };
+    tooltip = `${name}: run "Run Accuracy Probe" to check that it answers correctly.`;
+    children.push({ id: `${id}/run`, label: 'Run accuracy probe', icon: { id: 'play' }, command: { command: PROBE_COMMAND, title: 'Run Accuracy Probe', arguments: [name] }, service: name });
+  } else {
+    const { run } = probe;
+    const failed = run.results.filter((r) => !r.pass);
+    const latency = run.results.reduce((a, r) => a + r.latencyMs, 0);
+    description = run.pass ? `pass · ${latency} ms` : `fail: ${failureShort(run)}`;
+    icon = run.pass ? { id: 'pass-filled', color: GREEN } : { id: 'error', color: RED };
+    tooltip = [
+      `${name}: ${run.pass ? 'probe passed' : `${failed.length} of ${run.results.length} case(s) failed`}${run.model ? ` (model ${run.model})` : ''}`,
+      ...run.results.map((r) => (r.pass ? `PASS ${r.name} (${r.latencyMs} ms): ${r.answer ?? ''}` : `FAIL ${r.name}: ${r.failure?.message ?? 'failed'}`)),
+      `at ${new Date(probe.at).toLocaleTimeString()}`,
+    ].map((l) => maskSecrets(l)).join('\n');
+    run.results.forEach((r, i) => {
+      children.push({
+        id: `${id}/case/${i}`,
+        label: r.name,
+        description: r.pass ? `${oneLine(r.answer ?? '', 60)} · ${r.latencyMs} ms` : oneLine(r.failure?.message ?? 'failed', 100),
+        tooltip: maskSecrets(r.pass ? `Answer: ${r.answer ?? ''}\nLatency: ${r.latencyMs} ms` : `${r.failure?.message ?? 'failed'}${r.answer !== undefined ? `\nAnswer: ${r.answer}` : ''}\nLatency: ${r.latencyMs} ms`),
+        icon: r.pass ? { id: 'check', color: GREEN } : { id: 'close', color: RED },
+        service: name,
+      });
+    });
+  }
+  if (metrics) children.push(...metricRows(id, name, metrics));
+  return { id, label: name, description, tooltip, icon, contextValue: 'probe.service', children, expanded: true, service: name };
+}
+
+function failureShort(run: ProbeRun): string {
+  const f = run.modelFailure ?? run.results.find((r) => !r.pass)?.failure;
+  if (!f) return 'failed';
+  switch (f.kind) {
+    case 'http':
+      return `HTTP ${f.status}`;
+    case 'timeout':
+      return `timeout (${Math.round(f.timeoutMs / 1000)} s)`;
+    case 'connection':
+      return `cannot connect (${f.code})`;
+    case 'no-such-model':
+      return `no such model "${f.model}"`;
+    case 'wrong-answer':
+      return `wrong answer ${JSON.stringify(oneLine(f.answer, 40))}`;
+    case 'malformed':
+      return 'not an OpenAI answer';
+    case 'invalid-case':
+      return 'invalid probe case';
+  }
+}
+
+function metricRows(parent: string, service: string, m: ServiceMetrics): Row[] {
+  if (!m.ok) return [{ id: `${parent}/metrics`, label: 'Metrics', description: oneLine(m.error, 100), tooltip: maskSecrets(m.error), icon: { id: 'graph', color: GREY }, service }];
+  const s = m.summary;
+  if (!s.engineMetrics) {
+    return [{ id: `${parent}/metrics`, label: 'Metrics', description: 'no vllm: metrics', tooltip: '/metrics has no vllm: series: the server runs with --disable-log-stats, or it is not vLLM.', icon: { id: 'graph', color: GREY }, service }];
+  }
+  const rows: Row[] = [];
+  const t = s.ttft;
+  const pct = (v: number | undefined) => (v === undefined ? '–' : formatSeconds(v));
+  rows.push({
+    id: `${parent}/ttft`,
+    label: 'TTFT',
+    description: t.count === 0 ? 'no requests yet' : `p50 ${pct(t.p50)} · p95 ${pct(t.p95)} · p99 ${pct(t.p99)}`,
+    tooltip: `Time to first token over ${t.count} request(s) since the server started, from the histogram buckets (bucket interpolation, as Prometheus' histogram_quantile).`,
+    icon: { id: 'watch' },
+    service,
+  });
+  rows.push({
+    id: `${parent}/requests`,
+    label: 'Requests',
+    description: `${s.running ?? '–'} running · ${s.waiting ?? '–'} waiting`,
+    icon: { id: 'pulse' },
+    service,
+  });
+  rows.push({
+    id: `${parent}/kv`,
+    label: 'KV cache',
+    description: s.kvCacheUsage === undefined ? '–' : `${(s.kvCacheUsage * 100).toFixed(1)}% used`,
+    ...(s.used.kvCacheUsage ? { tooltip: `From ${s.used.kvCacheUsage}` } : {}),
+    icon: { id: 'database', ...(s.kvCacheUsage !== undefined && s.kvCacheUsage > 0.9 ? { color: YELLOW } : {}) },
+    service,
+  });
+  return rows;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// GPUs view
+// ---------------------------------------------------------------------------------------------------------------
+
+/** One row per GPU (MIG devices under it), or the explicit "no NVIDIA GPU found" state; undefined: not read yet. */
+export function gpuRows(state: GpuState | undefined): Row[] {
+  if (!state) return [{ id: 'gpu/loading', label: 'Reading nvidia-smi…', icon: { id: 'loading~spin' } }];
+  if (state.kind === 'no-gpu') {
+    const hint = NO_GPU_HINTS[state.reason];
+    return [{ id: 'gpu/none', label: 'No NVIDIA GPU found', description: hint, tooltip: `${hint}\n\n${maskSecrets(state.message)}`, icon: { id: 'circle-slash', color: GREY }, contextValue: 'gpu.none' }];
+  }
+  if (state.kind === 'error') {
+    return [{ id: 'gpu/error', label: 'nvidia-smi failed', description: oneLine(state.message, 100), tooltip: masked(state.message), icon: { id: 'error', color: RED }, contextValue: 'gpu.error' }];
+  }
+  return state.gpus.map((gpu) => {
+    const { label, description } = describeGpu(gpu);
+    const memShare = gpu.memoryUsedMiB !== undefined && gpu.memoryTotalMiB ? gpu.memoryUsedMiB / gpu.memoryTotalMiB : undefined;
+    const children = gpu.migDevices.map((d) => ({ id: `gpu/${gpu.index}/mig/${d.index}`, label: `MIG ${d.index}: ${d.profile}`, description: d.uuid, icon: { id: 'circuit-board' } }));
+    return {
+      id: `gpu/${gpu.uuid ?? gpu.index}`,
+      label,
+      description,
+      tooltip: [label, description, ...(gpu.uuid ? [gpu.uuid] : []), ...(gpu.migEnabled ? ['MIG mode enabled: utilization is per MIG device and not reported here.'] : [])].join('\n'),
+      icon: { id: 'circuit-board', ...(memShare !== undefined && memShare > 0.95 ? { color: YELLOW } : {}) },
+      contextValue: 'gpu',
+      ...(children.length ? { children } : {}),
+    };
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Status bar
+// ---------------------------------------------------------------------------------------------------------------
+
+export interface StatusSummary {
+  text: string;
+  tooltip: string;
+  /** Codicon id for the `$(id)` prefix. */
+  icon: string;
+  /** Status bar background: 'error' and 'warning' map to statusBarItem.errorBackground / warningBackground. */
+  severity: 'ok' | 'warning' | 'error' | 'none';
+}
+
+/** "2/2 healthy", "1/2 healthy · 1 starting", "Docker not running", "stack stopped". */
+export function statusSummary(input: SidebarInput): StatusSummary {
+  const { state } = input;
+  if (state.kind === 'no-compose-file') return { text: 'no stack', tooltip: 'Inference Stack: no Compose file chosen', icon: 'server-environment', severity: 'none' };
+  if (state.kind === 'connecting') return { text: 'connecting…', tooltip: 'Inference Stack: connecting to Docker', icon: 'loading~spin', severity: 'none' };
+  if (state.kind === 'docker-down') {
+    const text = state.problem.id === 'daemon-down' ? 'Docker not running' : state.problem.id === 'permission-denied' ? 'Docker permission denied' : 'Docker unreachable';
+    return { text, tooltip: maskSecrets(state.problem.title), icon: 'error', severity: 'error' };
+  }
+  const names = serviceNames(input.plan, input.statuses);
+  const counts = new Map<ServiceCondition, number>();
+  let total = 0;
+  for (const name of names) {
+    const containers = containersOf(input.statuses, name);
+    for (const c of containers.length ? containers : [undefined]) {
+      total++;
+      const k = serviceCondition(c);
+      counts.set(k, (counts.get(k) ?? 0) + 1);
+    }
+  }
+  const project = input.plan?.project ?? 'stack';
+  const anyContainer = input.statuses.length > 0;
+  const up = (counts.get('healthy') ?? 0) + (counts.get('running') ?? 0);
+  const live = up + (counts.get('starting') ?? 0) + (counts.get('unhealthy') ?? 0) + (counts.get('restarting') ?? 0);
+  if (!anyContainer || live === 0) {
+    return { text: 'stack stopped', tooltip: `Inference Stack: ${project} is not running${anyContainer ? ' (containers exited)' : ''}`, icon: 'debug-stop', severity: anyContainer ? 'warning' : 'none' };
+  }
+  const parts = [`${up}/${total} healthy`];
+  const order: ServiceCondition[] = ['starting', 'unhealthy', 'restarting', 'exited', 'not-created', 'other'];
+  const words: Record<ServiceCondition, string> = { starting: 'starting', unhealthy: 'unhealthy', restarting: 'restarting', exited: 'exited', 'not-created': 'not created', other: 'other', healthy: '', running: '' };
+  for (const k of order) if (counts.get(k)) parts.push(`${counts.get(k)} ${words[k]}`);
+  const bad = (counts.get('unhealthy') ?? 0) + (counts.get('restarting') ?? 0) + (counts.get('exited') ?? 0);
+  const starting = counts.get('starting') ?? 0;
+  return {
+    text: parts.join(' · '),
+    tooltip: `Inference Stack: ${project}\n${names.map((n) => `${n}: ${containersOf(input.statuses, n).map((c) => conditionText(serviceCondition(c), c)).join(', ') || 'not created'}`).join('\n')}`,
+    icon: bad ? 'warning' : starting ? 'loading~spin' : 'pass',
+    severity: bad ? 'error' : starting || up < total ? 'warning' : 'ok',
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Start progress (the notification's message)
+// ---------------------------------------------------------------------------------------------------------------
+
+const PHASE_WORDS: Readonly<Record<StartPhase, string>> = {
+  waiting: 'waiting',
+  creating: 'creating',
+  starting: 'starting',
+  loading: 'loading weights',
+  healthy: 'healthy',
+  running: 'running',
+  unhealthy: 'unhealthy',
+  restarting: 'restarting',
+  exited: 'exited',
+  failed: 'failed',
+};
+
+/** "m:ss" (or "h:mm:ss"). */
+export function formatClock(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  const mm = String(Math.floor(s / 60) % 60);
+  const ss = String(s % 60).padStart(2, '0');
+  return s >= 3600 ? `${Math.floor(s / 3600)}:${mm.padStart(2, '0')}:${ss}` : `${mm}:${ss}`;
+}
+
+/** "vllm: loading weights 0:42 · proxy: waiting": each service's phase and, once it started, its elapsed time. */
+export function progressText(services: readonly ServiceProgress[]): string {
+  return services
+    .map((s) => {
+      const done = s.phase === 'healthy' && s.coldStartSeconds !== undefined;
+      const time = s.phase === 'waiting' ? '' : done ? ` in ${Math.round(s.coldStartSeconds!)} s` : ` ${formatClock(s.elapsedMs)}`;
+      return `${s.service}: ${PHASE_WORDS[s.phase]}${time}`;
+    })
+    .join(' · ');
+}

@@ -1,0 +1,158 @@
+/**
+ * The shapes the stack modules hand each other and the VS Code layer shows. Types only: the modules that fill them
+ * are dockerApi.ts (connection and its problems), stackState.ts (containers of a Compose project), stackPlan (what a
+ * Compose file asks for), preflight.ts and stackRunner.ts (start / stop), and the views read them.
+ */
+
+/** Why the Docker engine cannot be used; the sidebar shows it with a retry, never as a popup loop. */
+export type DockerProblemId =
+  | 'daemon-down' // nothing listens on the socket (ENOENT / ECONNREFUSED on a unix socket)
+  | 'permission-denied' // EACCES on the socket: the user is not in the docker group
+  | 'remote-unreachable' // tcp:// or a context's host does not answer (ECONNREFUSED, EHOSTUNREACH, ETIMEDOUT)
+  | 'timeout' // the engine accepted the connection but did not answer in time
+  | 'endpoint-invalid' // DOCKER_HOST / context cannot be used (resolveDockerEndpoint or toDockerodeOptions said no)
+  | 'engine-error'; // the engine answered with an error
+
+export interface DockerProblem {
+  id: DockerProblemId;
+  /** One sentence a person reads first, naming the endpoint: "Docker is not running at unix:///var/run/docker.sock". */
+  title: string;
+  /** What to do, in order. */
+  steps: string[];
+  /** The underlying error text (masked), for the output channel. */
+  detail?: string;
+  /** The endpoint in words (describeEndpoint). */
+  endpoint?: string;
+}
+
+export interface EngineInfo {
+  /** `docker version` server version. */
+  version: string;
+  /** Names of the engine's runtimes (`docker info` Runtimes): "nvidia" when the NVIDIA Container Toolkit set one up. */
+  runtimes: string[];
+  /** Whether the engine reports CDI spec dirs / an nvidia runtime: a GPU reservation can work. */
+  gpuCapable: boolean;
+  /** Engine OS/host name, for the sidebar tooltip. */
+  name?: string;
+}
+
+export type ContainerState = 'created' | 'running' | 'restarting' | 'paused' | 'exited' | 'dead' | 'removing';
+export type HealthState = 'starting' | 'healthy' | 'unhealthy';
+
+export interface PublishedPort {
+  /** Host address as the engine reports it ("0.0.0.0", "127.0.0.1", "::"). */
+  hostIp: string;
+  hostPort: number;
+  containerPort: number;
+  protocol: 'tcp' | 'udp' | 'sctp';
+}
+
+/** One container of a Compose project, as the Services view shows it. */
+export interface ServiceStatus {
+  /** com.docker.compose.service */
+  service: string;
+  /** com.docker.compose.container-number (1 unless scaled). */
+  replica: number;
+  containerId: string;
+  containerName: string;
+  image: string;
+  state: ContainerState;
+  health?: HealthState;
+  /** The output of the last healthcheck run, trimmed and masked. */
+  lastHealthOutput?: string;
+  lastHealthExitCode?: number;
+  /** Epoch ms; undefined when never started. */
+  startedAt?: number;
+  finishedAt?: number;
+  exitCode?: number;
+  oomKilled?: boolean;
+  restartCount: number;
+  ports: PublishedPort[];
+  /** The engine's own error for a container that could not start (State.Error), masked. */
+  error?: string;
+}
+
+/** What a Compose file asks for, read from its YAML (the language server's parser), for pre-flight and the views. */
+export interface PlannedService {
+  name: string;
+  /** vllm, tgi, sglang, ollama, llamacpp, triton, ... when the image is a known engine. */
+  engine?: string;
+  isModelService: boolean;
+  /** GPUs requested: deploy.resources.reservations.devices with gpu capability, `gpus:`, or `runtime: nvidia`. */
+  requestsGpu: boolean;
+  /** Host folders bind-mounted into the service, absolute (resolved against the Compose file's folder). */
+  bindMounts: { hostPath: string; containerPath: string; readOnly: boolean }[];
+  /** Published host ports: host ip ("" = all interfaces), port, protocol. */
+  publishedPorts: { hostIp: string; hostPort: number; containerPort: number; protocol: 'tcp' | 'udp' }[];
+  /** --served-model-name (first) for vLLM/SGLang, when the command gives one. */
+  servedModelName?: string;
+  /** The container port the engine serves its API on (engine default or --port). */
+  apiPort?: number;
+  hasHealthcheck: boolean;
+  /** The API key the engine demands (--api-key, VLLM_API_KEY), resolved with .env, for the probe only: never shown. */
+  apiKey?: string;
+  /** `restart:` as written ("no", "always", "on-failure[:N]", "unless-stopped"), interpolated; absent = "no". */
+  restart?: string;
+}
+
+export interface StackPlan {
+  /** Absolute path of the Compose file. */
+  file: string;
+  /** The Compose project name, as compose derives it (name:, COMPOSE_PROJECT_NAME, else the folder's name). */
+  project: string;
+  services: PlannedService[];
+  /** The YAML does not parse: compose would refuse it too. */
+  parseError?: string;
+}
+
+export type PreflightId =
+  | 'docker-unreachable'
+  | 'compose-missing'
+  | 'gpu-runtime-missing'
+  | 'bind-mount-missing'
+  | 'port-in-use'
+  | 'compose-file-invalid';
+
+export type PreflightAction = 'retry' | 'start-anyway' | 'open-toolkit-steps' | 'open-settings' | 'open-file' | 'install-compose';
+
+export interface PreflightIssue {
+  id: PreflightId;
+  /** A blocker stops the start; a warning offers "Start anyway". */
+  severity: 'blocker' | 'warning';
+  service?: string;
+  title: string;
+  steps: string[];
+  actions: PreflightAction[];
+}
+
+/** A service's phase while the stack starts, in the order it moves through them. */
+export type StartPhase =
+  | 'waiting' // not created yet
+  | 'creating'
+  | 'starting' // container running, no engine milestone yet
+  | 'loading' // the engine logs that it loads weights / compiles / warms up
+  | 'healthy' // healthcheck passed
+  | 'running' // no healthcheck: running is as far as we can tell
+  | 'unhealthy'
+  | 'restarting'
+  | 'exited'
+  | 'failed'; // a fatal engine error in its logs
+
+export interface ServiceProgress {
+  service: string;
+  phase: StartPhase;
+  /** The detail under the phase: the engine milestone ("Loading weights took 12.3 s"), the fatal error, the exit code. */
+  detail?: string;
+  /** ms since this service's container started (or since `up` when not started yet). */
+  elapsedMs: number;
+  /** Seconds from container start to first healthy, once measured. */
+  coldStartSeconds?: number;
+}
+
+export type StartOutcome =
+  | { kind: 'ready'; services: ServiceProgress[]; coldStarts: Record<string, number> }
+  | { kind: 'failed'; services: ServiceProgress[]; coldStarts: Record<string, number>; reason: string }
+  | { kind: 'compose-error'; exitCode: number | null; verbatim: string; explanations: { title: string; explanation: string; steps: string[] }[] }
+  | { kind: 'blocked'; issues: PreflightIssue[] }
+  | { kind: 'cancelled'; services: ServiceProgress[] }
+  | { kind: 'timeout'; services: ServiceProgress[] };

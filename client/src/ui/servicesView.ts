@@ -1,0 +1,23 @@
+/**
+ * The Services view: rows from sidebarModel.serviceRows. The `inferenceStack.state` context key drives the welcome
+ * content in package.json (no Compose file chosen).
+ */
+import * as vscode from 'vscode';
+import { serviceRows, type Row } from '../stack/sidebarModel';
+import type { LazyTreeProvider } from './lazyTree';
+import { RowTreeProvider } from './rowTree';
+import type { StackController } from './stackController';
+
+export function createServicesView(controller: StackController, lazy: LazyTreeProvider<Row>): vscode.Disposable {
+  const provider = new RowTreeProvider(() => serviceRows(controller.input()));
+  lazy.setDelegate(provider);
+  let lastState: string | undefined;
+  const sub = controller.onDidChange(() => {
+    if (controller.state.kind !== lastState) {
+      lastState = controller.state.kind;
+      void vscode.commands.executeCommand('setContext', 'inferenceStack.state', lastState);
+    }
+    provider.refresh();
+  });
+  return vscode.Disposable.from(sub, provider);
+}

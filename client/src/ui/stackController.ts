@@ -1,0 +1,252 @@
+/**
+ * One object per window that knows where the stack stands: the chosen Compose file (workspace state), its plan, the
+ * Docker connection, the project's containers (kept current from the Docker events stream with a short debounce, never
+ * by polling), the last probe runs, metrics and GPUs. Views and the status bar read `input()` and redraw on
+ * `onDidChange`; decisions about what to show are in sidebarModel.ts.
+ *
+ * Docker unreachable is a state (shown in the Services view with a Retry row), never a popup: connection failures
+ * here only change `state`. The events watch reconnects by itself (projectEvents.ts backoff) and a reconnection
+ * re-lists, so a daemon that comes back is noticed without the person pressing Retry.
+ */
+import * as vscode from 'vscode';
+import { dirname } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { planStack } from '../../../server/src/compose/stackPlan';
+import { checkEngine, connectDockerFromProcess, explainDockerError, type DockerConnection } from '../stack/dockerApi';
+import { GPU_LIST_COMMAND, GPU_QUERY_COMMAND, readGpuState, type GpuState } from '../stack/gpus';
+import { summarizeText } from '../stack/metrics';
+import type { ProbeRun } from '../stack/probe';
+import type { ProcessRunner } from '../stack/processRunner';
+import { watchProject, type ProjectWatch } from '../stack/projectEvents';
+import { serviceBaseUrl, type ServiceMetrics, type SidebarInput, type StackState, type TimedProbeRun } from '../stack/sidebarModel';
+import { listProjectServices } from '../stack/stackState';
+import type { ServiceStatus, StackPlan } from '../stack/stackTypes';
+import { COMPOSE_FILE_KEY, type ColdStartStore } from './coldStarts';
+
+/** Events come in bursts (create, start, health_status...): one re-list per burst. */
+const RELIST_DEBOUNCE_MS = 250;
+const METRICS_TIMEOUT_MS = 3000;
+const GPU_TIMEOUT_MS = 10_000;
+
+export class StackController implements vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.changed.event;
+
+  state: StackState = { kind: 'no-compose-file' };
+  plan: StackPlan | undefined;
+  statuses: ServiceStatus[] = [];
+  connection: DockerConnection | undefined;
+  gpu: GpuState | undefined;
+  private probes: Record<string, TimedProbeRun> = {};
+  private metrics: Record<string, ServiceMetrics> = {};
+  private watch: ProjectWatch | undefined;
+  private watchedProject: string | undefined;
+  private relistTimer: NodeJS.Timeout | undefined;
+  private listing: Promise<void> | undefined;
+  private relistAgain = false;
+  private disposed = false;
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    readonly runner: ProcessRunner,
+    readonly coldStarts: ColdStartStore,
+    readonly output: vscode.OutputChannel,
+  ) {}
+
+  get composeFile(): string | undefined {
+    return this.context.workspaceState.get<string>(COMPOSE_FILE_KEY);
+  }
+
+  async setComposeFile(file: string): Promise<void> {
+    await this.context.workspaceState.update(COMPOSE_FILE_KEY, file);
+    this.coldStarts.sendFor(file);
+    await this.refresh();
+  }
+
+  input(): SidebarInput {
+    return {
+      state: this.state,
+      ...(this.plan ? { plan: this.plan } : {}),
+      statuses: this.statuses,
+      coldStarts: this.coldStarts.get(this.composeFile),
+      probes: this.probes,
+      metrics: this.metrics,
+      now: Date.now(),
+    };
+  }
+
+  /** Re-reads the Compose file, connects if needed and re-lists. The Retry row and the Refresh command land here. */
+  async refresh(): Promise<void> {
+    const file = this.composeFile;
+    if (!file) {
+      this.closeWatch();
+      this.plan = undefined;
+      this.statuses = [];
+      this.setState({ kind: 'no-compose-file' });
+      return;
+    }
+    if (this.state.kind === 'docker-down') {
+      // Retry: resolve the endpoint again (DOCKER_HOST or the docker context may have changed meanwhile).
+      this.closeWatch();
+      this.connection = undefined;
+    }
+    await this.loadPlan(file);
+    if (!this.connection) {
+      const connected = connectDockerFromProcess();
+      if (!connected.ok) {
+        this.setState({ kind: 'docker-down', problem: connected.problem });
+        return;
+      }
+      for (const w of connected.warnings) this.output.appendLine(`Docker endpoint: ${w}`);
+      this.connection = connected.connection;
+    }
+    if (this.state.kind !== 'ready') this.setState({ kind: 'connecting' });
+    const engine = await checkEngine(this.connection);
+    if (this.disposed) return;
+    this.ensureWatch();
+    if (!engine.ok) {
+      this.setState({ kind: 'docker-down', problem: engine.problem });
+      return;
+    }
+    await this.relist();
+  }
+
+  /** The plan of the chosen file; a file that cannot be read or parsed still gives a plan (with parseError). */
+  async loadPlan(file: string): Promise<StackPlan> {
+    let text = '';
+    let dotEnv: string | undefined;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (e) {
+      this.plan = { file, project: '', services: [], parseError: `cannot read ${file}: ${(e as Error).message}` };
+      return this.plan;
+    }
+    try {
+      dotEnv = await readFile(`${dirname(file)}/.env`, 'utf8');
+    } catch {
+      dotEnv = undefined;
+    }
+    this.plan = planStack(text, file, { env: process.env, ...(dotEnv !== undefined ? { dotEnv } : {}) });
+    return this.plan;
+  }
+
+  /** One events watch per project; a new Compose file (another project) replaces it. */
+  private ensureWatch(): void {
+    const project = this.plan?.project;
+    const conn = this.connection;
+    if (!project || !conn || (this.watch && this.watchedProject === project)) return;
+    this.closeWatch();
+    this.watchedProject = project;
+    this.watch = watchProject(conn.docker, project, {
+      onEvent: () => this.scheduleRelist(),
+      onDisconnected: (problem) => this.setState({ kind: 'docker-down', problem }),
+      onReconnected: () => void this.relist(),
+    }, { connection: conn });
+  }
+
+  private closeWatch(): void {
+    this.watch?.dispose();
+    this.watch = undefined;
+    this.watchedProject = undefined;
+  }
+
+  scheduleRelist(): void {
+    if (this.relistTimer) clearTimeout(this.relistTimer);
+    this.relistTimer = setTimeout(() => {
+      this.relistTimer = undefined;
+      void this.relist();
+    }, RELIST_DEBOUNCE_MS);
+  }
+
+  /** Lists the project's containers; one listing at a time, and one more if asked meanwhile. */
+  relist(): Promise<void> {
+    if (this.listing) {
+      this.relistAgain = true;
+      return this.listing;
+    }
+    this.listing = (async () => {
+      do {
+        this.relistAgain = false;
+        const conn = this.connection;
+        const project = this.plan?.project;
+        if (!conn || !project) return;
+        try {
+          this.statuses = await listProjectServices(conn.docker, project);
+          this.setState({ kind: 'ready' });
+        } catch (e) {
+          this.setState({ kind: 'docker-down', problem: explainDockerError(e, conn) });
+        }
+      } while (this.relistAgain && !this.disposed);
+    })().finally(() => {
+      this.listing = undefined;
+    });
+    return this.listing;
+  }
+
+  recordProbe(service: string, run: ProbeRun): void {
+    this.probes = { ...this.probes, [service]: { run, at: Date.now() } };
+    this.fire();
+  }
+
+  /** The engine's host for URLs of published ports: the tcp/ssh endpoint's host, else this machine. */
+  engineHost(): string {
+    const host = this.connection?.endpoint.host ?? '';
+    const m = /^(?:tcp|ssh|https?):\/\/(?:[^@/]*@)?(\[[^\]]+\]|[^:/]+)/.exec(host);
+    return m ? m[1]!.replace(/^\[|\]$/g, '') : '127.0.0.1';
+  }
+
+  /** http://host:port of a service's API, when published. */
+  baseUrl(service: string): string | undefined {
+    const planned = this.plan?.services.find((s) => s.name === service);
+    const status = this.statuses.find((s) => s.service === service && s.state === 'running') ?? this.statuses.find((s) => s.service === service);
+    return serviceBaseUrl(status, planned, this.engineHost());
+  }
+
+  /** Scrapes /metrics of every running model service (only while the Probe & metrics view is visible). */
+  async refreshMetrics(): Promise<void> {
+    // Model services by image, and any service probed (an engine the plan did not recognise by its image).
+    const services = this.plan?.services.filter((s) => s.isModelService || this.probes[s.name]) ?? [];
+    const next: Record<string, ServiceMetrics> = {};
+    await Promise.all(services.map(async (s) => {
+      const base = this.baseUrl(s.name);
+      if (!base || !this.statuses.some((c) => c.service === s.name && c.state === 'running')) return;
+      const url = `${base}/metrics`;
+      try {
+        const res = await fetch(url, { signal: AbortSignal.timeout(METRICS_TIMEOUT_MS), headers: s.apiKey ? { authorization: `Bearer ${s.apiKey}` } : {} });
+        const text = await res.text();
+        next[s.name] = res.ok ? { ok: true, summary: summarizeText(text), at: Date.now() } : { ok: false, error: `${url}: HTTP ${res.status}`, at: Date.now() };
+      } catch (e) {
+        const cause = (e as { cause?: { code?: string } }).cause?.code ?? (e as Error).name;
+        next[s.name] = { ok: false, error: `cannot read ${url} (${cause})`, at: Date.now() };
+      }
+    }));
+    if (this.disposed) return;
+    this.metrics = next;
+    this.fire();
+  }
+
+  /** Runs nvidia-smi on this machine (only while the GPUs view is visible). */
+  async refreshGpus(): Promise<void> {
+    const query = await this.runner.exec(GPU_QUERY_COMMAND, { timeoutMs: GPU_TIMEOUT_MS });
+    const list = query.exitCode === 0 && !query.error ? await this.runner.exec(GPU_LIST_COMMAND, { timeoutMs: GPU_TIMEOUT_MS }) : undefined;
+    if (this.disposed) return;
+    this.gpu = readGpuState(query, list);
+    this.fire();
+  }
+
+  private setState(state: StackState): void {
+    this.state = state;
+    this.fire();
+  }
+
+  fire(): void {
+    if (!this.disposed) this.changed.fire();
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    if (this.relistTimer) clearTimeout(this.relistTimer);
+    this.closeWatch();
+    this.changed.dispose();
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * Entry of the second bundle, dist/stack.js: everything that needs dockerode, yaml and the stack modules. extension.ts
+ * loads it lazily (when a stack command runs or a stack view is shown), so activation stays small and fast.
+ */
+import * as vscode from 'vscode';
+import { createProcessRunner } from '../stack/processRunner';
+import type { Row } from '../stack/sidebarModel';
+import type { ColdStartStore } from './coldStarts';
+import { stackCommandHandlers } from './commands';
+import { createGpusView } from './gpusView';
+import type { LazyTreeProvider } from './lazyTree';
+import { LogTerminals } from './logTerminal';
+import { createProbeView } from './probeView';
+import { createServicesView } from './servicesView';
+import { StackController } from './stackController';
+import type { StackCommand } from './stackIds';
+import { createStatusBar } from './statusBar';
+
+export interface StackView {
+  lazy: LazyTreeProvider<Row>;
+  view: vscode.TreeView<Row>;
+}
+
+export interface StackHost {
+  context: vscode.ExtensionContext;
+  coldStarts: ColdStartStore;
+  services: StackView;
+  gpus: StackView;
+  probe: StackView;
+}
+
+export interface StackFeature {
+  run(id: StackCommand, args: unknown[]): unknown;
+  /** Ends every stream and process the feature started (compose, nvidia-smi, log follows, the events watch). */
+  dispose(): Promise<void>;
+}
+
+export function activateStack(host: StackHost): StackFeature {
+  const output = vscode.window.createOutputChannel('Inference Stack');
+  const runner = createProcessRunner();
+  const controller = new StackController(host.context, runner, host.coldStarts, output);
+  const logs = new LogTerminals(host.context.workspaceState);
+  const handlers = stackCommandHandlers({ controller, logs, extensionUri: host.context.extensionUri });
+  const disposables: vscode.Disposable[] = [
+    output,
+    controller,
+    logs,
+    createServicesView(controller, host.services.lazy),
+    createGpusView(controller, host.gpus.lazy, host.gpus.view),
+    createProbeView(controller, host.probe.lazy, host.probe.view),
+    createStatusBar(controller),
+    vscode.workspace.onDidSaveTextDocument((doc) => {
+      if (doc.uri.fsPath === controller.composeFile) void controller.refresh();
+    }),
+  ];
+  void controller.refresh();
+  return {
+    run: (id, args) => handlers[id](...args),
+    async dispose() {
+      for (const d of disposables) d.dispose();
+      await runner.dispose();
+    },
+  };
+}

@@ -1,0 +1,231 @@
+/**
+ * What a Compose file asks the engine for, read with the language server's own parser (composeFile, service,
+ * volumes, interpolation, healthcheck): the project name, and per service the engine, GPU request, bind mounts,
+ * published ports, served model name, API port and key. Pre-flight (client/src/stack/preflight.ts) checks these
+ * against the host before `up`; the runner and the views use the names and ports. Pure: text, path and
+ * environment in, plan out.
+ *
+ * Sources: compose.json (`ports`, `interpolation`, `name`); docker/compose docs "Specify a project name" and the
+ * compose-go loader (`NormalizeProjectName`: lowercase, keep [a-z0-9_-], trim leading `_`/`-`); docker-compose
+ * 1.29.2 compose/cli/command.py `get_project_name` (lowercase, keep [-_a-z0-9]: the same, minus the trim).
+ */
+import { basename, dirname, isAbsolute, join, resolve as resolvePath } from 'node:path';
+import type { PlannedService, StackPlan } from '../../../client/src/stack/stackTypes';
+import { allFlags } from './commandEdits';
+import { parseCompose, type ComposeFile } from './composeFile';
+import { readHealthcheck, imageHealthcheck, servingPort } from './healthcheck';
+import { interpolate, parseDotEnv } from './interpolation';
+import { ENGINES, type EngineSpec } from '../engines/engines';
+import { describeService, findFlag, type ServiceInfo } from './service';
+import { serviceMounts, splitShortVolume } from './volumes';
+import type { ValueView } from './yamlView';
+
+export interface PlanOptions {
+  /** The shell environment compose would see (process.env); it wins over `.env`, as in compose. */
+  env?: Record<string, string | undefined>;
+  /** The text of the `.env` file beside the Compose file, if any. */
+  dotEnv?: string;
+  /** For `~` in bind mounts; default env.HOME. */
+  homedir?: string;
+}
+
+/** compose-go loader NormalizeProjectName; empty when nothing usable is left (compose then refuses the name). */
+export function normalizeProjectName(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9_-]/g, '').replace(/^[_-]+/, '');
+}
+
+/**
+ * The project name compose uses, in compose's order (docs "Specify a project name"): `-p` (not here),
+ * COMPOSE_PROJECT_NAME (shell, then `.env`), the top-level `name:`, else the Compose file's folder name.
+ * The runner passes the result as `-p`, so v1 (which ignores `name:`) and v2 agree.
+ */
+export function projectNameFor(file: string, topLevelName: string | undefined, vars: ReadonlyMap<string, string>): string {
+  const candidates = [vars.get('COMPOSE_PROJECT_NAME'), topLevelName, basename(dirname(resolvePath(file)))];
+  for (const c of candidates) {
+    const n = c ? normalizeProjectName(c) : '';
+    if (n) return n;
+  }
+  return 'default';
+}
+
+type Port = PlannedService['publishedPorts'][number];
+
+function protocolOf(p: string | undefined): Port['protocol'] | undefined {
+  const v = (p ?? 'tcp').toLowerCase();
+  return v === 'tcp' || v === 'udp' ? v : undefined;
+}
+
+/** "8000" or "8000-8003" -> [8000] or [8000..8003]; undefined when not a port (range). */
+function portRange(text: string): number[] | undefined {
+  const m = /^(\d+)(?:-(\d+))?$/.exec(text.trim());
+  if (!m) return undefined;
+  const from = Number(m[1]);
+  const to = m[2] === undefined ? from : Number(m[2]);
+  if (to < from || to - from > 1000 || from < 0 || to > 65535) return undefined;
+  return Array.from({ length: to - from + 1 }, (_, i) => from + i);
+}
+
+/**
+ * Short syntax `[HOST_IP:][HOST_PORT:]CONTAINER_PORT[/PROTOCOL]` (compose.json `ports`), with ranges on either
+ * side and `[::1]:8000:8000` for IPv6. A lone container port (or `ip::container`) publishes on an ephemeral host
+ * port: nothing to check before `up`, so it yields no entry.
+ */
+export function parseShortPort(spec: string): Port[] {
+  let text = spec.trim();
+  const slash = text.lastIndexOf('/');
+  const protocol = protocolOf(slash >= 0 ? text.slice(slash + 1) : undefined);
+  if (!protocol) return [];
+  if (slash >= 0) text = text.slice(0, slash);
+  let hostIp = '';
+  const v6 = /^\[([^\]]*)\]:(.*)$/.exec(text);
+  if (v6) {
+    hostIp = v6[1]!;
+    text = v6[2]!;
+  }
+  const parts = text.split(':');
+  if (!v6 && parts.length === 3) hostIp = parts.shift()!;
+  if (parts.length === 1) return [];
+  if (parts.length !== 2) return [];
+  const [hostText, containerText] = parts as [string, string];
+  if (hostText === '') return [];
+  const hosts = portRange(hostText);
+  const containers = portRange(containerText);
+  if (!hosts || !containers) return [];
+  // "8000-8001:8000-8001" maps one to one; "8000-8001:80" lets the engine pick one host port of the range.
+  if (containers.length === hosts.length) return hosts.map((h, i) => ({ hostIp, hostPort: h, containerPort: containers[i]!, protocol }));
+  if (containers.length === 1) return hosts.map((h) => ({ hostIp, hostPort: h, containerPort: containers[0]!, protocol }));
+  return [];
+}
+
+function servicePorts(info: ServiceInfo, vars: ReadonlyMap<string, string>): Port[] {
+  const out: Port[] = [];
+  for (const item of info.service.map.seq('ports')?.items() ?? []) {
+    const long = item.asMap();
+    if (long) {
+      const str = (key: string) => {
+        const raw = long.text(key);
+        return raw === undefined ? undefined : interpolate(raw, vars);
+      };
+      const target = portRange(str('target') ?? '');
+      const published = str('published');
+      const protocol = protocolOf(str('protocol'));
+      if (!target || target.length !== 1 || !published || !protocol) continue;
+      for (const hostPort of portRange(published) ?? []) out.push({ hostIp: str('host_ip') ?? '', hostPort, containerPort: target[0]!, protocol });
+      continue;
+    }
+    const raw = item.text;
+    const spec = raw === undefined ? undefined : interpolate(raw, vars);
+    if (spec) out.push(...parseShortPort(spec));
+  }
+  return out;
+}
+
+function isReadOnlyMode(mode: string | undefined): boolean {
+  return (mode ?? '').split(',').includes('ro');
+}
+
+function hostPath(source: string, composeDir: string, home: string | undefined): string | undefined {
+  if (source === '~' || source.startsWith('~/')) return home ? join(home, source.slice(1)) : undefined;
+  return isAbsolute(source) ? resolvePath(source) : resolvePath(composeDir, source);
+}
+
+function bindMounts(info: ServiceInfo, vars: ReadonlyMap<string, string>, composeDir: string, home: string | undefined): PlannedService['bindMounts'] {
+  const { entry, mounts } = serviceMounts(info.service.map, vars);
+  // Read-only is in the short form's mode or the long form's read_only; find each mount's item by its span.
+  const items = new Map<number, ValueView>((entry?.value.asSeq()?.items() ?? []).map((i) => [i.at.start, i]));
+  const out: PlannedService['bindMounts'] = [];
+  for (const m of mounts) {
+    if (m.type !== 'bind' || m.source === undefined || m.target === undefined) continue;
+    const source = interpolate(m.source, vars);
+    if (!source) continue;
+    const path = hostPath(source, composeDir, home);
+    if (!path) continue;
+    const item = items.get(m.at.start);
+    const long = item?.asMap();
+    const readOnly = long
+      ? long.text('read_only') === 'true'
+      : isReadOnlyMode(item?.text !== undefined ? splitShortVolume(item.text)?.mode : undefined);
+    out.push({ hostPath: path, containerPath: m.target, readOnly });
+  }
+  return out;
+}
+
+function firstValue(value: string | undefined, vars: ReadonlyMap<string, string>): string | undefined {
+  if (value === undefined) return undefined;
+  const v = interpolate(value, vars)?.trim();
+  return v ? v : undefined;
+}
+
+/** The label a service sets to name the engine its custom image speaks (a build FROM vllm, the demo's stand-in). */
+export const ENGINE_LABEL = 'inference-stack.engine';
+
+/** The engine named by the service's `inference-stack.engine` label (map or `KEY=VALUE` list form), if known. */
+function labelledEngine(info: ServiceInfo): EngineSpec | undefined {
+  const labels = info.service.map.get('labels')?.value;
+  const fromMap = labels?.asMap()?.text(ENGINE_LABEL);
+  const fromList = labels?.asSeq()?.items().map((i) => i.text).find((t) => t?.startsWith(`${ENGINE_LABEL}=`))?.slice(ENGINE_LABEL.length + 1);
+  const id = (fromMap ?? fromList)?.trim().toLowerCase();
+  return id ? ENGINES.find((e) => e.id === id) : undefined;
+}
+
+function planService(file: ComposeFile, info: ServiceInfo, vars: ReadonlyMap<string, string>, composeDir: string, home: string | undefined): PlannedService {
+  const flags = allFlags(file, info);
+  // The stack features (probe, metrics, milestones) follow the label; the linter keeps to what the image shows.
+  const labelled = info.engine ? undefined : labelledEngine(info);
+  const engine = info.engine ?? labelled;
+  const health = readHealthcheck(info);
+  const planned: PlannedService = {
+    name: info.service.name,
+    isModelService: info.isModelService || labelled !== undefined,
+    requestsGpu: info.gpu.any,
+    bindMounts: bindMounts(info, vars, composeDir, home),
+    publishedPorts: servicePorts(info, vars),
+    hasHealthcheck: health ? !health.disabled : imageHealthcheck(info) !== undefined,
+  };
+  const restart = firstValue(info.service.map.text('restart'), vars);
+  if (restart) planned.restart = restart;
+  if (engine) {
+    planned.engine = engine.id;
+    const port = servingPort(info, engine, vars);
+    if (typeof port === 'number') planned.apiPort = port;
+  }
+  if (engine?.id === 'vllm' || engine?.id === 'sglang') {
+    const served = firstValue(findFlag(flags, ['--served-model-name'])?.value, vars);
+    if (served) planned.servedModelName = served;
+  }
+  if (engine?.id === 'vllm') {
+    // --api-key wins over VLLM_API_KEY (vllm-cli-flags.json); `- VLLM_API_KEY` with no value comes from the shell.
+    const envEntry = info.env.find((e) => e.name === 'VLLM_API_KEY');
+    const key = firstValue(findFlag(flags, ['--api-key'])?.value, vars)
+      ?? (envEntry ? (envEntry.value === undefined ? vars.get('VLLM_API_KEY') : firstValue(envEntry.value, vars)) : undefined);
+    if (key) planned.apiKey = key;
+  }
+  return planned;
+}
+
+/** Reads a Compose file into a StackPlan. Never throws: a file that does not parse gives `parseError`. */
+export function planStack(text: string, file: string, opts: PlanOptions = {}): StackPlan {
+  const absFile = resolvePath(file);
+  const dotEnv = opts.dotEnv !== undefined ? parseDotEnv(opts.dotEnv) : new Map<string, string>();
+  // compose.json interpolation: the shell environment wins over `.env`.
+  const vars = new Map(dotEnv);
+  for (const [k, v] of Object.entries(opts.env ?? {})) if (v !== undefined) vars.set(k, v);
+  const home = opts.homedir ?? opts.env?.HOME;
+  const parsed = parseCompose(text, vars);
+  const rawName = parsed.root?.text('name');
+  const topName = rawName === undefined ? undefined : interpolate(rawName, vars);
+  const plan: StackPlan = { file: absFile, project: projectNameFor(absFile, topName, vars), services: [] };
+  const firstError = parsed.syntaxErrors[0];
+  if (firstError) {
+    const pos = parsed.lines.positionAt(firstError.span.start);
+    plan.parseError = `${absFile}:${pos.line + 1}:${pos.character + 1}: ${firstError.message}`;
+    return plan;
+  }
+  if (!parsed.root || !parsed.root.has('services')) {
+    plan.parseError = `${absFile}: not a Compose file (no top-level "services:" map)`;
+    return plan;
+  }
+  const composeDir = dirname(absFile);
+  plan.services = parsed.services.map((s) => planService(parsed, describeService(s, vars), vars, composeDir, home));
+  return plan;
+}

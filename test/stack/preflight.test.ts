@@ -1,0 +1,144 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync, chmodSync, mkdirSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { findOnPath, onlyWarnings, portKey, runPreflight, tcpPortInUse, type PreflightDeps } from '../../client/src/stack/preflight';
+import type { StackPlan } from '../../client/src/stack/stackTypes';
+
+const ENGINE_OK = { ok: true as const, info: { version: '20.10.24', runtimes: ['io.containerd.runc.v2', 'runc'], gpuCapable: false } };
+
+function deps(over: Partial<PreflightDeps> = {}): PreflightDeps & { portsAsked: string[] } {
+  const portsAsked: string[] = [];
+  return {
+    checkEngine: async () => ENGINE_OK,
+    findCompose: async () => ({ found: true, command: { argv: ['docker-compose'], version: '1.29.2', flavour: 'v1', source: 'detected' }, tried: [] }),
+    nvidiaSmiAvailable: async () => false,
+    pathExists: async () => true,
+    portInUse: async (ip, port) => {
+      portsAsked.push(`${ip}:${port}`);
+      return false;
+    },
+    portsAsked,
+    ...over,
+  };
+}
+
+const plan = (services: Partial<StackPlan['services'][number]>[], extra: Partial<StackPlan> = {}): StackPlan => ({
+  file: '/p/s/compose.yaml',
+  project: 's',
+  services: services.map((s, i) => ({ name: `svc${i}`, isModelService: false, requestsGpu: false, bindMounts: [], publishedPorts: [], hasHealthcheck: false, ...s })),
+  ...extra,
+});
+
+describe('runPreflight', () => {
+  it('finds nothing for a plain plan on a working host', async () => {
+    assert.deepEqual(await runPreflight(plan([{ name: 'a', publishedPorts: [{ hostIp: '', hostPort: 8000, containerPort: 8000, protocol: 'tcp' }] }]), deps()), []);
+  });
+
+  it('Docker unreachable: a blocker with the problem title and steps', async () => {
+    const issues = await runPreflight(plan([{}]), deps({
+      checkEngine: async () => ({ ok: false, problem: { id: 'daemon-down', title: 'Docker is not running at unix:///tmp/x.sock', steps: ['Start Docker'], detail: 'connect ENOENT /tmp/x.sock' } }),
+    }));
+    assert.equal(issues.length, 1);
+    assert.equal(issues[0]!.id, 'docker-unreachable');
+    assert.equal(issues[0]!.severity, 'blocker');
+    assert.equal(issues[0]!.title, 'Docker is not running at unix:///tmp/x.sock');
+    assert.deepEqual(issues[0]!.steps, ['Start Docker', 'Detail: connect ENOENT /tmp/x.sock']);
+    assert.deepEqual(issues[0]!.actions, ['retry']);
+  });
+
+  it('no compose command: a blocker with the install hints', async () => {
+    const issues = await runPreflight(plan([{}]), deps({ findCompose: async () => ({ found: false, tried: [], message: 'No Docker Compose found.', install: ['apt-get install docker-compose-plugin'] }) }));
+    assert.deepEqual(issues.map((i) => [i.id, i.severity, i.title, i.steps]), [['compose-missing', 'blocker', 'No Docker Compose found.', ['apt-get install docker-compose-plugin']]]);
+  });
+
+  it('a GPU reservation with no nvidia runtime and no nvidia-smi: a warning offering Start anyway and the toolkit steps', async () => {
+    const p = plan([{ name: 'vllm', requestsGpu: true }, { name: 'web' }]);
+    const issues = await runPreflight(p, deps());
+    assert.equal(issues.length, 1);
+    const gpu = issues[0]!;
+    assert.equal(gpu.id, 'gpu-runtime-missing');
+    assert.equal(gpu.severity, 'warning');
+    assert.equal(gpu.service, 'vllm');
+    assert.match(gpu.title, /^vllm reserves a GPU, but the Docker engine has no NVIDIA runtime \(runtimes: io\.containerd\.runc\.v2, runc\)/);
+    assert.ok(gpu.steps.some((s) => s.includes('nvidia-ctk runtime configure')), gpu.steps.join('\n'));
+    assert.deepEqual(gpu.actions, ['start-anyway', 'open-toolkit-steps']);
+    assert.ok(onlyWarnings(issues));
+    // An nvidia runtime, or nvidia-smi on this host, or an unreachable engine: no GPU warning.
+    assert.deepEqual(await runPreflight(p, deps({ checkEngine: async () => ({ ok: true, info: { ...ENGINE_OK.info, runtimes: ['nvidia', 'runc'], gpuCapable: true } }) })), []);
+    assert.deepEqual(await runPreflight(p, deps({ nvidiaSmiAvailable: async () => true })), []);
+    const down = await runPreflight(p, deps({ checkEngine: async () => ({ ok: false, problem: { id: 'daemon-down', title: 'down', steps: [] } }) }));
+    assert.deepEqual(down.map((i) => i.id), ['docker-unreachable']);
+  });
+
+  it('a missing bind-mounted folder: a blocker naming service, host folder and container path', async () => {
+    const p = plan([{ name: 'vllm', bindMounts: [{ hostPath: '/data/models', containerPath: '/models', readOnly: true }, { hostPath: '/data/ok', containerPath: '/ok', readOnly: false }] }]);
+    const issues = await runPreflight(p, deps({ pathExists: async (x) => x === '/data/ok' }));
+    assert.deepEqual(issues.map((i) => [i.id, i.severity, i.service]), [['bind-mount-missing', 'blocker', 'vllm']]);
+    assert.match(issues[0]!.title, /\/data\/models \(mounted at \/models\) does not exist/);
+    assert.ok(!onlyWarnings(issues));
+  });
+
+  it('a published port in use: a blocker naming service and port; the project\'s own ports and UDP are not checked', async () => {
+    const p = plan([
+      { name: 'vllm', publishedPorts: [{ hostIp: '127.0.0.1', hostPort: 8000, containerPort: 8000, protocol: 'tcp' }, { hostIp: '', hostPort: 9000, containerPort: 9000, protocol: 'udp' }] },
+      { name: 'web', publishedPorts: [{ hostIp: '', hostPort: 8080, containerPort: 80, protocol: 'tcp' }] },
+    ]);
+    const d = deps({ portInUse: async (_ip, port) => port === 8000 || port === 8080 });
+    const issues = await runPreflight(p, d);
+    assert.deepEqual(issues.map((i) => [i.id, i.service]), [['port-in-use', 'vllm'], ['port-in-use', 'web']]);
+    assert.match(issues[0]!.title, /^vllm: port 127\.0\.0\.1:8000 \(for container port 8000\) is already in use/);
+    assert.match(issues[1]!.title, /^web: port 8080 /);
+    const own = deps({ portInUse: async (_ip, port) => port === 8000 || port === 8080, ownPorts: new Set([portKey(8000, 'tcp'), portKey(8080, 'tcp')]) });
+    assert.deepEqual(await runPreflight(p, own), []);
+    assert.deepEqual(own.portsAsked, []);
+  });
+
+  it('a Compose file that does not parse: a blocker; blockers come before warnings', async () => {
+    const p = plan([{ name: 'vllm', requestsGpu: true }], { parseError: '/p/s/compose.yaml:3:5: Flow sequence not closed' });
+    const issues = await runPreflight(p, deps());
+    assert.deepEqual(issues.map((i) => [i.id, i.severity]), [['compose-file-invalid', 'blocker'], ['gpu-runtime-missing', 'warning']]);
+    assert.match(issues[0]!.title, /compose\.yaml:3:5/);
+  });
+
+  it('a dep that throws does not throw out of runPreflight', async () => {
+    const issues = await runPreflight(plan([{ bindMounts: [{ hostPath: '/x', containerPath: '/y', readOnly: false }] }]), deps({
+      checkEngine: async () => { throw new Error('boom'); },
+      pathExists: async () => { throw new Error('EIO'); },
+    }));
+    assert.deepEqual(issues.map((i) => i.id), ['docker-unreachable']);
+  });
+});
+
+describe('real I/O deps', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'istest-d2-preflight-'));
+  const servers: Server[] = [];
+  after(() => {
+    for (const s of servers) s.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('tcpPortInUse: true for a port someone listens on, false once it is free again', async () => {
+    const server = createServer();
+    servers.push(server);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as { port: number }).port;
+    assert.equal(await tcpPortInUse('127.0.0.1', port), true);
+    assert.equal(await tcpPortInUse('', port), true, 'all interfaces collide with a holder on 127.0.0.1');
+    await new Promise<void>((r) => server.close(() => r()));
+    assert.equal(await tcpPortInUse('', port), false);
+    assert.equal(await tcpPortInUse('', port), false, 'the probe itself released the port');
+  });
+
+  it('findOnPath: finds an executable on PATH, not a plain file', async () => {
+    const bin = join(dir, 'bin');
+    mkdirSync(bin);
+    writeFileSync(join(bin, 'nvidia-smi'), '#!/bin/sh\n');
+    assert.equal(await findOnPath('nvidia-smi', { PATH: `/nonexistent:${bin}` }, 'linux'), undefined);
+    chmodSync(join(bin, 'nvidia-smi'), 0o755);
+    assert.equal(await findOnPath('nvidia-smi', { PATH: `/nonexistent:${bin}` }, 'linux'), join(bin, 'nvidia-smi'));
+    assert.equal(await findOnPath('nvidia-smi', { PATH: '' }, 'linux'), undefined);
+  });
+});

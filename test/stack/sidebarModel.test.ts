@@ -1,0 +1,253 @@
+/**
+ * The sidebar's rows and the status bar text, from the stack modules' own types: what a person reads in the
+ * Services, GPUs and Probe & metrics views. Metrics and nvidia-smi inputs are the recorded fixtures.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { readGpuState } from '../../client/src/stack/gpus';
+import { summarizeText } from '../../client/src/stack/metrics';
+import type { ProbeRun } from '../../client/src/stack/probe';
+import {
+  formatClock,
+  formatDuration,
+  gpuRows,
+  probeRows,
+  progressText,
+  serviceBaseUrl,
+  serviceRows,
+  statusSummary,
+  type Row,
+  type SidebarInput,
+} from '../../client/src/stack/sidebarModel';
+import type { PlannedService, ServiceStatus, StackPlan } from '../../client/src/stack/stackTypes';
+
+const ROOT = join(__dirname, '..', '..', '..');
+const fixture = (...p: string[]) => readFileSync(join(ROOT, 'test', 'stack', 'fixtures', ...p), 'utf8');
+const NOW = Date.UTC(2025, 5, 1, 12, 0, 0);
+
+function planned(name: string, extra: Partial<PlannedService> = {}): PlannedService {
+  return { name, isModelService: false, requestsGpu: false, bindMounts: [], publishedPorts: [], hasHealthcheck: true, ...extra };
+}
+function status(service: string, extra: Partial<ServiceStatus> = {}): ServiceStatus {
+  return {
+    service, replica: 1, containerId: `${service}0123456789`, containerName: `proj-${service}-1`, image: 'vllm/vllm-openai:v0.9.0',
+    state: 'running', restartCount: 0, ports: [], startedAt: NOW - 192_000, ...extra,
+  };
+}
+const plan: StackPlan = {
+  file: '/w/compose.yaml',
+  project: 'proj',
+  services: [
+    planned('vllm', { engine: 'vllm', isModelService: true, requestsGpu: true, apiPort: 8000, servedModelName: 'qwen', apiKey: 'sk-secretsecretsecret' }),
+    planned('proxy', { hasHealthcheck: false }),
+  ],
+};
+const ready = (statuses: ServiceStatus[], extra: Partial<SidebarInput> = {}): SidebarInput => ({ state: { kind: 'ready' }, plan, statuses, now: NOW, ...extra });
+const child = (row: Row, key: string) => row.children?.find((c) => c.id.endsWith(`/${key}`));
+
+describe('status bar summary', () => {
+  it('counts healthy services and running ones without a healthcheck as up', () => {
+    const s = statusSummary(ready([status('vllm', { health: 'healthy' }), status('proxy')]));
+    assert.equal(s.text, '2/2 healthy');
+    assert.equal(s.severity, 'ok');
+  });
+
+  it('names what is still starting', () => {
+    const s = statusSummary(ready([status('vllm', { health: 'starting' }), status('proxy')]));
+    assert.equal(s.text, '1/2 healthy · 1 starting');
+    assert.equal(s.severity, 'warning');
+  });
+
+  it('flags unhealthy and restarting services as an error', () => {
+    const s = statusSummary(ready([status('vllm', { health: 'unhealthy' }), status('proxy', { state: 'restarting', restartCount: 4 })]));
+    assert.equal(s.text, '0/2 healthy · 1 unhealthy · 1 restarting');
+    assert.equal(s.severity, 'error');
+  });
+
+  it('says "Docker not running" for a stopped daemon and "stack stopped" with no live container', () => {
+    const down = statusSummary({ state: { kind: 'docker-down', problem: { id: 'daemon-down', title: 'Docker is not running at unix:///var/run/docker.sock', steps: [] } }, statuses: [], now: NOW });
+    assert.equal(down.text, 'Docker not running');
+    assert.equal(down.severity, 'error');
+    assert.equal(statusSummary({ ...down, state: { kind: 'docker-down', problem: { id: 'remote-unreachable', title: 'x', steps: [] } }, statuses: [], now: NOW }).text, 'Docker unreachable');
+    assert.equal(statusSummary(ready([])).text, 'stack stopped');
+    assert.equal(statusSummary(ready([status('vllm', { state: 'exited', exitCode: 1 }), status('proxy', { state: 'exited', exitCode: 0 })])).text, 'stack stopped');
+  });
+});
+
+describe('Services view rows', () => {
+  it('shows state, health with the last healthcheck output, uptime, restarts, ports and the measured cold start', () => {
+    const rows = serviceRows(ready(
+      [status('vllm', {
+        health: 'healthy', lastHealthOutput: 'probe PASS 2 + 2 (80 ms): "4"', lastHealthExitCode: 0, restartCount: 2,
+        ports: [{ hostIp: '0.0.0.0', hostPort: 8000, containerPort: 8000, protocol: 'tcp' }],
+      }), status('proxy')],
+      { coldStarts: { vllm: 41.6 } },
+    ));
+    assert.deepEqual(rows.map((r) => r.label), ['vllm', 'proxy']);
+    const vllm = rows[0]!;
+    assert.equal(vllm.description, 'healthy · 3m 12s · 2 restarts · :8000');
+    assert.equal(vllm.contextValue, 'service.model.running');
+    assert.deepEqual(vllm.icon, { id: 'pass-filled', color: 'testing.iconPassed' });
+    assert.equal(child(vllm, 'health')?.description, 'healthy · probe PASS 2 + 2 (80 ms): "4"');
+    assert.equal(child(vllm, 'ports')?.description, '0.0.0.0:8000->8000/tcp');
+    assert.equal(child(vllm, 'restarts')?.description, '2');
+    assert.equal(child(vllm, 'cold')?.description, '42 s (measured)');
+    assert.match(vllm.tooltip!, /Last healthcheck: probe PASS/);
+    const proxy = rows[1]!;
+    assert.equal(proxy.contextValue, 'service.running');
+    assert.equal(child(proxy, 'health')?.description, 'no healthcheck');
+  });
+
+  it('lists planned services that have no container as not created, and containers the plan does not name', () => {
+    const rows = serviceRows(ready([status('extra', { state: 'exited', exitCode: 137, oomKilled: true })]));
+    assert.deepEqual(rows.map((r) => [r.label, r.contextValue]), [['vllm', 'planned.model'], ['proxy', 'planned'], ['extra', 'service.exited']]);
+    assert.equal(rows[2]!.description, 'exited (137)');
+    assert.equal(child(rows[2]!, 'state')?.description, 'exited (exit 137, out of memory)');
+    assert.equal(child(rows[0]!, 'cold')?.description, 'not measured yet');
+  });
+
+  it('gives each replica its own row', () => {
+    const rows = serviceRows(ready([status('proxy', { replica: 2, containerId: 'b' }), status('proxy', { replica: 1, containerId: 'a' })]));
+    assert.deepEqual(rows.map((r) => r.label), ['vllm', 'proxy #1', 'proxy #2']);
+    assert.equal(new Set(rows.map((r) => r.id)).size, 3);
+  });
+
+  it('shows Docker unreachable as rows with the reason, the steps and a Retry item', () => {
+    const rows = serviceRows({
+      state: { kind: 'docker-down', problem: { id: 'permission-denied', title: 'No permission to use unix:///var/run/docker.sock', steps: ['sudo usermod -aG docker $USER', 'log out and in'] } },
+      plan, statuses: [], now: NOW,
+    });
+    assert.equal(rows[0]!.label, 'No permission to use unix:///var/run/docker.sock');
+    assert.deepEqual(rows[0]!.children!.map((c) => c.label), ['sudo usermod -aG docker $USER', 'log out and in']);
+    assert.equal(rows[1]!.label, 'Retry');
+    assert.equal(rows[1]!.command?.command, 'inferenceStack.refresh');
+  });
+
+  it('has no rows without a Compose file (the welcome content shows) and a connecting row while connecting', () => {
+    assert.deepEqual(serviceRows({ state: { kind: 'no-compose-file' }, statuses: [], now: NOW }), []);
+    assert.equal(serviceRows({ state: { kind: 'connecting' }, statuses: [], now: NOW })[0]!.label, 'Connecting to Docker…');
+  });
+
+  it('never shows a token printed by a healthcheck or an engine error', () => {
+    const token = 'hf_' + 'a'.repeat(34);
+    const rows = serviceRows(ready([status('vllm', { health: 'unhealthy', lastHealthOutput: `auth failed for ${token}`, error: `token ${token} refused` })]));
+    const text = JSON.stringify(rows);
+    assert.ok(!text.includes(token), text);
+  });
+});
+
+describe('service base URL for probe and metrics', () => {
+  const vllm = plan.services[0]!;
+  it('uses the host port published for the API port, with "all interfaces" meaning the engine host', () => {
+    const s = status('vllm', { ports: [{ hostIp: '0.0.0.0', hostPort: 18000, containerPort: 8000, protocol: 'tcp' }, { hostIp: '0.0.0.0', hostPort: 9000, containerPort: 9000, protocol: 'tcp' }] });
+    assert.equal(serviceBaseUrl(s, vllm), 'http://127.0.0.1:18000');
+    assert.equal(serviceBaseUrl(s, vllm, 'gpu-box'), 'http://gpu-box:18000');
+    assert.equal(serviceBaseUrl(status('vllm', { ports: [{ hostIp: '::1', hostPort: 8001, containerPort: 8000, protocol: 'tcp' }] }), vllm), 'http://[::1]:8001');
+  });
+  it('takes the one published container port when the plan does not know the API port, IPv4 entry first', () => {
+    const both = status('x', { ports: [{ hostIp: '::', hostPort: 18123, containerPort: 8000, protocol: 'tcp' }, { hostIp: '0.0.0.0', hostPort: 18123, containerPort: 8000, protocol: 'tcp' }] });
+    assert.equal(serviceBaseUrl(both, planned('x')), 'http://127.0.0.1:18123');
+    const two = status('x', { ports: [{ hostIp: '0.0.0.0', hostPort: 1, containerPort: 80, protocol: 'tcp' }, { hostIp: '0.0.0.0', hostPort: 2, containerPort: 81, protocol: 'tcp' }] });
+    assert.equal(serviceBaseUrl(two, planned('x')), undefined);
+  });
+  it('is undefined when the API port is not published', () => {
+    assert.equal(serviceBaseUrl(status('vllm'), vllm), undefined);
+    assert.equal(serviceBaseUrl(status('vllm', { ports: [{ hostIp: '0.0.0.0', hostPort: 9000, containerPort: 9000, protocol: 'tcp' }] }), vllm), undefined);
+  });
+});
+
+describe('Probe & metrics view rows', () => {
+  const pass: ProbeRun = { pass: true, model: 'qwen', modelSource: 'served-model-name', results: [{ name: '2 + 2', pass: true, latencyMs: 84, answer: '4' }] };
+  const wrong: ProbeRun = {
+    pass: false, model: 'qwen', results: [{
+      name: '2 + 2', pass: false, latencyMs: 90, answer: 'five',
+      failure: { kind: 'wrong-answer', answer: 'five', expected: '/\\b(4|four)\\b/i', message: 'expected /\\b(4|four)\\b/i, the model answered "five"' },
+    }],
+  };
+
+  it('offers a probe for a model service not probed yet', () => {
+    const rows = probeRows(ready([status('vllm')]));
+    assert.deepEqual(rows.map((r) => [r.label, r.description]), [['vllm', 'not probed yet']]);
+    assert.deepEqual(rows[0]!.children![0]!.command?.arguments, ['vllm']);
+  });
+
+  it('shows pass with the answer and latency, and a wrong answer as itself', () => {
+    const ok = probeRows(ready([], { probes: { vllm: { run: pass, at: NOW } } }))[0]!;
+    assert.equal(ok.description, 'pass · 84 ms');
+    assert.equal(ok.children![0]!.description, '4 · 84 ms');
+    const bad = probeRows(ready([], { probes: { vllm: { run: wrong, at: NOW } } }))[0]!;
+    assert.equal(bad.description, 'fail: wrong answer "five"');
+    assert.equal(bad.icon?.color, 'testing.iconFailed');
+    assert.match(bad.children![0]!.description!, /the model answered "five"/);
+  });
+
+  it('names the HTTP status, the timeout and the missing model', () => {
+    const fail = (failure: NonNullable<ProbeRun['results'][number]['failure']>): string =>
+      probeRows(ready([], { probes: { vllm: { run: { pass: false, results: [{ name: 'c', pass: false, latencyMs: 1, failure }] }, at: NOW } } }))[0]!.description!;
+    assert.equal(fail({ kind: 'http', status: 401, bodyExcerpt: '', message: 'HTTP 401' }), 'fail: HTTP 401');
+    assert.equal(fail({ kind: 'timeout', timeoutMs: 30000, message: 'no answer' }), 'fail: timeout (30 s)');
+    assert.equal(fail({ kind: 'no-such-model', model: 'llama', status: 404, message: 'no model' }), 'fail: no such model "llama"');
+  });
+
+  it('shows TTFT percentiles, running/waiting requests and KV-cache usage from a recorded /metrics page', () => {
+    const summary = summarizeText(fixture('metrics', 'vllm-current.txt'));
+    const row = probeRows(ready([], { metrics: { vllm: { ok: true, summary, at: NOW } } }))[0]!;
+    const ttft = child(row, 'ttft')!;
+    assert.ok(summary.ttft.count > 0);
+    assert.match(ttft.description!, /^p50 \d.* · p95 \d.* · p99 \d.*$/);
+    assert.equal(child(row, 'requests')!.description, `${summary.running} running · ${summary.waiting} waiting`);
+    assert.equal(child(row, 'kv')!.description, `${(summary.kvCacheUsage! * 100).toFixed(1)}% used`);
+    const old = probeRows(ready([], { metrics: { vllm: { ok: true, summary: summarizeText(fixture('metrics', 'vllm-0.8-old-names.txt')), at: NOW } } }))[0]!;
+    assert.match(child(old, 'kv')!.description!, /% used$/);
+  });
+
+  it('says when there are no engine metrics or the scrape failed, and never shows the API key', () => {
+    const row = probeRows(ready([], { metrics: { vllm: { ok: false, error: 'cannot reach http://127.0.0.1:8000/metrics (ECONNREFUSED)', at: NOW } } }))[0]!;
+    assert.match(child(row, 'metrics')!.description!, /ECONNREFUSED/);
+    const none = probeRows(ready([], { metrics: { vllm: { ok: true, summary: summarizeText('# nothing\n'), at: NOW } } }))[0]!;
+    assert.equal(child(none, 'metrics')!.description, 'no vllm: metrics');
+    assert.ok(!JSON.stringify(probeRows(ready([], { probes: { vllm: { run: pass, at: NOW } } }))).includes('sk-secret'));
+  });
+});
+
+describe('GPUs view rows', () => {
+  const ok = (stdout: string) => ({ stdout, stderr: '', exitCode: 0 });
+  it('one row per GPU with memory, utilization and temperature', () => {
+    const rows = gpuRows(readGpuState(ok(fixture('nvidia-smi', 'eight-gpus.query.csv')), ok(fixture('nvidia-smi', 'eight-gpus.list.txt'))));
+    assert.equal(rows.length, 8);
+    assert.match(rows[0]!.label, /^0: /);
+    assert.match(rows[0]!.description!, /GiB · \d+% · \d+°C/);
+  });
+  it('MIG devices under their GPU', () => {
+    const rows = gpuRows(readGpuState(ok(fixture('nvidia-smi', 'mig.query.csv')), ok(fixture('nvidia-smi', 'mig.list.txt'))));
+    assert.ok(rows.some((r) => (r.children?.length ?? 0) > 0 && r.children!.every((c) => c.label.startsWith('MIG '))));
+  });
+  it('an explicit "no NVIDIA GPU found" state with what to do', () => {
+    const rows = gpuRows(readGpuState({ stdout: '', stderr: '', exitCode: null, error: { code: 'ENOENT', message: 'spawn nvidia-smi ENOENT' } }));
+    assert.equal(rows.length, 1);
+    assert.equal(rows[0]!.label, 'No NVIDIA GPU found');
+    assert.match(rows[0]!.description!, /not installed/);
+    const driver = gpuRows(readGpuState({ stdout: fixture('nvidia-smi', 'driver-missing.txt'), stderr: '', exitCode: 9 }));
+    assert.equal(driver[0]!.label, 'No NVIDIA GPU found');
+    assert.match(driver[0]!.description!, /driver is not loaded/);
+  });
+});
+
+describe('formatting', () => {
+  it('durations', () => {
+    assert.deepEqual([5_000, 192_000, 7_500_000, 97_200_000].map(formatDuration), ['5s', '3m 12s', '2h 5m', '1d 3h']);
+  });
+});
+
+describe('start progress text', () => {
+  it('each service\'s phase and elapsed time, as the notification shows it', () => {
+    assert.equal(
+      progressText([{ service: 'vllm', phase: 'loading', elapsedMs: 42_300 }, { service: 'proxy', phase: 'waiting', elapsedMs: 42_300 }]),
+      'vllm: loading weights 0:42 · proxy: waiting',
+    );
+    assert.equal(progressText([{ service: 'vllm', phase: 'healthy', elapsedMs: 61_000, coldStartSeconds: 58.6 }]), 'vllm: healthy in 59 s');
+    assert.deepEqual([0, 59_999, 3_725_000].map(formatClock), ['0:00', '0:59', '1:02:05']);
+  });
+});

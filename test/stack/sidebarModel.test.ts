@@ -66,6 +66,19 @@ describe('status bar summary', () => {
     assert.equal(s.severity, 'error');
   });
 
+  it('says a container the engine could not start failed, with its error, instead of "starting" forever', () => {
+    const gpuError = 'could not select device driver "nvidia" with capabilities: [[gpu]]';
+    const vllm = status('vllm', { state: 'created', error: gpuError, startedAt: undefined });
+    const s = statusSummary(ready([vllm]));
+    assert.equal(s.text, '1/2 failed to start');
+    assert.equal(s.severity, 'error');
+    assert.match(s.tooltip, /vllm: could not select device driver "nvidia"/);
+    const [row] = serviceRows(ready([vllm]));
+    assert.match(row!.description!, /^failed to start/);
+    assert.equal(child(row!, 'error')!.description, gpuError);
+    assert.equal(statusSummary(ready([status('vllm', { state: 'created' })])).text, '0/2 healthy · 1 starting · 1 not created');
+  });
+
   it('says "Docker not running" for a stopped daemon and "stack stopped" with no live container', () => {
     const down = statusSummary({ state: { kind: 'docker-down', problem: { id: 'daemon-down', title: 'Docker is not running at unix:///var/run/docker.sock', steps: [] } }, statuses: [], now: NOW });
     assert.equal(down.text, 'Docker not running');

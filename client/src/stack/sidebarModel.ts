@@ -116,7 +116,7 @@ function masked(text: string): string {
 // Service condition, shared by the rows and the summary
 // ---------------------------------------------------------------------------------------------------------------
 
-export type ServiceCondition = 'healthy' | 'running' | 'starting' | 'unhealthy' | 'restarting' | 'exited' | 'not-created' | 'other';
+export type ServiceCondition = 'healthy' | 'running' | 'starting' | 'unhealthy' | 'restarting' | 'exited' | 'failed' | 'not-created' | 'other';
 
 /** One container's condition: healthy, or running without a healthcheck, counts as up. */
 export function serviceCondition(status: ServiceStatus | undefined): ServiceCondition {
@@ -133,7 +133,8 @@ export function serviceCondition(status: ServiceStatus | undefined): ServiceCond
     case 'dead':
       return 'exited';
     case 'created':
-      return 'starting';
+      // The engine's own error on a container it could not start (a GPU it cannot give): not "starting" forever.
+      return status.error ? 'failed' : 'starting';
     default:
       return 'other';
   }
@@ -146,6 +147,7 @@ const CONDITION_ICON: Readonly<Record<ServiceCondition, RowIcon>> = {
   unhealthy: { id: 'error', color: RED },
   restarting: { id: 'debug-restart', color: YELLOW },
   exited: { id: 'circle-slash', color: RED },
+  failed: { id: 'error', color: RED },
   'not-created': { id: 'circle-outline', color: GREY },
   other: { id: 'circle-outline' },
 };
@@ -275,6 +277,8 @@ function conditionText(condition: ServiceCondition, c: ServiceStatus | undefined
       return 'restarting';
     case 'exited':
       return c?.exitCode !== undefined ? `exited (${c.exitCode})` : 'exited';
+    case 'failed':
+      return 'failed to start';
     case 'not-created':
       return 'not created';
     default:
@@ -482,14 +486,18 @@ export function statusSummary(input: SidebarInput): StatusSummary {
   const anyContainer = input.statuses.length > 0;
   const up = (counts.get('healthy') ?? 0) + (counts.get('running') ?? 0);
   const live = up + (counts.get('starting') ?? 0) + (counts.get('unhealthy') ?? 0) + (counts.get('restarting') ?? 0);
+  const failed = counts.get('failed') ?? 0;
+  if (failed && live === 0) {
+    return { text: `${failed}/${total} failed to start`, tooltip: `Inference Stack: ${project}\n${input.statuses.filter((c) => c.error).map((c) => `${c.service}: ${oneLine(c.error!, 300)}`).join('\n')}`, icon: 'error', severity: 'error' };
+  }
   if (!anyContainer || live === 0) {
     return { text: 'stack stopped', tooltip: `Inference Stack: ${project} is not running${anyContainer ? ' (containers exited)' : ''}`, icon: 'debug-stop', severity: anyContainer ? 'warning' : 'none' };
   }
   const parts = [`${up}/${total} healthy`];
-  const order: ServiceCondition[] = ['starting', 'unhealthy', 'restarting', 'exited', 'not-created', 'other'];
-  const words: Record<ServiceCondition, string> = { starting: 'starting', unhealthy: 'unhealthy', restarting: 'restarting', exited: 'exited', 'not-created': 'not created', other: 'other', healthy: '', running: '' };
+  const order: ServiceCondition[] = ['starting', 'unhealthy', 'restarting', 'exited', 'failed', 'not-created', 'other'];
+  const words: Record<ServiceCondition, string> = { starting: 'starting', unhealthy: 'unhealthy', restarting: 'restarting', exited: 'exited', failed: 'failed to start', 'not-created': 'not created', other: 'other', healthy: '', running: '' };
   for (const k of order) if (counts.get(k)) parts.push(`${counts.get(k)} ${words[k]}`);
-  const bad = (counts.get('unhealthy') ?? 0) + (counts.get('restarting') ?? 0) + (counts.get('exited') ?? 0);
+  const bad = (counts.get('unhealthy') ?? 0) + (counts.get('restarting') ?? 0) + (counts.get('exited') ?? 0) + failed;
   const starting = counts.get('starting') ?? 0;
   return {
     text: parts.join(' · '),

@@ -373,7 +373,8 @@ async function restart(ctx: Ctx, arg: string | undefined): Promise<void> {
 // ---------------------------------------------------------------------------------------------------------------
 
 async function tailLogs(ctx: Ctx, arg: string | undefined): Promise<void> {
-  const service = await pickService(ctx, arg, 'Tail the logs of which service?', false);
+  // From the palette the model services come first: the command is about the engine's logs (menus name any service).
+  const service = await pickService(ctx, arg, 'Tail the logs of which service?', true);
   if (!service) return;
   if (!ctx.controller.connection) await ctx.controller.refresh();
   const conn = ctx.controller.connection;

@@ -58,6 +58,11 @@ export class StackController implements vscode.Disposable {
   }
 
   async setComposeFile(file: string): Promise<void> {
+    // Probe results and metrics belong to the services of one stack.
+    if (file !== this.composeFile) {
+      this.probes = {};
+      this.metrics = {};
+    }
     await this.context.workspaceState.update(COMPOSE_FILE_KEY, file);
     this.coldStarts.sendFor(file);
     await this.refresh();

@@ -1,0 +1,137 @@
+// "Start Inference Stack" on examples/demo in a real VS Code (code-server) against the real Docker engine: the
+// sidebar shows the services healthy, "Run Accuracy Probe" passes, "Tail vLLM Logs" shows the startup milestones,
+// "Stop Inference Stack" removes the containers and keeps the volume. Then a stack that reserves a GPU on this
+// GPU-less host gives the explained error.
+//   node test/e2e/stack.mjs     (needs the demo images: node scripts/build-test-images.mjs; setup in README.md)
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { REPO, startVSCode, waitFor } from './harness.mjs';
+
+const vsix = path.resolve(process.env.E2E_VSIX ?? path.join(REPO, 'inference-stack.vsix'));
+const root = fs.mkdtempSync(path.join(os.tmpdir(), 'is-e2e-'));
+// A folder of its own, so the Compose project (named after the folder) cannot clash with a stack already running.
+const work = path.join(root, `isdemo${process.pid}`);
+fs.cpSync(path.join(REPO, 'examples/demo'), work, { recursive: true });
+fs.mkdirSync(path.join(work, 'gpu'));
+fs.copyFileSync(path.join(REPO, 'test/docker/stacks/gpu.yaml'), path.join(work, 'gpu/compose.yaml'));
+const project = path.basename(work);
+const docker = (...args) => spawnSync('docker', args, { encoding: 'utf8' });
+const containers = (p = project) => docker('ps', '-a', '--filter', `label=com.docker.compose.project=${p}`, '--format', '{{.Names}}').stdout.split('\n').filter(Boolean);
+const volumes = () => docker('volume', 'ls', '--filter', `label=com.docker.compose.project=${project}`, '--format', '{{.Name}}').stdout.split('\n').filter(Boolean);
+
+let vsc;
+let ok = false;
+const step = (text) => console.log(`ok   ${text}`);
+try {
+  vsc = await startVSCode({ vsix, folder: work, width: 1480, height: 900, settings: { 'terminal.integrated.gpuAcceleration': 'off' } });
+  const page = vsc.page;
+
+  const pickComposeFile = async (name) => {
+    await vsc.runCommand('Inference Stack: Choose Compose File');
+    const rows = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+    await rows.first().waitFor({ state: 'visible', timeout: 10000 });
+    const label = rows.filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${name.replace(/[./]/g, '\\$&')}$`) }) });
+    await label.first().click();
+  };
+  await pickComposeFile('compose.yaml');
+  await vsc.runCommand('Inference Stack: Start Inference Stack');
+  // The progress notification shows each service's phase.
+  await waitFor('the start progress notification', () => page.locator('.notifications-toasts .notification-toast', { hasText: /Starting/ }).isVisible(), { timeoutMs: 20000 });
+  await vsc.screenshot('stack-starting');
+  const ready = await waitFor('the stack to be ready', async () => {
+    const toasts = await page.locator('.notifications-toasts .notification-toast').allInnerTexts();
+    return toasts.find((t) => /is ready|did not start|Cannot start|Inference Stack:/.test(t));
+  }, { timeoutMs: 120000, intervalMs: 250 });
+  assert.match(ready, /is ready \(vllm healthy in \d+ s\)/, ready);
+  step(`start: ${ready.split('\n').find((l) => /is ready/.test(l))}`);
+
+  // The sidebar: its own view container with the Services view.
+  await vsc.runCommand('Inference Stack: Focus on Services View');
+  const services = page.locator('.pane', { has: page.locator('.pane-header', { hasText: /Services/i }) }).locator('.monaco-list-row');
+  const rows = await waitFor('vllm healthy and proxy running in the Services view', async () => {
+    const texts = await services.allInnerTexts();
+    return texts.some((t) => /vllm/.test(t) && /healthy/.test(t)) && texts.some((t) => /proxy/.test(t) && /running/.test(t)) ? texts : undefined;
+  }, { timeoutMs: 30000 });
+  const status = await page.locator('.statusbar-item', { hasText: /healthy/ }).first().innerText();
+  assert.match(status, /1\/1 healthy|2\/2|healthy/);
+  await vsc.screenshot('stack-healthy');
+  step(`sidebar: ${rows.map((r) => r.replace(/\s+/g, ' ')).join(' | ')}; status bar "${status}"`);
+
+  await vsc.runCommand('Inference Stack: Run Accuracy Probe');
+  const probe = await waitFor('the probe result', async () => {
+    const toasts = await page.locator('.notifications-toasts .notification-toast').allInnerTexts();
+    return toasts.find((t) => /Probe (passed|failed)/.test(t));
+  }, { timeoutMs: 30000 });
+  assert.match(probe, /Probe passed on vllm/, probe);
+  step(`probe: ${probe.split('\n')[0]}`);
+
+  await vsc.runCommand('Inference Stack: Tail vLLM Logs');
+  await waitFor('the last startup milestone in the log terminal', async () => {
+    const text = await page.locator('.terminal-wrapper.active .xterm-rows, .xterm-rows').last().innerText().catch(() => '');
+    return /Application startup complete/.test(text) ? text : undefined;
+  }, { timeoutMs: 30000 });
+  await vsc.screenshot('stack-logs');
+  // xterm renders only the rows in view: scroll to the start of the log for the loading milestones.
+  await vsc.runCommand('Terminal: Scroll to Top');
+  const top = await waitFor('the first lines of the log', async () => {
+    const text = await page.locator('.xterm-rows').last().innerText().catch(() => '');
+    return /vLLM server version/.test(text) ? text : undefined;
+  }, { timeoutMs: 10000 });
+  assert.match(top, /Starting to load model/);
+  await vsc.screenshot('stack-logs-top');
+  step('logs: the terminal shows the banner, "Starting to load model" … "Application startup complete"');
+
+  const volumesBefore = volumes();
+  assert.ok(volumesBefore.length >= 1, `the demo's volume exists: ${volumesBefore}`);
+  await vsc.runCommand('Inference Stack: Stop Inference Stack');
+  const stopped = await waitFor('the stop message', async () => {
+    const toasts = await page.locator('.notifications-toasts .notification-toast').allInnerTexts();
+    return toasts.find((t) => /Stopped /.test(t));
+  }, { timeoutMs: 60000 });
+  assert.match(stopped, /volumes \(model caches\) were kept/);
+  assert.deepEqual(containers(), []);
+  assert.deepEqual(volumes(), volumesBefore);
+  step(`stop: containers gone, volume kept (${volumesBefore.join(', ')})`);
+
+  // A stack that reserves a GPU, on this GPU-less host: pre-flight warns first, then compose's own error comes
+  // with its explanation, not a stack trace.
+  await pickComposeFile('gpu/compose.yaml');
+  await vsc.runCommand('Inference Stack: Start Inference Stack');
+  const dialog = page.locator('.monaco-dialog-box');
+  await dialog.waitFor({ state: 'visible', timeout: 30000 });
+  const warning = await dialog.innerText();
+  assert.match(warning, /GPU/);
+  assert.match(warning, /NVIDIA Container Toolkit/);
+  await vsc.screenshot('stack-gpu-preflight');
+  await dialog.locator('.monaco-button', { hasText: 'Start anyway' }).click();
+  const explained = await waitFor('the explained GPU error', async () => {
+    const toasts = await page.locator('.notifications-toasts .notification-toast').allInnerTexts();
+    return toasts.find((t) => /cannot give this container a GPU/.test(t));
+  }, { timeoutMs: 60000 });
+  assert.match(explained, /NVIDIA Container Toolkit is missing or not configured/);
+  assert.doesNotMatch(explained, /at \S+ \(/, 'no stack trace');
+  // The sidebar says the container failed to start, with the engine's reason; not "starting" forever.
+  const failedRow = await waitFor('vllm failed to start in the Services view', async () => {
+    const texts = await services.allInnerTexts();
+    return texts.find((t) => /vllm/.test(t) && /failed to start/.test(t));
+  }, { timeoutMs: 15000 });
+  assert.ok(failedRow);
+  await vsc.screenshot('stack-gpu-error');
+  step(`gpu: ${explained.split('\n').find((l) => /GPU/.test(l))}`);
+  ok = true;
+} finally {
+  if (!ok) await vsc?.screenshot('stack-failure').catch(() => undefined);
+  await vsc?.stop().catch((e) => console.error(e));
+  for (const p of [project, 'gpu']) {
+    const left = containers(p);
+    if (left.length) docker('rm', '-f', ...left);
+  }
+  docker('network', 'rm', 'gpu_default');
+  for (const v of volumes()) docker('volume', 'rm', v);
+  docker('network', 'rm', `${project}_default`);
+  fs.rmSync(root, { recursive: true, force: true });
+}
+if (!ok) process.exit(1);

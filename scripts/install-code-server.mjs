@@ -10,6 +10,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const CODE_SERVER_VERSION = '4.100.3';
+// The version the browser tests were written against (it drives Debian's chromium over CDP; no browser download).
+export const PLAYWRIGHT_VERSION = '1.65.1';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const CACHE = process.env.E2E_CACHE ?? join(ROOT, '.cache/code-server');
 export const CODE_SERVER_ENTRY = join(CACHE, 'node_modules/code-server/out/node/entry.js');
@@ -48,7 +50,7 @@ export function installCodeServer({ withPlaywright = false, log = console.log } 
     if (tar.status !== 0) throw new Error('could not pack ripgrep for @vscode/ripgrep');
   }
   log(`Installing code-server ${CODE_SERVER_VERSION} into ${CACHE} (once, about 2 minutes)…`);
-  const packages = [`code-server@${CODE_SERVER_VERSION}`, ...(withPlaywright ? ['playwright-core'] : [])];
+  const packages = [`code-server@${CODE_SERVER_VERSION}`, ...(withPlaywright ? [`playwright-core@${PLAYWRIGHT_VERSION}`] : [])];
   const env = {
     ...process.env,
     TMPDIR: tmp,

@@ -89,7 +89,7 @@ try {
     const hover = vsc.page.locator('.monaco-hover', { hasText: 'never reads GPU_MEMORY_UTILIZATION' });
     await hover.waitFor({ state: 'visible', timeout: 5000 });
     // VS Code adds "Quick Fix... (Ctrl+.)" once the code actions for the marker are in.
-    await hover.getByText('Quick Fix', { exact: false }).waitFor({ timeout: 5000 });
+    await hover.getByText(/^Quick Fix/).first().waitFor({ timeout: 5000 });
     const text = await hover.innerText();
     assert.match(text, /inference-stack\(env-ignored-by-engine\)|env-ignored-by-engine/);
     await vsc.screenshot('2-hover');

@@ -66,7 +66,17 @@ try {
     return toasts.find((t) => /Probe (passed|failed)/.test(t));
   }, { timeoutMs: 30000 });
   assert.match(probe, /Probe passed on vllm/, probe);
-  step(`probe: ${probe.split('\n')[0]}`);
+  // The Probe & metrics view: the pass with its answer, and TTFT percentiles read from /metrics.
+  const probePane = page.locator('.pane', { has: page.locator('.pane-header', { hasText: /Probe & metrics/i }) });
+  const metricsRows = await waitFor('TTFT percentiles in the Probe & metrics view', async () => {
+    const texts = await probePane.locator('.monaco-list-row').allInnerTexts();
+    return texts.some((t) => /pass/.test(t)) && texts.some((t) => /TTFT\s*p50/.test(t)) ? texts : undefined;
+  }, { timeoutMs: 20000 });
+  await vsc.runCommand('Notifications: Clear All Notifications');
+  await services.first().click();
+  await page.keyboard.press('ArrowRight'); // expand vllm: state, health output, uptime, ports, cold start
+  await vsc.screenshot('stack-probed');
+  step(`probe: ${probe.split('\n').find((l) => /Probe passed/.test(l))}; view: ${metricsRows.map((r) => r.replace(/\s+/g, ' ')).join(' | ')}`);
 
   await vsc.runCommand('Inference Stack: Tail vLLM Logs');
   await waitFor('the last startup milestone in the log terminal', async () => {

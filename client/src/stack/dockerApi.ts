@@ -8,6 +8,7 @@
  * a retry instead of popping errors in a loop.
  */
 
+import { abortAfter } from './abortAfter';
 import Dockerode from 'dockerode';
 import { homedir } from 'node:os';
 import { readFileSync } from 'node:fs';
@@ -120,17 +121,13 @@ export async function checkEngine(
   opts: { timeoutMs?: number; signal?: AbortSignal } = {},
 ): Promise<{ ok: true; info: EngineInfo } | { ok: false; problem: DockerProblem }> {
   const timeoutMs = opts.timeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS;
-  const controller = new AbortController();
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    controller.abort();
-  }, timeoutMs);
+  const timed = abortAfter(timeoutMs);
+  const controller = timed.controller;
   const onAbort = (): void => controller.abort();
   opts.signal?.addEventListener('abort', onAbort, { once: true });
   try {
     if (opts.signal?.aborted) throw new Error('cancelled');
-    const deadline = new Promise<never>((_, reject) => controller.signal.addEventListener('abort', () => reject(timedOut ? new EngineTimeoutError(timeoutMs) : new Error('cancelled')), { once: true }));
+    const deadline = new Promise<never>((_, reject) => controller.signal.addEventListener('abort', () => reject(timed.timedOut ? new EngineTimeoutError(timeoutMs) : new Error('cancelled')), { once: true }));
     deadline.catch(() => undefined);
     // dockerode 5 passes `abortSignal` to the request (lib/docker.js ping/info); @types/dockerode does not list it.
     const withSignal = { abortSignal: controller.signal } as unknown as Record<string, never>;
@@ -139,9 +136,9 @@ export async function checkEngine(
     const info = (await Promise.race([api.info(withSignal), deadline])) as DockerInfoLike;
     return { ok: true, info: engineInfoFromDockerInfo(info) };
   } catch (err) {
-    return { ok: false, problem: explainDockerError(timedOut ? new EngineTimeoutError(timeoutMs) : err, conn) };
+    return { ok: false, problem: explainDockerError(timed.timedOut ? new EngineTimeoutError(timeoutMs) : err, conn) };
   } finally {
-    clearTimeout(timer);
+    timed.clear();
     opts.signal?.removeEventListener('abort', onAbort);
   }
 }

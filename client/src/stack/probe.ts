@@ -11,6 +11,8 @@
 // current vLLM and the flat {"object": "error", message, type, param, code} in older releases; both are read.
 // (A LoRA resolver may answer 400 with its own message, which stays an 'http' failure.)
 
+import { abortAfter } from './abortAfter';
+
 /** What an answer must contain. A plain string is a case-sensitive substring; `{regex, flags}` is a regular
  *  expression (flags limited to i, m, s so the generated Python healthcheck reads it the same way). Strings are
  *  never parsed as /.../ literals: an expected answer that happens to start with a slash stays a substring. */
@@ -140,18 +142,13 @@ type Exchange =
 
 /** One HTTP exchange with a timeout covering headers and body. */
 async function exchange(fetchFn: FetchLike, url: string, init: RequestInit, timeoutMs: number, apiKey?: string): Promise<Exchange> {
-  const controller = new AbortController();
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    controller.abort();
-  }, timeoutMs);
+  const timed = abortAfter(timeoutMs);
   try {
-    const res = await fetchFn(url, { ...init, signal: controller.signal });
+    const res = await fetchFn(url, { ...init, signal: timed.signal });
     const body = await res.text();
     return { ok: true, status: res.status, body };
   } catch (e) {
-    if (timedOut) {
+    if (timed.timedOut) {
       return { ok: false, failure: { kind: 'timeout', timeoutMs, message: `no answer within ${timeoutMs} ms from ${url}` } };
     }
     const code = connectionCode(e);
@@ -164,7 +161,7 @@ async function exchange(fetchFn: FetchLike, url: string, init: RequestInit, time
       },
     };
   } finally {
-    clearTimeout(timer);
+    timed.clear();
   }
 }
 

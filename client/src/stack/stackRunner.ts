@@ -14,6 +14,7 @@
  * unit-tested in test/stack/stackRunner.test.ts.
  */
 
+import { abortAfter } from './abortAfter';
 import { dirname } from 'node:path';
 import { downCommand, explainComposeError, upCommand, type ComposeCommand, type ComposeErrorExplanation } from './composeCommand';
 import { listProjectServices, findServiceContainer } from './stackState';
@@ -216,10 +217,9 @@ export async function startStack(opts: StartOptions): Promise<StartOutcome> {
     let deps = opts.preflight;
     if (!deps.ownPorts) {
       // Bounded: an engine that does not answer is pre-flight's to report, not this lookup's to wait for.
-      const controller = new AbortController();
-      const timer = setTimeout(() => controller.abort(), OWN_PORTS_TIMEOUT_MS);
-      const own = await listProjectServices(docker, plan.project, { signal: controller.signal }).then(ownPortsOf, () => new Set<string>());
-      clearTimeout(timer);
+      const timed = abortAfter(OWN_PORTS_TIMEOUT_MS);
+      const own = await listProjectServices(docker, plan.project, { signal: timed.signal }).then(ownPortsOf, () => new Set<string>());
+      timed.clear();
       deps = { ...deps, ownPorts: own };
     }
     const issues = await runPreflight(plan, deps);

@@ -16,6 +16,7 @@ import { progressText, type Row } from '../stack/sidebarModel';
 import { ownPortsOf, restartService, startStack, stopStack } from '../stack/stackRunner';
 import type { PreflightAction, PreflightIssue, StackPlan, StartOutcome } from '../stack/stackTypes';
 import type { LogTerminals } from './logTerminal';
+import { newStack } from './newStackCommand';
 import type { StackCommand } from './stackIds';
 import type { StackController } from './stackController';
 
@@ -63,6 +64,7 @@ export function stackCommandHandlers(ctx: Ctx): Record<StackCommand, (...args: u
     'inferenceStack.chooseComposeFile': () => chooseComposeFile(ctx, true),
     'inferenceStack.setLogLevel': () => setLogLevel(ctx),
     'inferenceStack.writeProbeScript': () => writeProbeScript(ctx),
+    'inferenceStack.newStack': () => newStack(),
   };
 }
 

@@ -9,6 +9,7 @@ export const STACK_COMMANDS = [
   'inferenceStack.chooseComposeFile',
   'inferenceStack.setLogLevel',
   'inferenceStack.writeProbeScript',
+  'inferenceStack.newStack',
 ] as const;
 export type StackCommand = (typeof STACK_COMMANDS)[number];
 

@@ -1,0 +1,66 @@
+// "Inference Stack: Write Accuracy Probe Healthcheck Script" in a real VS Code (code-server), on a copy of
+// examples/production whose HEALTHCHECK was given a 10 s start period (so dockerfile-healthcheck-start-period warns:
+// that also proves the language server answers for this file): the person picks the Dockerfile, the standard-library
+// Python probe is written beside it, and "Add HEALTHCHECK" appends a COPY and a HEALTHCHECK that runs it with a long
+// start period. The last HEALTHCHECK wins (the message says so), and the warning goes.
+//   node test/e2e/probe-script.mjs      (E2E_VSIX=... to test another build; setup in test/e2e/README.md)
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { REPO, startVSCode, waitFor } from './harness.mjs';
+
+const vsix = path.resolve(process.env.E2E_VSIX ?? path.join(REPO, 'inference-stack.vsix'));
+const root = fs.mkdtempSync(path.join(os.tmpdir(), 'is-e2e-'));
+const work = path.join(root, 'production');
+fs.cpSync(path.join(REPO, 'examples/production'), work, { recursive: true });
+const dockerfile = path.join(work, 'Dockerfile');
+fs.writeFileSync(dockerfile, fs.readFileSync(dockerfile, 'utf8').replace('--start-period=5m', '--start-period=10s'));
+const SHORT = 'dockerfile-healthcheck-start-period';
+
+let vsc;
+let ok = false;
+const step = (text) => console.log(`ok   ${text}`);
+try {
+  vsc = await startVSCode({ vsix, folder: work, width: 1480, height: 900, settings: { 'files.autoSave': 'off' } });
+  const page = vsc.page;
+  await vsc.openFile('Dockerfile');
+  await vsc.waitForProblems((ps) => ps.some((p) => p.code === SHORT));
+  step(`${SHORT} warns about the 10 s start period`);
+  await vsc.runCommand('Inference Stack: Write Accuracy Probe Healthcheck Script');
+  const rows = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+  await rows.first().waitFor({ state: 'visible', timeout: 10000 });
+  const choices = await rows.allInnerTexts();
+  assert.ok(choices.some((c) => /Only write the script/.test(c)), JSON.stringify(choices));
+  await rows.filter({ has: page.locator('.label-name', { hasText: /^Dockerfile$/ }) }).first().click();
+
+  const offer = page.locator('.notifications-toasts .notification-toast', { hasText: 'Add it to Dockerfile as the HEALTHCHECK?' });
+  await offer.waitFor({ state: 'visible', timeout: 15000 });
+  const script = fs.readFileSync(path.join(work, 'probe.py'), 'utf8');
+  assert.match(script, /^#!\/usr\/bin\/env python3/m);
+  assert.match(script, /\/v1\/chat\/completions/);
+  assert.doesNotMatch(script, /^(import|from) (requests|httpx)\b/m, 'standard library only');
+  step('probe.py written beside the Dockerfile (standard library only)');
+
+  await offer.locator('.monaco-button', { hasText: 'Add HEALTHCHECK' }).click();
+  await page.locator('.notifications-toasts .notification-toast', { hasText: 'the new one, last in the file, wins' }).waitFor({ state: 'visible', timeout: 10000 });
+  await vsc.screenshot('probe-script');
+  await vsc.runCommand('File: Save');
+  const saved = await waitFor('the Dockerfile saved with the probe', () => {
+    const text = fs.readFileSync(dockerfile, 'utf8');
+    return /HEALTHCHECK [^\n]*\\\n\s+CMD python3 \/probe\.py \|\| exit 1/.test(text) ? text : undefined;
+  });
+  assert.match(saved, /^COPY probe\.py \/probe\.py$/m);
+  assert.match(saved, /--start-period=600s/);
+  step('Dockerfile: COPY probe.py and a HEALTHCHECK running it, appended and saved');
+
+  const after = await vsc.waitForProblems((ps) => !ps.some((p) => p.code === SHORT), { what: `${SHORT} to go` });
+  assert.deepEqual(after.filter((p) => p.file?.endsWith('Dockerfile') && (p.severity === 'Error' || p.severity === 'Warning')), []);
+  step(`the probe's HEALTHCHECK, last in the file, replaces the short one: ${SHORT} is gone, nothing at warning or error`);
+  ok = true;
+} finally {
+  if (!ok) await vsc?.screenshot('probe-script-failure').catch(() => undefined);
+  await vsc?.stop().catch((e) => console.error(e));
+  fs.rmSync(root, { recursive: true, force: true });
+}
+if (!ok) process.exit(1);

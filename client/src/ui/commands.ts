@@ -4,6 +4,7 @@
  * Commands that start or stop containers check workspace trust here as well as through `enablement`.
  */
 import * as vscode from 'vscode';
+import { uriExists } from './uriExists';
 import { dirname, join, relative } from 'node:path';
 import { findComposeCommand, type ComposeCommand } from '../stack/composeCommand';
 import { connectDockerFromProcess, type DockerConnection } from '../stack/dockerApi';
@@ -486,7 +487,7 @@ async function writeProbeScript(ctx: Ctx): Promise<void> {
     return;
   }
   const target = vscode.Uri.file(join(folder, 'probe.py'));
-  if (await exists(target)) {
+  if (await uriExists(target)) {
     const c = await vscode.window.showWarningMessage(`${vscode.workspace.asRelativePath(target)} exists. Replace it?`, { modal: true }, 'Replace');
     if (c !== 'Replace') return;
   }
@@ -513,14 +514,5 @@ async function writeProbeScript(ctx: Ctx): Promise<void> {
   if (await vscode.workspace.applyEdit(edit)) {
     await vscode.window.showTextDocument(doc);
     if (/^\s*HEALTHCHECK\b/im.test(text)) void vscode.window.showInformationMessage('The Dockerfile had a HEALTHCHECK already: the new one, last in the file, wins. Remove the old one.');
-  }
-}
-
-async function exists(uri: vscode.Uri): Promise<boolean> {
-  try {
-    await vscode.workspace.fs.stat(uri);
-    return true;
-  } catch {
-    return false;
   }
 }

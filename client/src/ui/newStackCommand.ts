@@ -5,6 +5,7 @@
  * untrusted workspaces too.
  */
 import * as vscode from 'vscode';
+import { uriExists } from './uriExists';
 import * as os from 'node:os';
 import { posix } from 'node:path';
 import {
@@ -91,14 +92,6 @@ function displayName(folder: vscode.Uri): string {
   return vscode.workspace.asRelativePath(folder, true);
 }
 
-async function exists(uri: vscode.Uri): Promise<boolean> {
-  try {
-    await vscode.workspace.fs.stat(uri);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** The wizard's answers, or undefined when the person cancelled a step. */
 async function askAnswers(): Promise<{ engine: EngineChoice; answers: NewStackAnswers } | undefined> {
@@ -201,7 +194,7 @@ export async function newStack(): Promise<void> {
   if (!folder) return;
   const uriOf = (f: StackFile): vscode.Uri => vscode.Uri.joinPath(folder, ...f.path.split('/'));
   const existing: string[] = [];
-  for (const f of files) if (await exists(uriOf(f))) existing.push(f.path);
+  for (const f of files) if (await uriExists(uriOf(f))) existing.push(f.path);
   if (existing.length) {
     const where = displayName(folder);
     const choice = await vscode.window.showWarningMessage(

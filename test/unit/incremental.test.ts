@@ -9,6 +9,7 @@ import { describe, it } from 'node:test';
 import { analyze } from '../../server/src/core/analyze';
 import { IncrementalCompose } from '../../server/src/core/incrementalCompose';
 import { changedRegion } from '../../server/src/core/textDiff';
+import { buildContextsFrom } from '../../server/src/compose/build';
 import { LineIndex } from '../../server/src/core/lineIndex';
 import type { AnalysisOptions } from '../../server/src/core/options';
 import { IncrementalStore } from '../../server/src/lsp/analysisJob';
@@ -178,20 +179,26 @@ describe('incremental Compose analysis', () => {
     }
   });
 
+  // Services built from Dockerfiles (read through the injected reader) are model services or not by what the
+  // Dockerfile says; a deleted character in a context makes it unreadable.
+  const buildContexts = buildContextsFrom({ 'vllm-image/Dockerfile': 'FROM vllm/vllm-openai:v0.11.0\n', 'web/Dockerfile': 'FROM nginx:1.27\n' });
+  const withBuilds = (text: string) => text.replaceAll('    image: vllm/vllm-openai:v0.10.0', '    build: ./vllm-image').replaceAll('    image: nginx', '    build: {context: ./web}');
   for (const variant of [
-    { name: 'LF', crlf: false, tail: true },
-    { name: 'CRLF', crlf: true, tail: true },
-    { name: 'services last (fixes insert top-level volumes at the end)', crlf: false, tail: false },
+    { name: 'LF', crlf: false, tail: true, build: false },
+    { name: 'CRLF', crlf: true, tail: true, build: false },
+    { name: 'services last (fixes insert top-level volumes at the end)', crlf: false, tail: false, build: false },
+    { name: 'build: contexts', crlf: false, tail: true, build: true },
   ]) {
     it(`random edits in chains agree with a full analysis (${variant.name})`, () => {
       const r = rng(SEED + variant.name.length);
-      const options: AnalysisOptions = { rules: { 'image-unpinned': 'warning' } };
+      const options: AnalysisOptions = { rules: { 'image-unpinned': 'warning' }, ...(variant.build ? { buildContexts } : {}) };
       let incremental = 0;
       let changedFindings = 0;
       const files = Math.max(1, Math.round(4 * RUNS));
       for (let file = 0; file < files; file++) {
         let text = composeFile(6 + Math.floor(r() * 8), r, variant.tail);
         if (variant.crlf) text = toCrlf(text);
+        if (variant.build) text = withBuilds(text);
         let state = IncrementalCompose.create(text, options);
         assertSame(state, text, options, 'initial');
         for (let step = 0; step < 30; step++) {

@@ -12,6 +12,7 @@ import * as vscode from 'vscode';
 import { dirname } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { planStack } from '../../../server/src/compose/stackPlan';
+import { fileBuildContexts } from '../../../server/src/dockerfile/buildContextFiles';
 import { checkEngine, connectDockerFromProcess, explainDockerError, type DockerConnection } from '../stack/dockerApi';
 import { GPU_LIST_COMMAND, GPU_QUERY_COMMAND, readGpuState, type GpuState } from '../stack/gpus';
 import { summarizeText } from '../stack/metrics';
@@ -131,7 +132,7 @@ export class StackController implements vscode.Disposable {
     } catch {
       dotEnv = undefined;
     }
-    this.plan = planStack(text, file, { env: process.env, ...(dotEnv !== undefined ? { dotEnv } : {}) });
+    this.plan = planStack(text, file, { env: process.env, buildContexts: fileBuildContexts(dirname(file)), ...(dotEnv !== undefined ? { dotEnv } : {}) });
     return this.plan;
   }
 

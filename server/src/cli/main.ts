@@ -1,7 +1,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { analyze } from '../core/analyze';
 import { fixAll } from '../core/fixAll';
 import type { AnalysisOptions } from '../core/options';
+import { fileBuildContexts } from '../dockerfile/buildContextFiles';
 import { SEVERITIES, Severity } from '../core/types';
 import { RULES } from '../rules/registry';
 import { collectTargets, readDotEnvBeside } from './files';
@@ -106,7 +108,11 @@ function lint(argv: readonly string[], io: CliIo): number {
   const results: FileResult[] = [];
   let fixedFiles = 0;
   for (const target of targets) {
-    const options: AnalysisOptions = target.kind === 'compose' ? { ...args.options, dotEnv: readDotEnvBeside(target.path) } : args.options;
+    // A Compose file's `.env` and `build:` Dockerfiles are read beside it.
+    const options: AnalysisOptions =
+      target.kind === 'compose'
+        ? { ...args.options, dotEnv: readDotEnvBeside(target.path), buildContexts: fileBuildContexts(dirname(resolve(target.path))) }
+        : args.options;
     let text = readFileSync(target.path, 'utf8');
     if (args.fix) {
       const fixed = fixAll(text, target.kind, options);

@@ -191,9 +191,12 @@ const NON_NVIDIA = /(^|[^a-z0-9])(cpu|rocm|amd|xpu|hpu|tpu|neuron|inf2|gaudi|hab
  */
 export function wantsNvidiaGpu(info: ServiceInfo, dotEnv: ReadonlyMap<string, string>): boolean {
   const engine = info.engine;
-  if (!engine || (info.detectedBy !== 'image' && info.detectedBy !== 'command')) return false;
-  const image = info.image ? (hasInterpolation(info.image) ? interpolate(info.image, dotEnv) : info.image)?.toLowerCase() : undefined;
-  if (image && NON_NVIDIA.test(image)) return false;
+  if (!engine || (info.detectedBy !== 'image' && info.detectedBy !== 'command' && info.detectedBy !== 'build')) return false;
+  const resolve = (ref: string | undefined) => (ref ? (hasInterpolation(ref) ? interpolate(ref, dotEnv) : ref)?.toLowerCase() : undefined);
+  // Built from a Dockerfile: its base image tells the build (a CPU or ROCm base); the `image:` it is
+  // tagged as may say so too.
+  const image = info.detectedBy === 'build' ? resolve(info.built?.baseImage) : resolve(info.image);
+  if ([image, resolve(info.image)].some((ref) => ref && NON_NVIDIA.test(ref))) return false;
   const tag = image ? (parseImageRef(image).tag ?? '') : '';
   if (engine.id === 'llamacpp') return /cuda/.test(tag);
   // Triton's `-py3-sdk` image holds the clients (perf_analyzer), not the server.

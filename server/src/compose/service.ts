@@ -1,6 +1,8 @@
 import { isMap, isPair, isScalar, isSeq, Node, Pair } from 'yaml';
+import type { BuildContextReader } from '../core/options';
 import type { Span } from '../core/types';
 import { detectEngine, EngineSpec } from '../engines/engines';
+import { BuildSource, BuiltEngine, builtEngine, readBuild } from './build';
 import { ArgList, ParsedFlag, readArgs, readFlags } from './command';
 import { interpolateBestEffort } from './interpolation';
 import type { ComposeService } from './composeFile';
@@ -15,7 +17,15 @@ export interface ServiceInfo {
   resolvedImage: string | undefined;
   imageAt: Span | undefined;
   engine: EngineSpec | undefined;
-  detectedBy: 'image' | 'command' | 'gpu' | undefined;
+  /**
+   * What made this a model service, in this order: the `command:` / `entrypoint:` names the engine, the
+   * `image:` does, the Dockerfile of its `build:` does (`built`), or (no engine known) it asks for a GPU.
+   */
+  detectedBy: 'image' | 'command' | 'build' | 'gpu' | undefined;
+  /** `build:` as written (`${VAR}` resolved), when the service has one. */
+  build: BuildSource | undefined;
+  /** What the `build:` Dockerfile says, when the engine came from it (`detectedBy` 'build'). */
+  built: BuiltEngine | undefined;
   /** `command:` arguments (what follows the image's entrypoint). */
   command: ArgList | undefined;
   entrypoint: ArgList | undefined;
@@ -67,7 +77,11 @@ export interface GpuRequest {
   any: boolean;
 }
 
-export function describeService(service: ComposeService, dotEnv: ReadonlyMap<string, string> = new Map()): ServiceInfo {
+/**
+ * Facts about one service. `buildContexts` reads the Dockerfile of a local `build:` context; it is asked only
+ * when neither the command nor the image names the engine.
+ */
+export function describeService(service: ComposeService, dotEnv: ReadonlyMap<string, string> = new Map(), buildContexts?: BuildContextReader): ServiceInfo {
   const map = service.map;
   const imageEntry = map.get('image');
   const image = imageEntry?.value.text;
@@ -80,8 +94,10 @@ export function describeService(service: ComposeService, dotEnv: ReadonlyMap<str
 
   const commandLine = [...(entrypoint?.tokens ?? []), ...(command?.tokens ?? [])].map((t) => t.text).join(' ');
   const detected = detectEngine(commandLine, resolvedImage);
-  const engine = detected?.spec;
-  const detectedBy: ServiceInfo['detectedBy'] = detected?.by ?? (gpu.any ? 'gpu' : undefined);
+  const build = readBuild(map, dotEnv);
+  const built = detected || !build ? undefined : builtEngine(build, buildContexts);
+  const engine = detected?.spec ?? built?.spec;
+  const detectedBy: ServiceInfo['detectedBy'] = detected?.by ?? (built ? 'build' : gpu.any ? 'gpu' : undefined);
   const info: Omit<ServiceInfo, 'isModelService'> = {
     service,
     image,
@@ -89,6 +105,8 @@ export function describeService(service: ComposeService, dotEnv: ReadonlyMap<str
     imageAt: imageEntry?.value.at,
     engine,
     detectedBy,
+    build,
+    built,
     command,
     entrypoint,
     flags,
@@ -108,11 +126,27 @@ export function describeService(service: ComposeService, dotEnv: ReadonlyMap<str
 function runsServer(info: Omit<ServiceInfo, 'isModelService'>): boolean {
   const { engine } = info;
   if (!info.image && !info.service.map.has('build')) return false;
-  if (info.detectedBy !== 'image' || !engine) return true;
+  if (!startedByImageEntrypoint(info) || !engine) return true;
   const entrypoint = info.entrypoint?.tokens.map((t) => t.text).join(' ');
   if (entrypoint !== undefined && entrypoint !== engine.imageEntrypoint.join(' ')) return false;
   const first = info.command?.tokens[0]?.text;
   return !(engine.id === 'ollama' && first !== undefined && first !== 'serve');
+}
+
+/**
+ * Whether the engine is started by an image's own ENTRYPOINT (so `command:` holds only its arguments): the
+ * `image:` named the engine, or the `build:` Dockerfile's base image did and the Dockerfile kept its entrypoint.
+ */
+export function startedByImageEntrypoint(info: Pick<ServiceInfo, 'detectedBy' | 'built'>): boolean {
+  return info.detectedBy === 'image' || (info.detectedBy === 'build' && info.built?.by === 'image');
+}
+
+/**
+ * The image whose tag tells the engine's version and build (CPU, ROCm...): the base image of the `build:`
+ * Dockerfile when the engine came from it, else `image:` as written.
+ */
+export function engineImage(info: Pick<ServiceInfo, 'detectedBy' | 'built' | 'image'>): string | undefined {
+  return info.detectedBy === 'build' ? info.built?.baseImage : info.image;
 }
 
 function readEnvironment(map: MapView): { env: EnvEntry[]; environment: MapEntry | undefined } {

@@ -2,8 +2,8 @@
  * What a Compose file asks the engine for, read with the language server's own parser (composeFile, service,
  * volumes, interpolation, healthcheck): the project name, and per service the engine, GPU request, bind mounts,
  * published ports, served model name, API port and key. Pre-flight (client/src/stack/preflight.ts) checks these
- * against the host before `up`; the runner and the views use the names and ports. Pure: text, path and
- * environment in, plan out.
+ * against the host before `up`; the runner and the views use the names and ports. Pure: text, path,
+ * environment and an injected Dockerfile reader in, plan out.
  *
  * Sources: compose.json (`ports`, `interpolation`, `name`); docker/compose docs "Specify a project name" and the
  * compose-go loader (`NormalizeProjectName`: lowercase, keep [a-z0-9_-], trim leading `_`/`-`); docker-compose
@@ -11,6 +11,7 @@
  */
 import { basename, dirname, isAbsolute, join, resolve as resolvePath } from 'node:path';
 import type { PlannedService, StackPlan } from '../../../client/src/stack/stackTypes';
+import type { BuildContextReader } from '../core/options';
 import { allFlags } from './commandEdits';
 import { parseCompose, type ComposeFile } from './composeFile';
 import { readHealthcheck, imageHealthcheck, servingPort } from './healthcheck';
@@ -27,6 +28,11 @@ export interface PlanOptions {
   dotEnv?: string;
   /** For `~` in bind mounts; default env.HOME. */
   homedir?: string;
+  /**
+   * Reads the Dockerfiles of `build:` contexts (relative to the Compose file's folder), so that a service built
+   * FROM an engine image gets that engine; the caller passes dockerfile/buildContextFiles.ts `fileBuildContexts`.
+   */
+  buildContexts?: BuildContextReader;
 }
 
 /** compose-go loader NormalizeProjectName; empty when nothing usable is left (compose then refuses the name). */
@@ -226,6 +232,6 @@ export function planStack(text: string, file: string, opts: PlanOptions = {}): S
     return plan;
   }
   const composeDir = dirname(absFile);
-  plan.services = parsed.services.map((s) => planService(parsed, describeService(s, vars), vars, composeDir, home));
+  plan.services = parsed.services.map((s) => planService(parsed, describeService(s, vars, opts.buildContexts), vars, composeDir, home));
   return plan;
 }

@@ -30,7 +30,7 @@ export function analyze(text: string, kind: FileKind, options: AnalysisOptions =
   let raw: RawReport[];
   if (kind === 'compose') {
     const file = parseCompose(text, options.dotEnv, lines);
-    const services = file.services.map((s) => describeService(s, file.dotEnv));
+    const services = file.services.map((s) => describeService(s, file.dotEnv, options.buildContexts));
     raw = [...syntaxReports(file), ...collectComposeReports(file, services, options)];
   } else {
     raw = [];

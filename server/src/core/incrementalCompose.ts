@@ -6,7 +6,7 @@ import { serviceMounts } from '../compose/volumes';
 import { deref, keyText, MapView, MERGE_KEY, resetViewCache, spanOf } from '../compose/yamlView';
 import { collectComposeReports, finalize, RawReport, syntaxReports, tooLargeFindings } from './analyze';
 import { LineIndex } from './lineIndex';
-import type { AnalysisOptions } from './options';
+import type { AnalysisOptions, BuildContextReader } from './options';
 import type { Finding, Report, Span, SpanFix } from './types';
 import { changedRegion } from './textDiff';
 
@@ -25,7 +25,8 @@ import { changedRegion } from './textDiff';
  * caller starts over with `IncrementalCompose.create` (this instance is then spent). Not incremental: parse
  * errors, anchors / aliases / merge keys anywhere (a service could read another's nodes), an edit across
  * services or outside them, a changed or added service key, a change to what other services read about this
- * one (`crossServiceSignature`), a change of the file's line break style or final line break, other options.
+ * one (`crossServiceSignature`), a change of the file's line break style or final line break, other options,
+ * a `build:` Dockerfile that reads differently now (`BuildReads`).
  */
 export class IncrementalCompose {
   /** Findings of the current text, as `analyze` would return them. */
@@ -53,6 +54,8 @@ export class IncrementalCompose {
     raw: RawReport[],
     infos: ServiceInfo[],
     lookedUp: Iterable<string>,
+    /** The Dockerfiles of `build:` contexts read so far, and the reader of the latest options. */
+    private readonly reads: BuildReads,
   ) {
     for (const name of lookedUp) this.lookedUp.add(name);
     this.eligible = !!file && this.index(infos);
@@ -68,13 +71,14 @@ export class IncrementalCompose {
     const key = optionsKey(options);
     const tooLarge = tooLargeFindings(text, options);
     if (tooLarge) {
-      const state = new IncrementalCompose(text, undefined, options, key, [], [], []);
+      const state = new IncrementalCompose(text, undefined, options, key, [], [], [], new BuildReads(undefined));
       state.findings = tooLarge;
       return state;
     }
     const lines = new LineIndex(text);
     const file = parseCompose(text, options.dotEnv, lines);
-    const infos = file.services.map((s) => describeService(s, file.dotEnv));
+    const reads = new BuildReads(options.buildContexts);
+    const infos = file.services.map((s) => describeService(s, file.dotEnv, reads.reader));
     const byName = new Map(infos.map((s) => [s.service.name, s]));
     const lookedUp = new Set<string>();
     const lookup = (name: string) => {
@@ -82,7 +86,7 @@ export class IncrementalCompose {
       return byName.get(name);
     };
     const raw = [...syntaxReports(file), ...collectComposeReports(file, infos, options, undefined, lookup)];
-    return new IncrementalCompose(text, file, options, key, raw, infos, lookedUp);
+    return new IncrementalCompose(text, file, options, key, raw, infos, lookedUp, reads);
   }
 
   /** Length of the analysed text (its kept parse takes about 70 bytes of memory per character). */
@@ -103,6 +107,8 @@ export class IncrementalCompose {
     const file = this.file;
     if (!this.incremental || !file || optionsKey(options) !== this.optionsKey) return false;
     if (tooLargeFindings(newText, options)) return false;
+    // A Dockerfile edited on disk may change what any service is: only a full analysis can tell.
+    if (!this.reads.unchangedFor(options.buildContexts)) return false;
     const old = this.text;
     if (old === newText) return true;
     const { start, oldEnd, delta } = changedRegion(old, newText);
@@ -142,7 +148,7 @@ export class IncrementalCompose {
     // Services before the edit kept their offsets, so their infos stay; later ones are rebuilt on demand.
     this.infos = this.infos.slice(0, k);
     this.infos.length = this.names.length;
-    const info = describeService(next.services[k]!, next.dotEnv);
+    const info = describeService(next.services[k]!, next.dotEnv, this.reads.reader);
     this.infos[k] = info;
     if (watched && crossServiceSignature(info, next.dotEnv) !== before) return false;
 
@@ -165,7 +171,7 @@ export class IncrementalCompose {
 
   /** Infos of services that were not re-parsed are rebuilt on demand: their offsets may have moved. */
   private infoAt(i: number): ServiceInfo {
-    return (this.infos[i] ??= describeService(this.file!.services[i]!, this.file!.dotEnv));
+    return (this.infos[i] ??= describeService(this.file!.services[i]!, this.file!.dotEnv, this.reads.reader));
   }
 
   private servicesMap(): YAMLMap {
@@ -344,6 +350,37 @@ export class IncrementalCompose {
   }
 }
 
+/**
+ * Every Dockerfile the analysis read through `options.buildContexts`, with the text it got. Kept findings of
+ * other services were computed from those texts: an update first reads them again with the new options'
+ * reader, and falls back to a full analysis when one differs.
+ */
+class BuildReads {
+  private readonly texts = new Map<string, { context: string; dockerfile: string; text: string | undefined }>();
+  /** What describeService is given: records every read; undefined without a reader, as in `analyze`. */
+  readonly reader: BuildContextReader | undefined;
+  private inner: BuildContextReader | undefined;
+
+  constructor(inner: BuildContextReader | undefined) {
+    this.inner = inner;
+    this.reader = inner && {
+      readDockerfile: (context, dockerfile) => {
+        const text = this.inner?.readDockerfile(context, dockerfile);
+        this.texts.set(JSON.stringify([context, dockerfile]), { context, dockerfile, text });
+        return text;
+      },
+    };
+  }
+
+  /** Whether `reader` gives every file read so far the same text; if so, later reads go to it. */
+  unchangedFor(reader: BuildContextReader | undefined): boolean {
+    if (!reader || !this.inner) return !reader && !this.inner;
+    for (const { context, dockerfile, text } of this.texts.values()) if (reader.readDockerfile(context, dockerfile) !== text) return false;
+    this.inner = reader;
+    return true;
+  }
+}
+
 /** What follows a segment in the file: another service, a top-level key, or nothing. */
 type Follow = 'service' | 'top-level' | 'end';
 const SENTINEL = '__inference_stack_next__';
@@ -420,6 +457,8 @@ function optionsKey(options: AnalysisOptions): string {
     measuredColdStarts: options.measuredColdStarts,
     rules: options.rules,
     dotEnv: options.dotEnv ? [...options.dotEnv] : undefined,
+    // A function has no stable text: whether there is one is in the key, what it reads is in BuildReads.
+    buildContexts: options.buildContexts ? true : undefined,
   });
 }
 

@@ -12,6 +12,23 @@ export interface AnalysisOptions {
   rules?: Readonly<Record<string, RuleSetting>>;
   /** Variables of the `.env` file beside the Compose file. */
   dotEnv?: ReadonlyMap<string, string>;
+  /**
+   * Reads the Dockerfiles of services' local `build:` contexts, so that a service built `FROM vllm/vllm-openai`
+   * is known to run vLLM. Injected, so the analysis stays pure: the server, the CLI and the stack plan read files
+   * beside the Compose file (dockerfile/buildContextFiles.ts), tests hand in a map. None: only
+   * `dockerfile_inline` is read.
+   */
+  buildContexts?: BuildContextReader;
+}
+
+/** Where the Dockerfile of a Compose `build:` comes from; relative paths are resolved by whoever made it. */
+export interface BuildContextReader {
+  /**
+   * The text of `dockerfile` (as written in `build.dockerfile`, `Dockerfile` when unset: relative to the context
+   * unless absolute) in the local build context `context` (as written: relative to the Compose file's folder
+   * unless absolute). Undefined when it cannot be read: missing, not a file, or too large. Never throws.
+   */
+  readDockerfile(context: string, dockerfile: string): string | undefined;
 }
 
 export const DOCS_BASE = 'https://github.com/inference-stack/inference-stack/blob/main/docs/rules/';

@@ -12,7 +12,7 @@
  * vLLM, TGI, TEI and SGLang do not even open their port until the weights are loaded (serving-engines.json),
  * so every probe fails for the whole cold start.
  */
-import type { ServiceInfo } from '../compose/service';
+import { startedByImageEntrypoint, type ServiceInfo } from '../compose/service';
 import { interpolate } from '../compose/interpolation';
 import { formatDuration } from '../core/duration';
 import type { AnalysisOptions } from '../core/options';
@@ -149,7 +149,7 @@ function vllmPositional(args: readonly string[], entrypointIsVllmServe: boolean)
 export function modelOfService(info: ServiceInfo, dotEnv: ReadonlyMap<string, string> = new Map()): string | undefined {
   const resolve = (text: string | undefined) => (text === undefined ? undefined : interpolate(text, dotEnv));
   const args = [...(info.entrypoint?.tokens ?? []), ...(info.command?.tokens ?? [])].map((t) => resolve(t.text) ?? t.text);
-  const imageRunsVllmServe = info.engine?.id === 'vllm' && info.detectedBy === 'image' && !info.entrypoint;
+  const imageRunsVllmServe = info.engine?.id === 'vllm' && startedByImageEntrypoint(info) && !info.entrypoint;
   const fromArgs = modelFromArgs(info.engine, args, imageRunsVllmServe);
   if (fromArgs !== undefined) return fromArgs;
   for (const name of MODEL_ENV_VARS) {

@@ -1,6 +1,7 @@
 import { analyze } from '../core/analyze';
 import { IncrementalCompose } from '../core/incrementalCompose';
 import type { AnalysisOptions } from '../core/options';
+import { fileBuildContexts } from '../dockerfile/buildContextFiles';
 import type { FileKind, Finding } from '../core/types';
 
 /** What crosses the worker boundary: plain data only (Maps become arrays). */
@@ -8,7 +9,9 @@ export interface AnalysisRequest {
   id: number;
   text: string;
   kind: FileKind;
-  options: Omit<AnalysisOptions, 'dotEnv'> & { dotEnv?: Array<[string, string]> };
+  options: Omit<AnalysisOptions, 'dotEnv' | 'buildContexts'> & { dotEnv?: Array<[string, string]> };
+  /** The Compose file's folder: its `build:` contexts are read from there (a reader does not cross threads). */
+  composeDir?: string;
   /** The document, so the worker can keep its analysis and redo only what an edit changed. */
   uri?: string;
 }
@@ -84,7 +87,8 @@ export function runAnalysisRequest(request: AnalysisRequest, store?: Incremental
   const started = performance.now();
   try {
     const { dotEnv, ...rest } = request.options;
-    const options: AnalysisOptions = dotEnv ? { ...rest, dotEnv: new Map(dotEnv) } : rest;
+    const options: AnalysisOptions = dotEnv ? { ...rest, dotEnv: new Map(dotEnv) } : { ...rest };
+    if (request.composeDir !== undefined) options.buildContexts = fileBuildContexts(request.composeDir);
     if (store && request.uri !== undefined && request.kind === 'compose') {
       const { findings, incremental, kept } = store.analyze(request.uri, request.text, options);
       return { id: request.id, findings, incremental, kept, elapsedMs: performance.now() - started };

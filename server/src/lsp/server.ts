@@ -18,6 +18,7 @@ import { fixAll } from '../core/fixAll';
 import { minimalEdit } from '../core/textDiff';
 import { LineIndex } from '../core/lineIndex';
 import type { AnalysisOptions } from '../core/options';
+import { fileBuildContexts } from '../dockerfile/buildContextFiles';
 import type { FileKind } from '../core/types';
 import {
   DEFAULT_SETTINGS,
@@ -132,7 +133,11 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
     const measured = { ...measuredColdStarts.get(''), ...measuredColdStarts.get(path) };
     const options: AnalysisOptions = { rules: settings.rules ?? {}, measuredColdStarts: measured };
     if (typeof settings.coldStartSeconds === 'number' && settings.coldStartSeconds > 0) options.coldStartSeconds = settings.coldStartSeconds;
-    if (kind === 'compose') options.dotEnv = dotEnvFor(doc.uri);
+    if (kind === 'compose') {
+      options.dotEnv = dotEnvFor(doc.uri);
+      const dir = composeDirOf(doc.uri);
+      if (dir !== undefined) options.buildContexts = fileBuildContexts(dir);
+    }
     return { enabled: settings.enable !== false, options };
   }
 
@@ -174,10 +179,13 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
       return;
     }
     const text = doc.getText();
+    const { buildContexts, ...plain } = options;
+    const composeDir = buildContexts ? composeDirOf(uri) : undefined;
     const request: Omit<AnalysisRequest, 'id'> = {
       text,
       kind,
-      options: { ...options, dotEnv: options.dotEnv ? [...options.dotEnv] : undefined },
+      options: { ...plain, dotEnv: options.dotEnv ? [...options.dotEnv] : undefined },
+      ...(composeDir !== undefined ? { composeDir } : {}),
     };
     const onWorker = !!worker && text.length >= workerThreshold;
     if (!onWorker) forgetOnWorker(uri, state);
@@ -299,6 +307,12 @@ function uriPath(uri: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The folder of a Compose document on disk, where its `build:` contexts are; undefined for unsaved ones. */
+function composeDirOf(uri: string): string | undefined {
+  const path = uri.startsWith('file:') ? uriPath(uri) : undefined;
+  return path ? dirname(path) : undefined;
 }
 
 const dotEnvCache = new Map<string, { mtimeMs: number; env: Map<string, string> }>();

@@ -3,7 +3,7 @@ import { allFlags, appendFlags, FoundFlag, hasOpaqueEntrypoint, mergeEdits, repl
 import type { ComposeFile } from '../compose/composeFile';
 import { removeEntry } from '../compose/edits';
 import { interpolate } from '../compose/interpolation';
-import { EnvEntry, findFlag, ServiceInfo } from '../compose/service';
+import { engineImage, EnvEntry, findFlag, ServiceInfo } from '../compose/service';
 import type { ComposeContext, DockerfileContext, Rule } from '../core/rule';
 import type { SpanFix } from '../core/types';
 import { readFlags } from '../compose/command';
@@ -53,7 +53,7 @@ export const rule: Rule = {
       const scripts = [...(info.entrypoint?.tokens ?? []), ...(info.command?.tokens ?? [])].map((t) => t.text).join(' ');
       const setting: Setting = {
         engine: info.engine,
-        image: info.image,
+        image: engineImage(info),
         flags: allFlags(ctx.file, info),
         ports: containerPorts(info),
         env: ctx.file.dotEnv,

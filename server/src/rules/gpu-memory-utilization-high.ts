@@ -1,6 +1,6 @@
 import { allFlags, appendFlags, FoundFlag, hasOpaqueEntrypoint, replaceArgText, replaceFlagValue } from '../compose/commandEdits';
 import { hasInterpolation, interpolate } from '../compose/interpolation';
-import { findFlag, ServiceInfo } from '../compose/service';
+import { engineImage, findFlag, ServiceInfo } from '../compose/service';
 import type { ComposeContext, Rule } from '../core/rule';
 import type { SpanFix } from '../core/types';
 import type { EngineSpec } from '../engines/engines';
@@ -30,7 +30,7 @@ export const rule: Rule = {
     for (const info of ctx.services) {
       const engine = info.engine;
       const setting = engine?.gpuMemoryFlag;
-      if (!engine || !setting || /vllm-cpu/.test(info.image ?? '')) continue;
+      if (!engine || !setting || /vllm-cpu/.test(engineImage(info) ?? '')) continue;
       const flags = allFlags(ctx.file, info).filter((f) => f.canonical === setting.flag);
       for (const flag of flags) checkFlag(ctx, info, engine, flag);
       if (flags.length) continue;
@@ -113,7 +113,7 @@ function safeRaw(raw: string, env: ReadonlyMap<string, string>): string | undefi
 
 /** No flag: vLLM takes 0.92 by default since v0.21.0. */
 function checkVllmDefault(ctx: ComposeContext, info: ServiceInfo): void {
-  if (pinnedBefore(info.image, VLLM_0_21) || hasOpaqueEntrypoint(info)) return;
+  if (pinnedBefore(engineImage(info), VLLM_0_21) || hasOpaqueEntrypoint(info)) return;
   // A look-alike env var (GPU_MEMORY_UTILIZATION) is env-ignored-by-engine's finding, and its fix moves the
   // user's own value onto the flag: offering 0.90 here as well would race it and lose that value.
   if (info.env.some((e) => info.engine?.ignoredEnvToFlag[e.name] === '--gpu-memory-utilization')) return;

@@ -6,7 +6,10 @@
 #   env.txt, nvidia-smi.txt                                   driver/CUDA versions and the full table, for the README
 #   parsed.json                                               readGpuState(query, list)
 # Parsing needs node plus esbuild (node_modules/esbuild, carried with the tree) or Node >= 22.6 (type stripping);
-# without them the raw output is still saved.
+# without them the raw output is still saved. With node and esbuild it also runs test/device/gpuViewCheck.ts: the PATH
+# lookup, the process runner and the GPUs view's rows on the real nvidia-smi (view.json).
+# The device machine has no node: carry one compressed (xz -c "$(readlink -f "$(command -v node)")" > .devcarry/node.xz)
+# and the script unpacks it with python3's lzma when node is missing.
 set -u
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 out="${OUT:-./gpu-check-out}"
@@ -39,6 +42,10 @@ done
 
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
+if ! command -v node >/dev/null 2>&1 && [ -f "$root/.devcarry/node.xz" ] && command -v python3 >/dev/null 2>&1; then
+  mkdir -p "$tmp/bin" && python3 -c 'import lzma,shutil,sys; shutil.copyfileobj(lzma.open(sys.argv[1]), open(sys.argv[2],"wb"))' "$root/.devcarry/node.xz" "$tmp/bin/node" &&
+    chmod +x "$tmp/bin/node" && export PATH="$tmp/bin:$PATH" && echo "== node $(node -v) unpacked from .devcarry/node.xz"
+fi
 module="" node_flags=()
 if command -v node >/dev/null 2>&1 && [ -d "$root/node_modules/esbuild" ] &&
   node -e 'require(process.argv[1]).buildSync({ entryPoints: [process.argv[2]], bundle: true, platform: "node", format: "cjs", outfile: process.argv[3], logLevel: "warning" })' \
@@ -51,6 +58,19 @@ fi
 if [ -z "$module" ]; then
   echo "raw output saved in $out; not parsed (needs node with node_modules/esbuild, or Node >= 22.6)"
   exit 0
+fi
+
+# The view check bundles the stack modules (dockerode among their imports): pre-bundle it where node_modules is
+# whole (node_modules/esbuild/bin/esbuild test/device/gpuViewCheck.ts --bundle --platform=node
+# --external:cpu-features --external:'*.node' --outfile=.devcarry/view.cjs) and carry .devcarry.
+if [ -f "$root/.devcarry/view.cjs" ] && command -v node >/dev/null 2>&1; then
+  echo "== the GPU view on this machine (test/device/gpuViewCheck.ts, pre-bundled)"
+  node "$root/.devcarry/view.cjs" | tee "$out/view.json"
+elif [ -n "$module" ] && [ -z "${node_flags[*]-}" ] &&
+  node -e 'require(process.argv[1]).buildSync({ entryPoints: [process.argv[2]], bundle: true, platform: "node", format: "cjs", outfile: process.argv[3], logLevel: "warning", external: ["cpu-features", "*.node"] })' \
+    "$root/node_modules/esbuild" "$root/test/device/gpuViewCheck.ts" "$tmp/view.cjs"; then
+  echo "== the GPU view on this machine (test/device/gpuViewCheck.ts)"
+  node "$tmp/view.cjs" | tee "$out/view.json"
 fi
 
 node ${node_flags[@]+"${node_flags[@]}"} - "$module" "$out" <<'JS'

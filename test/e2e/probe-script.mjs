@@ -2,7 +2,8 @@
 // examples/production whose HEALTHCHECK was given a 10 s start period (so dockerfile-healthcheck-start-period warns:
 // that also proves the language server answers for this file): the person picks the Dockerfile, the standard-library
 // Python probe is written beside it, and "Add HEALTHCHECK" appends a COPY and a HEALTHCHECK that runs it with a long
-// start period. The last HEALTHCHECK wins (the message says so), and the warning goes.
+// start period in place of the short one (Docker keeps only the last HEALTHCHECK: the file keeps one), and the
+// warning goes.
 //   node test/e2e/probe-script.mjs      (E2E_VSIX=... to test another build; setup in test/e2e/README.md)
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -43,7 +44,7 @@ try {
   step('probe.py written beside the Dockerfile (standard library only)');
 
   await offer.locator('.monaco-button', { hasText: 'Add HEALTHCHECK' }).click();
-  await page.locator('.notifications-toasts .notification-toast', { hasText: 'the new one, last in the file, wins' }).waitFor({ state: 'visible', timeout: 10000 });
+  await page.locator('.notifications-toasts .notification-toast', { hasText: 'Replaced the HEALTHCHECK of Dockerfile with the accuracy probe' }).waitFor({ state: 'visible', timeout: 10000 });
   await vsc.screenshot('probe-script');
   await vsc.runCommand('File: Save');
   const saved = await waitFor('the Dockerfile saved with the probe', () => {
@@ -52,11 +53,13 @@ try {
   });
   assert.match(saved, /^COPY probe\.py \/probe\.py$/m);
   assert.match(saved, /--start-period=600s/);
-  step('Dockerfile: COPY probe.py and a HEALTHCHECK running it, appended and saved');
+  assert.equal(saved.match(/^\s*HEALTHCHECK\b/gm)?.length, 1, 'one HEALTHCHECK: the short one was replaced');
+  assert.doesNotMatch(saved, /curl -fsS/);
+  step('Dockerfile: the curl HEALTHCHECK replaced by COPY probe.py and a HEALTHCHECK running it, saved');
 
   const after = await vsc.waitForProblems((ps) => !ps.some((p) => p.code === SHORT), { what: `${SHORT} to go` });
   assert.deepEqual(after.filter((p) => p.file?.endsWith('Dockerfile') && (p.severity === 'Error' || p.severity === 'Warning')), []);
-  step(`the probe's HEALTHCHECK, last in the file, replaces the short one: ${SHORT} is gone, nothing at warning or error`);
+  step(`${SHORT} is gone, nothing at warning or error`);
   ok = true;
 } finally {
   if (!ok) await vsc?.screenshot('probe-script-failure').catch(() => undefined);

@@ -12,6 +12,7 @@ import { applyEnv } from '../stack/dockerEndpoint';
 import { LOG_LEVELS, type LogLevel } from '../stack/logLines';
 import { nodePreflightDeps } from '../stack/preflight';
 import { DEFAULT_PROBE_CASES, formatProbeRun, runProbe, validateCase, type ProbeCase } from '../stack/probe';
+import { probeHealthcheckEdit } from '../stack/healthcheckEdit';
 import { buildProbeScript, dockerfileHealthcheck } from '../stack/probeScript';
 import { progressText, type Row } from '../stack/sidebarModel';
 import { ownPortsOf, restartService, startStack, stopStack } from '../stack/stackRunner';
@@ -506,13 +507,15 @@ async function writeProbeScript(ctx: Ctx): Promise<void> {
     ...(cold ? { startPeriod: `${Math.ceil(cold * 2)}s` } : {}),
   });
   const doc = await vscode.workspace.openTextDocument(dockerfile);
-  const end = doc.lineAt(doc.lineCount - 1).range.end;
-  const text = doc.getText();
+  // In place of the final stage's own HEALTHCHECK (Docker keeps only the last one), else at the end.
+  const { edit: change, replaced } = probeHealthcheckEdit(doc.getText(), lines);
   const edit = new vscode.WorkspaceEdit();
-  // Appended: Docker uses the last HEALTHCHECK of the final stage, and the edit stays small and visible.
-  edit.insert(dockerfile, end, `${text.endsWith('\n') || text === '' ? '' : '\n'}\n# Accuracy probe (Inference Stack: Write Accuracy Probe Healthcheck Script)\n${lines}\n`);
+  edit.replace(dockerfile, new vscode.Range(doc.positionAt(change.start), doc.positionAt(change.end)), change.newText);
   if (await vscode.workspace.applyEdit(edit)) {
-    await vscode.window.showTextDocument(doc);
-    if (/^\s*HEALTHCHECK\b/im.test(text)) void vscode.window.showInformationMessage('The Dockerfile had a HEALTHCHECK already: the new one, last in the file, wins. Remove the old one.');
+    const editor = await vscode.window.showTextDocument(doc);
+    const at = doc.positionAt(change.start);
+    editor.revealRange(new vscode.Range(at, at), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+    const name = vscode.workspace.asRelativePath(dockerfile);
+    void vscode.window.showInformationMessage(replaced ? `Replaced the HEALTHCHECK of ${name} with the accuracy probe.` : `Added the accuracy probe as the HEALTHCHECK of ${name}.`);
   }
 }

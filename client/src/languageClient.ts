@@ -15,6 +15,9 @@ export const DOCUMENT_SELECTOR = [
   { language: 'yaml', pattern: '**/*.compose.{yml,yaml}' },
 ];
 
+/** Files whose change on disk re-runs the analysis of open Compose files. */
+export const WATCHED_FILES = '**/{.env,*Dockerfile*,*dockerfile*,Containerfile*}';
+
 export interface LanguageClientHandle {
   restart(): Promise<void>;
   sendColdStarts(params: MeasuredColdStartsParams): void;
@@ -31,7 +34,11 @@ export function startLanguageClient(context: vscode.ExtensionContext, onRunning:
   context.subscriptions.push(output);
   const clientOptions: LanguageClientOptions = {
     documentSelector: DOCUMENT_SELECTOR,
-    synchronize: { configurationSection: SETTINGS_SECTION },
+    synchronize: {
+      configurationSection: SETTINGS_SECTION,
+      // A Compose file's findings depend on its `.env` and on the Dockerfiles of its build: contexts.
+      fileEvents: vscode.workspace.createFileSystemWatcher(WATCHED_FILES),
+    },
     outputChannel: output,
     initializationFailedHandler: (error) => {
       void offerRestart(`Inference Stack: the language server failed to start: ${String(error)}`);

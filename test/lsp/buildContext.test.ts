@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
+import { DidChangeWatchedFilesNotification, FileChangeType } from 'vscode-languageserver-protocol/node';
 import { yaml } from '../helpers';
 import { LspSession } from './lspHarness';
 
@@ -65,5 +66,29 @@ describe('language server: build: contexts on disk', () => {
     await lsp.open(uri, 'dockercompose', compose);
     const missing = await lsp.diagnostics(uri, { version: 1 });
     assert.ok(!missing.some((d) => d.code === 'gpu-reservation-missing'));
+  });
+  it('re-analyses an open Compose file when its Dockerfile or .env changes on disk (watched files)', async () => {
+    const dir = stackDir();
+    writeFileSync(join(dir, 'vllm-image', 'Dockerfile'), 'FROM python:3.12-slim\n');
+    const uri = pathToFileURL(join(dir, 'compose.yaml')).href;
+    await lsp.open(uri, 'dockercompose', compose);
+    const before = await lsp.diagnostics(uri, { version: 1 });
+    assert.ok(!before.some((d) => d.code === 'gpu-reservation-missing'), 'a python image is no model service');
+
+    const dockerfile = join(dir, 'vllm-image', 'Dockerfile');
+    writeFileSync(dockerfile, 'FROM vllm/vllm-openai:v0.11.0\n');
+    await lsp.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: pathToFileURL(dockerfile).href, type: FileChangeType.Changed }] });
+    await lsp.diagnostics(uri, { match: (ds) => ds.some((d) => d.code === 'gpu-reservation-missing') });
+
+    // The image named through .env: `${BASE}` resolves to whatever .env says now.
+    const envUri = pathToFileURL(join(mkdtempSync(join(tmpdir(), 'is-lsp-env-')), 'compose.yaml')).href;
+    const envDir = new URL('.', envUri).pathname;
+    writeFileSync(join(envDir, '.env'), 'BASE=python:3.12-slim\n');
+    const byEnv = 'services:\n  llm:\n    image: ${BASE}\n';
+    await lsp.open(envUri, 'dockercompose', byEnv);
+    assert.ok(!(await lsp.diagnostics(envUri, { version: 1 })).some((d) => d.code === 'gpu-reservation-missing'));
+    writeFileSync(join(envDir, '.env'), 'BASE=vllm/vllm-openai:v0.11.0\n');
+    await lsp.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: pathToFileURL(join(envDir, '.env')).href, type: FileChangeType.Changed }] });
+    await lsp.diagnostics(envUri, { match: (ds) => ds.some((d) => d.code === 'gpu-reservation-missing') });
   });
 });

@@ -105,6 +105,12 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
     documents.all().forEach((d) => schedule(d, true));
   });
 
+  // The client watches `.env` files and Dockerfiles (languageClient.ts): a Compose file's findings depend on both
+  // (interpolation, build: contexts), so its analysis runs again when one changes on disk.
+  connection.onDidChangeWatchedFiles(() => {
+    documents.all().filter((d) => kindOf(d) === 'compose').forEach((d) => schedule(d, true));
+  });
+
   connection.onNotification(MEASURED_COLD_STARTS_NOTIFICATION, (params: MeasuredColdStartsParams) => {
     measuredColdStarts.set(params.file ?? '', { ...params.services });
     documents.all().forEach((d) => schedule(d, true));
@@ -315,7 +321,7 @@ function composeDirOf(uri: string): string | undefined {
   return path ? dirname(path) : undefined;
 }
 
-const dotEnvCache = new Map<string, { mtimeMs: number; env: Map<string, string> }>();
+const dotEnvCache = new Map<string, { mtimeMs: number; size: number; env: Map<string, string> }>();
 
 /** The `.env` beside a Compose file, re-read only when it changes. */
 function dotEnvFor(uri: string): Map<string, string> {
@@ -324,11 +330,12 @@ function dotEnvFor(uri: string): Map<string, string> {
   const envPath = join(dirname(path), '.env');
   try {
     if (!existsSync(envPath)) return new Map();
-    const mtimeMs = statSync(envPath).mtimeMs;
+    // Size too: two writes within the file system's time stamp granularity share an mtime.
+    const { mtimeMs, size } = statSync(envPath);
     const cached = dotEnvCache.get(envPath);
-    if (cached && cached.mtimeMs === mtimeMs) return cached.env;
+    if (cached && cached.mtimeMs === mtimeMs && cached.size === size) return cached.env;
     const env = parseDotEnv(readFileSync(envPath, 'utf8'));
-    dotEnvCache.set(envPath, { mtimeMs, env });
+    dotEnvCache.set(envPath, { mtimeMs, size, env });
     return env;
   } catch {
     return new Map();

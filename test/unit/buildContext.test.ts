@@ -28,6 +28,7 @@ const FILES = {
   'ctx/docker/Dockerfile.gpu': VLLM_DOCKERFILE,
   'Dockerfile.vllm': VLLM_DOCKERFILE,
   'web/Dockerfile': 'FROM nginx:1.27\n',
+  'wrapped/Dockerfile': 'FROM vllm/vllm-openai:v0.11.0\nCOPY start.sh /start.sh\nENTRYPOINT ["/start.sh"]\n',
   'latest-image/Dockerfile': 'FROM vllm/vllm-openai:latest\n',
   'multi/Dockerfile': dockerfile`
     FROM vllm/vllm-openai:v0.11.0 AS serve
@@ -174,6 +175,17 @@ describe('engine detection through build: contexts', () => {
     const job = info(built('build: ./vllm-image', 'entrypoint: ["/bin/sh", "-c", "huggingface-cli download Qwen/Qwen3-0.6B"]'));
     assert.equal(job.engine?.id, 'vllm');
     assert.equal(job.isModelService, false);
+  });
+
+  it('checks the flags of a built service that keeps the vLLM entrypoint, not of one whose ENTRYPOINT is replaced', () => {
+    const flags = (build: string) =>
+      findingsOf('engine-flag-unknown', `services:\n  llm:\n    ${build}\n    command: ["--model", "m", "--gpu-memory-utilisation", "0.8"]\n`, 'compose', withFiles);
+    const [typo] = flags('build: ./vllm-image');
+    assert.match(typo!.message, /--gpu-memory-utilisation/);
+    assert.match(typo!.message, /--gpu-memory-utilization/, 'suggests the real flag');
+    // Its own ENTRYPOINT starts something else: `command:` holds that script's arguments, unknown to us.
+    assert.deepEqual(flags('build: ./wrapped'), []);
+    assert.equal(info(built('build: ./wrapped')).built?.keepsImageEntrypoint, false);
   });
 
   it('a built service that is not an engine stays an ordinary service', () => {

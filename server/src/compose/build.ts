@@ -9,7 +9,8 @@
  * HTTP URL is fetched by the builder: never read here.
  */
 import type { BuildContextReader } from '../core/options';
-import { parseDockerfile } from '../dockerfile/dockerfileModel';
+import { Entrypoint } from 'dockerfile-ast';
+import { parseDockerfile, shippedStages } from '../dockerfile/dockerfileModel';
 import { dockerfileEngine, shippedBaseImage } from '../dockerfile/imageEngine';
 import type { EngineSpec } from '../engines/engines';
 import { interpolateBestEffort } from './interpolation';
@@ -39,6 +40,11 @@ export interface BuiltEngine {
   by: 'command' | 'image';
   /** The built stage's base image, ARG defaults from before the first FROM filled in. */
   baseImage: string | undefined;
+  /**
+   * No ENTRYPOINT in the stages that ship: the base image's own entrypoint (`vllm serve` for vllm/vllm-openai)
+   * still runs, so a Compose `command:` holds the engine's arguments.
+   */
+  keepsImageEntrypoint: boolean;
 }
 
 /** `git@host:repo`, `github.com/org/repo`, `https://...`, `git://...`: contexts the builder fetches. */
@@ -91,7 +97,8 @@ function computeEngine(text: string, target: string | undefined): BuiltEngine | 
   const model = { ...parsed, finalStage: stage };
   const found = dockerfileEngine(model);
   if (!found || found.by === 'pip') return undefined;
-  return { spec: found.spec, by: found.by, baseImage: shippedBaseImage(model) };
+  const keepsImageEntrypoint = !shippedStages(model).some((st) => st.instructions.some((i) => i instanceof Entrypoint));
+  return { spec: found.spec, by: found.by, baseImage: shippedBaseImage(model), keepsImageEntrypoint };
 }
 
 /**

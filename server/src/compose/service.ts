@@ -138,7 +138,7 @@ function runsServer(info: Omit<ServiceInfo, 'isModelService'>): boolean {
  * `image:` named the engine, or the `build:` Dockerfile's base image did and the Dockerfile kept its entrypoint.
  */
 export function startedByImageEntrypoint(info: Pick<ServiceInfo, 'detectedBy' | 'built'>): boolean {
-  return info.detectedBy === 'image' || (info.detectedBy === 'build' && info.built?.by === 'image');
+  return info.detectedBy === 'image' || (info.detectedBy === 'build' && info.built?.by === 'image' && info.built.keepsImageEntrypoint);
 }
 
 /**

@@ -10,6 +10,7 @@ import type { Reporter, Span, SpanEdit, SpanFix } from '../core/types';
 import { shippedStages, spanOfRange, type DockerfileModel } from '../dockerfile/dockerfileModel';
 import { shippedBaseImage } from '../dockerfile/imageEngine';
 import { parseImageRef } from '../engines/engines';
+import { startedByImageEntrypoint } from '../compose/service';
 import { findInScript, findVllmArgs, markerAt, wordsOf, type Word } from '../engines/vllmArgv';
 import { VLLM_FACTS_DATE } from '../engines/vllmFacts.generated';
 import { editDistance, judgeFlag, normalizeFlag, type RemovedFlag } from '../engines/vllmFlags';
@@ -31,14 +32,16 @@ export const rule: Rule = {
   },
   compose(ctx) {
     for (const info of ctx.services) {
-      const image = info.image === undefined ? undefined : interpolate(info.image, ctx.file.dotEnv);
+      // A service built FROM the vLLM image that keeps its entrypoint runs `vllm serve` too: its base image counts.
+      const named = info.detectedBy === 'build' && startedByImageEntrypoint(info) ? info.built?.baseImage : info.image;
+      const image = named === undefined ? undefined : interpolate(named, ctx.file.dotEnv);
       const site: Site = { text: ctx.file.text, lines: ctx.file.lines, report: ctx.report, tag: image === undefined ? undefined : parseImageRef(image).tag };
       const entrypoint = composeWords(ctx.file, info.entrypoint);
       const command = composeWords(ctx.file, info.command);
       const found = findVllmArgs([...entrypoint, ...command], site.text);
       let args = found?.args;
       // With the image's own entrypoint (`vllm serve`), `command:` holds vLLM's arguments.
-      if (!info.entrypoint && isVllmOpenAiImage(image ?? info.image)) {
+      if (!info.entrypoint && isVllmOpenAiImage(image ?? named)) {
         reportRepeatedServe(site, command, 'command:');
         args ??= command;
       }

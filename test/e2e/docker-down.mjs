@@ -1,4 +1,5 @@
-// A stopped Docker daemon, in a real VS Code (code-server): the extension host runs with DOCKER_HOST pointing at a
+// A stopped Docker daemon, in a real VS Code (code-server), on a workspace with one Compose file (taken without asking):
+// the extension host runs with DOCKER_HOST pointing at a
 // socket nobody serves. The Services view shows the reason, naming the endpoint, with what to do and a Retry item
 // (a state, not a popup loop); the status bar says "Docker not running"; Retry keeps the state and adds no popup;
 // "Start Inference Stack" answers with the pre-flight message naming the endpoint, not a stack trace.
@@ -23,8 +24,7 @@ const step = (text) => console.log(`ok   ${text}`);
 try {
   vsc = await startVSCode({ vsix, folder: work, width: 1480, height: 900 });
   const page = vsc.page;
-  await vsc.runCommand('Inference Stack: Choose Compose File');
-  await page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: 'compose.yaml' }).first().click();
+  // The workspace holds one Compose file: the view takes it without asking.
   await vsc.runCommand('Inference Stack: Focus on Services View');
   const services = page.locator('.pane', { has: page.locator('.pane-header', { hasText: /Services/i }) }).locator('.monaco-list-row');
   const rows = await waitFor('the Docker-down state in the Services view', async () => {

@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { uriExists } from './uriExists';
+import { DOCKERFILE_GLOB, EXCLUDE, findComposeFiles } from './workspaceFiles';
 import { dirname, join, relative } from 'node:path';
 import { findComposeCommand, type ComposeCommand } from '../stack/composeCommand';
 import { connectDockerFromProcess, type DockerConnection } from '../stack/dockerApi';
@@ -24,10 +25,6 @@ import type { StackController } from './stackController';
 
 const TOOLKIT_URL = 'https://docs.nvidia.com/datacenter/cloud-native/container-toolkit/latest/install-guide.html';
 const COMPOSE_INSTALL_URL = 'https://docs.docker.com/compose/install/';
-const COMPOSE_GLOB = '**/{compose,docker-compose}*.{yml,yaml}';
-const COMPOSE_GLOB_2 = '**/*.compose.{yml,yaml}';
-const DOCKERFILE_GLOB = '**/{Dockerfile,Dockerfile.*,*.Dockerfile,*.dockerfile}';
-const EXCLUDE = '**/{node_modules,.git}/**';
 
 export interface Ctx {
   controller: StackController;
@@ -78,8 +75,7 @@ export function stackCommandHandlers(ctx: Ctx): Record<StackCommand, (...args: u
 async function chooseComposeFile(ctx: Ctx, always: boolean): Promise<string | undefined> {
   const current = ctx.controller.composeFile;
   if (current && !always) return current;
-  const found = [...(await vscode.workspace.findFiles(COMPOSE_GLOB, EXCLUDE, 100)), ...(await vscode.workspace.findFiles(COMPOSE_GLOB_2, EXCLUDE, 100))];
-  const unique = [...new Map(found.map((u) => [u.fsPath, u])).values()].sort((a, b) => a.fsPath.localeCompare(b.fsPath));
+  const unique = await findComposeFiles();
   if (unique.length === 0) {
     const c = await vscode.window.showWarningMessage('Inference Stack: no Compose file (compose.yaml, docker-compose.yml, *.compose.yaml) in this workspace.', 'Open a file…');
     if (!c) return undefined;

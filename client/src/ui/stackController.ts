@@ -23,6 +23,7 @@ import { serviceBaseUrl, type ServiceMetrics, type SidebarInput, type StackState
 import { listProjectServices } from '../stack/stackState';
 import type { ServiceStatus, StackPlan } from '../stack/stackTypes';
 import { COMPOSE_FILE_KEY, type ColdStartStore } from './coldStarts';
+import { findComposeFiles } from './workspaceFiles';
 
 /** Events come in bursts (create, start, health_status...): one re-list per burst. */
 const RELIST_DEBOUNCE_MS = 250;
@@ -85,6 +86,9 @@ export class StackController implements vscode.Disposable {
   async refresh(): Promise<void> {
     const file = this.composeFile;
     if (!file) {
+      // One Compose file in the workspace: that is the stack, no need to ask.
+      const found = await findComposeFiles(2);
+      if (found.length === 1 && !this.disposed) return this.setComposeFile(found[0]!.fsPath);
       this.closeWatch();
       this.plan = undefined;
       this.statuses = [];

@@ -237,6 +237,15 @@ describe('GPUs view rows', () => {
     const rows = gpuRows(readGpuState(ok(fixture('nvidia-smi', 'mig.query.csv')), ok(fixture('nvidia-smi', 'mig.list.txt'))));
     assert.ok(rows.some((r) => (r.children?.length ?? 0) > 0 && r.children!.every((c) => c.label.startsWith('MIG '))));
   });
+  it('says the rows are this machine\'s GPUs when the Docker engine is another machine', () => {
+    const state = readGpuState(ok(fixture('nvidia-smi', 'h100-idle.recorded.query.csv')));
+    assert.equal(gpuRows(state)[0]!.label, '0: NVIDIA H100 80GB HBM3');
+    const [note, gpu] = gpuRows(state, 'tcp://gpu-box:2376');
+    assert.equal(note!.label, 'GPUs of this machine');
+    assert.match(note!.description!, /tcp:\/\/gpu-box:2376/);
+    assert.equal(gpu!.label, '0: NVIDIA H100 80GB HBM3');
+  });
+
   it('an explicit "no NVIDIA GPU found" state with what to do', () => {
     const rows = gpuRows(readGpuState({ stdout: '', stderr: '', exitCode: null, error: { code: 'ENOENT', message: 'spawn nvidia-smi ENOENT' } }));
     assert.equal(rows.length, 1);

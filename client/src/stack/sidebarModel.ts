@@ -423,8 +423,26 @@ function metricRows(parent: string, service: string, m: ServiceMetrics): Row[] {
 // GPUs view
 // ---------------------------------------------------------------------------------------------------------------
 
-/** One row per GPU (MIG devices under it), or the explicit "no NVIDIA GPU found" state; undefined: not read yet. */
-export function gpuRows(state: GpuState | undefined): Row[] {
+/**
+ * One row per GPU (MIG devices under it), or the explicit "no NVIDIA GPU found" state; undefined: not read yet.
+ * `remoteEngine`: the Docker endpoint when it is another machine's. nvidia-smi runs here, so the rows are this
+ * machine's GPUs, not the engine's: a first row says so instead of letting them pass for the stack's.
+ */
+export function gpuRows(state: GpuState | undefined, remoteEngine?: string): Row[] {
+  const rows = localGpuRows(state);
+  if (!remoteEngine) return rows;
+  const note: Row = {
+    id: 'gpu/remote-engine',
+    label: 'GPUs of this machine',
+    description: `the Docker engine is ${remoteEngine}`,
+    tooltip: masked(`The stack runs on the engine at ${remoteEngine}; nvidia-smi runs on this machine, so these are not its GPUs. Run nvidia-smi on the engine's host to see those.`),
+    icon: { id: 'info' },
+    contextValue: 'gpu.remote',
+  };
+  return [note, ...rows];
+}
+
+function localGpuRows(state: GpuState | undefined): Row[] {
   if (!state) return [{ id: 'gpu/loading', label: 'Reading nvidia-smi…', icon: { id: 'loading~spin' } }];
   if (state.kind === 'no-gpu') {
     const hint = NO_GPU_HINTS[state.reason];

@@ -205,6 +205,12 @@ export class StackController implements vscode.Disposable {
     return m ? m[1]!.replace(/^\[|\]$/g, '') : '127.0.0.1';
   }
 
+  /** The Docker endpoint when it is another machine's (its GPUs are not the ones nvidia-smi shows here). */
+  remoteEngine(): string | undefined {
+    const host = this.engineHost();
+    return ['127.0.0.1', 'localhost', '::1'].includes(host) ? undefined : this.connection?.endpoint.host;
+  }
+
   /** http://host:port of a service's API, when published. */
   baseUrl(service: string): string | undefined {
     const planned = this.plan?.services.find((s) => s.name === service);

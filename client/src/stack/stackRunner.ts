@@ -202,6 +202,18 @@ interface Tracked {
   healthyEvents: { containerId: string; time: number }[];
 }
 
+/** What servicePhase and failureReason read of one tracked service. */
+function phaseInputOf(t: Tracked): PhaseInput {
+  const input: PhaseInput = { restarts: restartsOnFailure(t.planned.restart) };
+  if (t.status) input.status = t.status;
+  if (t.tracker) {
+    input.log = { state: t.tracker.state, details: t.tracker.details };
+    if (t.tracker.failure) input.log.failure = t.tracker.failure;
+  }
+  if (t.lastFatal) input.lastFatal = t.lastFatal;
+  return input;
+}
+
 /** Services compose starts with a plain `up`: those without `profiles:` (PlannedService has no field for them yet,
  *  so all planned services are expected). */
 function expectedServices(plan: StackPlan): PlannedService[] {
@@ -238,8 +250,7 @@ export async function startStack(opts: StartOptions): Promise<StartOutcome> {
   let upFinished = false;
 
   const progress = (): ServiceProgress[] => [...tracked.values()].map((t) => {
-    const log = t.tracker ? { state: t.tracker.state, details: t.tracker.details, ...(t.tracker.failure ? { failure: t.tracker.failure } : {}) } : undefined;
-    const { phase, detail } = servicePhase({ ...(t.status ? { status: t.status } : {}), ...(log ? { log } : {}), ...(t.lastFatal ? { lastFatal: t.lastFatal } : {}) });
+    const { phase, detail } = servicePhase(phaseInputOf(t));
     const since = t.status?.startedAt !== undefined && t.status.startedAt >= t0 - 5000 ? t.status.startedAt : t0;
     const p: ServiceProgress = { service: t.planned.name, phase, elapsedMs: Math.max(0, now() - since) };
     if (detail) p.detail = detail;
@@ -273,9 +284,7 @@ export async function startStack(opts: StartOptions): Promise<StartOutcome> {
     if (!upFinished) return;
     const rules = { crashLoopRestarts: opts.crashLoopRestarts ?? 2 };
     for (const t of tracked.values()) {
-      const log = t.tracker ? { state: t.tracker.state, details: t.tracker.details, ...(t.tracker.failure ? { failure: t.tracker.failure } : {}) } : undefined;
-      const input: PhaseInput = { restarts: restartsOnFailure(t.planned.restart), ...(t.status ? { status: t.status } : {}), ...(log ? { log } : {}), ...(t.lastFatal ? { lastFatal: t.lastFatal } : {}) };
-      const reason = failureReason(t.planned.name, input, rules);
+      const reason = failureReason(t.planned.name, phaseInputOf(t), rules);
       if (reason) return finish?.({ kind: 'failed', services, coldStarts: coldStarts(), reason });
     }
     if (allReady(services)) finish?.({ kind: 'ready', services, coldStarts: coldStarts() });

@@ -11,6 +11,7 @@ import { describe, it } from 'node:test';
 import { buildContextsFrom, isRemoteContext } from '../../server/src/compose/build';
 import { parseCompose } from '../../server/src/compose/composeFile';
 import { describeService, type ServiceInfo } from '../../server/src/compose/service';
+import { dotEnvBeside } from '../../server/src/compose/dotEnvFile';
 import { planStack } from '../../server/src/compose/stackPlan';
 import { analyze } from '../../server/src/core/analyze';
 import { IncrementalCompose } from '../../server/src/core/incrementalCompose';
@@ -267,5 +268,20 @@ describe('fileBuildContexts (Dockerfiles on disk)', () => {
     assert.equal(reader.readDockerfile('./vllm-image', 'Dockerfile'), 'FROM python:3.12-slim\n');
     writeFileSync(join(dir, 'huge'), 'FROM vllm/vllm-openai:v0.11.0\n' + '#'.repeat(MAX_DOCKERFILE_BYTES));
     assert.equal(reader.readDockerfile('.', 'huge'), undefined);
+  });
+});
+
+describe('dotEnvBeside (the .env on disk)', () => {
+  it('reads the .env beside a Compose file, again when it changes, and nothing when there is none', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'is-dotenv-'));
+    const compose = join(dir, 'compose.yaml');
+    assert.deepEqual(dotEnvBeside(compose), new Map());
+    writeFileSync(join(dir, '.env'), 'BASE=python:3.12-slim\n');
+    assert.equal(dotEnvBeside(compose).get('BASE'), 'python:3.12-slim');
+    assert.equal(dotEnvBeside(compose), dotEnvBeside(compose), 'unchanged: the same parsed variables');
+    writeFileSync(join(dir, '.env'), 'BASE=vllm/vllm-openai:v0.11.0\n');
+    assert.equal(dotEnvBeside(compose).get('BASE'), 'vllm/vllm-openai:v0.11.0');
+    mkdirSync(join(dir, 'sub', '.env'), { recursive: true });
+    assert.deepEqual(dotEnvBeside(join(dir, 'sub', 'compose.yaml')), new Map(), 'a folder named .env is not read');
   });
 });

@@ -11,6 +11,7 @@
 import * as vscode from 'vscode';
 import { dirname } from 'node:path';
 import { readFile } from 'node:fs/promises';
+import { dotEnvBeside } from '../../../server/src/compose/dotEnvFile';
 import { planStack } from '../../../server/src/compose/stackPlan';
 import { fileBuildContexts } from '../../../server/src/dockerfile/buildContextFiles';
 import { checkEngine, connectDockerFromProcess, explainDockerError, type DockerConnection } from '../stack/dockerApi';
@@ -124,19 +125,13 @@ export class StackController implements vscode.Disposable {
   /** The plan of the chosen file; a file that cannot be read or parsed still gives a plan (with parseError). */
   async loadPlan(file: string): Promise<StackPlan> {
     let text = '';
-    let dotEnv: string | undefined;
     try {
       text = await readFile(file, 'utf8');
     } catch (e) {
       this.plan = { file, project: '', services: [], parseError: `cannot read ${file}: ${(e as Error).message}` };
       return this.plan;
     }
-    try {
-      dotEnv = await readFile(`${dirname(file)}/.env`, 'utf8');
-    } catch {
-      dotEnv = undefined;
-    }
-    this.plan = planStack(text, file, { env: process.env, buildContexts: fileBuildContexts(dirname(file)), ...(dotEnv !== undefined ? { dotEnv } : {}) });
+    this.plan = planStack(text, file, { env: process.env, dotEnv: dotEnvBeside(file), buildContexts: fileBuildContexts(dirname(file)) });
     return this.plan;
   }
 

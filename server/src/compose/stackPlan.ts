@@ -24,8 +24,8 @@ import type { ValueView } from './yamlView';
 export interface PlanOptions {
   /** The shell environment compose would see (process.env); it wins over `.env`, as in compose. */
   env?: Record<string, string | undefined>;
-  /** The text of the `.env` file beside the Compose file, if any. */
-  dotEnv?: string;
+  /** The `.env` file beside the Compose file, if any: its text, or its variables (dotEnvFile.ts dotEnvBeside). */
+  dotEnv?: string | ReadonlyMap<string, string>;
   /** For `~` in bind mounts; default env.HOME. */
   homedir?: string;
   /**
@@ -212,7 +212,7 @@ function planService(file: ComposeFile, info: ServiceInfo, vars: ReadonlyMap<str
 /** Reads a Compose file into a StackPlan. Never throws: a file that does not parse gives `parseError`. */
 export function planStack(text: string, file: string, opts: PlanOptions = {}): StackPlan {
   const absFile = resolvePath(file);
-  const dotEnv = opts.dotEnv !== undefined ? parseDotEnv(opts.dotEnv) : new Map<string, string>();
+  const dotEnv = typeof opts.dotEnv === 'string' ? parseDotEnv(opts.dotEnv) : (opts.dotEnv ?? new Map<string, string>());
   // compose.json interpolation: the shell environment wins over `.env`.
   const vars = new Map(dotEnv);
   for (const [k, v] of Object.entries(opts.env ?? {})) if (v !== undefined) vars.set(k, v);

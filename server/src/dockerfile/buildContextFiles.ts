@@ -1,13 +1,9 @@
-import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { readCachedText } from '../core/cachedTextFile';
 import type { BuildContextReader } from '../core/options';
 
 /** A Dockerfile above this size is not read (a real one is a few KB; this is someone's data file). */
 export const MAX_DOCKERFILE_BYTES = 1024 * 1024;
-
-const CACHE_SIZE = 256;
-/** Absolute path → text as of its mtime and size; re-read only when either changes. */
-const cache = new Map<string, { mtimeMs: number; size: number; text: string }>();
 
 /**
  * The real BuildContextReader, the one side effect of build-context detection: reads `context/dockerfile`
@@ -22,19 +18,7 @@ export function fileBuildContexts(composeDir: string): BuildContextReader {
   };
 }
 
+/** Missing, unreadable, a folder, too big: undefined, and the service is what its Compose entry alone says. */
 function readDockerfileAt(path: string): string | undefined {
-  try {
-    const stat = statSync(path);
-    if (!stat.isFile() || stat.size > MAX_DOCKERFILE_BYTES) return undefined;
-    const cached = cache.get(path);
-    if (cached && cached.mtimeMs === stat.mtimeMs && cached.size === stat.size) return cached.text;
-    const text = readFileSync(path, 'utf8');
-    cache.delete(path);
-    if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value!);
-    cache.set(path, { mtimeMs: stat.mtimeMs, size: stat.size, text });
-    return text;
-  } catch {
-    // Missing, unreadable, a folder: the service is then what its Compose entry alone says.
-    return undefined;
-  }
+  return readCachedText(path, MAX_DOCKERFILE_BYTES);
 }

@@ -1,5 +1,4 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   CodeAction,
@@ -12,7 +11,7 @@ import {
   TextDocumentSyncKind,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { parseDotEnv } from '../compose/interpolation';
+import { dotEnvBeside } from '../compose/dotEnvFile';
 import { kindFromLanguage } from '../core/fileKind';
 import { fixAll } from '../core/fixAll';
 import { minimalEdit } from '../core/textDiff';
@@ -321,23 +320,8 @@ function composeDirOf(uri: string): string | undefined {
   return path ? dirname(path) : undefined;
 }
 
-const dotEnvCache = new Map<string, { mtimeMs: number; size: number; env: Map<string, string> }>();
-
-/** The `.env` beside a Compose file, re-read only when it changes. */
+/** The `.env` beside a Compose document on disk; empty for unsaved ones. */
 function dotEnvFor(uri: string): Map<string, string> {
   const path = uri.startsWith('file:') ? uriPath(uri) : undefined;
-  if (!path) return new Map();
-  const envPath = join(dirname(path), '.env');
-  try {
-    if (!existsSync(envPath)) return new Map();
-    // Size too: two writes within the file system's time stamp granularity share an mtime.
-    const { mtimeMs, size } = statSync(envPath);
-    const cached = dotEnvCache.get(envPath);
-    if (cached && cached.mtimeMs === mtimeMs && cached.size === size) return cached.env;
-    const env = parseDotEnv(readFileSync(envPath, 'utf8'));
-    dotEnvCache.set(envPath, { mtimeMs, size, env });
-    return env;
-  } catch {
-    return new Map();
-  }
+  return path ? dotEnvBeside(path) : new Map();
 }

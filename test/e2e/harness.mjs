@@ -213,6 +213,20 @@ export async function startVSCode({ vsix, folder, settings = {}, trust = false, 
     const consoleErrors = [];
     page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
     page.on('pageerror', (e) => consoleErrors.push(String(e)));
+    // Every notification toast's text as it renders, so a toast that was shown and went (hidden by an Escape, or
+    // purged) still counts: waitForNotification reads this record, not only the toasts on screen at a poll.
+    await page.addInitScript(() => {
+      window.__toastsSeen = [];
+      const record = () => {
+        for (const t of document.querySelectorAll('.notification-toast')) {
+          const text = t.innerText;
+          if (text && !window.__toastsSeen.includes(text)) window.__toastsSeen.push(text);
+        }
+      };
+      const start = () => new MutationObserver(record).observe(document.body, { subtree: true, childList: true, characterData: true });
+      if (document.body) start();
+      else document.addEventListener('DOMContentLoaded', start);
+    });
     await page.goto(`${url}/?folder=${encodeURIComponent(folder)}`);
     await page.waitForSelector('.monaco-workbench', { timeout: 30000 });
     await page.waitForSelector('.explorer-folders-view .monaco-list-row', { timeout: 30000 });
@@ -280,6 +294,7 @@ class VSCode {
         }, { timeoutMs: 5000 });
         return;
       } catch (err) {
+        this.say(`command "${title}": try ${attempt} did not run (${err.message.split('\n')[0]})`);
         if (attempt === attempts) {
           const shown = await rows.allInnerTexts().catch(() => []);
           throw new Error(`command "${title}" not found after ${attempts} tries; palette shows: ${JSON.stringify(shown.slice(0, 5))}`);
@@ -287,6 +302,44 @@ class VSCode {
         await this.page.keyboard.press('Escape');
       }
     }
+  }
+
+  /**
+   * Waits for a notification whose text matches `pattern` and returns its text. It looks where a user would: the
+   * toasts (including one that rendered since the last look and is gone already), then the notification centre
+   * (the bell), where VS Code puts a notification it did not toast (its spam guard shows at most 3 new toasts in
+   * 800 ms). `since` (from notificationMark()) skips the toasts recorded before it; the centre keeps every entry.
+   */
+  async waitForNotification(what, pattern, { timeoutMs = 30000, since = 0, centreAfterMs = 5000 } = {}) {
+    const started = Date.now();
+    let centreLooked = 0;
+    const found = (texts) => texts.find((t) => pattern.test(t));
+    return waitFor(what, async () => {
+      const seen = (await this.page.evaluate(() => window.__toastsSeen ?? []).catch(() => [])).slice(since);
+      const shown = await this.page.locator('.notifications-toasts .notification-toast').allInnerTexts();
+      const toast = found(shown) ?? found(seen);
+      if (toast) return toast;
+      if (Date.now() - started < centreAfterMs || Date.now() - centreLooked < centreAfterMs) return undefined;
+      centreLooked = Date.now();
+      const inCentre = found(await this.notificationCentre());
+      if (inCentre) this.say(`"${what}": found in the notification centre, not as a toast`);
+      return inCentre;
+    }, { timeoutMs, intervalMs: 200 });
+  }
+
+  /** How many toasts have rendered so far: pass as `since` to waitForNotification to skip them. */
+  async notificationMark() {
+    return this.page.evaluate(() => (window.__toastsSeen ?? []).length);
+  }
+
+  /** The notification centre's entries (opened, read, closed again). */
+  async notificationCentre() {
+    await this.runCommand('Notifications: Show Notifications');
+    const centre = this.page.locator('.notifications-center');
+    await centre.waitFor({ state: 'visible', timeout: 5000 });
+    const texts = await centre.locator('.monaco-list-row').allInnerTexts();
+    await this.runCommand('Notifications: Hide Notifications');
+    return texts;
   }
 
   /** Opens a file of the workspace by quick open. `name` may be a relative path ("first-attempt/Dockerfile"). */

@@ -68,10 +68,7 @@ try {
 
   await wizard(true);
   await waitFor('compose.yaml open in the editor', async () => ((await page.locator('.tabs-container .tab.active').getAttribute('aria-label').catch(() => '')) ?? '').startsWith('compose.yaml'), { timeoutMs: 15000 });
-  const wrote = await waitFor('the "Wrote" message', async () => {
-    const toasts = await page.locator('.notifications-toasts .notification-toast').allInnerTexts();
-    return toasts.find((t) => /Wrote compose\.yaml/.test(t));
-  }, { timeoutMs: 10000 });
+  const wrote = await vsc.waitForNotification('the "Wrote" message', /Wrote compose\.yaml/, { timeoutMs: 10000 });
   for (const f of EXPECTED) assert.ok(fs.existsSync(path.join(work, f)), `${f} written`);
   const compose = fs.readFileSync(path.join(work, 'compose.yaml'), 'utf8');
   assert.match(compose, /image: vllm\/vllm-openai:v\d/);

@@ -41,10 +41,7 @@ try {
   // The progress notification shows each service's phase.
   await waitFor('the start progress notification', () => page.locator('.notifications-toasts .notification-toast', { hasText: /Starting/ }).isVisible(), { timeoutMs: 20000 });
   await vsc.screenshot('stack-starting');
-  const ready = await waitFor('the stack to be ready', async () => {
-    const toasts = await page.locator('.notifications-toasts .notification-toast').allInnerTexts();
-    return toasts.find((t) => /is ready|did not start|Cannot start|Inference Stack:/.test(t));
-  }, { timeoutMs: 120000, intervalMs: 250 });
+  const ready = await vsc.waitForNotification('the stack to be ready', /is ready|did not start|Cannot start|Inference Stack:/, { timeoutMs: 120000, centreAfterMs: 20000 });
   assert.match(ready, /is ready \(vllm healthy in \d+ s\)/, ready);
   step(`start: ${ready.split('\n').find((l) => /is ready/.test(l))}`);
 
@@ -61,10 +58,7 @@ try {
   step(`sidebar: ${rows.map((r) => r.replace(/\s+/g, ' ')).join(' | ')}; status bar "${status}"`);
 
   await vsc.runCommand('Inference Stack: Run Accuracy Probe');
-  const probe = await waitFor('the probe result', async () => {
-    const toasts = await page.locator('.notifications-toasts .notification-toast').allInnerTexts();
-    return toasts.find((t) => /Probe (passed|failed)/.test(t));
-  }, { timeoutMs: 30000 });
+  const probe = await vsc.waitForNotification('the probe result', /Probe (passed|failed)/);
   assert.match(probe, /Probe passed on vllm/, probe);
   // The Probe & metrics view: the pass with its answer, and TTFT percentiles read from /metrics.
   const probePane = page.locator('.pane', { has: page.locator('.pane-header', { hasText: /Probe & metrics/i }) });
@@ -97,10 +91,7 @@ try {
   const volumesBefore = volumes();
   assert.ok(volumesBefore.length >= 1, `the demo's volume exists: ${volumesBefore}`);
   await vsc.runCommand('Inference Stack: Stop Inference Stack');
-  const stopped = await waitFor('the stop message', async () => {
-    const toasts = await page.locator('.notifications-toasts .notification-toast').allInnerTexts();
-    return toasts.find((t) => /Stopped /.test(t));
-  }, { timeoutMs: 60000 });
+  const stopped = await vsc.waitForNotification('the stop message', /Stopped /, { timeoutMs: 60000, centreAfterMs: 20000 });
   assert.match(stopped, /volumes \(model caches\) were kept/);
   assert.deepEqual(containers(), []);
   assert.deepEqual(volumes(), volumesBefore);
@@ -117,10 +108,7 @@ try {
   assert.match(warning, /NVIDIA Container Toolkit/);
   await vsc.screenshot('stack-gpu-preflight');
   await dialog.locator('.monaco-button', { hasText: 'Start anyway' }).click();
-  const explained = await waitFor('the explained GPU error', async () => {
-    const toasts = await page.locator('.notifications-toasts .notification-toast').allInnerTexts();
-    return toasts.find((t) => /cannot give this container a GPU/.test(t));
-  }, { timeoutMs: 60000 });
+  const explained = await vsc.waitForNotification('the explained GPU error', /cannot give this container a GPU/, { timeoutMs: 60000, centreAfterMs: 20000 });
   assert.match(explained, /NVIDIA Container Toolkit is missing or not configured/);
   assert.doesNotMatch(explained, /at \S+ \(/, 'no stack trace');
   // The sidebar says the container failed to start, with the engine's reason; not "starting" forever.

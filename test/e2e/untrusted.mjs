@@ -100,10 +100,7 @@ try {
   const link = pane.locator('.welcome-view-content a', { hasText: 'Start inference stack' });
   await link.waitFor({ state: 'visible', timeout: 10000 });
   await link.click();
-  const warning = await waitFor('the untrusted-workspace warning', async () => {
-    const toasts = await page.locator('.notifications-toasts .notification-toast').allInnerTexts();
-    return toasts.find((t) => /untrusted workspace/.test(t));
-  }, { timeoutMs: 15000 });
+  const warning = await vsc.waitForNotification('the untrusted-workspace warning', /untrusted workspace/, { timeoutMs: 15000 });
   assert.match(warning, /Start Inference Stack runs containers and is not available in an untrusted workspace/);
   await vsc.screenshot('untrusted-4-start-refused');
   step(`Services view: Start button disabled; its welcome link answers "${warning.split('\n').find((l) => /untrusted workspace/.test(l)).trim()}"`);

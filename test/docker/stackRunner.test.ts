@@ -15,6 +15,7 @@ import { applyEnv, nodeEndpointFs } from '../../client/src/stack/dockerEndpoint'
 import { nodePreflightDeps, findOnPath } from '../../client/src/stack/preflight';
 import { runCommand } from '../../client/src/stack/processRunner';
 import { runProbe } from '../../client/src/stack/probe';
+import { withActiveProfiles } from '../../client/src/stack/profiles';
 import { restartService, startStack, stopStack } from '../../client/src/stack/stackRunner';
 import type { ServiceProgress, StackPlan, StartOutcome } from '../../client/src/stack/stackTypes';
 import { cleanupProject, requireEngine, REPO_ROOT, uniqueProject, type Engine } from './engine';
@@ -100,6 +101,29 @@ describe('startStack / stopStack against the Docker engine', () => {
     assert.deepEqual(left, [], 'down removed the containers');
     const volumes = await engine.docker.listVolumes({ filters: { label: [`com.docker.compose.project=${plan.project}`] } });
     assert.deepEqual((volumes.Volumes ?? []).map((v) => v.Name), [`${plan.project}_hf_cache`], 'down kept the named volume');
+  });
+
+  it('profiles: the chosen variant starts and is waited for, the others stay off (no GPU warning); down removes the profiled containers', async () => {
+    const port = await freePort();
+    const { plan: planned, env } = planFor('profiles.yaml', { ISTEST_PORT: String(port) });
+    assert.deepEqual(planned.declaredProfiles, ['cpu', 'gpu-nvidia']);
+    const plan = withActiveProfiles(planned, ['cpu']);
+    const { outcome, output } = await start(plan, env);
+    assert.equal(outcome.kind, 'ready', `${JSON.stringify(outcome)}\n${output.join('\n')}`);
+    if (outcome.kind !== 'ready') return;
+    assert.deepEqual(outcome.services.map((s) => `${s.service}:${s.phase}`).sort(), ['vllm-cpu:healthy', 'web:running']);
+    const running = await engine.docker.listContainers({ all: true, filters: { label: [`com.docker.compose.project=${plan.project}`] } });
+    assert.deepEqual(running.map((c) => c.Labels['com.docker.compose.service']).sort(), ['vllm-cpu', 'web'], 'only the cpu variant was created');
+    const probe = await runProbe({ baseUrl: `http://127.0.0.1:${port}`, servedModelName: 'qwen', timeoutMs: 10_000 });
+    assert.equal(probe.pass, true, JSON.stringify(probe));
+
+    // Stop from a plan with no profile chosen (a window reopened before the choice): every profiled container goes.
+    const stop = await stopStack({ plan: planned, connection: engine.connection, compose, run: runCommand, env });
+    assert.ok(stop.ok, stop.verbatim);
+    const left = await engine.docker.listContainers({ all: true, filters: { label: [`com.docker.compose.project=${plan.project}`] } });
+    assert.deepEqual(left.map((c) => c.Names[0]), [], 'down removed the profiled container too');
+    const networks = await engine.docker.listNetworks({ filters: { label: [`com.docker.compose.project=${plan.project}`] } });
+    assert.deepEqual(networks.map((n) => n.Name), [], 'and the network');
   });
 
   it('a wrong-answer server comes up healthy but fails the probe, with its answer shown', async () => {

@@ -129,12 +129,15 @@ export interface ComposeProject {
   files: readonly string[];
   /** -p; compose derives one from the folder (or `name:`) when absent. */
   project?: string;
+  /** --profile for each (v1 since 1.28 and v2): services naming one of them start too. */
+  profiles?: readonly string[];
 }
 
 function base(cmd: Pick<ComposeCommand, 'argv'>, target: ComposeProject): Command {
   const args = [...cmd.argv.slice(1)];
   for (const f of target.files) args.push('-f', f);
   if (target.project) args.push('-p', target.project);
+  for (const p of target.profiles ?? []) args.push('--profile', p);
   return { file: cmd.argv[0]!, args };
 }
 

@@ -22,6 +22,7 @@ import { delimiter, join } from 'node:path';
 import { checkEngine, type DockerConnection } from './dockerApi';
 import { applyEnv } from './dockerEndpoint';
 import { explainComposeError, findComposeCommand, type ComposeLookup, type Exec } from './composeCommand';
+import { startedServices } from './profiles';
 import type { DockerProblem, EngineInfo, PreflightIssue, StackPlan } from './stackTypes';
 
 export type EngineCheck = { ok: true; info: EngineInfo } | { ok: false; problem: DockerProblem };
@@ -58,7 +59,7 @@ function composeIssue(lookup: Extract<ComposeLookup, { found: false }>): Preflig
 }
 
 async function gpuIssues(plan: StackPlan, engine: EngineCheck, deps: PreflightDeps): Promise<PreflightIssue[]> {
-  const gpuServices = plan.services.filter((s) => s.requestsGpu).map((s) => s.name);
+  const gpuServices = startedServices(plan).filter((s) => s.requestsGpu).map((s) => s.name);
   // An engine we cannot reach says nothing about its runtimes: the docker-unreachable blocker covers it.
   if (!gpuServices.length || !engine.ok || engine.info.gpuCapable) return [];
   if (await deps.nvidiaSmiAvailable()) return [];
@@ -78,7 +79,7 @@ async function gpuIssues(plan: StackPlan, engine: EngineCheck, deps: PreflightDe
 }
 
 async function bindMountIssues(plan: StackPlan, deps: PreflightDeps): Promise<PreflightIssue[]> {
-  const checks = plan.services.flatMap((s) => s.bindMounts.map((m) => ({ service: s.name, mount: m })));
+  const checks = startedServices(plan).flatMap((s) => s.bindMounts.map((m) => ({ service: s.name, mount: m })));
   const exists = await Promise.all(checks.map((c) => deps.pathExists(c.mount.hostPath)));
   return checks.filter((_, i) => !exists[i]).map(({ service, mount }) => ({
     id: 'bind-mount-missing' as const,
@@ -96,7 +97,7 @@ async function bindMountIssues(plan: StackPlan, deps: PreflightDeps): Promise<Pr
 async function portIssues(plan: StackPlan, deps: PreflightDeps): Promise<PreflightIssue[]> {
   const seen = new Set<string>();
   const checks: { service: string; hostIp: string; hostPort: number; containerPort: number }[] = [];
-  for (const s of plan.services) {
+  for (const s of startedServices(plan)) {
     for (const p of s.publishedPorts) {
       // node's listen() checks TCP only; a UDP conflict is left to compose's own error (explained there).
       if (p.protocol !== 'tcp' || deps.ownPorts?.has(portKey(p.hostPort, p.protocol))) continue;

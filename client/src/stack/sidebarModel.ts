@@ -11,6 +11,7 @@ import { describeGpu, NO_GPU_HINTS, type GpuState } from './gpus';
 import { maskSecrets } from './mask';
 import type { MetricsSummary } from './metrics';
 import type { ProbeRun } from './probe';
+import { startedServices } from './profiles';
 import type { DockerProblem, PlannedService, ServiceProgress, ServiceStatus, StackPlan, StartPhase } from './stackTypes';
 
 /** A codicon and, optionally, the theme colour id that tints it. */
@@ -152,9 +153,10 @@ const CONDITION_ICON: Readonly<Record<ServiceCondition, RowIcon>> = {
   other: { id: 'circle-outline' },
 };
 
-/** The services the views list: the plan's, in its order, then containers of the project the plan does not name. */
+/** The services the views list: those the plan starts (its active profiles), in its order, then the project's other
+ *  containers (a profiled service started earlier, a service the file no longer names). */
 function serviceNames(plan: StackPlan | undefined, statuses: readonly ServiceStatus[]): string[] {
-  const names = plan ? plan.services.map((s) => s.name) : [];
+  const names = plan ? startedServices(plan).map((s) => s.name) : [];
   for (const s of statuses) if (!names.includes(s.service)) names.push(s.service);
   return names;
 }

@@ -25,6 +25,7 @@ import { explainDockerError, type DockerConnection } from './dockerApi';
 import { maskSecrets } from './mask';
 import { PHASE_LABELS, StartupTracker, type EngineId, type FatalError, type MilestoneDetails, type StartupState } from './milestones';
 import { onlyWarnings, portKey, runPreflight, type PreflightDeps } from './preflight';
+import { startedServices } from './profiles';
 import type { RunCommand } from './processRunner';
 import type { DockerProblem, PlannedService, ServiceProgress, ServiceStatus, StackPlan, StartOutcome, StartPhase } from './stackTypes';
 
@@ -214,12 +215,6 @@ function phaseInputOf(t: Tracked): PhaseInput {
   return input;
 }
 
-/** Services compose starts with a plain `up`: those without `profiles:` (PlannedService has no field for them yet,
- *  so all planned services are expected). */
-function expectedServices(plan: StackPlan): PlannedService[] {
-  return plan.services;
-}
-
 export async function startStack(opts: StartOptions): Promise<StartOutcome> {
   const { plan, connection } = opts;
   const docker = connection.docker;
@@ -240,7 +235,7 @@ export async function startStack(opts: StartOptions): Promise<StartOutcome> {
   if (opts.signal?.aborted) return { kind: 'cancelled', services: [] };
 
   const t0 = now();
-  const tracked = new Map<string, Tracked>(expectedServices(plan).map((s) => [s.name, { planned: s, healthyEvents: [] }]));
+  const tracked = new Map<string, Tracked>(startedServices(plan).map((s) => [s.name, { planned: s, healthyEvents: [] }]));
   const disposers: (() => void)[] = [];
   let relistTimer: ReturnType<typeof setTimeout> | undefined;
   let tick: ReturnType<typeof setInterval> | undefined;
@@ -380,7 +375,7 @@ export async function startStack(opts: StartOptions): Promise<StartOutcome> {
     // `up` is not tied to the cancel signal: cancelling stops the waiting, not the stack (a killed `up` would leave
     // it half created). Its own timeout bounds it.
     const baseEnv = opts.env ?? process.env;
-    const up = opts.run(upCommand(opts.compose, { files: [plan.file], project: plan.project }), {
+    const up = opts.run(upCommand(opts.compose, { files: [plan.file], project: plan.project, profiles: plan.activeProfiles ?? [] }), {
       timeoutMs: opts.upTimeoutMs ?? DEFAULT_TIMEOUT_MS,
       env: applyEnv(baseEnv, connection.composeEnv),
       cwd: dirname(plan.file),
@@ -439,7 +434,9 @@ export async function stopStack(opts: {
   removeVolumes?: 'yes-remove-volumes'; timeoutMs?: number; env?: Readonly<Record<string, string | undefined>>;
   onOutput?(line: string): void;
 }): Promise<StopResult> {
-  const cmd = downCommand(opts.compose, { files: [opts.plan.file], project: opts.plan.project }, opts.removeVolumes === 'yes-remove-volumes' ? { removeVolumes: 'yes-remove-volumes' } : {});
+  // Every declared profile: compose v2's `down` leaves the containers of inactive profiles (and then cannot remove
+  // the network: docker/compose#13027, #13647); v1 1.29 removes them anyway. Either way no variant is left running.
+  const cmd = downCommand(opts.compose, { files: [opts.plan.file], project: opts.plan.project, profiles: opts.plan.declaredProfiles ?? [] }, opts.removeVolumes === 'yes-remove-volumes' ? { removeVolumes: 'yes-remove-volumes' } : {});
   const r = await opts.run(cmd, {
     timeoutMs: opts.timeoutMs ?? 5 * 60_000,
     env: applyEnv(opts.env ?? process.env, opts.connection.composeEnv),

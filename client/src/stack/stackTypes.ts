@@ -93,6 +93,8 @@ export interface PlannedService {
   apiKey?: string;
   /** `restart:` as written ("no", "always", "on-failure[:N]", "unless-stopped"), interpolated; absent = "no". */
   restart?: string;
+  /** `profiles:`: compose starts the service only when one of them is active (absent = always starts). */
+  profiles?: string[];
 }
 
 export interface StackPlan {
@@ -101,6 +103,13 @@ export interface StackPlan {
   /** The Compose project name, as compose derives it (name:, COMPOSE_PROJECT_NAME, else the folder's name). */
   project: string;
   services: PlannedService[];
+  /** Every profile a service names, sorted; absent when none does. */
+  declaredProfiles?: string[];
+  /**
+   * The profiles a start activates (`--profile` each): COMPOSE_PROFILES (shell, then `.env`) as planned, or the
+   * person's choice (profiles.ts withActiveProfiles). Absent = none: only services without `profiles:` start.
+   */
+  activeProfiles?: string[];
   /** The YAML does not parse: compose would refuse it too. */
   parseError?: string;
 }

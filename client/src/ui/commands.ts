@@ -12,6 +12,7 @@ import { connectDockerFromProcess, type DockerConnection } from '../stack/docker
 import { applyEnv } from '../stack/dockerEndpoint';
 import { LOG_LEVELS, type LogLevel } from '../stack/logLines';
 import { nodePreflightDeps } from '../stack/preflight';
+import { describeActiveProfiles, profileChoices, withActiveProfiles } from '../stack/profiles';
 import { DEFAULT_PROBE_CASES, formatProbeRun, runProbe, validateCase, type ProbeCase } from '../stack/probe';
 import { probeHealthcheckEdit } from '../stack/healthcheckEdit';
 import { buildProbeScript, dockerfileHealthcheck } from '../stack/probeScript';
@@ -61,6 +62,7 @@ export function stackCommandHandlers(ctx: Ctx): Record<StackCommand, (...args: u
     'inferenceStack.runProbe': (arg) => probe(ctx, serviceArg(arg)),
     'inferenceStack.refresh': () => ctx.controller.refresh(),
     'inferenceStack.chooseComposeFile': () => chooseComposeFile(ctx, true),
+    'inferenceStack.chooseProfiles': () => chooseProfilesCommand(ctx),
     'inferenceStack.setLogLevel': () => setLogLevel(ctx),
     'inferenceStack.writeProbeScript': () => writeProbeScript(ctx),
     'inferenceStack.newStack': () => newStack(),
@@ -95,6 +97,35 @@ async function chooseComposeFile(ctx: Ctx, always: boolean): Promise<string | un
   }
   if (file) await ctx.controller.setComposeFile(file);
   return file;
+}
+
+/**
+ * The plan with the profiles to start: the remembered choice, else (for a file that declares profiles) a pick,
+ * preselected from COMPOSE_PROFILES. Undefined when the person dismissed the pick.
+ */
+async function withProfiles(ctx: Ctx, plan: StackPlan, always: boolean): Promise<StackPlan | undefined> {
+  if (!plan.declaredProfiles) {
+    if (always) void vscode.window.showInformationMessage(`Inference Stack: ${vscode.workspace.asRelativePath(plan.file)} declares no profiles: every service starts.`);
+    return plan;
+  }
+  if (!always && ctx.controller.chosenProfiles(plan.file) !== undefined) return plan;
+  const active = plan.activeProfiles ?? [];
+  const picked = await vscode.window.showQuickPick(
+    profileChoices(plan).map(({ profile, services }) => ({ label: profile, description: services.join(', '), picked: active.includes(profile) || active.includes('*') })),
+    {
+      canPickMany: true,
+      title: `Inference Stack: Compose profiles for ${plan.project}`,
+      placeHolder: 'Services without profiles always start; check the profiles whose services start with them (remembered for this file)',
+    },
+  );
+  if (!picked) return undefined;
+  await ctx.controller.setProfiles(plan.file, picked.map((p) => p.label));
+  return withActiveProfiles(plan, picked.map((p) => p.label));
+}
+
+async function chooseProfilesCommand(ctx: Ctx): Promise<void> {
+  const plan = await planFor(ctx);
+  if (plan) await withProfiles(ctx, plan, true);
 }
 
 async function planFor(ctx: Ctx): Promise<StackPlan | undefined> {
@@ -157,14 +188,17 @@ async function prepare(ctx: Ctx, action: string): Promise<{ plan: StackPlan; con
 async function start(ctx: Ctx, acceptWarnings = false): Promise<void> {
   const ready = await prepare(ctx, 'Start Inference Stack');
   if (!ready) return;
-  const { plan, conn, compose } = ready;
+  const { conn, compose } = ready;
+  const plan = await withProfiles(ctx, ready.plan, false);
+  if (!plan) return;
+  const profiles = describeActiveProfiles(plan);
   const { controller } = ctx;
   const ownPorts = ownPortsOf(controller.statuses);
   const timeoutMs = Math.max(10, settings().get<number>('startTimeoutSeconds', 900)) * 1000;
-  controller.output.appendLine(`── ${new Date().toLocaleTimeString()} start ${plan.project} (${plan.file}) with ${compose.argv.join(' ')} ${compose.version} on ${conn.description}`);
+  controller.output.appendLine(`── ${new Date().toLocaleTimeString()} start ${plan.project} (${plan.file}${profiles ? `, ${profiles}` : ''}) with ${compose.argv.join(' ')} ${compose.version} on ${conn.description}`);
 
   const outcome = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Starting ${plan.project}`, cancellable: true },
+    { location: vscode.ProgressLocation.Notification, title: `Starting ${plan.project}${profiles ? ` (${profiles})` : ''}`, cancellable: true },
     async (progress, token) => {
       // Cancelling stops the waiting only: the containers keep starting (startStack's contract).
       const abort = new AbortController();

@@ -1,14 +1,15 @@
 /**
  * The Services view: rows from sidebarModel.serviceRows. The `inferenceStack.state` context key drives the welcome
- * content in package.json (no Compose file chosen).
+ * content in package.json (no Compose file chosen). The view's description names the active Compose profiles.
  */
 import * as vscode from 'vscode';
+import { describeActiveProfiles } from '../stack/profiles';
 import { serviceRows, type Row } from '../stack/sidebarModel';
 import type { LazyTreeProvider } from './lazyTree';
 import { RowTreeProvider } from './rowTree';
 import type { StackController } from './stackController';
 
-export function createServicesView(controller: StackController, lazy: LazyTreeProvider<Row>): vscode.Disposable {
+export function createServicesView(controller: StackController, lazy: LazyTreeProvider<Row>, view: vscode.TreeView<Row>): vscode.Disposable {
   const provider = new RowTreeProvider(() => serviceRows(controller.input()));
   lazy.setDelegate(provider);
   let lastState: string | undefined;
@@ -17,6 +18,9 @@ export function createServicesView(controller: StackController, lazy: LazyTreePr
       lastState = controller.state.kind;
       void vscode.commands.executeCommand('setContext', 'inferenceStack.state', lastState);
     }
+    const plan = controller.plan;
+    const profiles = !plan?.declaredProfiles ? '' : describeActiveProfiles(plan) || 'no profile active';
+    if ((view.description ?? '') !== profiles) view.description = profiles;
     provider.refresh();
   });
   return vscode.Disposable.from(sub, provider);

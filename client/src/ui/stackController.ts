@@ -21,6 +21,7 @@ import type { ProbeRun } from '../stack/probe';
 import type { ProcessRunner } from '../stack/processRunner';
 import { watchProject, type ProjectWatch } from '../stack/projectEvents';
 import { serviceBaseUrl, type ServiceMetrics, type SidebarInput, type StackState, type TimedProbeRun } from '../stack/sidebarModel';
+import { withActiveProfiles } from '../stack/profiles';
 import { listProjectServices } from '../stack/stackState';
 import type { ServiceStatus, StackPlan } from '../stack/stackTypes';
 import { COMPOSE_FILE_KEY, type ColdStartStore } from './coldStarts';
@@ -30,6 +31,8 @@ import { findComposeFiles } from './workspaceFiles';
 const RELIST_DEBOUNCE_MS = 250;
 const METRICS_TIMEOUT_MS = 3000;
 const GPU_TIMEOUT_MS = 10_000;
+/** Workspace state: the Compose profiles chosen per Compose file ({ [file]: string[] }). */
+const PROFILES_KEY = 'inferenceStack.profiles';
 
 export class StackController implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
@@ -69,6 +72,18 @@ export class StackController implements vscode.Disposable {
     await this.context.workspaceState.update(COMPOSE_FILE_KEY, file);
     this.coldStarts.sendFor(file);
     await this.refresh();
+  }
+
+  /** The profiles chosen for `file` (undefined: never asked; COMPOSE_PROFILES then stands). */
+  chosenProfiles(file: string): string[] | undefined {
+    return this.context.workspaceState.get<Record<string, string[]>>(PROFILES_KEY, {})[file];
+  }
+
+  /** Remembers the profiles for `file`; the plan and the views follow. */
+  async setProfiles(file: string, profiles: readonly string[]): Promise<void> {
+    const all = this.context.workspaceState.get<Record<string, string[]>>(PROFILES_KEY, {});
+    await this.context.workspaceState.update(PROFILES_KEY, { ...all, [file]: [...profiles] });
+    if (file === this.composeFile) await this.refresh();
   }
 
   input(): SidebarInput {
@@ -131,7 +146,9 @@ export class StackController implements vscode.Disposable {
       this.plan = { file, project: '', services: [], parseError: `cannot read ${file}: ${(e as Error).message}` };
       return this.plan;
     }
-    this.plan = planStack(text, file, { env: process.env, dotEnv: dotEnvBeside(file), buildContexts: fileBuildContexts(dirname(file)) });
+    const plan = planStack(text, file, { env: process.env, dotEnv: dotEnvBeside(file), buildContexts: fileBuildContexts(dirname(file)) });
+    const chosen = this.chosenProfiles(file);
+    this.plan = chosen && plan.declaredProfiles ? withActiveProfiles(plan, chosen) : plan;
     return this.plan;
   }
 

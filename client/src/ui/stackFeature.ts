@@ -45,7 +45,7 @@ export function activateStack(host: StackHost): StackFeature {
     output,
     controller,
     logs,
-    createServicesView(controller, host.services.lazy),
+    createServicesView(controller, host.services.lazy, host.services.view),
     createGpusView(controller, host.gpus.lazy, host.gpus.view),
     createProbeView(controller, host.probe.lazy, host.probe.view),
     createStatusBar(controller),

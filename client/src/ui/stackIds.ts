@@ -7,6 +7,7 @@ export const STACK_COMMANDS = [
   'inferenceStack.runProbe',
   'inferenceStack.refresh',
   'inferenceStack.chooseComposeFile',
+  'inferenceStack.chooseProfiles',
   'inferenceStack.setLogLevel',
   'inferenceStack.writeProbeScript',
   'inferenceStack.newStack',

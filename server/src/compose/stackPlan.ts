@@ -190,6 +190,8 @@ function planService(file: ComposeFile, info: ServiceInfo, vars: ReadonlyMap<str
   };
   const restart = firstValue(info.service.map.text('restart'), vars);
   if (restart) planned.restart = restart;
+  const profiles = (info.service.map.seq('profiles')?.items() ?? []).map((p) => firstValue(p.text, vars)).filter((p): p is string => p !== undefined);
+  if (profiles.length) planned.profiles = profiles;
   if (engine) {
     planned.engine = engine.id;
     const port = servingPort(info, engine, vars);
@@ -207,6 +209,11 @@ function planService(file: ComposeFile, info: ServiceInfo, vars: ReadonlyMap<str
     if (key) planned.apiKey = key;
   }
   return planned;
+}
+
+/** COMPOSE_PROFILES: comma-separated profile names (compose's cli flag default); blanks dropped. */
+export function parseProfileList(value: string | undefined): string[] {
+  return [...new Set((value ?? '').split(',').map((p) => p.trim()).filter(Boolean))];
 }
 
 /** Reads a Compose file into a StackPlan. Never throws: a file that does not parse gives `parseError`. */
@@ -233,5 +240,9 @@ export function planStack(text: string, file: string, opts: PlanOptions = {}): S
   }
   const composeDir = dirname(absFile);
   plan.services = parsed.services.map((s) => planService(parsed, describeService(s, vars, opts.buildContexts), vars, composeDir, home));
+  const declared = [...new Set(plan.services.flatMap((s) => s.profiles ?? []))].sort();
+  if (declared.length) plan.declaredProfiles = declared;
+  const fromEnv = parseProfileList(vars.get('COMPOSE_PROFILES'));
+  if (fromEnv.length) plan.activeProfiles = fromEnv;
   return plan;
 }

@@ -60,6 +60,33 @@ try {
   const after = await vsc.waitForProblems((ps) => !ps.some((p) => p.code === SHORT), { what: `${SHORT} to go` });
   assert.deepEqual(after.filter((p) => p.file?.endsWith('Dockerfile') && (p.severity === 'Error' || p.severity === 'Warning')), []);
   step(`${SHORT} is gone, nothing at warning or error`);
+
+  // The Compose service runs the stock vLLM image (python3 inside): the probe can go into compose.yaml instead.
+  await vsc.runCommand('Inference Stack: Write Accuracy Probe Healthcheck Script');
+  await rows.first().waitFor({ state: 'visible', timeout: 10000 });
+  await rows.filter({ has: page.locator('.label-name', { hasText: /^vllm in compose\.yaml$/ }) }).first().click();
+  const replace = page.locator('.monaco-dialog-box');
+  await replace.waitFor({ state: 'visible', timeout: 10000 });
+  assert.match(await replace.innerText(), /probe\.py exists\. Replace it\?/);
+  await replace.locator('.monaco-button', { hasText: 'Replace' }).click();
+  const composeOffer = page.locator('.notifications-toasts .notification-toast', { hasText: 'Add it to vllm in compose.yaml as the healthcheck?' });
+  await composeOffer.waitFor({ state: 'visible', timeout: 15000 });
+  await composeOffer.locator('.monaco-button', { hasText: 'Add healthcheck' }).click();
+  await vsc.waitForNotification('the Compose healthcheck message', /Replaced the healthcheck of vllm in compose\.yaml with the accuracy probe/, { timeoutMs: 10000 });
+  await vsc.screenshot('probe-script-compose');
+  await vsc.runCommand('File: Save');
+  const compose = path.join(work, 'compose.yaml');
+  const composeText = await waitFor('compose.yaml saved with the probe', () => {
+    const text = fs.readFileSync(compose, 'utf8');
+    return /test: \["CMD", "python3", "\/probe\.py"\]/.test(text) ? text : undefined;
+  });
+  assert.match(composeText, /^ {6}- \.\/probe\.py:\/probe\.py:ro$/m);
+  assert.equal(composeText.match(/^\s*healthcheck:/gm)?.length, 1, 'one healthcheck: curl replaced');
+  assert.doesNotMatch(composeText, /curl -fsS/);
+  assert.match(composeText, /^# The same stack, done right/m, 'comments kept');
+  const composeProblems = await vsc.waitForProblems((ps) => !ps.some((p) => p.file?.endsWith('compose.yaml') && /^healthcheck/.test(p.code ?? '')), { what: 'no healthcheck finding on compose.yaml' });
+  assert.deepEqual(composeProblems.filter((p) => p.file?.endsWith('compose.yaml') && p.severity === 'Error'), []);
+  step('compose.yaml: vllm mounts probe.py and its healthcheck runs it (curl replaced, comments kept), saved, no healthcheck finding');
   ok = true;
 } finally {
   if (!ok) await vsc?.screenshot('probe-script-failure').catch(() => undefined);

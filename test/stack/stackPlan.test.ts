@@ -48,6 +48,7 @@ describe('planStack', () => {
     assert.deepEqual(vllm, {
       name: 'vllm',
       engine: 'vllm',
+      imageHasPython: true,
       isModelService: true,
       requestsGpu: true,
       bindMounts: [

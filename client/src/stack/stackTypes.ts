@@ -93,6 +93,9 @@ export interface PlannedService {
   apiKey?: string;
   /** `restart:` as written ("no", "always", "on-failure[:N]", "unless-stopped"), interpolated; absent = "no". */
   restart?: string;
+  /** The image is one whose engine runs on Python (vLLM, SGLang: serving-engines.json), so python3 is there for the
+   *  accuracy probe script; a labelled custom image gives no such promise. */
+  imageHasPython?: boolean;
   /** `profiles:`: compose starts the service only when one of them is active (absent = always starts). */
   profiles?: string[];
 }

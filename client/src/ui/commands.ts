@@ -14,11 +14,12 @@ import { LOG_LEVELS, type LogLevel } from '../stack/logLines';
 import { nodePreflightDeps } from '../stack/preflight';
 import { describeActiveProfiles, profileChoices, withActiveProfiles } from '../stack/profiles';
 import { DEFAULT_PROBE_CASES, formatProbeRun, runProbe, validateCase, type ProbeCase } from '../stack/probe';
-import { probeHealthcheckEdit } from '../stack/healthcheckEdit';
-import { buildProbeScript, dockerfileHealthcheck } from '../stack/probeScript';
+import { probeHealthcheckEdit, type OffsetEdit } from '../stack/healthcheckEdit';
+import { composeProbeHealthcheckEdit } from '../stack/composeHealthcheckEdit';
+import { buildProbeScript, composeHealthcheck, dockerfileHealthcheck } from '../stack/probeScript';
 import { progressText, type Row } from '../stack/sidebarModel';
 import { ownPortsOf, restartService, startStack, stopStack } from '../stack/stackRunner';
-import type { PreflightAction, PreflightIssue, StackPlan, StartOutcome } from '../stack/stackTypes';
+import type { PlannedService, PreflightAction, PreflightIssue, StackPlan, StartOutcome } from '../stack/stackTypes';
 import type { LogTerminals } from './logTerminal';
 import { newStack } from './newStackCommand';
 import type { StackCommand } from './stackIds';
@@ -486,24 +487,37 @@ async function probe(ctx: Ctx, arg: string | undefined): Promise<void> {
 // Probe script
 // ---------------------------------------------------------------------------------------------------------------
 
+type ProbeTarget = { kind: 'dockerfile'; uri: vscode.Uri } | { kind: 'compose'; file: string; service: string } | { kind: 'script-only' };
+
+/** Where the probe goes: a Dockerfile's HEALTHCHECK, the model service's healthcheck in the Compose file (when its
+ *  image has python3), or only the script. Undefined when the person dismissed the pick. */
+async function pickProbeTarget(ctx: Ctx, model: PlannedService | undefined): Promise<ProbeTarget | undefined> {
+  const dockerfiles = await vscode.workspace.findFiles(DOCKERFILE_GLOB, EXCLUDE, 50);
+  const composeFile = ctx.controller.composeFile;
+  const items: (vscode.QuickPickItem & { target: ProbeTarget })[] = dockerfiles.map((uri) => ({ label: vscode.workspace.asRelativePath(uri), description: 'HEALTHCHECK of this image', target: { kind: 'dockerfile', uri } }));
+  if (model?.imageHasPython && composeFile) {
+    items.unshift({ label: `${model.name} in ${vscode.workspace.asRelativePath(composeFile)}`, description: 'mount the script, healthcheck in the Compose file', target: { kind: 'compose', file: composeFile, service: model.name } });
+  }
+  if (!items.length) return { kind: 'script-only' };
+  items.push({ label: 'Only write the script', target: { kind: 'script-only' } });
+  const picked = await vscode.window.showQuickPick(items, { title: 'Where does the accuracy probe run as the healthcheck? (the script is written next to it)' });
+  return picked?.target;
+}
+
 async function writeProbeScript(ctx: Ctx): Promise<void> {
   const cases = probeCases();
   if (!cases) return;
   const { controller } = ctx;
+  if (!controller.composeFile) {
+    // The workspace's only Compose file is the stack's, as the Services view takes it.
+    const found = await findComposeFiles(2);
+    if (found.length === 1) await controller.setComposeFile(found[0]!.fsPath);
+  }
   if (!controller.plan && controller.composeFile) await controller.loadPlan(controller.composeFile);
   const model = controller.plan?.services.find((s) => s.isModelService);
-  const dockerfiles = await vscode.workspace.findFiles(DOCKERFILE_GLOB, EXCLUDE, 50);
-  let dockerfile: vscode.Uri | undefined;
-  if (dockerfiles.length) {
-    const NONE = 'Only write the script';
-    const picked = await vscode.window.showQuickPick(
-      [...dockerfiles.map((u) => ({ label: vscode.workspace.asRelativePath(u), uri: u as vscode.Uri | undefined })), { label: NONE, uri: undefined }],
-      { title: 'Which image gets the probe as its HEALTHCHECK? (the script is written next to it)' },
-    );
-    if (!picked) return;
-    dockerfile = picked.uri;
-  }
-  const folder = dockerfile ? dirname(dockerfile.fsPath) : controller.composeFile ? dirname(controller.composeFile) : vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+  const target = await pickProbeTarget(ctx, model);
+  if (!target) return;
+  const folder = target.kind === 'dockerfile' ? dirname(target.uri.fsPath) : controller.composeFile ? dirname(controller.composeFile) : vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
   if (!folder) {
     void vscode.window.showErrorMessage('Inference Stack: open a folder first: the probe script is written into the workspace.');
     return;
@@ -517,35 +531,48 @@ async function writeProbeScript(ctx: Ctx): Promise<void> {
     void vscode.window.showErrorMessage(`Inference Stack: cannot build the probe script: ${built.errors.join('; ')}`);
     return;
   }
-  const target = vscode.Uri.file(join(folder, 'probe.py'));
-  if (await uriExists(target)) {
-    const c = await vscode.window.showWarningMessage(`${vscode.workspace.asRelativePath(target)} exists. Replace it?`, { modal: true }, 'Replace');
+  const script = vscode.Uri.file(join(folder, 'probe.py'));
+  if (await uriExists(script)) {
+    const c = await vscode.window.showWarningMessage(`${vscode.workspace.asRelativePath(script)} exists. Replace it?`, { modal: true }, 'Replace');
     if (c !== 'Replace') return;
   }
-  await vscode.workspace.fs.writeFile(target, Buffer.from(built.script, 'utf8'));
-  if (!dockerfile) {
-    await vscode.window.showTextDocument(target);
+  await vscode.workspace.fs.writeFile(script, Buffer.from(built.script, 'utf8'));
+  if (target.kind === 'script-only') {
+    await vscode.window.showTextDocument(script);
     return;
   }
-  const c = await vscode.window.showInformationMessage(`Wrote ${vscode.workspace.asRelativePath(target)}. Add it to ${vscode.workspace.asRelativePath(dockerfile)} as the HEALTHCHECK?`, 'Add HEALTHCHECK', 'Open script');
-  if (c === 'Open script') await vscode.window.showTextDocument(target);
-  if (c !== 'Add HEALTHCHECK') return;
+  const into = target.kind === 'dockerfile' ? vscode.workspace.asRelativePath(target.uri) : `${target.service} in ${vscode.workspace.asRelativePath(target.file)}`;
+  const add = target.kind === 'dockerfile' ? 'Add HEALTHCHECK' : 'Add healthcheck';
+  const c = await vscode.window.showInformationMessage(`Wrote ${vscode.workspace.asRelativePath(script)}. Add it to ${into} as the ${target.kind === 'dockerfile' ? 'HEALTHCHECK' : 'healthcheck'}?`, add, 'Open script');
+  if (c === 'Open script') await vscode.window.showTextDocument(script);
+  if (c !== add) return;
   // Start period: twice the measured cold start when there is one (what healthcheck-start-period-short asks for).
   const cold = model ? controller.coldStarts.get(controller.composeFile)[model.name] : undefined;
-  const lines = dockerfileHealthcheck({
-    hostFile: relative(dirname(dockerfile.fsPath), target.fsPath).split('\\').join('/'),
-    ...(cold ? { startPeriod: `${Math.ceil(cold * 2)}s` } : {}),
-  });
-  const doc = await vscode.workspace.openTextDocument(dockerfile);
-  // In place of the final stage's own HEALTHCHECK (Docker keeps only the last one), else at the end.
-  const { edit: change, replaced } = probeHealthcheckEdit(doc.getText(), lines);
-  const edit = new vscode.WorkspaceEdit();
-  edit.replace(dockerfile, new vscode.Range(doc.positionAt(change.start), doc.positionAt(change.end)), change.newText);
-  if (await vscode.workspace.applyEdit(edit)) {
-    const editor = await vscode.window.showTextDocument(doc);
-    const at = doc.positionAt(change.start);
-    editor.revealRange(new vscode.Range(at, at), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
-    const name = vscode.workspace.asRelativePath(dockerfile);
-    void vscode.window.showInformationMessage(replaced ? `Replaced the HEALTHCHECK of ${name} with the accuracy probe.` : `Added the accuracy probe as the HEALTHCHECK of ${name}.`);
+  const timing = cold ? { startPeriod: `${Math.ceil(cold * 2)}s` } : {};
+  const fileUri = target.kind === 'dockerfile' ? target.uri : vscode.Uri.file(target.file);
+  const doc = await vscode.workspace.openTextDocument(fileUri);
+  const hostFile = relative(dirname(fileUri.fsPath), script.fsPath).split('\\').join('/');
+  let change: OffsetEdit;
+  let replaced: boolean;
+  if (target.kind === 'dockerfile') {
+    // In place of the final stage's own HEALTHCHECK (Docker keeps only the last one), else at the end.
+    ({ edit: change, replaced } = probeHealthcheckEdit(doc.getText(), dockerfileHealthcheck({ hostFile, ...timing })));
+  } else {
+    const lines = composeHealthcheck({ hostFile, ...timing });
+    const r = composeProbeHealthcheckEdit(doc.getText(), target.service, lines);
+    if (!r.ok) {
+      controller.output.appendLine(`Add to ${target.service} in ${target.file}:\nvolumes:\n  - ${lines.volume}\n${lines.healthcheck}`);
+      void vscode.window.showErrorMessage(`Inference Stack: ${r.reason}. probe.py is written; the lines to add are in the output.`, 'Show output').then((o) => o && controller.output.show(true));
+      return;
+    }
+    ({ edit: change, replaced } = r);
   }
+  const edit = new vscode.WorkspaceEdit();
+  edit.replace(fileUri, new vscode.Range(doc.positionAt(change.start), doc.positionAt(change.end)), change.newText);
+  if (!(await vscode.workspace.applyEdit(edit))) return;
+  const editor = await vscode.window.showTextDocument(doc);
+  const at = doc.positionAt(change.start);
+  editor.revealRange(new vscode.Range(at, at), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+  const what = target.kind === 'dockerfile' ? `the HEALTHCHECK of ${into}` : `the healthcheck of ${into}`;
+  void vscode.window.showInformationMessage(replaced ? `Replaced ${what} with the accuracy probe.` : `Added the accuracy probe as ${what}.`);
 }

@@ -157,6 +157,16 @@ export function removeEntry(file: ComposeFile, parent: MapEntry, item: Pair | No
   return removeLines(file, start, contentEnd(item));
 }
 
+/**
+ * Replaces a block-map entry (its key and its whole value) with template lines at the key's column. Undefined for
+ * an entry that is not the map's own (inherited through a merge) or sits in a flow map.
+ */
+export function replaceEntry(file: ComposeFile, entry: MapEntry, lines: readonly string[]): SpanEdit | undefined {
+  if (!entry.pair || entry.value.inherited) return undefined;
+  const removal = removeLines(file, entry.keyAt.start, contentEnd(entry.pair));
+  return { span: removal.span, newText: insertLinesBefore(file, entry.keyAt.start, lines).newText };
+}
+
 /** Replaces a scalar's text (quotes included) with `newText`. */
 export function replaceScalar(node: unknown, newText: string): SpanEdit | undefined {
   if (!isScalar(node)) return undefined;

@@ -162,6 +162,10 @@ function firstValue(value: string | undefined, vars: ReadonlyMap<string, string>
   return v ? v : undefined;
 }
 
+/** Engines whose images run the server with python3 (serving-engines.json: vLLM's former entrypoint
+ *  `python3 -m vllm.entrypoints.openai.api_server`, SGLang's `python3 -m sglang.launch_server`). */
+const PYTHON_ENGINES: ReadonlySet<string> = new Set(['vllm', 'sglang']);
+
 /** The label a service sets to name the engine its custom image speaks (a build FROM vllm, the demo's stand-in). */
 export const ENGINE_LABEL = 'inference-stack.engine';
 
@@ -192,6 +196,7 @@ function planService(file: ComposeFile, info: ServiceInfo, vars: ReadonlyMap<str
   if (restart) planned.restart = restart;
   const profiles = (info.service.map.seq('profiles')?.items() ?? []).map((p) => firstValue(p.text, vars)).filter((p): p is string => p !== undefined);
   if (profiles.length) planned.profiles = profiles;
+  if (info.engine && PYTHON_ENGINES.has(info.engine.id)) planned.imageHasPython = true;
   if (engine) {
     planned.engine = engine.id;
     const port = servingPort(info, engine, vars);

@@ -9,7 +9,10 @@ import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { planStack } from '../../server/src/compose/stackPlan';
-import { findComposeCommand, type ComposeCommand } from '../../client/src/stack/composeCommand';
+import { findComposeCommand, upCommand, type ComposeCommand } from '../../client/src/stack/composeCommand';
+import { ColdStartObserver } from '../../client/src/stack/coldStartObserver';
+import { watchProject } from '../../client/src/stack/projectEvents';
+import { listProjectServices } from '../../client/src/stack/stackState';
 import { connectDocker, type DockerConnection } from '../../client/src/stack/dockerApi';
 import { applyEnv, nodeEndpointFs } from '../../client/src/stack/dockerEndpoint';
 import { nodePreflightDeps, findOnPath } from '../../client/src/stack/preflight';
@@ -18,7 +21,7 @@ import { runProbe } from '../../client/src/stack/probe';
 import { withActiveProfiles } from '../../client/src/stack/profiles';
 import { restartService, startStack, stopStack } from '../../client/src/stack/stackRunner';
 import type { ServiceProgress, StackPlan, StartOutcome } from '../../client/src/stack/stackTypes';
-import { cleanupProject, requireEngine, REPO_ROOT, uniqueProject, type Engine } from './engine';
+import { cleanupProject, requireEngine, REPO_ROOT, uniqueProject, waitFor, type Engine } from './engine';
 
 const STACKS = join(REPO_ROOT, 'test', 'docker', 'stacks');
 const LOAD_SECONDS = 3;
@@ -124,6 +127,29 @@ describe('startStack / stopStack against the Docker engine', () => {
     assert.deepEqual(left.map((c) => c.Names[0]), [], 'down removed the profiled container too');
     const networks = await engine.docker.listNetworks({ filters: { label: [`com.docker.compose.project=${plan.project}`] } });
     assert.deepEqual(networks.map((n) => n.Name), [], 'and the network');
+  });
+
+  it('a stack started from a terminal (`compose up -d`): the followed events give its cold start', async () => {
+    const port = await freePort();
+    const { plan, env } = planFor('standin.yaml', { ISTEST_PORT: String(port), STANDIN_LOAD_SECONDS: String(LOAD_SECONDS) });
+    // What the Services view does: follow the project's events, re-list on each, feed both to the observer.
+    const observer = new ColdStartObserver();
+    const measured: { service: string; seconds: number }[] = [];
+    const watch = watchProject(engine.docker, plan.project, {
+      onEvent: (e) => {
+        const m = observer.noteEvent(e);
+        if (m) measured.push(m);
+        void listProjectServices(engine.docker, plan.project).then((s) => observer.noteStatuses(s), () => undefined);
+      },
+    });
+    try {
+      const up = await runCommand(upCommand(compose, { files: [plan.file], project: plan.project }), { env: applyEnv(env, engine.connection.composeEnv), timeoutMs: 120_000 });
+      assert.equal(up.exitCode, 0, up.stderr);
+      const cold = await waitFor('the cold start from the events', () => measured.find((m) => m.service === 'vllm'), { timeoutMs: 60_000, intervalMs: 100 });
+      assert.ok(cold.seconds >= LOAD_SECONDS && cold.seconds < LOAD_SECONDS + 20, `cold start ${cold.seconds} s for a ${LOAD_SECONDS} s load`);
+    } finally {
+      watch.dispose();
+    }
   });
 
   it('a wrong-answer server comes up healthy but fails the probe, with its answer shown', async () => {

@@ -14,12 +14,13 @@ import { readFile } from 'node:fs/promises';
 import { dotEnvBeside } from '../../../server/src/compose/dotEnvFile';
 import { planStack } from '../../../server/src/compose/stackPlan';
 import { fileBuildContexts } from '../../../server/src/dockerfile/buildContextFiles';
+import { ColdStartObserver } from '../stack/coldStartObserver';
 import { checkEngine, connectDockerFromProcess, explainDockerError, type DockerConnection } from '../stack/dockerApi';
 import { GPU_LIST_COMMAND, GPU_QUERY_COMMAND, readGpuState, type GpuState } from '../stack/gpus';
 import { summarizeText } from '../stack/metrics';
 import type { ProbeRun } from '../stack/probe';
 import type { ProcessRunner } from '../stack/processRunner';
-import { watchProject, type ProjectWatch } from '../stack/projectEvents';
+import { watchProject, type ProjectEvent, type ProjectWatch } from '../stack/projectEvents';
 import { serviceBaseUrl, type ServiceMetrics, type SidebarInput, type StackState, type TimedProbeRun } from '../stack/sidebarModel';
 import { withActiveProfiles } from '../stack/profiles';
 import { listProjectServices } from '../stack/stackState';
@@ -51,6 +52,8 @@ export class StackController implements vscode.Disposable {
   private listing: Promise<void> | undefined;
   private relistAgain = false;
   private disposed = false;
+  /** Cold starts of containers started outside VS Code, measured while the project is followed. */
+  private readonly observer = new ColdStartObserver();
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -160,10 +163,21 @@ export class StackController implements vscode.Disposable {
     this.closeWatch();
     this.watchedProject = project;
     this.watch = watchProject(conn.docker, project, {
-      onEvent: () => this.scheduleRelist(),
+      onEvent: (e) => {
+        this.noteColdStart(e);
+        this.scheduleRelist();
+      },
       onDisconnected: (problem) => this.setState({ kind: 'docker-down', problem }),
       onReconnected: () => void this.relist(),
     }, { connection: conn });
+  }
+
+  private noteColdStart(e: ProjectEvent): void {
+    const measured = this.observer.noteEvent(e);
+    const file = this.composeFile;
+    if (!measured || !file) return;
+    this.output.appendLine(`${measured.service} healthy ${measured.seconds} s after its container started (cold start measured)`);
+    void this.coldStarts.record(file, { [measured.service]: measured.seconds }).then(() => this.fire());
   }
 
   private closeWatch(): void {
@@ -194,6 +208,7 @@ export class StackController implements vscode.Disposable {
         if (!conn || !project) return;
         try {
           this.statuses = await listProjectServices(conn.docker, project);
+          this.observer.noteStatuses(this.statuses);
           this.setState({ kind: 'ready' });
         } catch (e) {
           this.setState({ kind: 'docker-down', problem: explainDockerError(e, conn) });

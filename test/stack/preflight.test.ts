@@ -4,7 +4,8 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { findOnPath, onlyWarnings, portKey, runPreflight, tcpPortInUse, type PreflightDeps } from '../../client/src/stack/preflight';
+import { findOnPath, onlyWarnings, portKey, runPreflight, tcpPortInUse, udpPortInUse, type PreflightDeps } from '../../client/src/stack/preflight';
+import { createSocket } from 'node:dgram';
 import type { StackPlan } from '../../client/src/stack/stackTypes';
 
 const ENGINE_OK = { ok: true as const, info: { version: '20.10.24', runtimes: ['io.containerd.runc.v2', 'runc'], gpuCapable: false } };
@@ -81,17 +82,19 @@ describe('runPreflight', () => {
     assert.ok(!onlyWarnings(issues));
   });
 
-  it('a published port in use: a blocker naming service and port; the project\'s own ports and UDP are not checked', async () => {
+  it('a published port in use: a blocker naming service and port (UDP too); the project\'s own ports are not checked', async () => {
     const p = plan([
       { name: 'vllm', publishedPorts: [{ hostIp: '127.0.0.1', hostPort: 8000, containerPort: 8000, protocol: 'tcp' }, { hostIp: '', hostPort: 9000, containerPort: 9000, protocol: 'udp' }] },
       { name: 'web', publishedPorts: [{ hostIp: '', hostPort: 8080, containerPort: 80, protocol: 'tcp' }] },
     ]);
-    const d = deps({ portInUse: async (_ip, port) => port === 8000 || port === 8080 });
+    const d = deps({ portInUse: async (_ip, port, protocol) => port === 8000 || port === 8080 || (port === 9000 && protocol === 'udp') });
     const issues = await runPreflight(p, d);
-    assert.deepEqual(issues.map((i) => [i.id, i.service]), [['port-in-use', 'vllm'], ['port-in-use', 'web']]);
+    assert.deepEqual(issues.map((i) => [i.id, i.service]), [['port-in-use', 'vllm'], ['port-in-use', 'vllm'], ['port-in-use', 'web']]);
     assert.match(issues[0]!.title, /^vllm: port 127\.0\.0\.1:8000 \(for container port 8000\) is already in use/);
-    assert.match(issues[1]!.title, /^web: port 8080 /);
-    const own = deps({ portInUse: async (_ip, port) => port === 8000 || port === 8080, ownPorts: new Set([portKey(8000, 'tcp'), portKey(8080, 'tcp')]) });
+    assert.match(issues[1]!.title, /^vllm: UDP port 9000 \(for container port 9000\) is already in use/);
+    assert.match(issues[1]!.steps.join('\n'), /ss -lunp/);
+    assert.match(issues[2]!.title, /^web: port 8080 /);
+    const own = deps({ portInUse: async () => true, ownPorts: new Set([portKey(8000, 'tcp'), portKey(8080, 'tcp'), portKey(9000, 'udp')]) });
     assert.deepEqual(await runPreflight(p, own), []);
     assert.deepEqual(own.portsAsked, []);
   });
@@ -130,6 +133,18 @@ describe('real I/O deps', () => {
     await new Promise<void>((r) => server.close(() => r()));
     assert.equal(await tcpPortInUse('', port), false);
     assert.equal(await tcpPortInUse('', port), false, 'the probe itself released the port');
+  });
+
+  it('udpPortInUse: true for a UDP port someone holds, false once it is free again', async () => {
+    const holder = createSocket('udp4');
+    await new Promise<void>((r) => holder.bind(0, '127.0.0.1', r));
+    const port = holder.address().port;
+    assert.equal(await udpPortInUse('127.0.0.1', port), true);
+    assert.equal(await udpPortInUse('', port), true, 'all interfaces collide with a holder on 127.0.0.1');
+    await new Promise<void>((r) => holder.close(() => r()));
+    assert.equal(await udpPortInUse('', port), false);
+    assert.equal(await udpPortInUse('', port), false, 'the probe itself released the port');
+    assert.equal(await tcpPortInUse('', port), false, 'UDP and TCP ports are separate');
   });
 
   it('findOnPath: finds an executable on PATH, not a plain file', async () => {

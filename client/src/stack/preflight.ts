@@ -17,6 +17,7 @@
 
 import { constants as fsConstants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
+import { createSocket } from 'node:dgram';
 import { createServer } from 'node:net';
 import { delimiter, join } from 'node:path';
 import { checkEngine, type DockerConnection } from './dockerApi';
@@ -32,8 +33,8 @@ export interface PreflightDeps {
   findCompose(): Promise<ComposeLookup>;
   nvidiaSmiAvailable(): Promise<boolean>;
   pathExists(path: string): Promise<boolean>;
-  /** True when something on this host already holds the TCP port (on hostIp, "" = all interfaces). */
-  portInUse(hostIp: string, port: number): Promise<boolean>;
+  /** True when something on this host already holds the port (on hostIp, "" = all interfaces). */
+  portInUse(hostIp: string, port: number, protocol: 'tcp' | 'udp'): Promise<boolean>;
   /** portKey()s the project's own running containers publish: not a conflict on a re-start. */
   ownPorts?: Set<string>;
 }
@@ -96,26 +97,25 @@ async function bindMountIssues(plan: StackPlan, deps: PreflightDeps): Promise<Pr
 
 async function portIssues(plan: StackPlan, deps: PreflightDeps): Promise<PreflightIssue[]> {
   const seen = new Set<string>();
-  const checks: { service: string; hostIp: string; hostPort: number; containerPort: number }[] = [];
+  const checks: { service: string; hostIp: string; hostPort: number; containerPort: number; protocol: 'tcp' | 'udp' }[] = [];
   for (const s of startedServices(plan)) {
     for (const p of s.publishedPorts) {
-      // node's listen() checks TCP only; a UDP conflict is left to compose's own error (explained there).
-      if (p.protocol !== 'tcp' || deps.ownPorts?.has(portKey(p.hostPort, p.protocol))) continue;
-      const key = `${p.hostIp}|${p.hostPort}`;
+      if (deps.ownPorts?.has(portKey(p.hostPort, p.protocol))) continue;
+      const key = `${p.hostIp}|${p.hostPort}/${p.protocol}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      checks.push({ service: s.name, hostIp: p.hostIp, hostPort: p.hostPort, containerPort: p.containerPort });
+      checks.push({ service: s.name, hostIp: p.hostIp, hostPort: p.hostPort, containerPort: p.containerPort, protocol: p.protocol });
     }
   }
-  const inUse = await Promise.all(checks.map((c) => deps.portInUse(c.hostIp, c.hostPort)));
+  const inUse = await Promise.all(checks.map((c) => deps.portInUse(c.hostIp, c.hostPort, c.protocol)));
   return checks.filter((_, i) => inUse[i]).map((c) => ({
     id: 'port-in-use' as const,
     severity: 'blocker' as const,
     service: c.service,
-    title: `${c.service}: port ${c.hostIp ? `${c.hostIp}:` : ''}${c.hostPort} (for container port ${c.containerPort}) is already in use on this machine`,
+    title: `${c.service}: ${c.protocol === 'udp' ? 'UDP ' : ''}port ${c.hostIp ? `${c.hostIp}:` : ''}${c.hostPort} (for container port ${c.containerPort}) is already in use on this machine`,
     steps: [
-      `Find what holds it: \`docker ps --filter publish=${c.hostPort}\` for a container, \`sudo ss -ltnp 'sport = :${c.hostPort}'\` for a process.`,
-      `Stop it, or publish ${c.service} on another host port in the Compose file (ports: "<free port>:${c.containerPort}").`,
+      `Find what holds it: \`docker ps --filter publish=${c.hostPort}/${c.protocol}\` for a container, \`sudo ss -${c.protocol === 'udp' ? 'lunp' : 'ltnp'} 'sport = :${c.hostPort}'\` for a process.`,
+      `Stop it, or publish ${c.service} on another host port in the Compose file (ports: "<free port>:${c.containerPort}${c.protocol === 'udp' ? '/udp' : ''}").`,
     ],
     actions: ['open-file', 'retry'],
   }));
@@ -159,32 +159,60 @@ export function onlyWarnings(issues: readonly PreflightIssue[]): boolean {
 
 const PORT_CHECK_MS = 2000;
 
+/** The common part of a bind probe: the socket answers with an error or 'listening'; either way it is closed
+ *  before the answer, so the port is free again for the engine. No answer in time counts as free. */
+interface BindableSocket {
+  once(event: 'error', cb: (err: NodeJS.ErrnoException) => void): unknown;
+  once(event: 'listening', cb: () => void): unknown;
+  close(cb?: () => void): unknown;
+  unref(): unknown;
+}
+
+function bindProbe(socket: BindableSocket, bind: () => void, timeoutMs: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    let settled = false;
+    let bound = false;
+    const done = (inUse: boolean) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      if (bound) return void socket.close(() => resolve(inUse));
+      try {
+        socket.close(); // a datagram socket whose bind failed still holds its handle
+      } catch {
+        /* not open */
+      }
+      resolve(inUse);
+    };
+    const timer = setTimeout(() => done(false), timeoutMs);
+    socket.once('error', (err) => done(err.code === 'EADDRINUSE'));
+    socket.once('listening', () => {
+      bound = true;
+      // Bound after the timeout already answered: close at once.
+      if (settled) socket.close();
+      else done(false);
+    });
+    socket.unref();
+    bind();
+  });
+}
+
 /**
  * Whether the TCP port is held: listen on it and close again. EADDRINUSE means taken; anything else (EACCES for a
  * low port as a user, EADDRNOTAVAIL for an address this host does not have, no answer in time) is "not known to
  * be taken", so it never blocks a start by itself: compose reports the real error then.
  */
 export function tcpPortInUse(hostIp: string, port: number, timeoutMs = PORT_CHECK_MS): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    let settled = false;
-    const done = (inUse: boolean) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      // Resolve once the probe socket is closed, so the port is free again for the engine.
-      if (server.listening) server.close(() => resolve(inUse));
-      else resolve(inUse);
-    };
-    const timer = setTimeout(() => done(false), timeoutMs);
-    server.once('error', (err: NodeJS.ErrnoException) => done(err.code === 'EADDRINUSE'));
-    // Listening after the timeout already answered: close at once.
-    server.once('listening', () => (settled ? server.close() : done(false)));
-    server.unref();
-    // The engine publishes "" on every interface (0.0.0.0 and ::); listening on 0.0.0.0 collides with a holder on
-    // any IPv4 address of the host, and with a dual-stack [::] holder.
-    server.listen({ port, host: hostIp || '0.0.0.0', exclusive: true });
-  });
+  const server = createServer();
+  // The engine publishes "" on every interface (0.0.0.0 and ::); listening on 0.0.0.0 collides with a holder on
+  // any IPv4 address of the host, and with a dual-stack [::] holder.
+  return bindProbe(server, () => server.listen({ port, host: hostIp || '0.0.0.0', exclusive: true }), timeoutMs);
+}
+
+/** The same for a UDP port (a datagram socket bound and closed again); the same "not known to be taken" rule. */
+export function udpPortInUse(hostIp: string, port: number, timeoutMs = PORT_CHECK_MS): Promise<boolean> {
+  const socket = createSocket({ type: hostIp.includes(':') ? 'udp6' : 'udp4' });
+  return bindProbe(socket, () => socket.bind({ port, address: hostIp || '0.0.0.0', exclusive: true }), timeoutMs);
 }
 
 /** `which nvidia-smi`, without a shell: each PATH folder (PATHEXT on Windows), executable. */
@@ -235,7 +263,7 @@ export function nodePreflightDeps(conn: DockerConnection, opts: NodePreflightOpt
         return false;
       }
     },
-    portInUse: (hostIp, port) => tcpPortInUse(hostIp, port),
+    portInUse: (hostIp, port, protocol) => (protocol === 'udp' ? udpPortInUse(hostIp, port) : tcpPortInUse(hostIp, port)),
   };
   if (opts.ownPorts) deps.ownPorts = opts.ownPorts;
   return deps;

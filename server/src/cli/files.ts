@@ -1,7 +1,6 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { looksLikeCompose } from '../compose/composeFile';
-import { parseDotEnv } from '../compose/interpolation';
 import { isComposeFileName, kindFromName } from '../core/fileKind';
 import type { FileKind } from '../core/types';
 
@@ -51,10 +50,4 @@ function walk(dir: string, out: LintTarget[]): void {
       if (kind) out.push({ path: full, kind });
     }
   }
-}
-
-/** The `.env` beside a Compose file: the only file whose values Compose interpolates into it. */
-export function readDotEnvBeside(composePath: string): Map<string, string> {
-  const envPath = join(dirname(composePath), '.env');
-  return existsSync(envPath) ? parseDotEnv(readFileSync(envPath, 'utf8')) : new Map();
 }

@@ -6,7 +6,8 @@ import type { AnalysisOptions } from '../core/options';
 import { fileBuildContexts } from '../dockerfile/buildContextFiles';
 import { SEVERITIES, Severity } from '../core/types';
 import { RULES } from '../rules/registry';
-import { collectTargets, readDotEnvBeside } from './files';
+import { dotEnvBeside } from '../compose/dotEnvFile';
+import { collectTargets } from './files';
 import { FileResult, formatJson, formatSarif, formatText } from './format';
 
 declare const PACKAGE_VERSION: string | undefined;
@@ -111,7 +112,7 @@ function lint(argv: readonly string[], io: CliIo): number {
     // A Compose file's `.env` and `build:` Dockerfiles are read beside it.
     const options: AnalysisOptions =
       target.kind === 'compose'
-        ? { ...args.options, dotEnv: readDotEnvBeside(target.path), buildContexts: fileBuildContexts(dirname(resolve(target.path))) }
+        ? { ...args.options, dotEnv: dotEnvBeside(target.path), buildContexts: fileBuildContexts(dirname(resolve(target.path))) }
         : args.options;
     let text = readFileSync(target.path, 'utf8');
     if (args.fix) {

@@ -110,6 +110,20 @@ describe('inference-stack lint (dist/cli.js)', () => {
     assert.equal(run(['lint']).code, 2);
   });
 
+  it('reads the .env beside the Compose file, as compose interpolates from it', () => {
+    const gmu = yaml`
+      services:
+        vllm:
+          image: vllm/vllm-openai:v0.11.0
+          command: ["Qwen/Qwen3-0.6B", "--gpu-memory-utilization", "\${GMU}"]
+    `;
+    const high = run(['lint', '--format', 'json', workspace({ 'compose.yaml': gmu, '.env': 'GMU=0.99\n' })]);
+    const rules = (out: string) => (JSON.parse(out) as { rule: string }[]).map((f) => f.rule);
+    assert.ok(rules(high.stdout).includes('gpu-memory-utilization-high'), high.stdout);
+    const fine = run(['lint', '--format', 'json', workspace({ 'compose.yaml': gmu, '.env': 'GMU=0.85\n' })]);
+    assert.ok(!rules(fine.stdout).includes('gpu-memory-utilization-high'), fine.stdout);
+  });
+
   it('lists the rules', () => {
     const r = run(['rules']);
     assert.equal(r.code, 0);

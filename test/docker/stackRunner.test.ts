@@ -152,6 +152,24 @@ describe('startStack / stopStack against the Docker engine', () => {
     }
   });
 
+  it('a scaled service is ready when every replica is healthy; its cold start is the slowest replica\'s', async () => {
+    const { plan, env } = planFor('scaled.yaml', { STANDIN_LOAD_SECONDS: String(LOAD_SECONDS) });
+    const { outcome, progress } = await start(plan, env);
+    assert.equal(outcome.kind, 'ready', JSON.stringify(outcome));
+    if (outcome.kind !== 'ready') return;
+    const replicas = await engine.docker.listContainers({ all: true, filters: { label: [`com.docker.compose.project=${plan.project}`] } });
+    assert.equal(replicas.length, 2);
+    const inspected = await Promise.all(replicas.map((c) => engine.docker.getContainer(c.Id).inspect()));
+    assert.deepEqual(inspected.map((i) => i.State.Health?.Status), ['healthy', 'healthy'], 'ready means every replica is healthy');
+    const slowest = Math.max(...inspected.map((i) => {
+      const firstOk = i.State.Health!.Log.find((l) => l.ExitCode === 0)!;
+      return (Date.parse(firstOk.End) - Date.parse(i.State.StartedAt)) / 1000;
+    }));
+    const cold = outcome.coldStarts.vllm!;
+    assert.ok(cold >= LOAD_SECONDS && Math.abs(cold - slowest) < 1.5, `cold start ${cold} s; the slowest replica's first passing check ended ${slowest} s after its start`);
+    assert.ok(progress.some((p) => p[0]!.phase === 'loading'), 'progress showed the load');
+  });
+
   it('a wrong-answer server comes up healthy but fails the probe, with its answer shown', async () => {
     const port = await freePort();
     const { plan, env } = planFor('standin.yaml', { ISTEST_PORT: String(port), STANDIN_LOAD_SECONDS: '1', STANDIN_MODE: 'wrong' });

@@ -5,7 +5,7 @@ import { matchFatalError, StartupTracker } from '../../client/src/stack/mileston
 import type { PreflightDeps } from '../../client/src/stack/preflight';
 import type { RunCommand } from '../../client/src/stack/processRunner';
 import {
-  allReady, coldStartSeconds, failureReason, ownPortsOf, restartsOnFailure, servicePhase, startStack, trackerEngine, type LogView,
+  allReady, coldStartSeconds, failureReason, ownPortsOf, representativeReplica, restartsOnFailure, servicePhase, startStack, trackerEngine, type LogView,
 } from '../../client/src/stack/stackRunner';
 import type { ServiceStatus, StackPlan } from '../../client/src/stack/stackTypes';
 
@@ -53,6 +53,24 @@ describe('servicePhase', () => {
     const failed = servicePhase({ status: status({ health: 'starting' }), log: { ...LOADING, failure: OOM, state: 'failed' } });
     assert.equal(failed.phase, 'failed');
     assert.match(failed.detail ?? '', /do not fit in GPU memory/);
+  });
+});
+
+describe('representativeReplica (scaled services)', () => {
+  const phaseOf = (s: ServiceStatus) => servicePhase({ status: s, restarts: false }).phase;
+  const a = status({ containerId: 'a', replica: 1, health: 'healthy' });
+  const b = status({ containerId: 'b', replica: 2, health: 'starting' });
+  const c = status({ containerId: 'c', replica: 3, state: 'exited', exitCode: 1 });
+
+  it('the replica furthest behind stands for the service: healthy only when every replica is', () => {
+    assert.equal(representativeReplica([a, b], phaseOf)?.containerId, 'b');
+    assert.equal(phaseOf(representativeReplica([a, b], phaseOf)!), 'starting');
+    assert.equal(representativeReplica([a, { ...b, health: 'healthy' }], phaseOf)?.containerId, 'a');
+  });
+
+  it('a replica in trouble comes first, so a failure is not hidden behind a healthy one', () => {
+    assert.equal(representativeReplica([a, b, c], phaseOf)?.containerId, 'c');
+    assert.equal(representativeReplica([], phaseOf), undefined);
   });
 });
 

@@ -118,6 +118,26 @@ export function servicePhase(input: PhaseInput): { phase: StartPhase; detail?: s
   return { phase: 'running', detail: 'running (no healthcheck)' };
 }
 
+/** Phases from the one that most needs attention (a failure) to the one furthest along. */
+const PHASE_RANK: readonly StartPhase[] = ['failed', 'exited', 'restarting', 'unhealthy', 'waiting', 'creating', 'starting', 'loading', 'running', 'healthy'];
+
+/**
+ * The replica that stands for a scaled service (`deploy.replicas`, `scale`): the one in trouble, else the one
+ * furthest behind, so the service is healthy only when every replica is. `phaseOf` gives a replica's phase.
+ */
+export function representativeReplica(replicas: readonly ServiceStatus[], phaseOf: (s: ServiceStatus) => StartPhase): ServiceStatus | undefined {
+  let best: ServiceStatus | undefined;
+  let bestRank = Infinity;
+  for (const r of replicas) {
+    const rank = PHASE_RANK.indexOf(phaseOf(r));
+    if (rank < bestRank) {
+      best = r;
+      bestRank = rank;
+    }
+  }
+  return best;
+}
+
 /** Seconds from container start to first healthy, to 0.1 s; undefined when the times do not make sense. */
 export function coldStartSeconds(startedAt: number | undefined, healthyAt: number | undefined): number | undefined {
   if (startedAt === undefined || healthyAt === undefined || healthyAt < startedAt) return undefined;
@@ -194,7 +214,10 @@ const OWN_PORTS_TIMEOUT_MS = 3000;
 
 interface Tracked {
   planned: PlannedService;
+  /** The replica that stands for the service (representativeReplica). */
   status?: ServiceStatus;
+  /** Every container of the service, for its cold start. */
+  replicas?: ServiceStatus[];
   tracker?: StartupTracker;
   lastFatal?: FatalError;
   logs?: LogFollow;
@@ -285,10 +308,14 @@ export async function startStack(opts: StartOptions): Promise<StartOutcome> {
     if (allReady(services)) finish?.({ kind: 'ready', services, coldStarts: coldStarts() });
   };
 
+  // A scaled service's cold start is its slowest replica's: measured once every replica has turned healthy.
   const matchHealthy = (t: Tracked): void => {
-    if (t.coldStart !== undefined || !t.status) return;
-    const ev = t.healthyEvents.find((e) => e.containerId === t.status!.containerId);
-    if (ev) t.coldStart = coldStartSeconds(t.status.startedAt, ev.time);
+    if (t.coldStart !== undefined || !t.replicas?.length) return;
+    const each = t.replicas.map((r) => {
+      const ev = t.healthyEvents.find((e) => e.containerId === r.containerId);
+      return ev ? coldStartSeconds(r.startedAt, ev.time) : undefined;
+    });
+    if (each.every((c): c is number => c !== undefined)) t.coldStart = Math.max(...each);
   };
 
   let listing = false;
@@ -305,8 +332,9 @@ export async function startStack(opts: StartOptions): Promise<StartOutcome> {
         const statuses = await listProjectServices(docker, plan.project).catch(() => undefined);
         if (!statuses || done) continue;
         for (const t of tracked.values()) {
-          // The first replica stands for the service (scaled services: the others follow the same phases).
-          t.status = statuses.find((s) => s.service === t.planned.name);
+          const replicas = statuses.filter((s) => s.service === t.planned.name);
+          t.replicas = replicas;
+          t.status = representativeReplica(replicas, (status) => servicePhase({ ...phaseInputOf(t), status }).phase);
           matchHealthy(t);
           if (t.status && !t.logs) startLogs(t);
         }

@@ -3,7 +3,8 @@
 // that also proves the language server answers for this file): the person picks the Dockerfile, the standard-library
 // Python probe is written beside it, and "Add HEALTHCHECK" appends a COPY and a HEALTHCHECK that runs it with a long
 // start period in place of the short one (Docker keeps only the last HEALTHCHECK: the file keeps one), and the
-// warning goes.
+// warning goes. Then the same command with "vllm in compose.yaml" (the stock vLLM image has python3): probe.py is
+// mounted read-only and the service's healthcheck runs it, in place of its curl check, comments kept.
 //   node test/e2e/probe-script.mjs      (E2E_VSIX=... to test another build; setup in test/e2e/README.md)
 import assert from 'node:assert/strict';
 import fs from 'node:fs';

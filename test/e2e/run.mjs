@@ -27,7 +27,7 @@ const TESTS = [
   { name: 'docker-down', about: 'a stopped daemon: the Services view shows the reason with a Retry, Start answers with the endpoint' },
   { name: 'untrusted', about: 'restricted mode: diagnostics work, the commands that run containers are not offered' },
   { name: 'new-stack', about: '"New Inference Stack…" writes a stack that shows no problems' },
-  { name: 'probe-script', about: '"Write Accuracy Probe Healthcheck Script" wires the probe into the Dockerfile\'s HEALTHCHECK' },
+  { name: 'probe-script', about: '"Write Accuracy Probe Healthcheck Script" wires the probe into the Dockerfile\'s HEALTHCHECK, then into the Compose healthcheck' },
 ];
 const PER_TEST_TIMEOUT_MS = Number(process.env.E2E_TEST_TIMEOUT_S ?? 300) * 1000;
 

@@ -4,10 +4,12 @@
 // files. Idempotent: an image whose inputs have not changed is kept (label inference-stack.inputs).
 //   inference-stack/vllm-standin:{test,demo}  the host's node + test/standin/vllm-standin.mjs (entrypoint = `vllm serve`)
 //   inference-stack/nginx:{test,demo}         the host's nginx (Debian package nginx-light or nginx), config mounted by the stack
-// Usage: node scripts/build-test-images.mjs [--force] [standin|nginx ...]
+//   inference-stack/vllm-standin-python:test  the stand-in plus the host's Debian python3 and its standard library, like
+//                                             a stock vLLM image has: the accuracy probe script runs in it
+// Usage: node scripts/build-test-images.mjs [--force] [standin|nginx|standin-python ...]
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const STANDIN_IMAGE = 'inference-stack/vllm-standin:test';
 export const NGINX_IMAGE = 'inference-stack/nginx:test';
+export const STANDIN_PYTHON_IMAGE = 'inference-stack/vllm-standin-python:test';
 
 function docker(args, input) {
   const r = spawnSync('docker', args, { input, encoding: input ? undefined : 'utf8', maxBuffer: 64 * 1024 * 1024 });
@@ -36,6 +39,11 @@ function withLibraries(binary) {
   return [binary, ...[...ldd.matchAll(/(\/[^\s)]+)/g)].map((m) => m[1])];
 }
 
+/** Every file under `dir` (no symlinked folders followed). */
+function filesUnder(dir) {
+  return readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath ?? e.path, e.name));
+}
+
 /**
  * Imports an image from host files. spec: { tags, files: [hostPath -> same path in the image], copies: { imagePath: hostPath },
  * put: { imagePath: content },
@@ -44,6 +52,8 @@ function withLibraries(binary) {
 function importImage(spec, force) {
   const hash = createHash('sha256');
   for (const f of spec.files) hash.update(f).update(readFileSync(f));
+  // Whole folders (a language's standard library): their paths and sizes stand for their contents.
+  for (const d of spec.trees ?? []) for (const f of filesUnder(d)) hash.update(f).update(String(statSync(f).size));
   for (const [p, f] of Object.entries(spec.copies)) hash.update(p).update(readFileSync(f));
   for (const [p, content] of Object.entries(spec.put)) hash.update(p).update(content);
   hash.update(JSON.stringify(spec.changes));
@@ -61,6 +71,7 @@ function importImage(spec, force) {
       mkdirSync(join(dir, dirname(f)), { recursive: true });
       copyFileSync(realpathSync(f), join(dir, f));
     }
+    for (const d of spec.trees ?? []) cpSync(d, join(dir, d), { recursive: true });
     for (const [p, f] of Object.entries(spec.copies)) copyFileSync(f, join(dir, p)); // keeps the executable bit
     for (const [p, content] of Object.entries(spec.put)) {
       mkdirSync(join(dir, dirname(p)), { recursive: true });
@@ -95,6 +106,31 @@ function standinSpec() {
   };
 }
 
+/** The stand-in with Debian's python3 (/usr/bin/python3.11 and /usr/lib/python3.11, with the libraries its binary
+ *  and its extension modules link), at the paths python finds them by. */
+function standinPythonSpec() {
+  const python = whichBinaryAt('/usr/bin/python3', 'install Debian\'s python3 (apt-get install python3)');
+  const stdlib = `/usr/lib/${python.split('/').pop()}`;
+  if (!existsSync(stdlib)) throw new Error(`${stdlib} not found: install Debian's python3`);
+  const modules = filesUnder(join(stdlib, 'lib-dynload')).filter((f) => f.endsWith('.so'));
+  const libraries = new Set([...withLibraries(python), ...modules.flatMap((m) => withLibraries(m).slice(1))]);
+  const base = standinSpec();
+  return {
+    ...base,
+    tags: [STANDIN_PYTHON_IMAGE],
+    files: [...new Set([...base.files, ...libraries])].filter((f) => !f.startsWith(stdlib)),
+    trees: [stdlib],
+    // `python3`, as a stock image's healthcheck calls it (a copy: the import keeps no symlink of ours).
+    copies: { ...base.copies, '/usr/bin/python3': python },
+    dirs: ['/usr/bin'],
+  };
+}
+
+function whichBinaryAt(path, hint) {
+  if (!existsSync(path)) throw new Error(`${path} not found: ${hint}`);
+  return realpathSync(path);
+}
+
 function nginxSpec() {
   const nginx = whichBinary('nginx', 'install Debian\'s nginx-light (apt-get install nginx-light)');
   return {
@@ -118,10 +154,11 @@ function nginxSpec() {
 if (import.meta.url === `file://${process.argv[1]}`) {
   const force = process.argv.includes('--force');
   const names = process.argv.slice(2).filter((a) => !a.startsWith('--'));
-  const wanted = names.length ? names : ['standin', 'nginx'];
+  const wanted = names.length ? names : ['standin', 'nginx', 'standin-python'];
   try {
     if (wanted.includes('standin')) importImage(standinSpec(), force);
     if (wanted.includes('nginx')) importImage(nginxSpec(), force);
+    if (wanted.includes('standin-python')) importImage(standinPythonSpec(), force);
   } catch (err) {
     console.error(`build-test-images: ${err.message}`);
     process.exit(1);

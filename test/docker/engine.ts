@@ -31,7 +31,7 @@ const builtImages = new Set<string>();
 const HOW_TO_START = 'start one with `(dockerd > /tmp/dockerd.log 2>&1 &)` or `sudo systemctl start docker`; .ci/run installs and starts one';
 
 /** The engine, checked once per test process; throws (fails the test) with a clear message when it is unreachable. */
-export function requireEngine(opts: { images?: ('standin' | 'nginx')[] } = {}): Promise<Engine> {
+export function requireEngine(opts: { images?: ('standin' | 'nginx' | 'standin-python')[] } = {}): Promise<Engine> {
   engine ??= (async () => {
     const connected = connectDockerFromProcess();
     if (!connected.ok) throw new Error(`the Docker tests need a running engine: ${connected.problem.title}. ${connected.problem.steps.join(' ')}`);
@@ -49,7 +49,7 @@ export function requireEngine(opts: { images?: ('standin' | 'nginx')[] } = {}): 
 }
 
 /** Builds the image if its inputs changed (scripts/build-test-images.mjs is idempotent); throws on failure. */
-export function requireImage(name: 'standin' | 'nginx'): void {
+export function requireImage(name: 'standin' | 'nginx' | 'standin-python'): void {
   if (builtImages.has(name)) return;
   const r = spawnSync(process.execPath, [join(REPO_ROOT, 'scripts', 'build-test-images.mjs'), name], { encoding: 'utf8', timeout: 300_000 });
   if (r.status !== 0) throw new Error(`cannot build the ${name} test image: ${r.stderr || r.stdout || r.error?.message}`);

@@ -4,8 +4,8 @@
 // files. Idempotent: an image whose inputs have not changed is kept (label inference-stack.inputs).
 //   inference-stack/vllm-standin:{test,demo}  the host's node + test/standin/vllm-standin.mjs (entrypoint = `vllm serve`)
 //   inference-stack/nginx:{test,demo}         the host's nginx (Debian package nginx-light or nginx), config mounted by the stack
-//   inference-stack/vllm-standin-python:test  the stand-in plus the host's Debian python3 and its standard library, like
-//                                             a stock vLLM image has: the accuracy probe script runs in it
+//   inference-stack/vllm-standin-python:test  the stand-in plus the host's Debian python3 with its standard library and
+//                                             /bin/sh, as a stock vLLM image has: the accuracy probe script runs in it
 // Usage: node scripts/build-test-images.mjs [--force] [standin|nginx|standin-python ...]
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -72,7 +72,10 @@ function importImage(spec, force) {
       copyFileSync(realpathSync(f), join(dir, f));
     }
     for (const d of spec.trees ?? []) cpSync(d, join(dir, d), { recursive: true });
-    for (const [p, f] of Object.entries(spec.copies)) copyFileSync(f, join(dir, p)); // keeps the executable bit
+    for (const [p, f] of Object.entries(spec.copies)) {
+      mkdirSync(join(dir, dirname(p)), { recursive: true });
+      copyFileSync(f, join(dir, p)); // keeps the executable bit
+    }
     for (const [p, content] of Object.entries(spec.put)) {
       mkdirSync(join(dir, dirname(p)), { recursive: true });
       writeFileSync(join(dir, p), content);
@@ -120,9 +123,10 @@ function standinPythonSpec() {
     tags: [STANDIN_PYTHON_IMAGE],
     files: [...new Set([...base.files, ...libraries])].filter((f) => !f.startsWith(stdlib)),
     trees: [stdlib],
-    // `python3`, as a stock image's healthcheck calls it (a copy: the import keeps no symlink of ours).
-    copies: { ...base.copies, '/usr/bin/python3': python },
-    dirs: ['/usr/bin'],
+    // `python3`, as a stock image's healthcheck calls it (a copy: the import keeps no symlink of ours), and a
+    // /bin/sh (Debian's dash, libc only) for shell-form HEALTHCHECKs, as stock images have.
+    copies: { ...base.copies, '/usr/bin/python3': python, '/bin/sh': whichBinaryAt('/bin/sh', 'a POSIX shell at /bin/sh') },
+    dirs: [],
   };
 }
 

@@ -26,9 +26,9 @@ describe('Compose profiles in the stack plan', () => {
     assert.equal(plan.activeProfiles, undefined);
   });
 
-  it('takes COMPOSE_PROFILES (shell over .env) as the active profiles', () => {
-    assert.deepEqual(starterKit({ COMPOSE_PROFILES: 'gpu-nvidia, monitoring,,gpu-nvidia' }).activeProfiles, ['gpu-nvidia', 'monitoring']);
-    const text = 'services:\n  a:\n    image: x\n    profiles: [cpu]\n';
+  it('takes COMPOSE_PROFILES (shell over .env) as the active profiles, those the file declares', () => {
+    assert.deepEqual(starterKit({ COMPOSE_PROFILES: 'gpu-nvidia, monitoring,,gpu-nvidia' }).activeProfiles, ['gpu-nvidia'], 'names the file does not declare are dropped');
+    const text = 'services:\n  a:\n    image: x\n    profiles: [cpu]\n  b:\n    image: x\n    profiles: [gpu]\n';
     assert.deepEqual(planStack(text, '/p/compose.yaml', { dotEnv: 'COMPOSE_PROFILES=cpu\n' }).activeProfiles, ['cpu']);
     assert.deepEqual(planStack(text, '/p/compose.yaml', { dotEnv: 'COMPOSE_PROFILES=cpu\n', env: { COMPOSE_PROFILES: 'gpu' } }).activeProfiles, ['gpu']);
     assert.deepEqual(parseProfileList(undefined), []);

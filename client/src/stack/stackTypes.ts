@@ -109,8 +109,9 @@ export interface StackPlan {
   /** Every profile a service names, sorted; absent when none does. */
   declaredProfiles?: string[];
   /**
-   * The profiles a start activates (`--profile` each): COMPOSE_PROFILES (shell, then `.env`) as planned, or the
-   * person's choice (profiles.ts withActiveProfiles). Absent = none: only services without `profiles:` start.
+   * The profiles a start activates (`--profile` each): those of COMPOSE_PROFILES (shell, then `.env`) the file
+   * declares, or the person's choice (profiles.ts withActiveProfiles). Absent = none: only services without
+   * `profiles:` start.
    */
   activeProfiles?: string[];
   /** The YAML does not parse: compose would refuse it too. */

@@ -247,7 +247,8 @@ export function planStack(text: string, file: string, opts: PlanOptions = {}): S
   plan.services = parsed.services.map((s) => planService(parsed, describeService(s, vars, opts.buildContexts), vars, composeDir, home));
   const declared = [...new Set(plan.services.flatMap((s) => s.profiles ?? []))].sort();
   if (declared.length) plan.declaredProfiles = declared;
-  const fromEnv = parseProfileList(vars.get('COMPOSE_PROFILES'));
+  // Only what the file declares (and `*`): the start passes these as --profile flags.
+  const fromEnv = parseProfileList(vars.get('COMPOSE_PROFILES')).filter((p) => p === '*' || declared.includes(p));
   if (fromEnv.length) plan.activeProfiles = fromEnv;
   return plan;
 }

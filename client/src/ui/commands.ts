@@ -508,12 +508,9 @@ async function writeProbeScript(ctx: Ctx): Promise<void> {
   const cases = probeCases();
   if (!cases) return;
   const { controller } = ctx;
-  if (!controller.composeFile) {
-    // The workspace's only Compose file is the stack's, as the Services view takes it.
-    const found = await findComposeFiles(2);
-    if (found.length === 1) await controller.setComposeFile(found[0]!.fsPath);
-  }
-  if (!controller.plan && controller.composeFile) await controller.loadPlan(controller.composeFile);
+  // The workspace's only Compose file is the stack's, as the Services view takes it.
+  const composeFile = await controller.adoptComposeFile();
+  if (!controller.plan && composeFile) await controller.loadPlan(composeFile);
   const model = controller.plan?.services.find((s) => s.isModelService);
   const target = await pickProbeTarget(ctx, model);
   if (!target) return;

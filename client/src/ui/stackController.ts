@@ -101,13 +101,24 @@ export class StackController implements vscode.Disposable {
     };
   }
 
+  /**
+   * The chosen Compose file, else the workspace's only one, adopted (that is the stack, no need to ask); undefined
+   * when there are several or none and nothing was chosen.
+   */
+  async adoptComposeFile(): Promise<string | undefined> {
+    if (this.composeFile) return this.composeFile;
+    const found = await findComposeFiles(2);
+    if (found.length !== 1 || this.disposed) return undefined;
+    await this.setComposeFile(found[0]!.fsPath);
+    return this.composeFile;
+  }
+
   /** Re-reads the Compose file, connects if needed and re-lists. The Retry row and the Refresh command land here. */
   async refresh(): Promise<void> {
     const file = this.composeFile;
     if (!file) {
-      // One Compose file in the workspace: that is the stack, no need to ask.
-      const found = await findComposeFiles(2);
-      if (found.length === 1 && !this.disposed) return this.setComposeFile(found[0]!.fsPath);
+      // setComposeFile refreshes again, with the file.
+      if (await this.adoptComposeFile()) return;
       this.closeWatch();
       this.plan = undefined;
       this.statuses = [];

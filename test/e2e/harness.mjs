@@ -44,7 +44,29 @@ export async function waitFor(what, fn, { timeoutMs = 15000, intervalMs = 100 } 
   }
 }
 
-function freePort() {
+/** The docker CLI's view of one Compose project (by its label): what a test asserts on and cleans up after. */
+export function composeProject(project) {
+  const docker = (...args) => spawnSync('docker', args, { encoding: 'utf8' });
+  const lines = (...args) => (docker(...args).stdout ?? '').split('\n').filter(Boolean);
+  const label = `label=com.docker.compose.project=${project}`;
+  const containers = () => lines('ps', '-a', '--filter', label, '--format', '{{.Names}}');
+  const volumes = () => lines('volume', 'ls', '--filter', label, '--format', '{{.Name}}');
+  return {
+    containers,
+    volumes,
+    services: () => lines('ps', '-a', '--filter', label, '--format', '{{.Label "com.docker.compose.service"}}').sort(),
+    /** Removes what a test (failed or not) may leave: the containers, the default network, and the volumes if asked. */
+    remove({ volumes: withVolumes = false } = {}) {
+      const left = containers();
+      if (left.length) docker('rm', '-f', ...left);
+      docker('network', 'rm', `${project}_default`);
+      if (withVolumes) for (const v of volumes()) docker('volume', 'rm', v);
+    },
+  };
+}
+
+/** A TCP port free on 127.0.0.1 right now (for code-server, or a stack's published port). */
+export function freePort() {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
     srv.unref();

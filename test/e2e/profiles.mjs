@@ -4,28 +4,21 @@
 // the Services view names the profile, and Stop removes every container.
 //   node test/e2e/profiles.mjs     (needs the stand-in image: node scripts/build-test-images.mjs)
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { REPO, startVSCode, waitFor } from './harness.mjs';
+import { composeProject, freePort, REPO, startVSCode, waitFor } from './harness.mjs';
 
 const vsix = path.resolve(process.env.E2E_VSIX ?? path.join(REPO, 'inference-stack.vsix'));
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'is-e2e-'));
 const work = path.join(root, `isprofiles${process.pid}`);
 fs.mkdirSync(work);
 fs.copyFileSync(path.join(REPO, 'test/docker/stacks/profiles.yaml'), path.join(work, 'compose.yaml'));
-const port = await new Promise((resolve) => {
-  const srv = net.createServer().listen(0, '127.0.0.1', () => {
-    const p = srv.address().port;
-    srv.close(() => resolve(p));
-  });
-});
+const port = await freePort();
 fs.writeFileSync(path.join(work, '.env'), `ISTEST_PORT=${port}\n`);
 const project = path.basename(work);
-const docker = (...args) => spawnSync('docker', args, { encoding: 'utf8' });
-const services = () => docker('ps', '-a', '--filter', `label=com.docker.compose.project=${project}`, '--format', '{{.Label "com.docker.compose.service"}}').stdout.split('\n').filter(Boolean).sort();
+const stack = composeProject(project);
+const services = () => stack.services();
 
 let vsc;
 let ok = false;
@@ -74,9 +67,7 @@ try {
 } finally {
   if (!ok) await vsc?.screenshot('profiles-failure').catch(() => undefined);
   await vsc?.stop().catch((e) => console.error(e));
-  const left = docker('ps', '-aq', '--filter', `label=com.docker.compose.project=${project}`).stdout.split('\n').filter(Boolean);
-  if (left.length) docker('rm', '-f', ...left);
-  docker('network', 'rm', `${project}_default`);
+  stack.remove();
   fs.rmSync(root, { recursive: true, force: true });
 }
 if (!ok) process.exit(1);

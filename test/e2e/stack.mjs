@@ -4,11 +4,10 @@
 // GPU-less host gives the explained error.
 //   node test/e2e/stack.mjs     (needs the demo images: node scripts/build-test-images.mjs; setup in README.md)
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { REPO, startVSCode, waitFor } from './harness.mjs';
+import { composeProject, REPO, startVSCode, waitFor } from './harness.mjs';
 
 const vsix = path.resolve(process.env.E2E_VSIX ?? path.join(REPO, 'inference-stack.vsix'));
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'is-e2e-'));
@@ -18,9 +17,7 @@ fs.cpSync(path.join(REPO, 'examples/demo'), work, { recursive: true });
 fs.mkdirSync(path.join(work, 'gpu'));
 fs.copyFileSync(path.join(REPO, 'test/docker/stacks/gpu.yaml'), path.join(work, 'gpu/compose.yaml'));
 const project = path.basename(work);
-const docker = (...args) => spawnSync('docker', args, { encoding: 'utf8' });
-const containers = (p = project) => docker('ps', '-a', '--filter', `label=com.docker.compose.project=${p}`, '--format', '{{.Names}}').stdout.split('\n').filter(Boolean);
-const volumes = () => docker('volume', 'ls', '--filter', `label=com.docker.compose.project=${project}`, '--format', '{{.Name}}').stdout.split('\n').filter(Boolean);
+const demo = composeProject(project);
 
 let vsc;
 let ok = false;
@@ -88,13 +85,13 @@ try {
   await vsc.screenshot('stack-logs-top');
   step('logs: the terminal shows the banner, "Starting to load model" … "Application startup complete"');
 
-  const volumesBefore = volumes();
+  const volumesBefore = demo.volumes();
   assert.ok(volumesBefore.length >= 1, `the demo's volume exists: ${volumesBefore}`);
   await vsc.runCommand('Inference Stack: Stop Inference Stack');
   const stopped = await vsc.waitForNotification('the stop message', /Stopped /, { timeoutMs: 60000, centreAfterMs: 20000 });
   assert.match(stopped, /volumes \(model caches\) were kept/);
-  assert.deepEqual(containers(), []);
-  assert.deepEqual(volumes(), volumesBefore);
+  assert.deepEqual(demo.containers(), []);
+  assert.deepEqual(demo.volumes(), volumesBefore);
   step(`stop: containers gone, volume kept (${volumesBefore.join(', ')})`);
 
   // A stack that reserves a GPU, on this GPU-less host: pre-flight warns first, then compose's own error comes
@@ -123,13 +120,8 @@ try {
 } finally {
   if (!ok) await vsc?.screenshot('stack-failure').catch(() => undefined);
   await vsc?.stop().catch((e) => console.error(e));
-  for (const p of [project, 'gpu']) {
-    const left = containers(p);
-    if (left.length) docker('rm', '-f', ...left);
-  }
-  docker('network', 'rm', 'gpu_default');
-  for (const v of volumes()) docker('volume', 'rm', v);
-  docker('network', 'rm', `${project}_default`);
+  composeProject('gpu').remove();
+  demo.remove({ volumes: true });
   fs.rmSync(root, { recursive: true, force: true });
 }
 if (!ok) process.exit(1);

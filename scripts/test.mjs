@@ -18,7 +18,7 @@ const tsc = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin
 // TEST_IGNORE_TYPE_ERRORS=1 runs the tests even when another file in the tree does not type-check yet.
 if (tsc.status !== 0 && process.env.TEST_IGNORE_TYPE_ERRORS !== '1') process.exit(tsc.status ?? 1);
 
-const DEFAULT_TARGETS = ['test/unit', 'test/rules', 'test/corpus', 'test/lsp', 'test/cli', 'test/stack', 'test/docker'];
+const DEFAULT_TARGETS = ['test/unit', 'test/security', 'test/rules', 'test/corpus', 'test/lsp', 'test/cli', 'test/stack', 'test/docker'];
 const wanted = process.argv.slice(2).length ? process.argv.slice(2) : DEFAULT_TARGETS;
 const isDocker = (t) => /^test\/docker(\/|$)/.test(relative(root, join(root, t)).split('\\').join('/'));
 const compiled = (list) => list.map((t) => join(root, outDir, t.replace(/\.ts$/, '.js'))).filter((t) => existsSync(t));

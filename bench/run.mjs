@@ -16,7 +16,7 @@ import { fmtMs } from './stats.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const QUICK = process.env.BENCH_QUICK === '1';
-const CORPUS = process.env.BENCH_CORPUS ?? join(ROOT, '..', 'shared', 'corpus', 'compose');
+const CORPUS = process.env.BENCH_CORPUS ?? join(ROOT, 'test', 'corpus', 'files', 'compose');
 const SIZES = [{ services: 1 }, { services: 50 }, { services: 500 }, { services: 5000 }];
 const BIG = 5000;
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Installs code-server 4.100.3 (VS Code 1.100.3, the newest that runs on Node 20) and playwright-core into the
 // git-ignored .cache/code-server, on first use, offline but for the npm registry. Nothing goes into package.json
-// or the home directory. Recipe and reasons: ../shared/E2E.md and test/e2e/README.md.
+// or the home directory. Recipe and reasons: test/e2e/E2E.md and test/e2e/README.md.
 // Needs Debian's libkrb5-dev (headers for a native module) and ripgrep; chromium only for the browser tests.
 // Usage: node scripts/install-code-server.mjs [--with-playwright]   (idempotent; prints where it is)
 import { spawnSync } from 'node:child_process';

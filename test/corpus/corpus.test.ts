@@ -1,5 +1,5 @@
 /**
- * Every real-world file in ../shared/corpus/: the analysis never crashes, every range is inside the document,
+ * Every real-world file in test/corpus/files/: the analysis never crashes, every range is inside the document,
  * every fix applies cleanly and resolves its finding, fix-all ends in a file that still parses, and the
  * findings match the reviewed snapshot (findings.snapshot.json; see README.md, UPDATE_SNAPSHOT=1 rewrites it).
  */
@@ -13,7 +13,7 @@ import type { FileKind, Finding, Fix } from '../../server/src/core/types';
 import { applyFix } from '../helpers';
 import { REPO_ROOT, dockerfileInstructionCount, findingProblems, parseRegression } from './invariants';
 
-const CORPUS = join(REPO_ROOT, '..', 'shared', 'corpus');
+const CORPUS = join(REPO_ROOT, 'test', 'corpus', 'files');
 const SNAPSHOT = join(REPO_ROOT, 'test', 'corpus', 'findings.snapshot.json');
 const KINDS: ReadonlyArray<[string, FileKind]> = [
   ['compose', 'compose'],

@@ -1,5 +1,5 @@
 // A real VS Code (code-server 4.100.3, i.e. VS Code 1.100.3) driven by Debian's chromium through playwright-core.
-// Setup and background: /work/shared/E2E.md and test/e2e/README.md. Nothing here is part of `npm test`: it needs
+// Setup and background: test/e2e/E2E.md and test/e2e/README.md. Nothing here is part of `npm test`: it needs
 // code-server and playwright-core installed into .cache/code-server (see README.md), and /usr/bin/chromium.
 //
 //   const vsc = await startVSCode({ vsix, folder });

@@ -1,5 +1,5 @@
 // A small OpenAI-compatible server on 127.0.0.1 (port 0) that answers the way vLLM does, for probe tests.
-// Shapes (../../../shared/facts/vllm-server.json and vLLM serving_engine.py `_check_model`):
+// Shapes (server/src/engines/facts/vllm-server.json and vLLM serving_engine.py `_check_model`):
 //  - GET /v1/models -> {"object": "list", "data": [{"id": <served name>, "object": "model", ...}]}
 //  - unknown model  -> 404 {"error": {"message": "The model `x` does not exist.", "type": "NotFoundError", "param": "model", "code": 404}}
 //    (older vLLM: flat {"object": "error", "message": ..., "type": "NotFoundError", "param": null, "code": 404})

@@ -1,6 +1,6 @@
 /**
  * Lines from chunks (any split, \n / \r\n / \r, bounded length) and vLLM / uvicorn log lines parsed into level,
- * time, source and text. Line formats from ../shared/facts/vllm-server.json `log_format`.
+ * time, source and text. Line formats from server/src/engines/facts/vllm-server.json `log_format`.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';

@@ -1,6 +1,6 @@
 /**
  * Startup phases from a vLLM log, and fatal errors explained. The fixture (fixtures/vllm-startup.log) and every
- * error text here come from ../shared/facts/vllm-server.json (`startup_milestones`, `fatal_errors`); placeholders
+ * error text here come from server/src/engines/facts/vllm-server.json (`startup_milestones`, `fatal_errors`); placeholders
  * in the facts' texts (<dev>, <N>...) are filled with example values.
  */
 import assert from 'node:assert/strict';

@@ -13,7 +13,7 @@ import { runPreflight } from '../../client/src/stack/preflight';
 import { serviceRows } from '../../client/src/stack/sidebarModel';
 
 const ROOT = join(__dirname, '..', '..', '..');
-const STARTER_KIT = join(ROOT, '..', 'shared', 'corpus', 'compose', 'n8n-io__self-hosted-ai-starter-kit__docker-compose.yml');
+const STARTER_KIT = join(ROOT, 'test', 'corpus', 'files', 'compose', 'n8n-io__self-hosted-ai-starter-kit__docker-compose.yml');
 const starterKit = (env: Record<string, string> = {}) => planStack(readFileSync(STARTER_KIT, 'utf8'), '/kit/docker-compose.yml', { env });
 const names = (services: readonly { name: string }[]) => services.map((s) => s.name).sort();
 

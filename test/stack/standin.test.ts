@@ -2,7 +2,7 @@
  * The project's vLLM stand-in (test/standin/vllm-standin.mjs), run as a child process on 127.0.0.1 and read with
  * the real modules the extension uses: its logs through LineSplitter, LogLineParser and StartupTracker, its API
  * through runProbe, its /metrics through summarizeText. What the stand-in imitates comes from
- * ../shared/facts/vllm-server.json and vllm-metrics.json (see the script's header); the facts quoted here say so.
+ * server/src/engines/facts/vllm-server.json and vllm-metrics.json (see the script's header); the facts quoted here say so.
  *
  * Every child is killed in `finally` / `after`; waits are for the line or the exit we expect, each with a timeout.
  */

@@ -3,7 +3,7 @@
 // for tests that run a Compose stack without a GPU. One file, Node's standard library only, so an image can be
 // made with `docker import` of the node binary plus this file (see README.md next to it).
 //
-// Every wire and log fact below comes from ../shared/facts (relative to the repository's parent folder):
+// Every wire and log fact below comes from server/src/engines/facts/ (in this repository):
 //  - vllm-server.json: http_endpoints (routes, auth scope, 401 body), startup_and_health_semantics (the port is not
 //    served while weights load; /health 200 empty when alive, 503 when the engine is dead), log_format (layout,
 //    date format, process prefix, uvicorn lines), startup_milestones (message texts, files), fatal_errors (texts).

@@ -10,7 +10,7 @@ import { REPO_ROOT } from '../corpus/invariants';
 
 // ---------------------------------------------------------------------------------------------- corpus
 export function corpus(dir: string): string[] {
-  const folder = join(REPO_ROOT, '..', 'shared', 'corpus', dir);
+  const folder = join(REPO_ROOT, 'test', 'corpus', 'files', dir);
   if (!existsSync(folder)) return [];
   return readdirSync(folder)
     .filter((n) => n !== 'SOURCES.md')

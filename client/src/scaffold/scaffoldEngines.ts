@@ -1,7 +1,7 @@
 // What "New inference stack…" knows about each engine it can scaffold: the pinned image, the container port,
 // where weights are cached, how the model and the GPU count go on the command line, and where metrics are.
 // Ports, health paths and cache paths come from the linter's engine table (server/src/engines/engines.ts, itself
-// from ../shared/facts/serving-engines.json), so the scaffold and the rules cannot disagree.
+// from server/src/engines/facts/serving-engines.json), so the scaffold and the rules cannot disagree.
 //
 // Image tags are pinned (image-unpinned): each one is a release seen in use in public Compose files and docs.
 //  - vllm/vllm-openai:v0.21.0: in server/src/engines/vllmReleases.ts, the release of the flag facts (vllm-cli-flags.json).

@@ -3,7 +3,7 @@
 // (processRunner.ts by default).
 //
 // Compose flavours: the Go rewrite (`docker compose` plugin, or the standalone `docker-compose` binary of the same
-// code) is 2.x and, since 2025, 5.x (../../../../shared/facts/compose.json: docker/compose v5.5.0); the Python
+// code) is 2.x and, since 2025, 5.x (server/src/engines/facts/compose.json: docker/compose v5.5.0); the Python
 // docker-compose 1.x (1.29.2 in Debian/Ubuntu `docker-compose` packages) is 'v1'. The flavour is read from
 // `version --short`, not from the command's name, because a standalone `docker-compose` may be either.
 // Recorded (test/stack/fixtures/docker-cli-endpoints.json, docker CLI 28.2.2 without the compose plugin):

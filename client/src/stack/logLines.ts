@@ -1,7 +1,7 @@
 /**
  * Lines out of a container's byte stream, and what each line says: its level, time, source file and text.
  *
- * Formats read from ../shared/facts/vllm-server.json (`log_format`, vLLM 52a31cce and uvicorn e6c7ce79):
+ * Formats read from server/src/engines/facts/vllm-server.json (`log_format`, vLLM 52a31cce and uvicorn e6c7ce79):
  * - vLLM (since 2025-02-24, PR #13011): `%(levelname)s %(asctime)s [%(fileinfo)s:%(lineno)d] %(message)s`,
  *   date `%m-%d %H:%M:%S`, e.g. `INFO 05-27 03:37:01 [gpu_model_runner.py:5133] Model loading took ...`; at DEBUG the
  *   file info is a relative path (PR #23846). Before 2025-02-24: `INFO 11-27 07:19:27 api_server.py:194] ...`

@@ -3,7 +3,7 @@
  * (plus inter-token latency and prefix-cache hit rate, which vLLM also renamed).
  *
  * Pure functions from text to numbers: fetching the page is the caller's job. Names, types, labels and bucket
- * boundaries come from ../shared/facts/vllm-metrics.json (vLLM vllm/v1/metrics/loggers.py, docs/design/metrics.md).
+ * boundaries come from server/src/engines/facts/vllm-metrics.json (vLLM vllm/v1/metrics/loggers.py, docs/design/metrics.md).
  *
  * Decisions, so the view can say what it shows:
  * - Label sets. vLLM labels every engine series with `model_name` and `engine` (the data-parallel index). The

@@ -2,8 +2,8 @@
  * The startup phase of a model service, read from its log lines, and the fatal errors that end a startup,
  * turned into an explanation a person can act on.
  *
- * Every text below is quoted from ../shared/facts/vllm-server.json (`startup_milestones`, `fatal_errors`; vLLM
- * 52a31cce, uvicorn e6c7ce79) or ../shared/facts/serving-engines.json (ready log markers of other engines); the
+ * Every text below is quoted from server/src/engines/facts/vllm-server.json (`startup_milestones`, `fatal_errors`; vLLM
+ * 52a31cce, uvicorn e6c7ce79) or server/src/engines/facts/serving-engines.json (ready log markers of other engines); the
  * `upstream` field names the file the facts read it from. The few texts from elsewhere say so in `upstream`.
  * Container phases before the first log line (creating, starting) and "healthy" come from Docker, not from here.
  */

@@ -1,7 +1,7 @@
 // Accuracy probe: ask an OpenAI-compatible service (vLLM and friends) a question whose answer we know, and say
 // precisely why it failed when it does. Pure except for the injected fetch; never throws.
 //
-// Wire facts used here come from ../../../../shared/facts/vllm-server.json:
+// Wire facts used here come from server/src/engines/facts/vllm-server.json:
 //  - http_endpoints: GET /v1/models lists the served model names; POST /v1/chat/completions answers.
 //  - http_endpoints.auth: --api-key / VLLM_API_KEY protects /v1/* with a Bearer token; 401 body {"error": "Unauthorized"}.
 //  - startup_and_health_semantics.port_during_model_load: while weights load, connections are refused, so

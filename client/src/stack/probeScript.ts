@@ -1,7 +1,7 @@
 // The accuracy probe as a standard-library Python script, for a Dockerfile HEALTHCHECK or a Compose healthcheck,
 // with the same cases and the same failure kinds as probe.ts. Pure string building; nothing is written here.
 //
-// Healthcheck facts (../../../../shared/facts/dockerfile-healthcheck.json, compose.json "healthcheck"):
+// Healthcheck facts (server/src/engines/facts/dockerfile-healthcheck.json, compose.json "healthcheck"):
 //  - exit 0 = healthy, 1 = unhealthy, 2 is reserved: the script maps every error (argparse's usage error included) to 1.
 //  - the first 4096 bytes of output are kept in the last 5 results (docker inspect), so the script prints one short
 //    line per case and the reason first.

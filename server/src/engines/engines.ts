@@ -1,6 +1,6 @@
 /**
  * What we know about each serving engine, in one typed table. Every entry names where it was read
- * (see ../shared/facts/serving-engines.json, vllm-cli-flags.json, vllm-env.json and their `source` fields).
+ * (see server/src/engines/facts/serving-engines.json, vllm-cli-flags.json, vllm-env.json and their `source` fields).
  */
 import { VLLM_ENV_VARS, VLLM_FLAGS } from './vllmFacts.generated';
 

@@ -188,6 +188,26 @@ describe(RULE, () => {
     assert.equal(found[0]!.range.start.line, 3);
   });
 
+  for (const value of ['1', '0', '2']) {
+    it(`moves SGLang's TP_SIZE: "${value}" to --tp-size ${value}, a size and not a switch`, () => {
+      const text = yaml`
+        services:
+          sglang:
+            image: lmsysorg/sglang:v0.4.9.post6-cu126
+            command: python3 -m sglang.launch_server --model-path Qwen/Qwen3-8B
+            environment:
+              TP_SIZE: "${value}"
+      `;
+      const [f] = findingsOf(RULE, text);
+      assert.equal(rangeText(text, f!), 'TP_SIZE');
+      const fix = preferredFix(f!);
+      assert.equal(fix.title, 'Move TP_SIZE to --tp-size on the command line');
+      const fixed = applyFix(text, fix);
+      assert.ok(fixed.includes(`--model-path Qwen/Qwen3-8B --tp-size ${value}\n`), fixed);
+      assert.ok(!fixed.includes('TP_SIZE'), fixed);
+    });
+  }
+
   it('does not choke on keys that are not shell names (a regex built from them used to throw)', () => {
     const text = 'services:\n  vllm:\n    entrypoint: python3 -m vllm.entrypoints.openai.api_server\n    environment:\n      "(": "false"\n      "A.B": x\n';
     const all = findingsOf('internal-error', text);

@@ -239,7 +239,9 @@ const FALSE = /^(0|false|no|off)$/i;
 function flagArgs(engine: EngineSpec, flag: string, env: EnvEntry): string[] | undefined {
   const known = engine.id === 'vllm' ? VLLM_FLAGS.find((f) => f.flag === flag) : undefined;
   const value = env.value;
-  const boolean = known ? !known.takesValue : value !== undefined && (TRUE.test(value) || FALSE.test(value));
+  // Only vLLM's flag facts say which flags are switches. The other engines' look-alike tables name only flags that
+  // take a value (`--tp-size 1`), so a value is never read as a switch there: "1" is a size, not "true".
+  const boolean = known ? !known.takesValue : false;
   if (boolean) {
     if (value === undefined) return undefined;
     if (TRUE.test(value)) return [flag];

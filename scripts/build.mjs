@@ -21,6 +21,9 @@ await Promise.all([
   // The stack feature (dockerode, yaml, the stack modules), required lazily by extension.ts on first use. ssh2 (under
   // dockerode's docker-modem) tries optional native add-ons in try/catch: leave them out, it falls back to JS.
   build({ ...common, entryPoints: ['client/src/ui/stackFeature.ts'], outfile: 'dist/stack.js', external: ['vscode', 'cpu-features', '*.node'] }),
+  // The stack plan's worker thread (stack/planOffThread.ts starts it): the Compose file is read and parsed there, off
+  // the extension host's main thread. Its own bundle: a worker cannot load `vscode`, which dist/stack.js needs.
+  build({ ...common, entryPoints: ['client/src/stack/planWorker.ts'], outfile: 'dist/planWorker.js' }),
   build({ ...common, entryPoints: ['server/src/lsp/main.ts'], outfile: 'dist/server.js' }),
   build({ ...common, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
 ]);

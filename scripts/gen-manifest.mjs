@@ -64,14 +64,15 @@ pkg.contributes.configuration = {
     'inferenceStack.composeCommand': {
       type: 'string',
       default: '',
-      scope: 'machine-overridable',
-      markdownDescription: 'The Compose command for "Start/Stop Inference Stack": `docker compose`, `docker-compose`, or the path of a compose binary. Empty: `docker compose` (v2), else `docker-compose`.',
+      // It names a program to run: only the person's own settings may set it, never a repository's .vscode/settings.json.
+      scope: 'machine',
+      markdownDescription: 'The Compose command for "Start/Stop Inference Stack": `docker compose`, `docker-compose`, or the absolute path of a compose binary. Empty: `docker compose` (v2), else `docker-compose`. User settings only: a workspace cannot set it.',
     },
     'inferenceStack.probe.cases': {
       type: 'array',
       default: DEFAULT_PROBE_CASES,
       items: probeCase,
-      markdownDescription: 'The accuracy probe: questions with a known answer, asked of each model service by "Run Accuracy Probe" and written into the healthcheck script. Each `{ "messages": [...], "expect": "substring" | { "regex": "...", "flags": "i" } }`.',
+      markdownDescription: 'The accuracy probe: questions with a known answer, asked of each model service by "Run Accuracy Probe" and written into the healthcheck script. Each `{ "messages": [...], "expect": "substring" | { "regex": "...", "flags": "i" } }`. A pattern that takes over 100 ms on an answer fails the case. In an untrusted workspace only your user settings count.',
     },
     'inferenceStack.metrics.refreshSeconds': {
       type: 'number',

@@ -4,6 +4,7 @@ import type { LanguageClientHandle } from './languageClient';
 import type { Row } from './stack/sidebarModel';
 import { ColdStartStore } from './ui/coldStarts';
 import { LazyTreeProvider } from './ui/lazyTree';
+import { showError } from './ui/notify';
 import { GPUS_VIEW, PROBE_VIEW, SERVICES_VIEW, STACK_COMMANDS } from './ui/stackIds';
 import type { StackFeature, StackHost, StackView } from './ui/stackFeature';
 
@@ -37,7 +38,7 @@ export function activate(context: vscode.ExtensionContext): void {
       const mod = requireBundle<typeof import('./languageClient')>(context, 'languageClient.js');
       client = mod.startLanguageClient(context, () => coldStarts.sendFor());
     } catch (err) {
-      void vscode.window.showErrorMessage(`Inference Stack: the language client failed to load: ${(err as Error).message}`);
+      void showError(`Inference Stack: the language client failed to load: ${(err as Error).message}`);
     }
   });
 }
@@ -46,7 +47,7 @@ export function activate(context: vscode.ExtensionContext): void {
 function registerStack(context: vscode.ExtensionContext, coldStarts: ColdStartStore): void {
   const load = (): Promise<StackFeature> => {
     stack ??= Promise.resolve().then(() => requireBundle<typeof import('./ui/stackFeature')>(context, 'stack.js').activateStack(host));
-    stack.catch((err: Error) => void vscode.window.showErrorMessage(`Inference Stack: the stack feature failed to load: ${err.message}`));
+    stack.catch((err: Error) => void showError(`Inference Stack: the stack feature failed to load: ${err.message}`));
     return stack;
   };
   const view = (id: string): StackView => {

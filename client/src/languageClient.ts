@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { LanguageClient, LanguageClientOptions, ServerOptions, State, TransportKind } from 'vscode-languageclient/node';
 import { MEASURED_COLD_STARTS_NOTIFICATION, SETTINGS_SECTION, type MeasuredColdStartsParams } from '../../server/src/protocol';
+import { showError } from './ui/notify';
 
 /**
  * The language client (dist/languageClient.js): starts the language server (dist/server.js) for Compose files and
@@ -57,11 +58,11 @@ export function startLanguageClient(context: vscode.ExtensionContext, onRunning:
     try {
       await client.restart();
     } catch (err) {
-      void vscode.window.showErrorMessage(`Inference Stack: restart failed: ${(err as Error).message}`);
+      void showError(`Inference Stack: restart failed: ${(err as Error).message}`);
     }
   };
   const offerRestart = async (message: string): Promise<void> => {
-    const choice = await vscode.window.showErrorMessage(message, 'Restart server');
+    const choice = await showError(message, 'Restart server');
     if (choice === 'Restart server') await restart();
   };
   client.start().catch((err: Error) => void offerRestart(`Inference Stack: the language server could not start: ${err.message}`));

@@ -36,7 +36,7 @@ describe('inference-stack lint: build: contexts', () => {
   it('without the Dockerfile the service is not a model service', () => {
     const dir = mkdtempSync(join(tmpdir(), 'is-cli-build-'));
     writeFileSync(join(dir, 'compose.yaml'), compose);
-    const r = spawnSync(process.execPath, [CLI, 'lint', '--format', 'json', join(dir, 'compose.yaml')], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [CLI, 'lint', '--format', 'json', join(dir, 'compose.yaml')], { encoding: 'utf8', cwd: dir });
     assert.equal(r.status, 0, r.stderr);
     assert.deepEqual((JSON.parse(r.stdout) as Array<{ rule: string }>).filter((x) => x.rule === 'gpu-reservation-missing'), []);
   });

@@ -23,7 +23,8 @@ const compose = yaml`
                 count: 1
 `;
 
-function run(args: string[], cwd?: string) {
+/** From the temporary folder by default: the stacks are made under it, and the CLI reads only inside its project. */
+function run(args: string[], cwd = tmpdir()) {
   const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', cwd });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }

@@ -30,7 +30,7 @@ const dockerUp = docker('info', '--format', '{{.ServerVersion}}').status === 0;
 const containers = () =>
   projects.flatMap((p) => docker('ps', '-a', '--filter', `label=com.docker.compose.project=${p}`, '--format', '{{.Names}}').stdout.split('\n').filter(Boolean));
 
-const TRUST_ONLY = ['Inference Stack: Start Inference Stack', 'Inference Stack: Stop Inference Stack', 'Inference Stack: Restart Service'];
+const TRUST_ONLY = ['Inference Stack: Start Inference Stack', 'Inference Stack: Stop Inference Stack', 'Inference Stack: Restart Service', 'Inference Stack: Run Accuracy Probe'];
 const ALWAYS = ['Inference Stack: New Inference Stack…', 'Inference Stack: Fix All Auto-fixable Problems', 'Inference Stack: Choose Compose File'];
 
 let vsc;

@@ -33,7 +33,8 @@ describe('language server: build: contexts on disk', () => {
   let lsp: LspSession;
   before(async () => {
     lsp = new LspSession({ enable: true, rules: {} });
-    await lsp.initialize();
+    // Every test's stack is a fresh folder under the temporary folder: that is the workspace.
+    await lsp.initialize([tmpdir()]);
   });
   after(async () => lsp.close());
 

@@ -1,5 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import {
   createProtocolConnection,
   Diagnostic,
@@ -45,12 +46,13 @@ export class LspSession {
     this.connection.listen();
   }
 
-  async initialize(): Promise<void> {
+  /** `folders`: the workspace folders (paths); a Compose file's `.env` and Dockerfiles are read only inside one. */
+  async initialize(folders: readonly string[] = []): Promise<void> {
     await this.connection.sendRequest(InitializeRequest.type, {
       processId: process.pid,
       rootUri: null,
       capabilities: { workspace: { configuration: true }, textDocument: { codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix', 'source.fixAll'] } } } } },
-      workspaceFolders: null,
+      workspaceFolders: folders.length ? folders.map((f) => ({ uri: pathToFileURL(f).href, name: basename(f) })) : null,
     });
     await this.connection.sendNotification(InitializedNotification.type, {});
   }

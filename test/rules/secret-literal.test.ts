@@ -160,4 +160,21 @@ describe(RULE, () => {
     const fixed = applyFix(text, preferredFix(found[0]!));
     assert.ok(fixed.includes('ARG HF_TOKEN\n'), fixed);
   });
+
+  it('knows the names the log masker knows (core/secretFormats.ts): PGPASSWORD, *_PASS, *_PWD, camelCase', () => {
+    const text = yaml`
+      services:
+        db:
+          image: postgres:16
+          environment:
+            PGPASSWORD: pg-literal-1
+            DB_PASS: db-literal-2
+            MYSQL_PWD: my-literal-3
+            dbPassword: camel-literal-4
+            PWD: /srv/app
+            PAD_TOKEN: pad-literal-5
+            BYPASS: bypass-value-6
+    `;
+    assert.deepEqual(findingsOf(RULE, text).map((f) => rangeText(text, f)), ['pg-literal-1', 'db-literal-2', 'my-literal-3', 'camel-literal-4']);
+  });
 });

@@ -181,8 +181,9 @@ describe('probe helpers', () => {
   });
 
   it('redacts keys and tokens, and normalises base URLs', () => {
-    assert.equal(redact('key abcdefgh1234 and hf_abcdefghijklmnop and sk-abcdefghijkl', 'abcdefgh1234'), 'key *** and hf_*** and sk-***');
-    assert.equal(redact('Authorization: Bearer xyz.123'), 'Authorization: Bearer ***');
+    // The one masker (mask.ts): the known key anywhere, tokens of the known formats, one fixed-length marker.
+    assert.equal(redact('key abcdefgh1234 and hf_abcdefghijklmnopqrstuvwxyz0123 and sk-abcdefghijklmnopqrstuvwx', 'abcdefgh1234'), 'key **** and hf_**** and sk-****');
+    assert.equal(redact('Authorization: Bearer xyz.123'), 'Authorization: Bearer ****');
     assert.equal(normaliseBaseUrl('http://h:8000/v1/'), 'http://h:8000');
     assert.equal(normaliseBaseUrl(' http://h:8000 '), 'http://h:8000');
   });

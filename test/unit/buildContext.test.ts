@@ -258,7 +258,7 @@ describe('fileBuildContexts (Dockerfiles on disk)', () => {
     mkdirSync(join(dir, 'vllm-image', 'docker'), { recursive: true });
     writeFileSync(join(dir, 'vllm-image', 'Dockerfile'), VLLM_DOCKERFILE);
     writeFileSync(join(dir, 'vllm-image', 'docker', 'Dockerfile.gpu'), 'FROM lmsysorg/sglang:v0.4.6\n');
-    const reader = fileBuildContexts(dir);
+    const reader = fileBuildContexts(dir, { root: dir });
     assert.equal(reader.readDockerfile('./vllm-image', 'Dockerfile'), VLLM_DOCKERFILE);
     assert.equal(reader.readDockerfile(join(dir, 'vllm-image'), 'docker/Dockerfile.gpu'), 'FROM lmsysorg/sglang:v0.4.6\n');
     assert.equal(reader.readDockerfile('.', 'vllm-image/Dockerfile'), VLLM_DOCKERFILE);
@@ -275,13 +275,13 @@ describe('dotEnvBeside (the .env on disk)', () => {
   it('reads the .env beside a Compose file, again when it changes, and nothing when there is none', () => {
     const dir = mkdtempSync(join(tmpdir(), 'is-dotenv-'));
     const compose = join(dir, 'compose.yaml');
-    assert.deepEqual(dotEnvBeside(compose), new Map());
+    assert.deepEqual(dotEnvBeside(compose, { root: dir }), new Map());
     writeFileSync(join(dir, '.env'), 'BASE=python:3.12-slim\n');
-    assert.equal(dotEnvBeside(compose).get('BASE'), 'python:3.12-slim');
-    assert.equal(dotEnvBeside(compose), dotEnvBeside(compose), 'unchanged: the same parsed variables');
+    assert.equal(dotEnvBeside(compose, { root: dir }).get('BASE'), 'python:3.12-slim');
+    assert.equal(dotEnvBeside(compose, { root: dir }), dotEnvBeside(compose, { root: dir }), 'unchanged: the same parsed variables');
     writeFileSync(join(dir, '.env'), 'BASE=vllm/vllm-openai:v0.11.0\n');
-    assert.equal(dotEnvBeside(compose).get('BASE'), 'vllm/vllm-openai:v0.11.0');
+    assert.equal(dotEnvBeside(compose, { root: dir }).get('BASE'), 'vllm/vllm-openai:v0.11.0');
     mkdirSync(join(dir, 'sub', '.env'), { recursive: true });
-    assert.deepEqual(dotEnvBeside(join(dir, 'sub', 'compose.yaml')), new Map(), 'a folder named .env is not read');
+    assert.deepEqual(dotEnvBeside(join(dir, 'sub', 'compose.yaml'), { root: dir }), new Map(), 'a folder named .env is not read');
   });
 });

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { SYNTAX_RULE_ID, TOO_LARGE_RULE_ID } from '../../server/src/core/analyze';
+import { ANALYSIS_STOPPED_RULE_ID } from '../../server/src/core/analysisBudget';
+import { SYNTAX_RULE_ID, TOO_LARGE_RULE_ID, TOO_MANY_FINDINGS_RULE_ID } from '../../server/src/core/analyze';
 import { RULES } from '../../server/src/rules/registry';
 
 const root = join(__dirname, '..', '..', '..');
@@ -16,7 +17,7 @@ describe('rule metadata, docs and settings stay in step', () => {
     for (const id of ids) assert.match(id, /^[a-z]+(-[a-z0-9]+)+$/);
   });
 
-  for (const id of [...RULES.map((r) => r.meta.id), SYNTAX_RULE_ID, TOO_LARGE_RULE_ID]) {
+  for (const id of [...RULES.map((r) => r.meta.id), SYNTAX_RULE_ID, TOO_LARGE_RULE_ID, TOO_MANY_FINDINGS_RULE_ID, ANALYSIS_STOPPED_RULE_ID]) {
     it(`docs/rules/${id}.md explains why, shows bad and good, and how to silence it`, () => {
       const path = join(root, 'docs', 'rules', `${id}.md`);
       assert.ok(existsSync(path), `missing ${path}`);

@@ -2,7 +2,8 @@
  * Follows one Compose service's container logs through dockerode (issue 3, "Logs"):
  *
  *   GET /containers/{id}/logs?follow&stdout&stderr&timestamps -> DockerDemuxer (raw when Config.Tty)
- *   -> one LineSplitter and LogLineParser per stream -> maskSecrets -> LineBatcher -> onLines
+ *   -> one LineSplitter, LineMasker and LogLineParser per stream -> LineBatcher -> onLines
+ * (the masker removes terminal control sequences before it looks for secrets, so a coloured token is masked too)
  *
  * Reattach: a followed log stream ends when its container stops. The service's `start` / `restart` events (the
  * project's events stream, watchProject) and a lost-and-back events connection make it look again: the newest
@@ -21,7 +22,7 @@ import type Dockerode from 'dockerode';
 import { DockerDemuxer } from './dockerStream';
 import { LineSplitter, LogLineParser, type LogLine } from './logLines';
 import { LineBatcher } from './logBuffer';
-import { maskSecrets } from './mask';
+import { LineMasker } from './mask';
 import { explainDockerError, type DockerConnection } from './dockerApi';
 import { connectionOf, watchProject, type ProjectWatch } from './projectEvents';
 import { findServiceContainer } from './stackState';
@@ -244,10 +245,11 @@ export function followServiceLogs(opts: FollowOptions): LogFollow {
     const demuxer = new DockerDemuxer({ tty });
     const splitters = { stdout: new LineSplitter(), stderr: new LineSplitter() };
     const parsers = { stdout: new LogLineParser(), stderr: new LogLineParser() };
+    const maskers = { stdout: new LineMasker(), stderr: new LineMasker() };
     const emit = (raw: string, which: 'stdout' | 'stderr'): void => {
       const { ts, text } = splitTimestamp(raw);
       if (!seen.accept(ts)) return;
-      const parsed = parsers[which].parse(maskSecrets(text)) as FollowedLine;
+      const parsed = parsers[which].parse(maskers[which].mask(text)) as FollowedLine;
       parsed.dockerTime = ts;
       parsed.stream = which;
       parsed.containerId = id;

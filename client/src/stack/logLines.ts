@@ -14,6 +14,8 @@
  * Docker itself can put an RFC 3339 timestamp first (logs with `timestamps: true`).
  */
 
+import { stripControls } from './terminalControls';
+
 export type LogLevel = 'debug' | 'info' | 'warning' | 'error';
 export const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warning', 'error'];
 
@@ -195,11 +197,12 @@ export interface LogLine {
   levelFrom: 'line' | 'previous' | 'default';
 }
 
-const ANSI = /\x1b\[[0-9;?]*[ -/]*[@-~]/g;
-
-/** Removes ANSI colour and cursor sequences (vLLM and uvicorn colour their output on a TTY). */
+/**
+ * Removes ANSI colour and cursor sequences (vLLM and uvicorn colour their output on a TTY), and every other terminal
+ * control sequence and control character (terminalControls.ts).
+ */
 export function stripAnsi(text: string): string {
-  return text.indexOf('\x1b') === -1 ? text : text.replace(ANSI, '');
+  return stripControls(text);
 }
 
 const DOCKER_TIME = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)) /;
@@ -325,15 +328,20 @@ const COLOUR: Readonly<Record<LogLevel, string | undefined>> = {
 };
 const RESET = '\x1b[0m';
 
-/** The line coloured by its level, for a pseudoterminal (an output channel gets `line.line` as it is). */
+/**
+ * The line coloured by its level, for a pseudoterminal (an output channel gets `line.line` as it is). A terminal
+ * gets SGR sequences only: whatever else the line holds (an OSC 8 link, a title, cursor movement) is removed here,
+ * at the last step before the terminal, even though the log pipeline already removed it.
+ */
 export function colourLine(line: Pick<LogLine, 'level' | 'line'>): string {
   const c = COLOUR[line.level];
-  return c ? c + line.line + RESET : line.line;
+  const text = stripControls(line.line, { keepSgr: true });
+  return c ? c + text + RESET : text;
 }
 
 /** Lines as one write to a pseudoterminal: `\r\n` ends each (a terminal does not return the carriage on `\n`). */
 export function terminalText(lines: readonly Pick<LogLine, 'level' | 'line'>[], colour: boolean): string {
   let out = '';
-  for (const l of lines) out += (colour ? colourLine(l) : l.line) + '\r\n';
+  for (const l of lines) out += (colour ? colourLine(l) : stripControls(l.line, { keepSgr: true })) + '\r\n';
   return out;
 }

@@ -15,14 +15,13 @@
  * - A Compose file that does not parse: a blocker.
  */
 
-import { constants as fsConstants } from 'node:fs';
-import { access, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { createSocket } from 'node:dgram';
 import { createServer } from 'node:net';
-import { delimiter, join } from 'node:path';
 import { checkEngine, type DockerConnection } from './dockerApi';
 import { applyEnv } from './dockerEndpoint';
 import { explainComposeError, findComposeCommand, type ComposeLookup, type Exec } from './composeCommand';
+import { resolveExecutable } from './executablePath';
 import { startedServices } from './profiles';
 import type { DockerProblem, EngineInfo, PreflightIssue, StackPlan } from './stackTypes';
 
@@ -215,22 +214,9 @@ export function udpPortInUse(hostIp: string, port: number, timeoutMs = PORT_CHEC
   return bindProbe(socket, () => socket.bind({ port, address: hostIp || '0.0.0.0', exclusive: true }), timeoutMs);
 }
 
-/** `which nvidia-smi`, without a shell: each PATH folder (PATHEXT on Windows), executable. */
+/** `which nvidia-smi`, without a shell: executablePath.ts's lookup (absolute PATH folders, PATHEXT on Windows). */
 export async function findOnPath(name: string, env: Readonly<Record<string, string | undefined>> = process.env, platform = process.platform): Promise<string | undefined> {
-  const dirs = (env.PATH ?? env.Path ?? '').split(platform === 'win32' ? ';' : delimiter).filter(Boolean);
-  const exts = platform === 'win32' ? (env.PATHEXT ?? '.EXE;.CMD;.BAT').split(';').filter(Boolean) : [''];
-  for (const dir of dirs) {
-    for (const ext of exts) {
-      const candidate = join(dir, name + ext);
-      try {
-        await access(candidate, platform === 'win32' ? fsConstants.F_OK : fsConstants.X_OK);
-        if ((await stat(candidate)).isFile()) return candidate;
-      } catch {
-        // not here
-      }
-    }
-  }
-  return undefined;
+  return resolveExecutable(name, { env, platform });
 }
 
 export interface NodePreflightOptions {

@@ -11,7 +11,9 @@
 // current vLLM and the flat {"object": "error", message, type, param, code} in older releases; both are read.
 // (A LoRA resolver may answer 400 with its own message, which stays an 'http' failure.)
 
+import { Script } from 'node:vm';
 import { abortAfter } from './abortAfter';
+import { maskSecrets } from './mask';
 
 /** What an answer must contain. A plain string is a case-sensitive substring; `{regex, flags}` is a regular
  *  expression (flags limited to i, m, s so the generated Python healthcheck reads it the same way). Strings are
@@ -109,21 +111,57 @@ export function validateCase(c: ProbeCase): string | undefined {
   return undefined;
 }
 
-export function answerMatches(answer: string, expect: ProbeExpect): boolean {
-  if (typeof expect === 'string') return answer.includes(expect);
-  return new RegExp(expect.regex, expect.flags ?? '').test(answer);
+/**
+ * How long an expected pattern may take on one answer. The pattern comes from settings and runs on the extension
+ * host: a backtracking one (`^(a+)+$`) doubles its time with each character of the answer (4.6 s at 27).
+ */
+export const PATTERN_TIMEOUT_MS = 100;
+
+export type MatchOutcome = 'match' | 'no-match' | 'too-slow';
+
+let matchScript: Script | undefined;
+
+/** Matches in a `vm` context with a timeout: V8 interrupts the regular expression itself when it runs over. */
+export function matchAnswer(answer: string, expect: ProbeExpect, timeoutMs = PATTERN_TIMEOUT_MS): MatchOutcome {
+  if (typeof expect === 'string') return answer.includes(expect) ? 'match' : 'no-match';
+  matchScript ??= new Script('new RegExp(pattern, flags).test(text)');
+  try {
+    const matched: unknown = matchScript.runInNewContext({ pattern: expect.regex, flags: expect.flags ?? '', text: answer }, { timeout: timeoutMs });
+    return matched === true ? 'match' : 'no-match';
+  } catch (e) {
+    if ((e as { code?: string }).code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') return 'too-slow';
+    throw e;
+  }
 }
 
-/** Hides the API key and anything that looks like a token before text reaches a result. */
+export function answerMatches(answer: string, expect: ProbeExpect): boolean {
+  return matchAnswer(answer, expect) === 'match';
+}
+
+/** Hides the API key and every secret maskSecrets knows before text reaches a result (the one masker, mask.ts). */
 export function redact(text: string, apiKey?: string): string {
-  // Stricter than mask.ts on purpose: an error body is short and shown in the UI, so any hf_/sk- run of 8+
-  // characters goes, not only full-length tokens.
-  let out = text;
-  if (apiKey) out = out.split(apiKey).join('***');
-  return out
-    .replace(/\b(hf_)[A-Za-z0-9]{8,}/g, '$1***')
-    .replace(/\b(sk-)[A-Za-z0-9_-]{8,}/g, '$1***')
-    .replace(/(Bearer\s+)[^\s"',}]+/gi, '$1***');
+  return maskSecrets(text, { known: [apiKey] });
+}
+
+/**
+ * Every text of a failure masked: messages quote what the server answered, the URL asked (credentials in it),
+ * the model's answer; they reach the output channel, the Probe view and notifications.
+ */
+function maskedFailure(failure: ProbeFailure, apiKey?: string): ProbeFailure {
+  const masked = { ...failure, message: redact(failure.message, apiKey) };
+  if ('bodyExcerpt' in masked) masked.bodyExcerpt = redact(masked.bodyExcerpt, apiKey);
+  if ('answer' in masked) masked.answer = redact(masked.answer, apiKey);
+  if ('available' in masked && masked.available) masked.available = masked.available.map((a) => redact(a, apiKey));
+  if ('model' in masked) masked.model = redact(masked.model, apiKey);
+  return masked;
+}
+
+function maskedResult(r: ProbeCaseResult, apiKey?: string): ProbeCaseResult {
+  return {
+    ...r,
+    ...(r.answer !== undefined ? { answer: redact(r.answer, apiKey) } : {}),
+    ...(r.failure ? { failure: maskedFailure(r.failure, apiKey) } : {}),
+  };
 }
 
 function excerpt(text: string, apiKey?: string): string {
@@ -293,8 +331,15 @@ async function runCase(opts: ProbeOptions, c: ProbeCase, index: number, model: s
     };
   }
   const answerExcerpt = excerpt(answer.content, opts.apiKey);
-  if (answerMatches(answer.content, c.expect)) return { name, pass: true, latencyMs, answer: answerExcerpt };
+  const outcome = matchAnswer(answer.content, c.expect);
+  if (outcome === 'match') return { name, pass: true, latencyMs, answer: answerExcerpt };
   const expected = describeExpect(c.expect);
+  if (outcome === 'too-slow') {
+    return {
+      name, pass: false, latencyMs, answer: answerExcerpt,
+      failure: { kind: 'invalid-case', message: `the expected pattern ${expected} took too long (over ${PATTERN_TIMEOUT_MS} ms) on the answer and was stopped: check it for nested quantifiers such as (a+)+` },
+    };
+  }
   const cut = answer.finishReason === 'length' ? ` (the answer was cut at max_tokens=${opts.maxTokens ?? 32})` : '';
   return {
     name, pass: false, latencyMs, answer: answerExcerpt,
@@ -313,10 +358,11 @@ export async function runProbe(opts: ProbeOptions): Promise<ProbeRun> {
   try {
     const resolved = await resolveModel(opts);
     if (!resolved.ok) {
-      return { pass: false, modelFailure: resolved.failure, results: names.map((name) => ({ name, pass: false, latencyMs: 0, failure: resolved.failure })) };
+      const failure = maskedFailure(resolved.failure, opts.apiKey);
+      return { pass: false, modelFailure: failure, results: names.map((name) => ({ name, pass: false, latencyMs: 0, failure })) };
     }
     const results: ProbeCaseResult[] = [];
-    for (let i = 0; i < cases.length; i++) results.push(await runCase(opts, cases[i]!, i, resolved.model, resolved.available));
+    for (let i = 0; i < cases.length; i++) results.push(maskedResult(await runCase(opts, cases[i]!, i, resolved.model, resolved.available), opts.apiKey));
     return { pass: results.every((r) => r.pass), model: resolved.model, modelSource: resolved.source, results };
   } catch (e) {
     // Only an injected fetch that misbehaves outside the Fetch contract gets here; still no throw.

@@ -16,6 +16,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import type { Command, CommandResult } from './composeCommand';
+import { resolveExecutable } from './executablePath';
 import { LineSplitter } from './logLines';
 
 export interface RunOptions {
@@ -24,6 +25,9 @@ export interface RunOptions {
   /** The complete environment (e.g. applyEnv(process.env, composeEnv(endpoint))); default process.env. */
   readonly env?: Readonly<Record<string, string>>;
   readonly cwd?: string;
+  /** Folders no program is taken from when a bare name is looked up on PATH (the workspace folders); the working
+   *  folder never is either (executablePath.ts). */
+  readonly excludeFolders?: readonly string[];
   /** Aborting kills the process group like a timeout does; the result has cancelled: true, error.code 'ABORT_ERR'. */
   readonly signal?: AbortSignal;
   /** Bytes kept per stream (the last ones); default 1 MiB. */
@@ -158,13 +162,17 @@ function signalTree(child: ChildProcess, signal: 'SIGTERM' | 'SIGKILL'): void {
   if (pid === undefined) return;
   if (process.platform === 'win32') {
     // No process groups, and console programs ignore taskkill's polite WM_CLOSE: end the tree at once, for both.
+    const taskkill = resolveExecutable('taskkill');
     try {
-      const tk = spawn('taskkill', ['/pid', String(pid), '/T', '/F'], { stdio: 'ignore', windowsHide: true });
-      tk.on('error', () => undefined);
+      if (taskkill) {
+        spawn(taskkill, ['/pid', String(pid), '/T', '/F'], { stdio: 'ignore', windowsHide: true }).on('error', () => undefined);
+        return;
+      }
     } catch {
-      // taskkill missing: the direct child at least.
-      child.kill();
+      // fall through
     }
+    // taskkill missing: the direct child at least.
+    child.kill();
     return;
   }
   try {
@@ -184,6 +192,17 @@ function spawnError(e: unknown, command: Command, cwd: string | undefined): { co
   else if (code === 'ENOENT') message = `${command.file} was not found on PATH (${message})`;
   else if (code === 'EACCES') message = `${command.file} is not executable or not accessible (${message})`;
   return { ...(code ? { code } : {}), message };
+}
+
+/** A program that resolveExecutable did not find: the same ENOENT a failed spawn gives, so callers say "not installed". */
+function notFound(command: Command): { code: string; message: string } {
+  const relative = /[\\/]/.test(command.file);
+  return {
+    code: 'ENOENT',
+    message: relative
+      ? `${command.file} is a relative path, which would be looked up from the working folder: give an absolute path or a program on PATH`
+      : `${command.file} was not found on PATH (only absolute PATH folders outside the workspace are searched)`,
+  };
 }
 
 function isDirectory(path: string): boolean {
@@ -218,10 +237,14 @@ export function runCommand(command: Command, options: RunOptions): Promise<RunRe
     return Promise.resolve(result({ cancelled: true, error: { code: 'ABORT_ERR', message: `${command.file} was not started: cancelled` } }));
   }
 
+  // An absolute path, so neither Windows nor an empty PATH entry looks in the working folder (a repository's docker.exe).
+  const program = resolveExecutable(command.file, { env: options.env ?? process.env, exclude: [options.cwd, ...(options.excludeFolders ?? [])] });
+  if (!program) return Promise.resolve(result({ error: notFound(command) }));
+
   return new Promise<RunResult>((resolve) => {
     let child: ChildProcess;
     try {
-      child = spawn(command.file, [...command.args], {
+      child = spawn(program, [...command.args], {
         shell: false,
         detached: process.platform !== 'win32',
         windowsHide: true,
@@ -349,7 +372,14 @@ export interface ProcessRunner {
   dispose(): Promise<void>;
 }
 
-export function createProcessRunner(defaults: { killGraceMs?: number; maxBytes?: number } = {}): ProcessRunner {
+export interface RunnerDefaults {
+  killGraceMs?: number;
+  maxBytes?: number;
+  /** Folders no program is taken from (RunOptions.excludeFolders), asked at each run: the workspace folders. */
+  excludeFolders?: () => readonly string[];
+}
+
+export function createProcessRunner(defaults: RunnerDefaults = {}): ProcessRunner {
   const live = new Map<Promise<RunResult>, AbortController>();
   let disposed = false;
 
@@ -369,6 +399,7 @@ export function createProcessRunner(defaults: { killGraceMs?: number; maxBytes?:
     const p = runCommand(command, {
       ...(defaults.killGraceMs !== undefined ? { killGraceMs: defaults.killGraceMs } : {}),
       ...(defaults.maxBytes !== undefined ? { maxBytes: defaults.maxBytes } : {}),
+      ...(defaults.excludeFolders ? { excludeFolders: defaults.excludeFolders() } : {}),
       ...options,
       signal: controller.signal,
     }).finally(() => {

@@ -44,6 +44,8 @@ export type StackState =
   | { kind: 'no-compose-file' }
   | { kind: 'connecting' }
   | { kind: 'docker-down'; problem: DockerProblem }
+  /** The Compose file was not planned (unreadable, too large, too slow to read): nothing to list until it is. */
+  | { kind: 'plan-error'; message: string }
   | { kind: 'ready' };
 
 /** A probe run and when it ended (epoch ms). */
@@ -175,6 +177,7 @@ export function serviceRows(input: SidebarInput): Row[] {
   if (state.kind === 'no-compose-file') return []; // the view's welcome content offers the choice
   if (state.kind === 'connecting') return [{ id: 'connecting', label: 'Connecting to Docker…', icon: { id: 'loading~spin' } }];
   if (state.kind === 'docker-down') return dockerDownRows(state.problem);
+  if (state.kind === 'plan-error') return planErrorRows(state.message);
   const names = serviceNames(input.plan, input.statuses);
   if (names.length === 0) {
     return [{ id: 'empty', label: input.plan?.parseError ? 'The Compose file does not parse' : 'No services in the Compose file', ...(input.plan?.parseError ? { tooltip: input.plan.parseError } : {}), icon: { id: 'warning', color: YELLOW } }];
@@ -187,6 +190,13 @@ export function serviceRows(input: SidebarInput): Row[] {
     else for (const c of containers) rows.push(serviceRow(name, planned, c, containers.length, input));
   }
   return rows;
+}
+
+function planErrorRows(message: string): Row[] {
+  return [
+    { id: 'plan-error', label: 'The Compose file cannot be read', description: oneLine(message, 200), tooltip: maskSecrets(message), icon: { id: 'error', color: RED } },
+    { id: 'plan-error/retry', label: 'Retry', icon: { id: 'refresh' }, command: { command: RETRY_COMMAND, title: 'Retry' } },
+  ];
 }
 
 function dockerDownRows(problem: DockerProblem): Row[] {
@@ -491,6 +501,7 @@ export function statusSummary(input: SidebarInput): StatusSummary {
     const text = state.problem.id === 'daemon-down' ? 'Docker not running' : state.problem.id === 'permission-denied' ? 'Docker permission denied' : 'Docker unreachable';
     return { text, tooltip: maskSecrets(state.problem.title), icon: 'error', severity: 'error' };
   }
+  if (state.kind === 'plan-error') return { text: 'Compose file unreadable', tooltip: `Inference Stack: ${maskSecrets(state.message)}`, icon: 'error', severity: 'error' };
   const names = serviceNames(input.plan, input.statuses);
   const counts = new Map<ServiceCondition, number>();
   let total = 0;

@@ -91,6 +91,9 @@ export interface PlannedService {
   hasHealthcheck: boolean;
   /** The API key the engine demands (--api-key, VLLM_API_KEY), resolved with .env, for the probe only: never shown. */
   apiKey?: string;
+  /** The API key's value came from the extension host's environment (`${VAR}` or a bare `- VLLM_API_KEY` resolved from
+   *  the shell): sent only to a trusted workspace's services (trustPolicy.ts requestApiKey). */
+  apiKeyFromEnvironment?: true;
   /** `restart:` as written ("no", "always", "on-failure[:N]", "unless-stopped"), interpolated; absent = "no". */
   restart?: string;
   /** The image is one whose engine runs on Python (vLLM, SGLang: serving-engines.json), so python3 is there for the

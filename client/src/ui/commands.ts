@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { uriExists } from './uriExists';
+import { mayEditInWorkspace, writeWorkspaceFile } from './workspaceWrite';
 import { DOCKERFILE_GLOB, EXCLUDE, findComposeFiles } from './workspaceFiles';
 import { dirname, join, relative } from 'node:path';
 import { findComposeCommand, type ComposeCommand } from '../stack/composeCommand';
@@ -17,11 +18,15 @@ import { DEFAULT_PROBE_CASES, formatProbeRun, runProbe, validateCase, type Probe
 import { probeHealthcheckEdit, type OffsetEdit } from '../stack/healthcheckEdit';
 import { composeProbeHealthcheckEdit } from '../stack/composeHealthcheckEdit';
 import { buildProbeScript, composeHealthcheck, dockerfileHealthcheck } from '../stack/probeScript';
+import { invalidProbeCasesNotice, noProbePortNotice, probeNotice, startFailedNotice } from '../stack/notices';
 import { progressText, type Row } from '../stack/sidebarModel';
 import { ownPortsOf, restartService, startStack, stopStack } from '../stack/stackRunner';
 import type { PlannedService, PreflightAction, PreflightIssue, StackPlan, StartOutcome } from '../stack/stackTypes';
+import { requestApiKey, settingValue } from '../stack/trustPolicy';
+import { isComposeName } from '../stack/untrustedText';
 import type { LogTerminals } from './logTerminal';
 import { newStack } from './newStackCommand';
+import { showError, showInfo, showWarning, withNotificationProgress } from './notify';
 import type { StackCommand } from './stackIds';
 import type { StackController } from './stackController';
 
@@ -38,16 +43,21 @@ function settings(): vscode.WorkspaceConfiguration {
   return vscode.workspace.getConfiguration('inferenceStack');
 }
 
-/** A service name from a command argument: a row of a view (context menu), a name (row command), or nothing. */
-function serviceArg(arg: unknown): string | undefined {
-  if (typeof arg === 'string') return arg;
-  const service = (arg as Row | undefined)?.service;
-  return typeof service === 'string' ? service : undefined;
+/** `inferenceStack.composeCommand` from the person's own settings only: it names a program to run (machine-scoped). */
+function composeSetting(): string {
+  return settingValue(settings().inspect<string>('composeCommand'), false, '');
 }
 
-function trusted(action: string): boolean {
+/** A service name from a command argument: a row of a view (context menu), a name (row command), or nothing.
+ *  Anything but a Compose name is nothing: the name goes into messages and requests. */
+function serviceArg(arg: unknown): string | undefined {
+  const service = typeof arg === 'string' ? arg : (arg as Row | undefined)?.service;
+  return typeof service === 'string' && isComposeName(service) ? service : undefined;
+}
+
+function trusted(action: string, what = 'runs containers'): boolean {
   if (vscode.workspace.isTrusted) return true;
-  void vscode.window.showWarningMessage(`Inference Stack: ${action} runs containers and is not available in an untrusted workspace.`, 'Manage Workspace Trust').then((c) => {
+  void showWarning(`Inference Stack: ${action} ${what} and is not available in an untrusted workspace.`, 'Manage Workspace Trust').then((c) => {
     if (c) void vscode.commands.executeCommand('workbench.trust.manage');
   });
   return false;
@@ -80,7 +90,7 @@ async function chooseComposeFile(ctx: Ctx, always: boolean): Promise<string | un
   if (current && !always) return current;
   const unique = await findComposeFiles();
   if (unique.length === 0) {
-    const c = await vscode.window.showWarningMessage('Inference Stack: no Compose file (compose.yaml, docker-compose.yml, *.compose.yaml) in this workspace.', 'Open a file…');
+    const c = await showWarning('Inference Stack: no Compose file (compose.yaml, docker-compose.yml, *.compose.yaml) in this workspace.', 'Open a file…');
     if (!c) return undefined;
     const picked = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'Compose files': ['yml', 'yaml'] } });
     if (!picked?.[0]) return undefined;
@@ -106,7 +116,7 @@ async function chooseComposeFile(ctx: Ctx, always: boolean): Promise<string | un
  */
 async function withProfiles(ctx: Ctx, plan: StackPlan, always: boolean): Promise<StackPlan | undefined> {
   if (!plan.declaredProfiles) {
-    if (always) void vscode.window.showInformationMessage(`Inference Stack: ${vscode.workspace.asRelativePath(plan.file)} declares no profiles: every service starts.`);
+    if (always) void showInfo(`Inference Stack: ${vscode.workspace.asRelativePath(plan.file)} declares no profiles: every service starts.`);
     return plan;
   }
   if (!always && ctx.controller.chosenProfiles(plan.file) !== undefined) return plan;
@@ -133,8 +143,9 @@ async function planFor(ctx: Ctx): Promise<StackPlan | undefined> {
   const file = await chooseComposeFile(ctx, false);
   if (!file) return undefined;
   const plan = await ctx.controller.loadPlan(file);
-  if (plan.parseError && !plan.project) {
-    void vscode.window.showErrorMessage(`Inference Stack: ${plan.parseError}`);
+  // A file Compose refuses (it does not parse, or names a service in a way Compose does not accept) is not acted on.
+  if (plan.parseError) {
+    void showError(`Inference Stack: ${plan.parseError}`);
     return undefined;
   }
   return plan;
@@ -152,13 +163,13 @@ async function connection(ctx: Ctx): Promise<DockerConnection | undefined> {
 async function composeCommand(ctx: Ctx, conn: DockerConnection): Promise<ComposeCommand | undefined> {
   const lookup = await findComposeCommand({
     exec: ctx.controller.runner.exec,
-    setting: settings().get<string>('composeCommand', ''),
+    setting: composeSetting(),
     env: applyEnv(process.env, conn.composeEnv),
   });
   if (lookup.found) return lookup.command;
   ctx.controller.output.appendLine(lookup.message);
   for (const h of lookup.install) ctx.controller.output.appendLine(`  ${h}`);
-  const c = await vscode.window.showErrorMessage(`Inference Stack: ${lookup.message}`, 'Install Compose', 'Open settings', 'Show output');
+  const c = await showError(`Inference Stack: ${lookup.message}`, 'Install Compose', 'Open settings', 'Show output');
   if (c === 'Install Compose') void vscode.env.openExternal(vscode.Uri.parse(COMPOSE_INSTALL_URL));
   else if (c === 'Open settings') void vscode.commands.executeCommand('workbench.action.openSettings', 'inferenceStack.composeCommand');
   else if (c === 'Show output') ctx.controller.output.show(true);
@@ -168,7 +179,7 @@ async function composeCommand(ctx: Ctx, conn: DockerConnection): Promise<Compose
 async function showProblem(title: string, steps: readonly string[], ctx: Ctx): Promise<void> {
   ctx.controller.output.appendLine(title);
   for (const s of steps) ctx.controller.output.appendLine(`  • ${s}`);
-  const c = await vscode.window.showErrorMessage(`Inference Stack: ${title}`, { modal: false }, 'Retry', 'Show output');
+  const c = await showError(`Inference Stack: ${title}`, { modal: false }, 'Retry', 'Show output');
   if (c === 'Retry') await ctx.controller.refresh();
   else if (c === 'Show output') ctx.controller.output.show(true);
 }
@@ -198,8 +209,8 @@ async function start(ctx: Ctx, acceptWarnings = false): Promise<void> {
   const timeoutMs = Math.max(10, settings().get<number>('startTimeoutSeconds', 900)) * 1000;
   controller.output.appendLine(`── ${new Date().toLocaleTimeString()} start ${plan.project} (${plan.file}${profiles ? `, ${profiles}` : ''}) with ${compose.argv.join(' ')} ${compose.version} on ${conn.description}`);
 
-  const outcome = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Starting ${plan.project}${profiles ? ` (${profiles})` : ''}`, cancellable: true },
+  const outcome = await withNotificationProgress(
+    { title: `Starting ${plan.project}${profiles ? ` (${profiles})` : ''}`, cancellable: true },
     async (progress, token) => {
       // Cancelling stops the waiting only: the containers keep starting (startStack's contract).
       const abort = new AbortController();
@@ -210,7 +221,7 @@ async function start(ctx: Ctx, acceptWarnings = false): Promise<void> {
           connection: conn,
           compose,
           run: controller.runner.run,
-          preflight: nodePreflightDeps(conn, { composeSetting: settings().get<string>('composeCommand', ''), exec: controller.runner.exec, ownPorts }),
+          preflight: nodePreflightDeps(conn, { composeSetting: composeSetting(), exec: controller.runner.exec, ownPorts }),
           acceptWarnings,
           signal: abort.signal,
           timeoutMs,
@@ -234,7 +245,7 @@ async function showOutcome(ctx: Ctx, plan: StackPlan, outcome: StartOutcome, tim
       await controller.coldStarts.record(plan.file, outcome.coldStarts);
       const measured = Object.entries(outcome.coldStarts).map(([s, secs]) => `${s} healthy in ${Math.round(secs)} s`);
       out.appendLine(`ready${measured.length ? `: ${measured.join(', ')}` : ''}`);
-      const c = await vscode.window.showInformationMessage(`${plan.project} is ready${measured.length ? ` (${measured.join(', ')})` : ''}.`, 'Run Accuracy Probe');
+      const c = await showInfo(`${plan.project} is ready${measured.length ? ` (${measured.join(', ')})` : ''}.`, 'Run Accuracy Probe');
       if (c) await vscode.commands.executeCommand('inferenceStack.runProbe');
       return;
     }
@@ -242,7 +253,7 @@ async function showOutcome(ctx: Ctx, plan: StackPlan, outcome: StartOutcome, tim
       if (Object.keys(outcome.coldStarts).length) await controller.coldStarts.record(plan.file, outcome.coldStarts);
       out.appendLine(`failed: ${outcome.reason}`);
       const bad = outcome.services.find((s) => s.phase === 'failed' || s.phase === 'exited' || s.phase === 'unhealthy' || s.phase === 'restarting');
-      const c = await vscode.window.showErrorMessage(`${plan.project} did not start: ${outcome.reason}`, ...(bad ? ['Tail logs'] : []), 'Show output');
+      const c = await showError(startFailedNotice(plan.project, outcome.reason), ...(bad ? ['Tail logs'] : []), 'Show output');
       if (c === 'Tail logs' && bad) await tailLogs(ctx, bad.service);
       else if (c === 'Show output') out.show(true);
       return;
@@ -256,7 +267,7 @@ async function showOutcome(ctx: Ctx, plan: StackPlan, outcome: StartOutcome, tim
       }
       const first = outcome.explanations[0];
       const message = first ? `${first.title}. ${first.explanation}` : `docker compose up failed (exit ${outcome.exitCode ?? '?'}): see the output for compose's own message.`;
-      const c = await vscode.window.showErrorMessage(`Inference Stack: ${message}`, 'Show output');
+      const c = await showError(`Inference Stack: ${message}`, 'Show output');
       if (c) out.show(true);
       return;
     }
@@ -264,10 +275,10 @@ async function showOutcome(ctx: Ctx, plan: StackPlan, outcome: StartOutcome, tim
       await showPreflight(ctx, plan, outcome.issues);
       return;
     case 'cancelled':
-      void vscode.window.showInformationMessage(`Stopped waiting for ${plan.project}; its containers keep starting. The Services view follows them.`);
+      void showInfo(`Stopped waiting for ${plan.project}; its containers keep starting. The Services view follows them.`);
       return;
     case 'timeout': {
-      const c = await vscode.window.showWarningMessage(
+      const c = await showWarning(
         `${plan.project} is not ready after ${Math.round(timeoutMs / 1000)} s (${progressText(outcome.services)}). It may still be loading; see inferenceStack.startTimeoutSeconds.`,
         'Tail logs', 'Open settings',
       );
@@ -298,7 +309,7 @@ async function showPreflight(ctx: Ctx, plan: StackPlan, issues: readonly Preflig
   if (blockers.length) actions = actions.filter((a) => a !== 'start-anyway');
   const head = ordered[0]!;
   const title = ordered.length > 1 ? `${head.title} (and ${ordered.length - 1} more)` : head.title;
-  const show = blockers.length ? vscode.window.showErrorMessage : vscode.window.showWarningMessage;
+  const show = blockers.length ? showError : showWarning;
   const choice = await show(`Cannot start ${plan.project}: ${title}`, { modal: true, detail }, ...actions.map((a) => ACTION_LABELS[a]));
   const action = actions.find((a) => ACTION_LABELS[a] === choice);
   switch (action) {
@@ -343,7 +354,7 @@ async function stop(ctx: Ctx): Promise<void> {
   const { plan, conn, compose } = ready;
   const { controller } = ctx;
   const down = (removeVolumes?: 'yes-remove-volumes') =>
-    vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Stopping ${plan.project}${removeVolumes ? ' and removing its volumes' : ''}` }, () =>
+    withNotificationProgress({ title: `Stopping ${plan.project}${removeVolumes ? ' and removing its volumes' : ''}` }, () =>
       stopStack({ plan, connection: conn, compose, run: controller.runner.run, onOutput: (l) => controller.output.appendLine(l), ...(removeVolumes ? { removeVolumes } : {}) }),
     );
   const result = await down();
@@ -352,7 +363,7 @@ async function stop(ctx: Ctx): Promise<void> {
     reportComposeFailure(ctx, 'docker compose down', result);
     return;
   }
-  const c = await vscode.window.showInformationMessage(`Stopped ${plan.project}. Its volumes (model caches) were kept.`, 'Remove volumes…');
+  const c = await showInfo(`Stopped ${plan.project}. Its volumes (model caches) were kept.`, 'Remove volumes…');
   if (c !== 'Remove volumes…') return;
   // A separate, deliberate path: volumes hold model caches of tens of GB.
   const typed = await vscode.window.showInputBox({
@@ -364,7 +375,7 @@ async function stop(ctx: Ctx): Promise<void> {
   if (typed !== plan.project) return;
   const removed = await down('yes-remove-volumes');
   controller.scheduleRelist();
-  if (removed.ok) void vscode.window.showInformationMessage(`Removed the volumes of ${plan.project}.`);
+  if (removed.ok) void showInfo(`Removed the volumes of ${plan.project}.`);
   else reportComposeFailure(ctx, 'docker compose down -v', removed);
 }
 
@@ -374,7 +385,7 @@ function reportComposeFailure(ctx: Ctx, what: string, r: { verbatim: string; exp
   out.appendLine(r.verbatim);
   for (const e of r.explanations) out.appendLine(`→ ${e.title}: ${e.explanation}\n${e.steps.map((s) => `    • ${s}`).join('\n')}`);
   const first = r.explanations[0];
-  void vscode.window.showErrorMessage(`Inference Stack: ${what} failed${first ? `: ${first.title}` : ''}.`, 'Show output').then((c) => c && out.show(true));
+  void showError(`Inference Stack: ${what} failed${first ? `: ${first.title}` : ''}.`, 'Show output').then((c) => c && out.show(true));
 }
 
 async function pickService(ctx: Ctx, service: string | undefined, title: string, modelOnly: boolean): Promise<string | undefined> {
@@ -385,7 +396,8 @@ async function pickService(ctx: Ctx, service: string | undefined, title: string,
   const onlyModels = modelOnly && planned.some((s) => s.isModelService);
   const names = new Set([...planned.filter((s) => !onlyModels || s.isModelService).map((s) => s.name), ...(onlyModels ? [] : ctx.controller.statuses.map((s) => s.service))]);
   if (names.size === 0) {
-    void vscode.window.showWarningMessage('Inference Stack: no service in the chosen Compose file.');
+    const parseError = ctx.controller.plan?.parseError;
+    void showWarning(parseError ? `Inference Stack: ${parseError}` : 'Inference Stack: no service in the chosen Compose file.');
     return undefined;
   }
   if (names.size === 1) return [...names][0];
@@ -415,7 +427,7 @@ async function tailLogs(ctx: Ctx, arg: string | undefined): Promise<void> {
   const conn = ctx.controller.connection;
   const project = ctx.controller.plan?.project;
   if (!conn || !project) {
-    if (ctx.controller.state.kind === 'docker-down') void vscode.window.showErrorMessage(`Inference Stack: ${ctx.controller.state.problem.title}`);
+    if (ctx.controller.state.kind === 'docker-down') void showError(`Inference Stack: ${ctx.controller.state.problem.title}`);
     return;
   }
   ctx.logs.show(conn.docker, project, service);
@@ -436,10 +448,11 @@ async function setLogLevel(ctx: Ctx): Promise<void> {
 
 /** The probe cases from settings; invalid ones are reported (with "Open settings") instead of being sent. */
 function probeCases(): ProbeCase[] | undefined {
-  const cases = settings().get<ProbeCase[]>('probe.cases') ?? [...DEFAULT_PROBE_CASES];
+  // Its patterns run here: an untrusted workspace's own cases are not used (trustPolicy.ts).
+  const cases = settingValue<ProbeCase[]>(settings().inspect<ProbeCase[]>('probe.cases'), vscode.workspace.isTrusted, [...DEFAULT_PROBE_CASES]);
   const errors = cases.map((c, i) => [c, i, validateCase(c)] as const).filter(([, , e]) => e);
   if (errors.length) {
-    void vscode.window.showErrorMessage(`Inference Stack: inferenceStack.probe.cases: ${errors.map(([c, i, e]) => `${c.name ?? `case ${i + 1}`}: ${e}`).join('; ')}`, 'Open settings').then((c) => {
+    void showError(invalidProbeCasesNotice(errors), 'Open settings').then((c) => {
       if (c) void vscode.commands.executeCommand('workbench.action.openSettings', 'inferenceStack.probe.cases');
     });
     return undefined;
@@ -448,6 +461,7 @@ function probeCases(): ProbeCase[] | undefined {
 }
 
 async function probe(ctx: Ctx, arg: string | undefined): Promise<void> {
+  if (!trusted('Run Accuracy Probe', "sends requests with this workspace's settings to its containers")) return;
   const service = await pickService(ctx, arg, 'Probe which model service?', true);
   if (!service) return;
   const cases = probeCases();
@@ -457,15 +471,17 @@ async function probe(ctx: Ctx, arg: string | undefined): Promise<void> {
   const planned = controller.plan?.services.find((s) => s.name === service);
   const baseUrl = controller.baseUrl(service);
   if (!baseUrl) {
-    void vscode.window.showErrorMessage(`Inference Stack: ${service} publishes no port for its API${planned?.apiPort ? ` (container port ${planned.apiPort})` : ''}, or it is not running: the probe needs a published port.`);
+    void showError(noProbePortNotice(service, planned?.apiPort));
     return;
   }
-  const run = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Probing ${service} at ${baseUrl}` }, () =>
+  // A key from the shell environment goes only to a trusted workspace's service (trustPolicy.ts).
+  const apiKey = requestApiKey(planned, vscode.workspace.isTrusted);
+  const run = await withNotificationProgress({ title: `Probing ${service} at ${baseUrl}` }, () =>
     runProbe({
       baseUrl,
       cases,
       ...(planned?.servedModelName ? { servedModelName: planned.servedModelName } : {}),
-      ...(planned?.apiKey ? { apiKey: planned.apiKey } : {}),
+      ...(apiKey ? { apiKey } : {}),
       timeoutMs: 30_000,
     }),
   );
@@ -473,12 +489,10 @@ async function probe(ctx: Ctx, arg: string | undefined): Promise<void> {
   controller.output.appendLine(`probe ${service} (${baseUrl}${run.model ? `, model ${run.model}` : ''}):`);
   for (const line of formatProbeRun(run)) controller.output.appendLine(`  ${line}`);
   if (run.pass) {
-    const r = run.results[0];
-    void vscode.window.showInformationMessage(`Probe passed on ${service}${r ? `: ${r.name} → ${JSON.stringify(r.answer ?? '')} (${r.latencyMs} ms)` : ''}.`);
+    void showInfo(probeNotice(service, run));
     return;
   }
-  const failure = run.modelFailure ?? run.results.find((r) => !r.pass)?.failure;
-  const c = await vscode.window.showErrorMessage(`Probe failed on ${service}: ${failure?.message ?? 'see the output'}`, 'Show output', 'Tail logs');
+  const c = await showError(probeNotice(service, run), 'Show output', 'Tail logs');
   if (c === 'Show output') controller.output.show(true);
   else if (c === 'Tail logs') await tailLogs(ctx, service);
 }
@@ -516,7 +530,7 @@ async function writeProbeScript(ctx: Ctx): Promise<void> {
   if (!target) return;
   const folder = target.kind === 'dockerfile' ? dirname(target.uri.fsPath) : controller.composeFile ? dirname(controller.composeFile) : vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
   if (!folder) {
-    void vscode.window.showErrorMessage('Inference Stack: open a folder first: the probe script is written into the workspace.');
+    void showError('Inference Stack: open a folder first: the probe script is written into the workspace.');
     return;
   }
   const built = buildProbeScript({
@@ -525,28 +539,30 @@ async function writeProbeScript(ctx: Ctx): Promise<void> {
     ...(model?.servedModelName ? { servedModelName: model.servedModelName } : {}),
   });
   if (!built.ok) {
-    void vscode.window.showErrorMessage(`Inference Stack: cannot build the probe script: ${built.errors.join('; ')}`);
+    void showError(`Inference Stack: cannot build the probe script: ${built.errors.join('; ')}`);
     return;
   }
   const script = vscode.Uri.file(join(folder, 'probe.py'));
   if (await uriExists(script)) {
-    const c = await vscode.window.showWarningMessage(`${vscode.workspace.asRelativePath(script)} exists. Replace it?`, { modal: true }, 'Replace');
+    const c = await showWarning(`${vscode.workspace.asRelativePath(script)} exists. Replace it?`, { modal: true }, 'Replace');
     if (c !== 'Replace') return;
   }
-  await vscode.workspace.fs.writeFile(script, Buffer.from(built.script, 'utf8'));
+  // Never through a probe.py symlink, nor into a folder whose real path is outside the workspace.
+  if (!writeWorkspaceFile(script.fsPath, built.script)) return;
   if (target.kind === 'script-only') {
     await vscode.window.showTextDocument(script);
     return;
   }
   const into = target.kind === 'dockerfile' ? vscode.workspace.asRelativePath(target.uri) : `${target.service} in ${vscode.workspace.asRelativePath(target.file)}`;
   const add = target.kind === 'dockerfile' ? 'Add HEALTHCHECK' : 'Add healthcheck';
-  const c = await vscode.window.showInformationMessage(`Wrote ${vscode.workspace.asRelativePath(script)}. Add it to ${into} as the ${target.kind === 'dockerfile' ? 'HEALTHCHECK' : 'healthcheck'}?`, add, 'Open script');
+  const c = await showInfo(`Wrote ${vscode.workspace.asRelativePath(script)}. Add it to ${into} as the ${target.kind === 'dockerfile' ? 'HEALTHCHECK' : 'healthcheck'}?`, add, 'Open script');
   if (c === 'Open script') await vscode.window.showTextDocument(script);
   if (c !== add) return;
   // Start period: twice the measured cold start when there is one (what healthcheck-start-period-short asks for).
   const cold = model ? controller.coldStarts.get(controller.composeFile)[model.name] : undefined;
   const timing = cold ? { startPeriod: `${Math.ceil(cold * 2)}s` } : {};
   const fileUri = target.kind === 'dockerfile' ? target.uri : vscode.Uri.file(target.file);
+  if (!mayEditInWorkspace(fileUri.fsPath)) return;
   const doc = await vscode.workspace.openTextDocument(fileUri);
   const hostFile = relative(dirname(fileUri.fsPath), script.fsPath).split('\\').join('/');
   let change: OffsetEdit;
@@ -559,7 +575,7 @@ async function writeProbeScript(ctx: Ctx): Promise<void> {
     const r = composeProbeHealthcheckEdit(doc.getText(), target.service, lines);
     if (!r.ok) {
       controller.output.appendLine(`Add to ${target.service} in ${target.file}:\nvolumes:\n  - ${lines.volume}\n${lines.healthcheck}`);
-      void vscode.window.showErrorMessage(`Inference Stack: ${r.reason}. probe.py is written; the lines to add are in the output.`, 'Show output').then((o) => o && controller.output.show(true));
+      void showError(`Inference Stack: ${r.reason}. probe.py is written; the lines to add are in the output.`, 'Show output').then((o) => o && controller.output.show(true));
       return;
     }
     ({ edit: change, replaced } = r);
@@ -571,5 +587,5 @@ async function writeProbeScript(ctx: Ctx): Promise<void> {
   const at = doc.positionAt(change.start);
   editor.revealRange(new vscode.Range(at, at), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
   const what = target.kind === 'dockerfile' ? `the HEALTHCHECK of ${into}` : `the healthcheck of ${into}`;
-  void vscode.window.showInformationMessage(replaced ? `Replaced ${what} with the accuracy probe.` : `Added the accuracy probe as ${what}.`);
+  void showInfo(replaced ? `Replaced ${what} with the accuracy probe.` : `Added the accuracy probe as ${what}.`);
 }

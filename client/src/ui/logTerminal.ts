@@ -1,14 +1,15 @@
 /**
  * "Tail vLLM Logs": a Pseudoterminal per service fed by followServiceLogs (containerLogs.ts: dockerode, demux,
- * masking, batching, reattach on restart). Here only: colour by level (colourLine), the minimum level the person
- * picked, one terminal write per animation-frame-ish tick, and a bounded backlog (LogRing) so a level change can
- * redraw what was already received.
+ * masking, batching, reattach on restart). Here only: colour by level (colourLine, which lets only SGR sequences
+ * through to the terminal), the minimum level the person picked, one terminal write per animation-frame-ish tick,
+ * and a bounded backlog (LogRing) so a level change can redraw what was already received.
  */
 import * as vscode from 'vscode';
 import type Dockerode from 'dockerode';
 import { followServiceLogs, type FollowedLine, type LogFollow } from '../stack/containerLogs';
 import { LogRing } from '../stack/logBuffer';
 import { atLeast, colourLine, LOG_LEVELS, type LogLevel } from '../stack/logLines';
+import { maskSecrets } from '../stack/mask';
 
 const LEVEL_KEY = 'inferenceStack.logLevel';
 /** Lines kept for a redraw after a level change. */
@@ -84,7 +85,8 @@ export class LogTerminal implements vscode.Pseudoterminal {
   }
 
   private status(text: string): void {
-    this.queue(`${DIM}── ${text} ──${RESET}\r\n`);
+    // The detail can be Docker's error text: plain text only, secrets masked, like the lines.
+    this.queue(`${DIM}── ${maskSecrets(text)} ──${RESET}\r\n`);
   }
 
   private queue(text: string): void {

@@ -6,8 +6,9 @@
  */
 import * as vscode from 'vscode';
 import { uriExists } from './uriExists';
+import { workspaceRootOf, writeWorkspaceFiles } from './workspaceWrite';
+import { showError, showInfo, showWarning } from './notify';
 import * as os from 'node:os';
-import { posix } from 'node:path';
 import {
   newStackFiles,
   PROMETHEUS_PORT,
@@ -179,14 +180,14 @@ export async function newStack(): Promise<void> {
   const { engine, answers } = asked;
   const errors = validateAnswers(answers);
   if (errors.length) {
-    void vscode.window.showErrorMessage(`Inference Stack: cannot write the stack: ${errors.join(' ')}`);
+    void showError(`Inference Stack: cannot write the stack: ${errors.join(' ')}`);
     return;
   }
   let files: StackFile[];
   try {
     files = newStackFiles(answers);
   } catch (err) {
-    void vscode.window.showErrorMessage(`Inference Stack: ${(err as Error).message}`);
+    void showError(`Inference Stack: ${(err as Error).message}`);
     return;
   }
 
@@ -197,7 +198,7 @@ export async function newStack(): Promise<void> {
   for (const f of files) if (await uriExists(uriOf(f))) existing.push(f.path);
   if (existing.length) {
     const where = displayName(folder);
-    const choice = await vscode.window.showWarningMessage(
+    const choice = await showWarning(
       `${existing.length === 1 ? `${existing[0]} exists` : `${existing.length} files exist`} in ${where}. Overwrite?`,
       { modal: true, detail: `These files would be replaced:\n${existing.map((p) => `  ${p}`).join('\n')}` },
       'Overwrite',
@@ -205,22 +206,19 @@ export async function newStack(): Promise<void> {
     if (choice !== 'Overwrite') return;
   }
 
+  // Inside the workspace folder (or the folder picked when none is open): a symlinked subfolder or file that leads
+  // out of it is refused, and the person told which.
+  const root = workspaceRootOf(folder.fsPath) ?? folder.fsPath;
   try {
-    for (const f of files) {
-      const uri = uriOf(f);
-      const dir = posix.dirname(f.path);
-      if (dir !== '.') await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(folder, ...dir.split('/')));
-      else await vscode.workspace.fs.createDirectory(folder);
-      await vscode.workspace.fs.writeFile(uri, Buffer.from(f.content, 'utf8'));
-    }
+    if (!writeWorkspaceFiles(files.map((f) => ({ path: uriOf(f).fsPath, text: f.content })), root)) return;
   } catch (err) {
-    void vscode.window.showErrorMessage(`Inference Stack: could not write the stack into ${folder.fsPath}: ${(err as Error).message}`);
+    void showError(`Inference Stack: could not write the stack into ${folder.fsPath}: ${(err as Error).message}`);
     return;
   }
 
   const compose = files.find((f) => f.path === 'compose.yaml');
   if (compose) await vscode.window.showTextDocument(uriOf(compose), { preview: false });
-  void vscode.window.showInformationMessage(
+  void showInfo(
     `Wrote ${files.map((f) => f.path).join(', ')} into ${displayName(folder)}. Copy .env.example to .env, then run "Start Inference Stack".`,
   );
 }

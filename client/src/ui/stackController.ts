@@ -9,20 +9,17 @@
  * re-lists, so a daemon that comes back is noticed without the person pressing Retry.
  */
 import * as vscode from 'vscode';
-import { dirname } from 'node:path';
-import { readFile } from 'node:fs/promises';
-import { dotEnvBeside } from '../../../server/src/compose/dotEnvFile';
-import { planStack } from '../../../server/src/compose/stackPlan';
-import { fileBuildContexts } from '../../../server/src/dockerfile/buildContextFiles';
 import { ColdStartObserver } from '../stack/coldStartObserver';
 import { checkEngine, connectDockerFromProcess, explainDockerError, type DockerConnection } from '../stack/dockerApi';
 import { GPU_LIST_COMMAND, GPU_QUERY_COMMAND, readGpuState, type GpuState } from '../stack/gpus';
-import { summarizeText } from '../stack/metrics';
+import { scrapeMetrics } from '../stack/metricsScrape';
 import type { ProbeRun } from '../stack/probe';
 import type { ProcessRunner } from '../stack/processRunner';
 import { watchProject, type ProjectEvent, type ProjectWatch } from '../stack/projectEvents';
 import { serviceBaseUrl, type ServiceMetrics, type SidebarInput, type StackState, type TimedProbeRun } from '../stack/sidebarModel';
 import { withActiveProfiles } from '../stack/profiles';
+import { planOffThread } from '../stack/planOffThread';
+import { isUnreadable } from '../stack/readPlan';
 import { listProjectServices } from '../stack/stackState';
 import type { ServiceStatus, StackPlan } from '../stack/stackTypes';
 import { COMPOSE_FILE_KEY, type ColdStartStore } from './coldStarts';
@@ -30,7 +27,6 @@ import { findComposeFiles } from './workspaceFiles';
 
 /** Events come in bursts (create, start, health_status...): one re-list per burst. */
 const RELIST_DEBOUNCE_MS = 250;
-const METRICS_TIMEOUT_MS = 3000;
 const GPU_TIMEOUT_MS = 10_000;
 /** Workspace state: the Compose profiles chosen per Compose file ({ [file]: string[] }). */
 const PROFILES_KEY = 'inferenceStack.profiles';
@@ -130,7 +126,15 @@ export class StackController implements vscode.Disposable {
       this.closeWatch();
       this.connection = undefined;
     }
-    await this.loadPlan(file);
+    const plan = await this.loadPlan(file);
+    if (this.disposed) return;
+    if (isUnreadable(plan)) {
+      // Nothing to list without a project name: the views show why the file was not planned.
+      this.closeWatch();
+      this.statuses = [];
+      this.setState({ kind: 'plan-error', message: plan.parseError ?? `cannot read ${file}` });
+      return;
+    }
     if (!this.connection) {
       const connected = connectDockerFromProcess();
       if (!connected.ok) {
@@ -151,16 +155,14 @@ export class StackController implements vscode.Disposable {
     await this.relist();
   }
 
-  /** The plan of the chosen file; a file that cannot be read or parsed still gives a plan (with parseError). */
+  /**
+   * The plan of the chosen file, read and planned on a worker thread with a deadline (planOffThread.ts); a file that
+   * cannot be read, is too large, takes too long or does not parse still gives a plan (with parseError).
+   */
   async loadPlan(file: string): Promise<StackPlan> {
-    let text = '';
-    try {
-      text = await readFile(file, 'utf8');
-    } catch (e) {
-      this.plan = { file, project: '', services: [], parseError: `cannot read ${file}: ${(e as Error).message}` };
-      return this.plan;
-    }
-    const plan = planStack(text, file, { env: process.env, dotEnv: dotEnvBeside(file), buildContexts: fileBuildContexts(dirname(file)) });
+    const roots = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
+    const { plan, notes } = await planOffThread({ file, roots, env: { ...process.env } });
+    for (const note of notes) this.output.appendLine(`Compose file: ${note}`);
     const chosen = this.chosenProfiles(file);
     this.plan = chosen && plan.declaredProfiles ? withActiveProfiles(plan, chosen) : plan;
     return this.plan;
@@ -264,15 +266,7 @@ export class StackController implements vscode.Disposable {
     await Promise.all(services.map(async (s) => {
       const base = this.baseUrl(s.name);
       if (!base || !this.statuses.some((c) => c.service === s.name && c.state === 'running')) return;
-      const url = `${base}/metrics`;
-      try {
-        const res = await fetch(url, { signal: AbortSignal.timeout(METRICS_TIMEOUT_MS), headers: s.apiKey ? { authorization: `Bearer ${s.apiKey}` } : {} });
-        const text = await res.text();
-        next[s.name] = res.ok ? { ok: true, summary: summarizeText(text), at: Date.now() } : { ok: false, error: `${url}: HTTP ${res.status}`, at: Date.now() };
-      } catch (e) {
-        const cause = (e as { cause?: { code?: string } }).cause?.code ?? (e as Error).name;
-        next[s.name] = { ok: false, error: `cannot read ${url} (${cause})`, at: Date.now() };
-      }
+      next[s.name] = await scrapeMetrics(base, s, { trusted: vscode.workspace.isTrusted });
     }));
     if (this.disposed) return;
     this.metrics = next;

@@ -10,6 +10,7 @@ import { stackCommandHandlers } from './commands';
 import { createGpusView } from './gpusView';
 import type { LazyTreeProvider } from './lazyTree';
 import { LogTerminals } from './logTerminal';
+import { maskedOutputChannel } from './maskedOutput';
 import { createProbeView } from './probeView';
 import { createServicesView } from './servicesView';
 import { StackController } from './stackController';
@@ -36,8 +37,9 @@ export interface StackFeature {
 }
 
 export function activateStack(host: StackHost): StackFeature {
-  const output = vscode.window.createOutputChannel('Inference Stack');
-  const runner = createProcessRunner();
+  const output = maskedOutputChannel(vscode.window.createOutputChannel('Inference Stack'));
+  // No program is ever taken from the workspace: a repository's docker.exe or bin/ on PATH does not run.
+  const runner = createProcessRunner({ excludeFolders: () => (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath) });
   const controller = new StackController(host.context, runner, host.coldStarts, output);
   const logs = new LogTerminals(host.context.workspaceState);
   const handlers = stackCommandHandlers({ controller, logs, extensionUri: host.context.extensionUri });

@@ -1,12 +1,15 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { statSync } from 'node:fs';
+import { isMainThread } from 'node:worker_threads';
 import { dirname, resolve } from 'node:path';
-import { analyze } from '../core/analyze';
-import { fixAll } from '../core/fixAll';
+import { declinedAsTooLarge } from '../core/analyze';
+import { CLI_DEFAULT_BUDGET_SECONDS } from '../core/analysisBudget';
+import { MAX_COMPOSE_BYTES, readBoundedText, type ReadBoundary } from '../core/boundedFile';
+import { WriteRefused, writeTextInside } from '../core/safeWrite';
 import type { AnalysisOptions } from '../core/options';
-import { fileBuildContexts } from '../dockerfile/buildContextFiles';
 import { SEVERITIES, Severity } from '../core/types';
 import { RULES } from '../rules/registry';
 import { dotEnvBeside } from '../compose/dotEnvFile';
+import { BudgetedAnalyzer, FileJob, outcomeFindings } from './budgetedAnalysis';
 import { collectTargets } from './files';
 import { FileResult, formatJson, formatSarif, formatText } from './format';
 
@@ -26,6 +29,10 @@ Options:
   --fail-level error|warning|info
                                exit 1 when a finding is at or above this level (default error)
   --rule ID=LEVEL              set a rule to error|warning|info|hint|off (repeatable)
+  --time-budget SECONDS        stop analysing a file after this long (default ${CLI_DEFAULT_BUDGET_SECONDS}): it gets one
+                               analysis-stopped finding instead, and the other files are still analysed
+  --allow-outside-project      also read files outside the current folder (the project): named files, .env files
+                               and build: Dockerfiles; without it they are not read, nor symlinks out of it
   -h, --help                   this help
   -v, --version                the version
 
@@ -43,13 +50,15 @@ class UsageError extends Error {}
 interface LintArgs {
   format: 'text' | 'json' | 'sarif';
   fix: boolean;
+  allowOutsideProject: boolean;
   failLevel: Severity;
+  budgetSeconds: number;
   options: AnalysisOptions;
   paths: string[];
 }
 
 function parseLintArgs(argv: readonly string[]): LintArgs {
-  const args: LintArgs = { format: 'text', fix: false, failLevel: 'error', options: {}, paths: [] };
+  const args: LintArgs = { format: 'text', fix: false, allowOutsideProject: false, failLevel: 'error', budgetSeconds: CLI_DEFAULT_BUDGET_SECONDS, options: {}, paths: [] };
   const rules: Record<string, Severity | 'off'> = {};
   const value = (i: number, flag: string) => {
     const v = argv[i + 1];
@@ -70,10 +79,19 @@ function parseLintArgs(argv: readonly string[]): LintArgs {
       case '--fix':
         args.fix = true;
         break;
+      case '--allow-outside-project':
+        args.allowOutsideProject = true;
+        break;
       case '--cold-start': {
         const s = Number(take());
         if (!Number.isFinite(s) || s <= 0) throw new UsageError('--cold-start takes a number of seconds above 0');
         args.options.coldStartSeconds = s;
+        break;
+      }
+      case '--time-budget': {
+        const s = Number(take());
+        if (!Number.isFinite(s) || s <= 0) throw new UsageError('--time-budget takes a number of seconds above 0');
+        args.budgetSeconds = s;
         break;
       }
       case '--fail-level': {
@@ -105,32 +123,55 @@ function atOrAbove(severity: Severity, level: Severity): boolean {
 
 function lint(argv: readonly string[], io: CliIo): number {
   const args = parseLintArgs(argv);
-  const targets = collectTargets(args.paths, (m) => io.stderr(m + '\n'));
+  // The project is the current folder: a cloned repository's `.env` symlink or `context: ../../..` reads nothing
+  // outside it (core/boundedFile.ts), unless the person says otherwise.
+  const boundary: ReadBoundary = {
+    root: args.allowOutsideProject ? undefined : process.cwd(),
+    rootLabel: 'the project folder',
+    onRefused: (path, refusal) =>
+      io.stderr(`${path}: not read: ${refusal.message}${refusal.reason === 'outside' ? ' (pass --allow-outside-project to read it)' : ''}\n`),
+  };
+  const { targets, refused } = collectTargets(args.paths, (m) => io.stderr(m + '\n'), boundary);
+  let ioErrors = refused;
   const results: FileResult[] = [];
   let fixedFiles = 0;
+  // Each file is analysed on a worker thread within the time budget: a costly file stops, the run goes on.
+  const analyzer = new BudgetedAnalyzer(args.budgetSeconds);
   for (const target of targets) {
-    // A Compose file's `.env` and `build:` Dockerfiles are read beside it.
-    const options: AnalysisOptions =
-      target.kind === 'compose'
-        ? { ...args.options, dotEnv: dotEnvBeside(target.path), buildContexts: fileBuildContexts(dirname(resolve(target.path))) }
-        : args.options;
-    let text = readFileSync(target.path, 'utf8');
-    if (args.fix) {
-      const fixed = fixAll(text, target.kind, options);
-      if (fixed.text !== text) {
-        writeFileSync(target.path, fixed.text);
-        text = fixed.text;
+    // A Compose file's `.env` and `build:` Dockerfiles are read beside it (the Dockerfiles by the analyzer thread).
+    const options: AnalysisOptions = target.kind === 'compose' ? { ...args.options, dotEnv: dotEnvBeside(target.path, boundary) } : args.options;
+    const read = readBoundedText(target.path, boundary, MAX_COMPOSE_BYTES);
+    if (!read.ok) {
+      if (read.refusal.reason === 'too-large') results.push({ file: target.path, findings: declinedAsTooLarge(statSync(target.path).size, options) });
+      else ioErrors++;
+      continue;
+    }
+    const text = read.text;
+    const contexts = target.kind === 'compose' ? { composeDir: dirname(resolve(target.path)), root: boundary.root, rootLabel: boundary.rootLabel } : undefined;
+    const job: FileJob = { text, kind: target.kind, options, fix: args.fix, ...(contexts ? { buildContexts: contexts } : {}) };
+    let outcome = analyzer.run(job);
+    if ('fixedText' in outcome && outcome.fixedText !== undefined && outcome.fixedText !== text) {
+      try {
+        writeTextInside(target.path, outcome.fixedText, boundary);
         fixedFiles++;
+      } catch (err) {
+        if (!(err instanceof WriteRefused)) throw err;
+        io.stderr(`${err.message}\n`);
+        ioErrors++;
+        // The file keeps its text: its findings are those of that text.
+        outcome = analyzer.run({ ...job, fix: false });
       }
     }
-    results.push({ file: target.path, findings: analyze(text, target.kind, options) });
+    results.push({ file: target.path, findings: outcomeFindings(outcome, options, boundary.onRefused) });
   }
+  analyzer.dispose();
   if (args.format === 'json') io.stdout(formatJson(results));
   else if (args.format === 'sarif') io.stdout(formatSarif(results, VERSION));
   else {
     if (args.fix) io.stdout(`Fixed ${fixedFiles} file${fixedFiles === 1 ? '' : 's'}.\n`);
     io.stdout(formatText(results));
   }
+  if (ioErrors) return 2;
   const failing = results.some((r) => r.findings.some((f) => atOrAbove(f.severity, args.failLevel)));
   return failing ? 1 : 0;
 }
@@ -170,7 +211,8 @@ export function runCli(argv: readonly string[], io: CliIo): number {
   }
 }
 
-if (require.main === module) {
+// The bundle is also the CLI's analyzer thread (budgetedAnalysis.ts): there it must not run the CLI.
+if (require.main === module && isMainThread) {
   process.exitCode = runCli(process.argv.slice(2), {
     stdout: (t) => process.stdout.write(t),
     stderr: (t) => process.stderr.write(t),

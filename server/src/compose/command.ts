@@ -190,7 +190,8 @@ export function isFlagToken(text: string): boolean {
 }
 
 const SHELLS = /(^|\/)(sh|bash|zsh|dash|ash)$/;
-const SHELL_C = /^-[a-z]*c[a-z]*$/;
+// The look-ahead checks the letters once: `[a-z]*c[a-z]*$` was quadratic in a long `-acacac…!`.
+const SHELL_C = /^-(?=[a-z]*$)[a-z]*c/;
 
 /** Index of the shell in `sh -c <script>` (also `bash -lc`, `/bin/sh -ec`...), or -1: what follows is a script. */
 export function shellScriptAt(words: ReadonlyArray<{ text: string }>): number {

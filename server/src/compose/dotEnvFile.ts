@@ -1,17 +1,17 @@
 import { dirname, join } from 'node:path';
-import { readCachedText } from '../core/cachedTextFile';
+import { MAX_SIDE_FILE_BYTES, readBoundedTextOrUndefined, type ReadBoundary } from '../core/boundedFile';
 import { parseDotEnv } from './interpolation';
 
 const parsed = new Map<string, { text: string; env: Map<string, string> }>();
 
 /**
- * The variables of the `.env` beside a Compose file (the only file Compose interpolates from), read and parsed
- * again only when it changes; empty when there is none or it cannot be read. The language server and the stack
- * plan use it.
+ * The variables of the `.env` beside a Compose file (the only file Compose interpolates from), read within
+ * `boundary` (core/boundedFile.ts: inside the workspace, a regular file, at most 1 MiB) and parsed again only when it
+ * changes; empty when there is none or it is refused. The language server, the CLI and the stack plan use it.
  */
-export function dotEnvBeside(composePath: string): Map<string, string> {
+export function dotEnvBeside(composePath: string, boundary: ReadBoundary): Map<string, string> {
   const envPath = join(dirname(composePath), '.env');
-  const text = readCachedText(envPath);
+  const text = readBoundedTextOrUndefined(envPath, boundary, MAX_SIDE_FILE_BYTES);
   if (text === undefined) return new Map();
   const hit = parsed.get(envPath);
   if (hit && hit.text === text) return hit.env;

@@ -89,7 +89,7 @@ export function appendUnderEmptyKey(file: ComposeFile, entry: MapEntry, lines: r
   // `key: null` / `key: ~`: the written null must go too, or the block below would be a second value.
   if (valueSpan && /^(?:~|null|Null|NULL)$/.test(file.text.slice(valueSpan.start, valueSpan.end))) {
     const rest = file.text.slice(valueSpan.end, insert.span.start);
-    const start = rest.trim() ? valueSpan.start : file.text.slice(0, valueSpan.start).replace(/[ \t]+$/, '').length;
+    const start = rest.trim() ? valueSpan.start : startOfBlanksBefore(file.text, valueSpan.start);
     return { span: { start, end: insert.span.start }, newText: rest.replace(/^[ \t]+/, '') + insert.newText };
   }
   return insert;
@@ -176,4 +176,14 @@ export function replaceScalar(node: unknown, newText: string): SpanEdit | undefi
 
 export function replaceSpan(span: Span, newText: string): SpanEdit {
   return { span, newText };
+}
+
+/**
+ * Where the spaces and tabs that end at `offset` begin. A backward scan: a trailing-blanks regex over the text
+ * before `offset` copied the whole prefix and was quadratic in a long run of blanks.
+ */
+function startOfBlanksBefore(text: string, offset: number): number {
+  let start = offset;
+  while (start > 0 && (text[start - 1] === ' ' || text[start - 1] === '\t')) start--;
+  return start;
 }

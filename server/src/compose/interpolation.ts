@@ -13,6 +13,8 @@ export interface VariableRef {
 }
 
 const NAME = /[_a-zA-Z][_a-zA-Z0-9]*/y;
+/** How deep defaults and alternatives (`${A:-${B:-x}}`) are followed. */
+const MAX_NESTING = 16;
 
 interface Piece {
   kind: 'text' | 'ref';
@@ -23,6 +25,7 @@ interface Piece {
 /** Splits a value into literal text and variable references; malformed `${` is kept as text. */
 function scan(value: string): Piece[] {
   const pieces: Piece[] = [];
+  const closes = value.includes('${') ? matchingBraces(value) : undefined;
   let text = '';
   let i = 0;
   while (i < value.length) {
@@ -39,7 +42,7 @@ function scan(value: string): Piece[] {
       continue;
     }
     if (next === '{') {
-      const close = matchingBrace(value, i + 1);
+      const close = closes![i + 1]!;
       NAME.lastIndex = i + 2;
       const m = NAME.exec(value);
       if (close < 0 || !m) {
@@ -73,13 +76,18 @@ function scan(value: string): Piece[] {
   return pieces;
 }
 
-function matchingBrace(value: string, open: number): number {
-  let depth = 0;
-  for (let i = open; i < value.length; i++) {
-    if (value[i] === '{') depth++;
-    else if (value[i] === '}' && --depth === 0) return i;
+/**
+ * For each `{`, the offset of the `}` that closes it (-1: none), in one pass: looking for it from every `${`
+ * anew made `${${${…` quadratic (200,000 of them took minutes).
+ */
+function matchingBraces(value: string): Int32Array {
+  const closes = new Int32Array(value.length).fill(-1);
+  const open: number[] = [];
+  for (let i = 0; i < value.length; i++) {
+    if (value[i] === '{') open.push(i);
+    else if (value[i] === '}' && open.length) closes[open.pop()!] = i;
   }
-  return -1;
+  return closes;
 }
 
 export function variableRefs(value: string): VariableRef[] {
@@ -105,6 +113,13 @@ export function literalPart(value: string): string {
  * (the real value is then only known at `compose up` time).
  */
 export function interpolate(value: string, env: ReadonlyMap<string, string>): string | undefined {
+  return resolve(value, env, 0);
+}
+
+function resolve(value: string, env: ReadonlyMap<string, string>, depth: number): string | undefined {
+  // Real files nest a default or two; each level re-reads the rest of the value, so `${A:-${A:-…` 40,000 deep
+  // cost minutes (and the stack). Deeper than this: not known until `compose up`.
+  if (depth > MAX_NESTING) return undefined;
   let out = '';
   for (const piece of scan(value)) {
     if (piece.kind === 'text') {
@@ -117,16 +132,16 @@ export function interpolate(value: string, env: ReadonlyMap<string, string>): st
     let resolved: string | undefined;
     switch (op) {
       case ':-':
-        resolved = unsetOrEmpty ? interpolate(arg, env) : v;
+        resolved = unsetOrEmpty ? resolve(arg, env, depth + 1) : v;
         break;
       case '-':
-        resolved = v === undefined ? interpolate(arg, env) : v;
+        resolved = v === undefined ? resolve(arg, env, depth + 1) : v;
         break;
       case ':+':
-        resolved = unsetOrEmpty ? '' : interpolate(arg, env);
+        resolved = unsetOrEmpty ? '' : resolve(arg, env, depth + 1);
         break;
       case '+':
-        resolved = v === undefined ? '' : interpolate(arg, env);
+        resolved = v === undefined ? '' : resolve(arg, env, depth + 1);
         break;
       default:
         resolved = v;
@@ -165,9 +180,26 @@ export function parseDotEnv(text: string): Map<string, string> {
       const end = value.indexOf('"', 1);
       value = (end > 0 ? value.slice(1, end) : value.slice(1)).replace(/\\n/g, '\n');
     } else {
-      value = value.replace(/\s+#.*$/, '').trim();
+      // Linear: the look-behind tries only where a run of blanks starts, `[^]*` never stops early and retries.
+      value = value.replace(/(?<!\s)\s+#[^]*$/, '').trim();
     }
     env.set(m[1]!, value);
   }
   return env;
+}
+
+/**
+ * How a message names a value that variables supplied: "set by ${HF_TOKEN}" (the variables of `raw` that `env`
+ * sets), so a finding never echoes what came from the environment or `.env` rather than from the file itself.
+ * Undefined when no variable supplied any of it (plain text, or only `${VAR:-default}` defaults): show the value.
+ */
+export function suppliedBy(raw: string, env: ReadonlyMap<string, string>): string | undefined {
+  const names = [...new Set(referencedNames(raw).filter((n) => env.has(n)))];
+  return names.length ? `set by ${names.map((n) => `\${${n}}`).join(' and ')}` : undefined;
+}
+
+/** Every variable `value` names, those in defaults and alternatives (`${A:-${B}}`) included. */
+function referencedNames(value: string, depth = 0): string[] {
+  if (depth > MAX_NESTING) return [];
+  return scan(value).flatMap((p) => (p.kind === 'ref' ? [p.ref!.name, ...referencedNames(p.ref!.arg, depth + 1)] : []));
 }

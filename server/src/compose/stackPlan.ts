@@ -11,6 +11,7 @@
  */
 import { basename, dirname, isAbsolute, join, resolve as resolvePath } from 'node:path';
 import type { PlannedService, StackPlan } from '../../../client/src/stack/stackTypes';
+import { isComposeName } from './composeName';
 import type { BuildContextReader } from '../core/options';
 import { allFlags } from './commandEdits';
 import { parseCompose, type ComposeFile } from './composeFile';
@@ -178,7 +179,16 @@ function labelledEngine(info: ServiceInfo): EngineSpec | undefined {
   return id ? ENGINES.find((e) => e.id === id) : undefined;
 }
 
-function planService(file: ComposeFile, info: ServiceInfo, vars: ReadonlyMap<string, string>, composeDir: string, home: string | undefined): PlannedService {
+/** vLLM's API key: --api-key wins over VLLM_API_KEY (vllm-cli-flags.json); `- VLLM_API_KEY` with no value comes from
+ *  the shell. */
+function vllmApiKey(flags: ReturnType<typeof allFlags>, info: ServiceInfo, vars: ReadonlyMap<string, string>): string | undefined {
+  const envEntry = info.env.find((e) => e.name === 'VLLM_API_KEY');
+  return firstValue(findFlag(flags, ['--api-key'])?.value, vars)
+    ?? (envEntry ? (envEntry.value === undefined ? vars.get('VLLM_API_KEY') : firstValue(envEntry.value, vars)) : undefined);
+}
+
+/** `fileVars`: the `.env` alone, to tell a value the workspace wrote from one the shell environment gave. */
+function planService(file: ComposeFile, info: ServiceInfo, vars: ReadonlyMap<string, string>, fileVars: ReadonlyMap<string, string>, composeDir: string, home: string | undefined): PlannedService {
   const flags = allFlags(file, info);
   // The stack features (probe, metrics, milestones) follow the label; the linter keeps to what the image shows.
   const labelled = info.engine ? undefined : labelledEngine(info);
@@ -207,11 +217,10 @@ function planService(file: ComposeFile, info: ServiceInfo, vars: ReadonlyMap<str
     if (served) planned.servedModelName = served;
   }
   if (engine?.id === 'vllm') {
-    // --api-key wins over VLLM_API_KEY (vllm-cli-flags.json); `- VLLM_API_KEY` with no value comes from the shell.
-    const envEntry = info.env.find((e) => e.name === 'VLLM_API_KEY');
-    const key = firstValue(findFlag(flags, ['--api-key'])?.value, vars)
-      ?? (envEntry ? (envEntry.value === undefined ? vars.get('VLLM_API_KEY') : firstValue(envEntry.value, vars)) : undefined);
+    const key = vllmApiKey(flags, info, vars);
     if (key) planned.apiKey = key;
+    // Another key without the shell environment: the shell gave it, so it is the person's secret, not the workspace's.
+    if (key && vllmApiKey(flags, info, fileVars) !== key) planned.apiKeyFromEnvironment = true;
   }
   return planned;
 }
@@ -243,8 +252,15 @@ export function planStack(text: string, file: string, opts: PlanOptions = {}): S
     plan.parseError = `${absFile}: not a Compose file (no top-level "services:" map)`;
     return plan;
   }
+  // Compose refuses the whole file over one such name; a name is never used (nor shown) unless it is a Compose name.
+  const badName = parsed.services.find((s) => !isComposeName(s.name));
+  if (badName) {
+    const pos = parsed.lines.positionAt(badName.keyAt.start);
+    plan.parseError = `${absFile}:${pos.line + 1}:${pos.character + 1}: not a valid service name: Compose accepts only letters, digits, ".", "_" and "-" in service names, and refuses this file`;
+    return plan;
+  }
   const composeDir = dirname(absFile);
-  plan.services = parsed.services.map((s) => planService(parsed, describeService(s, vars, opts.buildContexts), vars, composeDir, home));
+  plan.services = parsed.services.map((s) => planService(parsed, describeService(s, vars, opts.buildContexts), vars, dotEnv, composeDir, home));
   const declared = [...new Set(plan.services.flatMap((s) => s.profiles ?? []))].sort();
   if (declared.length) plan.declaredProfiles = declared;
   // Only what the file declares (and `*`): the start passes these as --profile flags.

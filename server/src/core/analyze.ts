@@ -6,10 +6,13 @@ import { LineIndex } from './lineIndex';
 import { AnalysisOptions, MAX_ANALYSED_BYTES } from './options';
 import type { ComposeContext, DockerfileContext, Rule } from './rule';
 import { Suppressions } from './suppression';
-import type { FileKind, Finding, Fix, Report, Severity, Span, SpanFix } from './types';
+import type { FileKind, Finding, Fix, Range, Report, Severity, Span, SpanFix } from './types';
 
 export const SYNTAX_RULE_ID = 'yaml-syntax';
 export const TOO_LARGE_RULE_ID = 'file-too-large';
+export const TOO_MANY_FINDINGS_RULE_ID = 'too-many-findings';
+/** Findings listed per file; the rest are counted in one `too-many-findings`. */
+export const MAX_FINDINGS_PER_FILE = 1000;
 
 /** A report as a rule made it (offset spans), before suppression, settings and positions. */
 export interface RawReport {
@@ -46,13 +49,17 @@ export function analyze(text: string, kind: FileKind, options: AnalysisOptions =
 
 /** The one finding for a file above the size limit (none when that rule is off); undefined: analyse it. */
 export function tooLargeFindings(text: string, options: AnalysisOptions): Finding[] | undefined {
-  if (text.length <= MAX_ANALYSED_BYTES) return undefined;
+  return text.length <= MAX_ANALYSED_BYTES ? undefined : declinedAsTooLarge(text.length, options);
+}
+
+/** The `file-too-large` finding for a file of `size` (the CLI declines a file this size without reading it). */
+export function declinedAsTooLarge(size: number, options: AnalysisOptions): Finding[] {
   if (options.rules?.[TOO_LARGE_RULE_ID] === 'off') return [];
   return [
     {
       rule: TOO_LARGE_RULE_ID,
       severity: 'info',
-      message: `Not analysed: the file is ${(text.length / 1048576).toFixed(1)} MB, above the ${MAX_ANALYSED_BYTES / 1048576} MB limit.`,
+      message: `Not analysed: the file is ${(size / 1048576).toFixed(1)} MB, above the ${MAX_ANALYSED_BYTES / 1048576} MB limit.`,
       range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
       fixes: [],
     },
@@ -101,25 +108,45 @@ function reporterFor(rule: Rule, raw: RawReport[], fixable = true): (report: Rep
     raw.push({ rule: rule.meta.id, severity: report.severity ?? rule.meta.defaultSeverity, report: fixable ? report : { ...report, fixes: [] } });
 }
 
-/** Suppression comments, severity settings, spans to positions, one preferred fix each, sorted. */
+/**
+ * Suppression comments, severity settings, spans to positions, one preferred fix each, sorted; at most
+ * MAX_FINDINGS_PER_FILE of them, then one `too-many-findings` saying how many more there are (a file of 800
+ * services that each depend on all others has 320,000: no Problems panel or terminal can show them).
+ */
 export function finalize(raw: readonly RawReport[], text: string, lines: LineIndex, options: AnalysisOptions): Finding[] {
   const suppressions = new Suppressions(text, lines);
-  const findings: Finding[] = [];
+  const shown: Array<{ rule: string; severity: Severity; report: Report; range: Range }> = [];
   for (const { rule, severity, report } of raw) {
     const setting = options.rules?.[rule];
     if (setting === 'off') continue;
     const range = lines.rangeOf(clampSpan(report.span, text.length));
     if (suppressions.isSuppressed(rule, range.start.line)) continue;
-    findings.push({
-      rule,
-      severity: setting ?? severity,
-      message: report.message,
-      range,
-      fixes: toFixes(report.fixes ?? [], lines, text.length),
-    });
+    shown.push({ rule, severity: setting ?? severity, report, range });
   }
-  findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.rule.localeCompare(b.rule));
+  shown.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.rule.localeCompare(b.rule));
+  // Fixes only for what is listed: most of the cost of a flood.
+  const findings: Finding[] = shown.slice(0, MAX_FINDINGS_PER_FILE).map(({ rule, severity, report, range }) => ({
+    rule,
+    severity,
+    message: report.message,
+    range,
+    fixes: toFixes(report.fixes ?? [], lines, text.length),
+  }));
+  const unlisted = shown.length - findings.length;
+  if (unlisted > 0 && options.rules?.[TOO_MANY_FINDINGS_RULE_ID] !== 'off') findings.push(tooManyFindings(unlisted));
   return findings;
+}
+
+function tooManyFindings(unlisted: number): Finding {
+  return {
+    rule: TOO_MANY_FINDINGS_RULE_ID,
+    severity: 'info',
+    message:
+      `${unlisted.toLocaleString('en-US')} more finding${unlisted === 1 ? ' was' : 's were'} not listed: at most ` +
+      `${MAX_FINDINGS_PER_FILE.toLocaleString('en-US')} are shown per file. Fix or silence the ones listed, or turn off the rules that report the most.`,
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    fixes: [],
+  };
 }
 
 function runContained(rule: Rule, run: () => void, raw: RawReport[]): void {

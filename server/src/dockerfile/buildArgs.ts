@@ -45,7 +45,8 @@ function expand(text: string, args: ReadonlyMap<string, string | undefined>, kee
       out += ch;
       continue;
     }
-    const braced = /^\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])([^}]*))?\}/.exec(text.slice(i));
+    // `[^{}]`: a default looks no further than the next brace, so `${A:-${A:-…` without a `}` stays linear.
+    const braced = /^\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])([^{}]*))?\}/.exec(text.slice(i));
     const bare = braced ? undefined : /^\$([A-Za-z_][A-Za-z0-9_]*)/.exec(text.slice(i));
     const match = braced ?? bare;
     if (!match) {

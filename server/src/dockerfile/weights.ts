@@ -18,7 +18,8 @@ const CACHE_FOLDER = /(^|\/)\.cache\/huggingface(\/|$)|(^|\/)\.ollama(\/|$)/;
 
 /** Why a COPY/ADD source is weights, or undefined. */
 export function weightSource(source: string): string | undefined {
-  const path = source.replace(/[?#].*$/, '').replace(/\/+$/, '');
+  // `[^]*` (not `.*`, which stops at a line break and is retried from every `?`) and the look-behind keep both linear.
+  const path = source.replace(/[?#][^]*$/, '').replace(/(?<!\/)\/+$/, '');
   if (CACHE_FOLDER.test(path)) return 'a model download cache';
   const segments = path.replace(/^\.\//, '').split('/').filter((s) => s !== '' && s !== '.');
   const base = segments[segments.length - 1] ?? '';

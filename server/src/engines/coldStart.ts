@@ -94,7 +94,7 @@ export function describeEstimate(estimate: ColdStartEstimate): string {
 
 /** A model URL (`--model-url`, `LLAMA_ARG_MODEL_URL`) may carry a token: messages show it without query or user info. */
 function withoutCredentials(model: string): string {
-  return model.replace(/[?#].*$/, '').replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, '$1');
+  return model.replace(/[?#][^]*$/, '').replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, '$1');
 }
 
 function formatBillions(billions: number): string {

@@ -4,6 +4,8 @@
  * `--no-X` for BooleanOptionalAction flags, `-O0`..`-O3`; argparse itself accepts a unique abbreviation of a
  * long flag and rejects an ambiguous one; anything else stops vLLM with "unrecognized arguments".
  */
+import { BoundedMemo } from '../core/boundedMemo';
+import { boundedEditDistance } from '../core/editDistance';
 import { VLLM } from './engines';
 import { VLLM_FLAGS, VLLM_REMOVED_FLAGS } from './vllmFacts.generated';
 
@@ -41,8 +43,8 @@ export const REMOVED_FLAGS: ReadonlyMap<string, RemovedFlag> = new Map(
 export type FlagVerdict =
   | { kind: 'known' }
   | { kind: 'removed'; removed: RemovedFlag }
-  | { kind: 'ambiguous'; matches: string[] }
-  | { kind: 'unknown'; suggestions: string[] };
+  | { kind: 'ambiguous'; matches: readonly string[] }
+  | { kind: 'unknown'; suggestions: readonly string[] };
 
 /** `--max_model_len` → `--max-model-len`; only the part before the first `.` (JSON keys keep their `_`). */
 export function normalizeFlag(name: string): string {
@@ -52,7 +54,17 @@ export function normalizeFlag(name: string): string {
   return head.replace(/_/g, '-') + (dot < 0 ? '' : name.slice(dot));
 }
 
+/**
+ * Verdicts depend only on the word and the flag facts (fixed for the process), so each word is judged once:
+ * `--x` written 2,000 times costs one judgement, not 2,000 passes over every known flag.
+ */
+export const flagJudgements = new BoundedMemo(judge);
+
 export function judgeFlag(written: string): FlagVerdict {
+  return flagJudgements.get(written);
+}
+
+function judge(written: string): FlagVerdict {
   const name = normalizeFlag(written);
   if (KNOWN.has(name)) return { kind: 'known' };
   if (/^-O\d*$/.test(name) || /^-O\./.test(name)) return { kind: 'known' };
@@ -94,7 +106,8 @@ export function suggestFlags(name: string): string[] {
   const limit = Math.max(1, Math.min(3, Math.floor(core.length / 5)));
   const scored: Array<{ flag: string; score: number }> = [];
   for (const flag of LONG_FLAGS) {
-    const d = editDistance(want, flag);
+    // Beyond `limit` the distance only matters as "too far": bounded, so a 50,000-character word costs nothing.
+    const d = boundedEditDistance(want, flag, limit);
     // Also a known flag the word starts with (`--max-model-len-tokens`) or ends (`--log-level`).
     const contains = core.length >= 8 && want.startsWith(`${flag}-`);
     const suffix = core.length >= 6 && flag.endsWith(`-${core}`);
@@ -104,20 +117,4 @@ export function suggestFlags(name: string): string[] {
   // Alternatives only when nearly as close as the best one.
   const best = scored[0]?.score ?? 0;
   return scored.filter((s) => s.score <= best + 1).slice(0, 3).map((s) => s.flag);
-}
-
-/** Optimal string alignment distance (Levenshtein plus adjacent transpositions). */
-export function editDistance(a: string, b: string): number {
-  const rows = a.length + 1;
-  const cols = b.length + 1;
-  const d: number[][] = Array.from({ length: rows }, (_, i) => Array.from({ length: cols }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
-  for (let i = 1; i < rows; i++) {
-    for (let j = 1; j < cols; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1);
-      d[i]![j] = v;
-    }
-  }
-  return d[a.length]![b.length]!;
 }

@@ -1,4 +1,5 @@
 import { analyze } from '../core/analyze';
+import { fixAll } from '../core/fixAll';
 import { IncrementalCompose } from '../core/incrementalCompose';
 import type { AnalysisOptions } from '../core/options';
 import { fileBuildContexts } from '../dockerfile/buildContextFiles';
@@ -12,8 +13,12 @@ export interface AnalysisRequest {
   options: Omit<AnalysisOptions, 'dotEnv' | 'buildContexts'> & { dotEnv?: Array<[string, string]> };
   /** The Compose file's folder: its `build:` contexts are read from there (a reader does not cross threads). */
   composeDir?: string;
+  /** The workspace folder that holds it: nothing outside is read. Both or neither. */
+  readRoot?: string;
   /** The document, so the worker can keep its analysis and redo only what an edit changed. */
   uri?: string;
+  /** Apply every preferred fix (core/fixAll.ts) instead of listing findings: the answer is in `fixed`. */
+  fixAll?: boolean;
 }
 
 /** The document was closed: the worker forgets what it kept for it. */
@@ -33,6 +38,10 @@ export interface AnalysisResponse {
   incremental?: boolean;
   /** True when the worker kept this analysis, so the next edit can be re-analysed incrementally. */
   kept?: boolean;
+  /** The text with every preferred fix applied, for a `fixAll` request. */
+  fixed?: { text: string; applied: number };
+  /** Set when the analysis ran past its budget and was stopped (the worker was terminated). */
+  stoppedAfterSeconds?: number;
 }
 
 /**
@@ -88,7 +97,10 @@ export function runAnalysisRequest(request: AnalysisRequest, store?: Incremental
   try {
     const { dotEnv, ...rest } = request.options;
     const options: AnalysisOptions = dotEnv ? { ...rest, dotEnv: new Map(dotEnv) } : { ...rest };
-    if (request.composeDir !== undefined) options.buildContexts = fileBuildContexts(request.composeDir);
+    if (request.composeDir !== undefined && request.readRoot !== undefined) {
+      options.buildContexts = fileBuildContexts(request.composeDir, { root: request.readRoot });
+    }
+    if (request.fixAll) return { id: request.id, fixed: fixAll(request.text, request.kind, options), elapsedMs: performance.now() - started };
     if (store && request.uri !== undefined && request.kind === 'compose') {
       const { findings, incremental, kept } = store.analyze(request.uri, request.text, options);
       return { id: request.id, findings, incremental, kept, elapsedMs: performance.now() - started };

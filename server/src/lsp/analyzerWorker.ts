@@ -1,49 +1,77 @@
 import { Worker } from 'node:worker_threads';
 import type { AnalysisRequest, AnalysisResponse, CloseRequest } from './analysisJob';
 
+interface Job {
+  request: AnalysisRequest;
+  budgetSeconds: number;
+  resolve: (response: AnalysisResponse) => void;
+  timer?: NodeJS.Timeout;
+}
+
 /**
- * Runs analyses of large files on a worker thread, so the server keeps answering requests (hover, code
- * actions, other files) while a multi-megabyte file is parsed. The worker is the same bundle started with
- * `workerData.role = 'analyzer'` (see main.ts). A job that outlives `timeoutMs` kills the worker, which is
- * started again for the next job.
+ * The main thread's proxy of one analyzer worker thread: analyses and Fix All run there, so the server keeps
+ * answering (other files, code actions) whatever a file costs. The worker is the same bundle started with
+ * `workerData.role = 'analyzer'` (see main.ts).
+ *
+ * Jobs go to the worker one at a time, so each one's budget counts its own work, not the queue before it. A job
+ * that runs past its budget is answered `stoppedAfterSeconds` and the worker is terminated (the only way to stop
+ * a rule that loops) and started afresh for the next job; what the old one kept for incremental analysis is lost.
  */
 export class AnalyzerWorker {
   private worker: Worker | undefined;
   private nextId = 1;
-  private readonly pending = new Map<number, { resolve: (r: AnalysisResponse) => void; timer: NodeJS.Timeout; worker: Worker }>();
+  private readonly queue: Job[] = [];
+  private current: Job | undefined;
 
-  constructor(
-    private readonly script: string,
-    private readonly timeoutMs = 60_000,
-  ) {}
+  constructor(private readonly script: string) {}
 
-  run(request: Omit<AnalysisRequest, 'id'>): Promise<AnalysisResponse> {
-    const worker = this.ensureWorker();
-    const id = this.nextId++;
+  run(request: Omit<AnalysisRequest, 'id'>, budgetSeconds: number): Promise<AnalysisResponse> {
     return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.pending.delete(id);
-        resolve({ id, error: `analysis took longer than ${this.timeoutMs / 1000} s and was stopped`, elapsedMs: this.timeoutMs });
-        this.restart();
-      }, this.timeoutMs);
-      this.pending.set(id, { resolve, timer, worker });
-      worker.postMessage({ ...request, id } satisfies AnalysisRequest);
+      this.queue.push({ request: { ...request, id: this.nextId++ }, budgetSeconds, resolve });
+      this.pump();
     });
   }
 
-  /** The worker forgets what it kept for a document (closed, or now analysed inline). */
+  /** The worker forgets what it kept for a document (closed, or now analysed on another worker). */
   close(uri: string): void {
     this.worker?.postMessage({ type: 'close', uri } satisfies CloseRequest);
   }
 
   dispose(): void {
-    for (const [id, p] of this.pending) {
-      clearTimeout(p.timer);
-      p.resolve({ id, error: 'server shutting down', elapsedMs: 0 });
+    for (const job of [...(this.current ? [this.current] : []), ...this.queue]) {
+      clearTimeout(job.timer);
+      job.resolve({ id: job.request.id, error: 'server shutting down', elapsedMs: 0 });
     }
-    this.pending.clear();
+    this.current = undefined;
+    this.queue.length = 0;
     void this.worker?.terminate();
     this.worker = undefined;
+  }
+
+  private pump(): void {
+    if (this.current) return;
+    const job = this.queue.shift();
+    if (!job) return;
+    const worker = this.ensureWorker();
+    this.current = job;
+    job.timer = setTimeout(() => this.stop(job), job.budgetSeconds * 1000);
+    worker.postMessage(job.request);
+  }
+
+  private finish(job: Job, response: AnalysisResponse): void {
+    if (this.current !== job) return;
+    clearTimeout(job.timer);
+    this.current = undefined;
+    job.resolve(response);
+    this.pump();
+  }
+
+  private stop(job: Job): void {
+    if (this.current !== job) return;
+    const old = this.worker;
+    this.worker = undefined;
+    void old?.terminate();
+    this.finish(job, { id: job.request.id, stoppedAfterSeconds: job.budgetSeconds, elapsedMs: job.budgetSeconds * 1000 });
   }
 
   private ensureWorker(): Worker {
@@ -51,34 +79,16 @@ export class AnalyzerWorker {
     const worker = new Worker(this.script, { workerData: { role: 'analyzer' } });
     worker.unref();
     worker.on('message', (response: AnalysisResponse) => {
-      const p = this.pending.get(response.id);
-      if (!p) return;
-      clearTimeout(p.timer);
-      this.pending.delete(response.id);
-      p.resolve(response);
+      if (this.current?.request.id === response.id) this.finish(this.current, response);
     });
-    worker.on('error', (err) => this.failJobsOf(worker, err.message));
-    worker.on('exit', () => {
-      if (this.worker === worker) this.worker = undefined;
-      this.failJobsOf(worker, 'analyzer worker exited');
-    });
+    const died = (message: string) => {
+      if (this.worker !== worker) return; // Terminated on purpose: its job is answered already.
+      this.worker = undefined;
+      if (this.current) this.finish(this.current, { id: this.current.request.id, error: message, elapsedMs: 0 });
+    };
+    worker.on('error', (err) => died(err.message));
+    worker.on('exit', () => died('analyzer worker exited'));
     this.worker = worker;
     return worker;
-  }
-
-  private restart(): void {
-    const old = this.worker;
-    this.worker = undefined;
-    void old?.terminate();
-  }
-
-  /** Jobs sent to a worker that died are answered at once, not left to their timers. */
-  private failJobsOf(worker: Worker, message: string): void {
-    for (const [id, p] of this.pending) {
-      if (p.worker !== worker) continue;
-      clearTimeout(p.timer);
-      p.resolve({ id, error: message, elapsedMs: 0 });
-      this.pending.delete(id);
-    }
   }
 }

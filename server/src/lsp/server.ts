@@ -12,8 +12,9 @@ import {
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { dotEnvBeside } from '../compose/dotEnvFile';
+import { containingRoot, type ReadBoundary } from '../core/boundedFile';
 import { kindFromLanguage } from '../core/fileKind';
-import { fixAll } from '../core/fixAll';
+import { analysisStoppedFindings, lspBudgetSeconds } from '../core/analysisBudget';
 import { minimalEdit } from '../core/textDiff';
 import { LineIndex } from '../core/lineIndex';
 import type { AnalysisOptions } from '../core/options';
@@ -28,14 +29,17 @@ import {
   SETTINGS_SECTION,
 } from '../protocol';
 import { AnalysisRequest, AnalysisResponse, runAnalysisRequest } from './analysisJob';
-import { AnalyzerWorker } from './analyzerWorker';
+import { AnalysisLanes, SLOW_ANALYSIS_MS } from './analysisLanes';
 import { DiagnosticData, toDiagnostic } from './diagnostics';
 import { ignoreLineEdit } from './ignoreEdit';
 
 export interface ServerOptions {
-  /** Script that runs analyses off the main thread (the server bundle itself); none: analyse inline. */
+  /**
+   * Script that runs analyses off the main thread (the server bundle itself). None: analyse inline, with no
+   * budget (only for embeddings that have no worker script; main.ts always passes one).
+   */
   workerScript?: string;
-  /** Files at least this long (characters) are analysed on the worker. */
+  /** Files at least this long (characters) are analysed on the heavy lane (analysisLanes.ts). */
   workerThreshold?: number;
 }
 
@@ -48,6 +52,8 @@ interface DocState {
   running?: number;
   /** The worker keeps an analysis of this document (to redo only what an edit changes). */
   onWorker?: boolean;
+  /** An analysis of it was slow or stopped: it stays on the heavy lane, away from cheap files. */
+  slow?: boolean;
   /** Worker jobs in flight for this document; newer versions wait for them, then only the latest runs. */
   inFlight?: number;
   rerun?: boolean;
@@ -70,28 +76,50 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
   const documents = new TextDocuments(TextDocument);
   const states = new Map<string, DocState>();
   const settingsCache = new Map<string, Promise<InferenceStackSettings>>();
-  const worker = serverOptions.workerScript ? new AnalyzerWorker(serverOptions.workerScript) : undefined;
-  // Above a few hundred lines a full analysis costs more than handing the text to the worker, where the
+  // Above a few hundred lines a full analysis costs more than handing the text to the heavy lane, where the
   // incremental state re-parses only the edited service.
-  const workerThreshold = serverOptions.workerThreshold ?? 16 * 1024;
+  const lanes = serverOptions.workerScript ? new AnalysisLanes(serverOptions.workerScript, serverOptions.workerThreshold ?? 16 * 1024) : undefined;
+  let canResolveCodeActions = false;
   /** Compose file path ('' = every file) → service → measured seconds. */
   const measuredColdStarts = new Map<string, Record<string, number>>();
   let canPullSettings = false;
   let canRegisterConfiguration = false;
+  let canFollowFolders = false;
+  /**
+   * The workspace folders: a Compose file's `.env` and `build:` Dockerfiles are read only inside the folder that
+   * holds it, and a document outside every folder gets no reads at all (a cloned repository cannot point us at
+   * `../../..`, `/proc/self/environ` or a FIFO).
+   */
+  let roots: string[] = [];
+  /** Refusals already logged (path + reason): analyses run on every keystroke. */
+  const refusalsLogged = new Set<string>();
 
   connection.onInitialize((params) => {
     canPullSettings = !!params.capabilities.workspace?.configuration;
     canRegisterConfiguration = !!params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration;
+    canFollowFolders = !!params.capabilities.workspace?.workspaceFolders;
+    canResolveCodeActions = !!params.capabilities.textDocument?.codeAction?.resolveSupport?.properties.includes('edit');
+    const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
+    roots = folderPaths(folders);
+    if (!folders.length && params.rootPath) roots = [params.rootPath];
     return {
       capabilities: {
+        workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
-        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.SourceFixAll] },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.SourceFixAll], resolveProvider: true },
       },
       serverInfo: { name: 'inference-stack', version: '0.1.0' },
     };
   });
 
   connection.onInitialized(() => {
+    if (canFollowFolders) {
+      connection.workspace.onDidChangeWorkspaceFolders((e) => {
+        const removed = new Set(folderPaths(e.removed.map((f) => f.uri)));
+        roots = [...roots.filter((r) => !removed.has(r)), ...folderPaths(e.added.map((f) => f.uri))];
+        documents.all().filter((d) => kindOf(d) === 'compose').forEach((d) => schedule(d, true));
+      });
+    }
     if (canPullSettings && canRegisterConfiguration) {
       connection.client
         .register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION })
@@ -132,18 +160,35 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
     return cached;
   }
 
-  async function optionsFor(doc: TextDocument, kind: FileKind): Promise<{ enabled: boolean; options: AnalysisOptions }> {
+  async function optionsFor(doc: TextDocument, kind: FileKind): Promise<{ enabled: boolean; options: AnalysisOptions; scope?: ReadScope }> {
     const settings = await settingsFor(doc.uri);
     const path = uriPath(doc.uri) ?? '';
     const measured = { ...measuredColdStarts.get(''), ...measuredColdStarts.get(path) };
     const options: AnalysisOptions = { rules: settings.rules ?? {}, measuredColdStarts: measured };
     if (typeof settings.coldStartSeconds === 'number' && settings.coldStartSeconds > 0) options.coldStartSeconds = settings.coldStartSeconds;
-    if (kind === 'compose') {
-      options.dotEnv = dotEnvFor(doc.uri);
-      const dir = composeDirOf(doc.uri);
-      if (dir !== undefined) options.buildContexts = fileBuildContexts(dir);
-    }
-    return { enabled: settings.enable !== false, options };
+    const scope = kind === 'compose' ? readScopeOf(doc.uri) : undefined;
+    if (kind === 'compose') options.dotEnv = scope ? dotEnvBeside(scope.file, boundaryFor(scope.root)) : new Map();
+    if (scope) options.buildContexts = fileBuildContexts(dirname(scope.file), boundaryFor(scope.root));
+    return { enabled: settings.enable !== false, options, ...(scope ? { scope } : {}) };
+  }
+
+  /** A Compose document on disk inside a workspace folder: its path and that folder; else nothing is read for it. */
+  function readScopeOf(uri: string): ReadScope | undefined {
+    const file = uri.startsWith('file:') ? uriPath(uri) : undefined;
+    const root = file ? containingRoot(roots, file) : undefined;
+    return file && root ? { file, root } : undefined;
+  }
+
+  function boundaryFor(root: string): ReadBoundary {
+    return {
+      root,
+      onRefused: (path, refusal) => {
+        const key = `${path}\0${refusal.reason}`;
+        if (refusalsLogged.has(key)) return;
+        refusalsLogged.add(key);
+        connection.console.warn(`inference-stack: ${path} not read: ${refusal.message}`);
+      },
+    };
   }
 
   function schedule(doc: TextDocument, immediate = false): void {
@@ -176,29 +221,21 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
       return;
     }
     state.running = version;
-    const { enabled, options } = await optionsFor(doc, kind);
+    const { enabled, options, request } = await requestFor(doc, kind);
     if (!enabled) {
       state.running = undefined;
       forgetOnWorker(uri, state);
       void connection.sendDiagnostics({ uri, diagnostics: [] });
       return;
     }
-    const text = doc.getText();
-    const { buildContexts, ...plain } = options;
-    const composeDir = buildContexts ? composeDirOf(uri) : undefined;
-    const request: Omit<AnalysisRequest, 'id'> = {
-      text,
-      kind,
-      options: { ...plain, dotEnv: options.dotEnv ? [...options.dotEnv] : undefined },
-      ...(composeDir !== undefined ? { composeDir } : {}),
-    };
-    const onWorker = !!worker && text.length >= workerThreshold;
+    const lane = lanes?.pick(request.text.length, !!state.slow);
+    const onWorker = !!lane?.keepsState;
     if (!onWorker) forgetOnWorker(uri, state);
     state.onWorker = onWorker;
     let response: AnalysisResponse;
-    if (onWorker) {
+    if (lane) {
       state.inFlight = (state.inFlight ?? 0) + 1;
-      response = await worker!.run({ ...request, uri });
+      response = await lane.worker.run(onWorker ? { ...request, uri } : request, lspBudgetSeconds(request.text.length));
       state.inFlight--;
       if (state.rerun && state.inFlight === 0) {
         state.rerun = false;
@@ -209,6 +246,7 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
       response = runAnalysisRequest({ ...request, id: 0 });
     }
     if (state.running === version) state.running = undefined;
+    if (response.stoppedAfterSeconds !== undefined || response.elapsedMs >= SLOW_ANALYSIS_MS) state.slow = true;
     // After a full analysis the worker kept, the next edit is most likely re-analysed incrementally: cheap.
     state.lastCostMs = response.kept && !response.incremental ? 0 : response.elapsedMs;
     // Let edits that arrived while we analysed be read first, so the staleness check below sees them.
@@ -220,13 +258,28 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
       connection.console.error(`inference-stack: analysis of ${uri} failed: ${response.error}`);
       return;
     }
-    void connection.sendDiagnostics({ uri, version, diagnostics: (response.findings ?? []).map(toDiagnostic) });
+    // Past its budget the file gets one finding that says so, instead of holding a thread for as long as it likes.
+    const findings = response.stoppedAfterSeconds !== undefined ? analysisStoppedFindings(response.stoppedAfterSeconds, options) : (response.findings ?? []);
+    void connection.sendDiagnostics({ uri, version, diagnostics: findings.map(toDiagnostic) });
+  }
+
+  /** What a worker needs to analyse `doc` as it is now: plain data (a file reader does not cross threads). */
+  async function requestFor(doc: TextDocument, kind: FileKind): Promise<{ enabled: boolean; options: AnalysisOptions; request: Omit<AnalysisRequest, 'id'> }> {
+    const { enabled, options, scope } = await optionsFor(doc, kind);
+    const { buildContexts: _reader, ...plain } = options;
+    const request: Omit<AnalysisRequest, 'id'> = {
+      text: doc.getText(),
+      kind,
+      options: { ...plain, dotEnv: options.dotEnv ? [...options.dotEnv] : undefined },
+      ...(scope ? { composeDir: dirname(scope.file), readRoot: scope.root } : {}),
+    };
+    return { enabled, options, request };
   }
 
   function forgetOnWorker(uri: string, state: DocState | undefined): void {
     if (!state?.onWorker) return;
     state.onWorker = false;
-    worker?.close(uri);
+    lanes?.forget(uri);
   }
 
   documents.onDidOpen((e) => schedule(e.document, true));
@@ -266,13 +319,25 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
         actions.push(ignoreAction(doc.uri, lines, diagnostic));
       }
     }
-    // `only` may name source.fixAll, or our own sub-kind (the "Fix All" command asks for that).
-    const fixAllAsked = !!only && wants(FIX_ALL_KIND);
-    const fixAllOffered = ours.length || fixAllAsked ? await fixAllAction(doc) : undefined;
-    if (fixAllOffered && (fixAllAsked || !only)) actions.push(fixAllOffered);
-    if (fixAllOffered && ours.length && wants(CodeActionKind.QuickFix)) actions.push({ ...fixAllOffered, kind: CodeActionKind.QuickFix });
+    // `only` may name source.fixAll, or our own sub-kind (the "Fix All" command asks for that). Fix All re-analyses
+    // the file up to ten times: it is computed only when asked for, never for the lightbulb, which gets an entry
+    // whose edit is computed once picked (codeAction/resolve).
+    if (only && wants(FIX_ALL_KIND)) {
+      const fixAllOffered = await fixAllAction(doc);
+      if (fixAllOffered) actions.push(fixAllOffered);
+    } else if (ours.length && wants(CodeActionKind.QuickFix) && canResolveCodeActions) {
+      const data: FixAllData = { fixAllOf: doc.uri };
+      actions.push({ title: 'Fix all auto-fixable Inference Stack problems', kind: CodeActionKind.QuickFix, data });
+    }
     return actions;
   }
+
+  connection.onCodeActionResolve(async (action) => {
+    const uri = (action.data as FixAllData | undefined)?.fixAllOf;
+    const doc = uri === undefined ? undefined : documents.get(uri);
+    const computed = doc ? await fixAllAction(doc) : undefined;
+    return computed ? { ...action, edit: computed.edit } : action;
+  });
 
   function ignoreAction(uri: string, lines: LineIndex, diagnostic: Diagnostic): CodeAction {
     const rule = String(diagnostic.code);
@@ -284,13 +349,20 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
     };
   }
 
+  /** Every pass of preferred fixes (as the CLI's --fix) on a worker, within the budget, as one edit. */
   async function fixAllAction(doc: TextDocument): Promise<CodeAction | undefined> {
     const kind = kindOf(doc);
     if (!kind) return undefined;
-    const { options } = await optionsFor(doc, kind);
-    const text = doc.getText();
-    // Every pass of preferred fixes (as the CLI's --fix), sent as the one edit that covers what changed.
-    const fixed = fixAll(text, kind, options);
+    const version = doc.version;
+    const { request } = await requestFor(doc, kind);
+    const text = request.text;
+    const seconds = lspBudgetSeconds(text.length);
+    const lane = lanes?.pick(text.length, !!states.get(doc.uri)?.slow);
+    const response = lane ? await lane.worker.run({ ...request, fixAll: true }, seconds) : runAnalysisRequest({ ...request, id: 0, fixAll: true });
+    if (response.stoppedAfterSeconds !== undefined) connection.console.warn(`inference-stack: Fix All on ${doc.uri} stopped after ${seconds} s: the file is too costly to fix.`);
+    const fixed = response.fixed;
+    // An edit computed for an older version would land in the wrong place.
+    if (!fixed || documents.get(doc.uri)?.version !== version) return undefined;
     const edit = minimalEdit(text, fixed.text);
     if (!edit) return undefined;
     return {
@@ -301,7 +373,7 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
   }
 
 
-  connection.onShutdown(() => worker?.dispose());
+  connection.onShutdown(() => lanes?.dispose());
   documents.listen(connection);
   connection.listen();
 }
@@ -314,14 +386,18 @@ function uriPath(uri: string): string | undefined {
   }
 }
 
-/** The folder of a Compose document on disk, where its `build:` contexts are; undefined for unsaved ones. */
-function composeDirOf(uri: string): string | undefined {
-  const path = uri.startsWith('file:') ? uriPath(uri) : undefined;
-  return path ? dirname(path) : undefined;
+/** The lightbulb's Fix All entry: its edit is computed when picked. */
+interface FixAllData {
+  fixAllOf: string;
 }
 
-/** The `.env` beside a Compose document on disk; empty for unsaved ones. */
-function dotEnvFor(uri: string): Map<string, string> {
-  const path = uri.startsWith('file:') ? uriPath(uri) : undefined;
-  return path ? dotEnvBeside(path) : new Map();
+/** Where a Compose document's `.env` and `build:` Dockerfiles are read: beside `file`, inside `root`. */
+interface ReadScope {
+  file: string;
+  root: string;
+}
+
+/** The file-system paths of workspace folder URIs (others, such as virtual file systems, hold nothing we read). */
+function folderPaths(uris: readonly string[]): string[] {
+  return uris.filter((u) => u.startsWith('file:')).map(uriPath).filter((p): p is string => p !== undefined);
 }

@@ -72,5 +72,6 @@ const DEVEL_TAG = /(^|-)devel(?=-|$)/;
 
 /** Blanks out `${...}` and `$NAME` (same length), so what is left was written literally. */
 function maskVariables(text: string): string {
-  return text.replace(/\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*/g, (m) => '#'.repeat(m.length));
+  // `[^{}]` (not `[^}]`): each `${` looks no further than the next brace, so `${${${…` stays linear.
+  return text.replace(/\$\{[^{}]*\}|\$[A-Za-z_][A-Za-z0-9_]*/g, (m) => '#'.repeat(m.length));
 }

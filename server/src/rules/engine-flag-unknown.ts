@@ -1,9 +1,10 @@
 import { Cmd, Entrypoint, Instruction, JSONInstruction } from 'dockerfile-ast';
 import { isFlagToken, splitWords, type ArgList } from '../compose/command';
 import type { ComposeFile } from '../compose/composeFile';
-import { interpolate } from '../compose/interpolation';
+import { interpolate, suppliedBy } from '../compose/interpolation';
 import { argListWords } from '../compose/commandEdits';
 import { removeWords } from '../compose/tokenEdits';
+import { boundedEditDistance } from '../core/editDistance';
 import type { LineIndex } from '../core/lineIndex';
 import type { Rule } from '../core/rule';
 import type { Reporter, Span, SpanEdit, SpanFix } from '../core/types';
@@ -13,7 +14,7 @@ import { parseImageRef } from '../engines/engines';
 import { startedByImageEntrypoint } from '../compose/service';
 import { findInScript, findVllmArgs, markerAt, wordsOf, type Word } from '../engines/vllmArgv';
 import { VLLM_FACTS_DATE } from '../engines/vllmFacts.generated';
-import { editDistance, judgeFlag, normalizeFlag, type RemovedFlag } from '../engines/vllmFlags';
+import { judgeFlag, normalizeFlag, type RemovedFlag } from '../engines/vllmFlags';
 import { releasedBefore } from '../engines/vllmReleases';
 
 /**
@@ -35,7 +36,7 @@ export const rule: Rule = {
       // A service built FROM the vLLM image that keeps its entrypoint runs `vllm serve` too: its base image counts.
       const named = info.detectedBy === 'build' && startedByImageEntrypoint(info) ? info.built?.baseImage : info.image;
       const image = named === undefined ? undefined : interpolate(named, ctx.file.dotEnv);
-      const site: Site = { text: ctx.file.text, lines: ctx.file.lines, report: ctx.report, tag: image === undefined ? undefined : parseImageRef(image).tag };
+      const site: Site = { text: ctx.file.text, lines: ctx.file.lines, report: ctx.report, tag: image === undefined ? undefined : parseImageRef(image).tag, tagSuppliedBy: named === undefined ? undefined : suppliedBy(named, ctx.file.dotEnv) };
       const entrypoint = composeWords(ctx.file, info.entrypoint);
       const command = composeWords(ctx.file, info.command);
       const found = findVllmArgs([...entrypoint, ...command], site.text);
@@ -59,6 +60,8 @@ interface Site {
   report: Reporter;
   /** The image tag, resolved; undefined when unpinned or unknown. */
   tag: string | undefined;
+  /** "set by ${TAG}" when a variable supplied the image: the message then does not echo the tag. */
+  tagSuppliedBy?: string | undefined;
 }
 
 const OPENAI_IMAGE = /(^|\/)vllm\/vllm-openai(-nonroot)?$|(^|\/)vllm-openai(-nonroot)?$/;
@@ -135,7 +138,7 @@ function olderPinnedRelease(site: Site, name: string, suggestions: readonly stri
   const placement = releasedBefore(site.tag, VLLM_FACTS_DATE);
   if (!placement.before) return undefined;
   const best = suggestions[0];
-  if (best && editDistance(normalizeFlag(name).toLowerCase(), best) <= 3) return undefined;
+  if (best && boundedEditDistance(normalizeFlag(name).toLowerCase(), best, 3) <= 3) return undefined;
   return placement.version;
 }
 
@@ -167,7 +170,7 @@ function reportRemoved(site: Site, use: FlagUse, removed: RemovedFlag): void {
     });
     return;
   }
-  const tagNote = site.tag === undefined ? 'the image tag is not pinned' : placement.version ? `the image pins vLLM ${placement.version}` : `the image tag \`${site.tag}\` follows new releases`;
+  const tagNote = site.tag === undefined ? 'the image tag is not pinned' : placement.version ? `the image pins vLLM ${placement.version}` : site.tagSuppliedBy ? `the image tag (${site.tagSuppliedBy}) follows new releases` : `the image tag \`${site.tag}\` follows new releases`;
   site.report({
     span: use.nameSpan,
     message: `\`${use.name}\` was removed from vLLM on ${when} and ${tagNote}: vLLM exits at start-up with "unrecognized arguments".${hint}`,

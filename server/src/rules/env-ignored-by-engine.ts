@@ -4,6 +4,7 @@ import type { ComposeFile } from '../compose/composeFile';
 import { removeEntry } from '../compose/edits';
 import { interpolate } from '../compose/interpolation';
 import { engineImage, EnvEntry, findFlag, ServiceInfo } from '../compose/service';
+import { boundedEditDistance } from '../core/editDistance';
 import type { ComposeContext, DockerfileContext, Rule } from '../core/rule';
 import type { SpanFix } from '../core/types';
 import { readFlags } from '../compose/command';
@@ -183,7 +184,7 @@ function vllmHostIp(s: Setting, raw: string | undefined): Problem | undefined {
 
 /** VLLM_GPU_MEMORY_UTILISATION and other spellings of a look-alike: the same advice applies. */
 function nearLookalike(engine: EngineSpec, name: string): string | undefined {
-  const key = Object.keys(engine.ignoredEnvToFlag).find((k) => k.length > 8 && distance(name, k, 3) < 3);
+  const key = Object.keys(engine.ignoredEnvToFlag).find((k) => k.length > 8 && boundedEditDistance(name, k, 2) <= 2);
   return key ? engine.ignoredEnvToFlag[key] : undefined;
 }
 
@@ -191,28 +192,13 @@ function nearestVllmVar(name: string): string | undefined {
   let best: string | undefined;
   let bestDistance = 3;
   for (const known of VLLM_ENV_VAR_NAMES) {
-    if (Math.abs(known.length - name.length) >= bestDistance) continue;
-    const d = distance(name, known, bestDistance);
+    const d = boundedEditDistance(name, known, bestDistance - 1);
     if (d < bestDistance) {
       best = known;
       bestDistance = d;
     }
   }
   return best;
-}
-
-/** Levenshtein distance, giving up once every path is at least `cap`. */
-function distance(a: string, b: string, cap: number): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) {
-      row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    if (Math.min(...row) >= cap) return cap;
-    prev = row;
-  }
-  return prev[b.length]!;
 }
 
 function containerPorts(info: ServiceInfo): Set<string> {

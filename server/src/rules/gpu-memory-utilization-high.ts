@@ -1,5 +1,5 @@
 import { allFlags, appendFlags, FoundFlag, hasOpaqueEntrypoint, replaceArgText, replaceFlagValue } from '../compose/commandEdits';
-import { hasInterpolation, interpolate } from '../compose/interpolation';
+import { hasInterpolation, interpolate, suppliedBy } from '../compose/interpolation';
 import { engineImage, findFlag, ServiceInfo } from '../compose/service';
 import type { ComposeContext, Rule } from '../core/rule';
 import type { SpanFix } from '../core/types';
@@ -54,7 +54,7 @@ function checkFlag(ctx: ComposeContext, info: ServiceInfo, engine: EngineSpec, f
   // Set only at `compose up` (shell or unset variable): nothing to judge here.
   if (resolved === undefined) return;
   const verdict = judge(resolved);
-  const message = describe(engine, flag.name, shown(flag.value, resolved), verdict);
+  const message = describe(engine, flag.name, shown(flag.value, resolved, ctx.file.dotEnv), verdict);
   if (!message) return;
   const newRaw = safeRaw(flag.value, ctx.file.dotEnv);
   const edit = newRaw === undefined ? undefined : replaceFlagValue(ctx.file, info, flag, newRaw);
@@ -71,18 +71,21 @@ function checkEnv(ctx: ComposeContext, info: ServiceInfo, engine: EngineSpec, na
   if (!env?.value || !env.valueSpan) return;
   const resolved = interpolate(env.value, ctx.file.dotEnv);
   if (resolved === undefined) return;
-  const message = describe(engine, name, shown(env.value, resolved), judge(resolved));
+  const message = describe(engine, name, shown(env.value, resolved, ctx.file.dotEnv), judge(resolved));
   if (!message) return;
   const newRaw = safeRaw(env.value, ctx.file.dotEnv);
   const edit = env.item && newRaw !== undefined ? replaceArgText(ctx.file, env.valueSpan, env.value, newRaw) : undefined;
   ctx.report({ span: env.valueSpan, message, severity: 'error', fixes: edit ? [{ title: `Set ${name} to ${SAFE}`, preferred: true, edits: [edit] }] : [] });
 }
 
-/** The message for a value, or undefined when it is fine (TGI's values up to its default 1.0 are fine). */
-function shown(raw: string, resolved: string): string {
+/** The value as the message shows it: as written, or where a variable supplied it ("set by ${GMU}"). */
+function shown(raw: string, resolved: string, env: ReadonlyMap<string, string>): string {
+  const by = suppliedBy(raw, env);
+  if (by) return `(${by})`;
   return raw === resolved ? resolved.trim() : `${raw} (= ${resolved.trim()})`;
 }
 
+/** The message for a value, or undefined when it is fine (TGI's values up to its default 1.0 are fine). */
 function describe(engine: EngineSpec, name: string, value: string, verdict: Verdict): string | undefined {
   switch (verdict.kind) {
     case 'ok':

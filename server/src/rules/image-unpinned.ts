@@ -1,5 +1,5 @@
 import { isScalar } from 'yaml';
-import { hasInterpolation, interpolate } from '../compose/interpolation';
+import { hasInterpolation, interpolate, suppliedBy } from '../compose/interpolation';
 import type { ServiceInfo } from '../compose/service';
 import type { ComposeContext, DockerfileContext, Rule } from '../core/rule';
 import type { Span } from '../core/types';
@@ -41,7 +41,10 @@ function checkCompose(ctx: ComposeContext, info: ServiceInfo): void {
   if (!info.isModelService && !engineForImage(resolved)) return;
   const verdict = unpinned(resolved);
   if (!verdict) return;
-  ctx.report({ span: composeTagSpan(info, raw) ?? info.imageAt!, message: messageFor(`The image ${resolved} of model service "${info.service.name}"`, resolved, verdict) });
+  // An image a variable supplied is named by where it comes from: its value may be anything in .env.
+  const by = suppliedBy(raw, ctx.file.dotEnv);
+  const subject = by ? `The image of model service "${info.service.name}" (${by})` : `The image ${resolved} of model service "${info.service.name}"`;
+  ctx.report({ span: composeTagSpan(info, raw) ?? info.imageAt!, message: messageFor(subject, by ? undefined : resolved, verdict) });
 }
 
 /** `:latest` or no tag, and no digest: returns which; undefined when pinned. */
@@ -52,8 +55,9 @@ function unpinned(image: string): 'latest' | 'none' | undefined {
   return ref.tag.toLowerCase() === 'latest' ? 'latest' : undefined;
 }
 
-function messageFor(subject: string, image: string, verdict: 'latest' | 'none'): string {
-  const what = verdict === 'none' ? `has no tag, so it means ${image}:latest` : 'is on :latest';
+/** `image` undefined: not to be shown (a variable supplied it). */
+function messageFor(subject: string, image: string | undefined, verdict: 'latest' | 'none'): string {
+  const what = verdict === 'none' ? `has no tag, so it means ${image ?? ''}:latest` : 'is on :latest';
   return `${subject} ${what}: the next pull can bring another version with other flags and defaults. Pin a version tag, or a digest (@sha256:...) for the exact image.`;
 }
 

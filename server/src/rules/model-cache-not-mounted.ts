@@ -1,6 +1,6 @@
 import type { ComposeFile } from '../compose/composeFile';
 import { appendToMap, appendToSeq, appendUnderEmptyKey, column, indentUnit } from '../compose/edits';
-import { interpolate } from '../compose/interpolation';
+import { interpolate, suppliedBy } from '../compose/interpolation';
 import { findFlag, ServiceInfo } from '../compose/service';
 import { Mount, normalizePath, pathsOverlap, serviceMounts } from '../compose/volumes';
 import type { ComposeContext, Rule } from '../core/rule';
@@ -44,7 +44,11 @@ const MODEL_ENV: Readonly<Record<string, readonly string[]>> = {
 interface Needed {
   /** A volume overlapping any of these paths stores the weights. */
   paths: string[];
-  /** Where the fix mounts the cache; undefined when the model is a local path (a named volume would be empty). */
+  /**
+   * Where the fix mounts the cache, as the message and the mount show it: the path, or the `${VAR}` text that sets it
+   * (compose interpolates it in the mount; a value from `.env` is never echoed). Undefined when the model is a local
+   * path (a named volume would be empty).
+   */
   fixPath: string | undefined;
   /** For the message. */
   why: string;
@@ -124,26 +128,32 @@ function neededPaths(ctx: ComposeContext, info: ServiceInfo, engine: EngineSpec)
     if (kind === 'local') {
       // A local model inside a custom image may be baked in (dockerfile-model-weights-baked judges that).
       if (!info.image || engineForImage(info.image) !== engine) return undefined;
-      return { paths: [normalizePath(model.value)], fixPath: undefined, why: `loads the model from ${model.value}` };
+      return { paths: [normalizePath(model.value)], fixPath: undefined, why: `loads the model from ${shownPath(ctx, model.value, model.raw)}` };
     }
   }
-  const explicit: string[] = [];
+  const explicit: Array<{ path: string; raw: string }> = [];
   const downloadDir = findFlag(info.flags, ['--download-dir']);
   if (downloadDir) {
     if (downloadDir.value === undefined) return undefined;
     const dir = interpolate(downloadDir.value, ctx.file.dotEnv);
     if (dir === undefined) return undefined;
-    explicit.push(dir);
+    explicit.push({ path: dir, raw: downloadDir.value });
   }
   const envNames = engine.id === 'ollama' ? [OLLAMA_MODELS_ENV, ...CACHE_ENV] : CACHE_ENV;
   for (const name of envNames) {
     const value = envValue(ctx, info, name);
     if (value === null) return undefined;
-    if (value?.startsWith('/')) explicit.push(value);
+    if (value?.startsWith('/')) explicit.push({ path: value, raw: info.env.find((e) => e.name === name)!.value! });
   }
   const defaults = defaultCachePaths(info, engine);
-  const fixPath = normalizePath(explicit[0] ?? defaults[0]!);
-  return { paths: [...explicit, ...defaults].map(normalizePath), fixPath, why: `downloads model weights to ${fixPath}` };
+  const first = explicit[0];
+  const fixPath = first ? shownPath(ctx, normalizePath(first.path), first.raw) : normalizePath(defaults[0]!);
+  return { paths: [...explicit.map((e) => e.path), ...defaults].map(normalizePath), fixPath, why: `downloads model weights to ${fixPath}` };
+}
+
+/** A path as written when a variable supplied it (`${HF_HOME}`), else its value. */
+function shownPath(ctx: ComposeContext, value: string, raw: string): string {
+  return suppliedBy(raw, ctx.file.dotEnv) ? raw.trim() : value;
 }
 
 /**
@@ -161,6 +171,8 @@ function defaultCachePaths(info: ServiceInfo, engine: EngineSpec): string[] {
 
 interface ModelArg {
   value: string;
+  /** As written, `${VAR}` and all. */
+  raw: string;
   /** The flag or env var that named it; undefined for vLLM's positional model. */
   via: string | undefined;
 }
@@ -172,19 +184,19 @@ interface ModelArg {
 function modelArgument(ctx: ComposeContext, info: ServiceInfo, engine: EngineSpec): ModelArg | null | undefined {
   const flag = findFlag(info.flags, engine.modelFlags);
   let raw: ModelArg | undefined;
-  if (flag?.value !== undefined) raw = { value: flag.value, via: flag.canonical };
+  if (flag?.value !== undefined) raw = { value: flag.value, raw: flag.value, via: flag.canonical };
   else if (engine.id === 'vllm') {
     const positional = vllmPositionalModel(info);
-    if (positional !== undefined) raw = { value: positional, via: undefined };
+    if (positional !== undefined) raw = { value: positional, raw: positional, via: undefined };
   }
   for (const envName of raw ? [] : (MODEL_ENV[engine.id] ?? [])) {
     const fromEnv = envValue(ctx, info, envName);
     if (fromEnv === null) return null;
-    if (fromEnv !== undefined) return { value: fromEnv, via: envName };
+    if (fromEnv !== undefined) return { value: fromEnv, raw: info.env.find((e) => e.name === envName)!.value!, via: envName };
   }
   if (!raw) return undefined;
   const value = interpolate(raw.value, ctx.file.dotEnv);
-  return value === undefined ? null : { value, via: raw.via };
+  return value === undefined ? null : { value, raw: raw.raw, via: raw.via };
 }
 
 function vllmPositionalModel(info: ServiceInfo): string | undefined {

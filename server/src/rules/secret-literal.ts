@@ -6,40 +6,14 @@ import type { ComposeContext, DockerfileContext, Rule } from '../core/rule';
 import type { Span, SpanFix } from '../core/types';
 import { spanOfRange } from '../dockerfile/dockerfileModel';
 import { properties } from '../dockerfile/imageEngine';
+import { ANY_TOKEN_PREFIX, isSecretName, SECRET_FLAG, SHORTEST_TOKEN, TOKEN_FORMATS } from '../core/secretFormats';
 
 /**
  * A literal token, key or password written in a Compose file or Dockerfile. The document's own scalars are
  * scanned without following aliases (an alias bomb costs nothing), and the message never repeats the value.
+ * What counts as a secret (token formats, secret names and flags) is core/secretFormats.ts, shared with the
+ * extension's log masker.
  */
-
-interface SecretKind {
-  label: string;
-  /** The variable to reference instead. */
-  envName: string;
-  re: RegExp;
-}
-
-/** Formats with a recognisable prefix: found anywhere, even inside a longer string. */
-const KINDS: readonly SecretKind[] = [
-  { label: 'Anthropic API key', envName: 'ANTHROPIC_API_KEY', re: /(?<![\w-])sk-ant-[\w-]{20,}/g },
-  { label: 'OpenAI-style API key', envName: 'OPENAI_API_KEY', re: /(?<![\w-])sk-(?:proj-|svcacct-|admin-)?[\w-]{20,}/g },
-  { label: 'Hugging Face token', envName: 'HF_TOKEN', re: /(?<!\w)hf_[A-Za-z0-9]{30,}/g },
-  { label: 'GitHub token', envName: 'GITHUB_TOKEN', re: /(?<!\w)(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_\w{22,})/g },
-  { label: 'AWS access key', envName: 'AWS_ACCESS_KEY_ID', re: /(?<![A-Z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Z0-9])/g },
-  { label: 'NVIDIA API key', envName: 'NGC_API_KEY', re: /(?<![\w-])nvapi-[\w-]{20,}/g },
-];
-
-/** Every KINDS pattern starts with one of these: one cheap test skips the ordinary scalars (most of a file). */
-const ANY_KIND_PREFIX = /sk-|hf_|gh[pousr]_|github_pat_|AKIA|ASIA|nvapi-/;
-/** The shortest token KINDS can match (an AWS key id). */
-const SHORTEST_TOKEN = 20;
-
-/** Names whose value is a secret: `*_TOKEN`, `*_SECRET`, `*PASSWORD`, `*_API_KEY`, `API_KEY`, ... */
-const SECRET_NAME =
-  /(^|_)(TOKEN|SECRET|PASSWORD|PASSWD|PASSPHRASE|API_?KEY|ACCESS_?KEY|SECRET_?KEY|PRIVATE_?KEY|MASTER_?KEY|ENCRYPTION_?KEY|SIGNING_?KEY|AUTH_?KEY|CLIENT_?SECRET)$/i;
-
-/** Command-line flags whose value is a secret. */
-const SECRET_FLAG = /^--?(api[-_]key|admin[-_]api[-_]key|hf[-_]token|hft|token|password)$/;
 
 /**
  * Values that stand for a secret without being one (documented in docs/rules/secret-literal.md). A weak
@@ -141,8 +115,8 @@ class ComposeScan {
     // that from the value alone keeps this rule cheap on big files (no source slicing for them).
     const value = node.value;
     if (typeof value !== 'string') return;
-    const tokenShaped = value.length >= SHORTEST_TOKEN && ANY_KIND_PREFIX.test(value);
-    const secretName = keyName !== undefined && SECRET_NAME.test(keyName);
+    const tokenShaped = value.length >= SHORTEST_TOKEN && ANY_TOKEN_PREFIX.test(value);
+    const secretName = keyName !== undefined && isSecretName(keyName);
     const assignment = keyName === undefined && value.includes('=');
     if (!tokenShaped && !secretName && !assignment && !/\s/.test(value)) return;
     const src = sourceOf(this.file.text, node);
@@ -164,7 +138,7 @@ class ComposeScan {
 
   /** `NAME: value` or `NAME=value` where NAME says it is a secret. */
   private named(name: string, value: string, exactAt: Span | undefined, whole: Span): void {
-    if (!SECRET_NAME.test(name) || !isLiteralSecret(value)) return;
+    if (!isSecretName(name) || !isLiteralSecret(value)) return;
     const envName = varName(name);
     const at = exactAt ?? whole;
     const exact = exactAt !== undefined;
@@ -281,15 +255,15 @@ function valueSpanIn(src: Source, value: string): Span {
 /** Prefix-shaped secrets in the scalar's source text (offsets are exact: tokens hold no escapes). */
 function strongHits(src: Source, keyName: string | undefined): Hit[] {
   const hits: Hit[] = [];
-  if (src.body.length < SHORTEST_TOKEN || !ANY_KIND_PREFIX.test(src.body)) return hits;
+  if (src.body.length < SHORTEST_TOKEN || !ANY_TOKEN_PREFIX.test(src.body)) return hits;
   const taken: Span[] = [];
-  for (const kind of KINDS) {
-    for (const m of src.body.matchAll(kind.re)) {
+  for (const kind of TOKEN_FORMATS) {
+    for (const m of src.body.matchAll(kind.pattern)) {
       const start = src.base + m.index!;
       const span = { start, end: start + m[0].length };
       if (FAKE_TOKEN.test(m[0]) || taken.some((t) => t.start < span.end && span.start < t.end)) continue;
       taken.push(span);
-      const envName = keyName && SECRET_NAME.test(keyName) ? varName(keyName) : kind.envName;
+      const envName = keyName && isSecretName(keyName) ? varName(keyName) : kind.envName;
       hits.push({ span, label: kind.label, where: keyName ? `the value of ${keyName}` : 'this value', envName, replace: replacement(src, span, envName) });
     }
   }
@@ -299,7 +273,8 @@ function strongHits(src: Source, keyName: string | undefined): Hit[] {
 /** Replace the literal with `${NAME}`; a literal default (`${HF_TOKEN:-hf_...}`) goes with its braces. */
 function replacement(src: Source, span: Span, envName: string): Hit['replace'] {
   const local = span.start - src.base;
-  for (const m of src.body.matchAll(/\$\{([A-Za-z_]\w*)(?::?[-?+])([^}]*)\}/g)) {
+  // `[^{}]`: a default looks no further than the next brace (`${A:-${A:-…` was quadratic); the innermost one matches.
+  for (const m of src.body.matchAll(/\$\{([A-Za-z_]\w*)(?::?[-?+])([^{}]*)\}/g)) {
     const open = m.index!;
     if (open < local && local < open + m[0].length) {
       return { span: { start: src.base + open, end: src.base + open + m[0].length }, newText: `\${${m[1]}}`, title: `Drop the literal default of \${${m[1]}}` };
@@ -332,7 +307,7 @@ function dockerfileScan(ctx: DockerfileContext): void {
     ctx.report({ span, message, fixes });
   };
   for (const prop of properties(model, model.stages, true)) {
-    if (prop.value === undefined || !prop.valueSpan || !SECRET_NAME.test(prop.name)) continue;
+    if (prop.value === undefined || !prop.valueSpan || !isSecretName(prop.name)) continue;
     // Dockerfile `$VAR` / `${VAR}` are references to build args or earlier ENV.
     if (/\$\{?[A-Za-z_]/.test(prop.value) || !isLiteralSecret(prop.value)) continue;
     const hit: Hit = { span: prop.valueSpan, label: /pass/i.test(prop.name) ? 'password' : 'secret', where: `the ${prop.keyword} ${prop.name}`, envName: prop.name };

@@ -1,0 +1,38 @@
+/**
+ * One read of a model service's /metrics for the Probe & metrics view: the page summarised (metrics.ts), or why there
+ * is none. The API key goes along only where trustPolicy.ts allows it.
+ */
+import { summarizeText } from './metrics';
+import type { FetchLike } from './probe';
+import type { ServiceMetrics } from './sidebarModel';
+import type { PlannedService } from './stackTypes';
+import { requestApiKey } from './trustPolicy';
+
+export const METRICS_TIMEOUT_MS = 3000;
+
+export interface ScrapeOptions {
+  /** vscode.workspace.isTrusted. */
+  trusted: boolean;
+  fetch?: FetchLike;
+  timeoutMs?: number;
+}
+
+/** GET `${base}/metrics` of `service`; never throws. */
+export async function scrapeMetrics(base: string, service: PlannedService, opts: ScrapeOptions): Promise<ServiceMetrics> {
+  const url = `${base}/metrics`;
+  const apiKey = requestApiKey(service, opts.trusted);
+  const withheld = service.apiKey !== undefined && apiKey === undefined;
+  try {
+    const res = await (opts.fetch ?? fetch)(url, {
+      signal: AbortSignal.timeout(opts.timeoutMs ?? METRICS_TIMEOUT_MS),
+      headers: apiKey ? { authorization: `Bearer ${apiKey}` } : {},
+    });
+    const text = await res.text();
+    if (res.ok) return { ok: true, summary: summarizeText(text), at: Date.now() };
+    const hint = res.status === 401 && withheld ? ' (the API key comes from your environment: trust the workspace to send it)' : '';
+    return { ok: false, error: `${url}: HTTP ${res.status}${hint}`, at: Date.now() };
+  } catch (e) {
+    const cause = (e as { cause?: { code?: string } }).cause?.code ?? (e as Error).name;
+    return { ok: false, error: `cannot read ${url} (${cause})`, at: Date.now() };
+  }
+}

@@ -8,7 +8,7 @@
 //   - for stack.mjs, a Docker engine and the demo images (scripts/build-test-images.mjs builds them from local files;
 //     the nginx one needs Debian's nginx-light). Without an engine stack.mjs FAILS with the reason: it never skips.
 //   - the packaged extension: `npm run package` (inference-stack.vsix), unless E2E_VSIX names one already built.
-// Usage: node test/e2e/run.mjs [smoke fix-all stack profiles docker-down untrusted command-link boundary new-stack probe-script]   (default: all, in that order)
+// Usage: node test/e2e/run.mjs [smoke fix-all stack profiles docker-down untrusted command-link boundary huge-compose new-stack probe-script]   (default: all, in that order)
 // Screenshots land in test-artifacts/; each test's code-server logs in test-artifacts/logs-<test>/.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -27,6 +27,7 @@ const TESTS = [
   { name: 'docker-down', about: 'a stopped daemon: the Services view shows the reason with a Retry, Start answers with the endpoint' },
   { name: 'untrusted', about: 'restricted mode: diagnostics work, the commands that run containers are not offered' },
   { name: 'command-link', about: 'a command link in a service or folder name shows as text, in Restricted Mode and trusted; the probe needs trust' },
+  { name: 'huge-compose', about: 'restricted mode: a 9.8 MiB Compose file is refused before it is read, the view says why, the editor keeps answering' },
   { name: 'boundary', about: 'restricted mode: a .env symlink, a build context and a probe.py symlink outside the workspace are not read or written' },
   { name: 'new-stack', about: '"New Inference Stack…" writes a stack that shows no problems' },
   { name: 'probe-script', about: '"Write Accuracy Probe Healthcheck Script" wires the probe into the Dockerfile\'s HEALTHCHECK, then into the Compose healthcheck' },

@@ -27,7 +27,7 @@ mkdirSync(cacheDir, { recursive: true });
 const bundle = join(cacheDir, 'logs.cjs');
 await build({
   stdin: {
-    contents: "export * from './client/src/stack/containerLogs'; export * from './client/src/stack/dockerApi';",
+    contents: "export * from './client/src/stack/docker/containerLogs'; export * from './client/src/stack/docker/dockerApi';",
     resolveDir: root, loader: 'ts',
   },
   bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile: bundle, external: ['dockerode'], logLevel: 'warning',

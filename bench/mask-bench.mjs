@@ -22,7 +22,7 @@ mkdirSync(cacheDir, { recursive: true });
 const bundle = join(cacheDir, 'mask.cjs');
 await build({
   stdin: {
-    contents: "export * from './client/src/stack/mask'; export * from './test/security/maskShapes';",
+    contents: "export * from './client/src/stack/logs/mask'; export * from './test/security/maskShapes';",
     resolveDir: root, loader: 'ts',
   },
   bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile: bundle, logLevel: 'warning',
@@ -58,7 +58,7 @@ const md = `# Secret masking benchmark
 \`node bench/mask-bench.mjs\` (this file is written by it). ${new Date().toISOString().slice(0, 10)}, Node ${process.version},
 ${cpu}, ${os.cpus().length} CPUs, load average ${os.loadavg().map((l) => l.toFixed(2)).join(', ')}.
 
-\`maskSecrets\` (client/src/stack/mask.ts) on one line of each shape in test/security/maskShapes.ts: pieces that start
+\`maskSecrets\` (client/src/stack/logs/mask.ts) on one line of each shape in test/security/maskShapes.ts: pieces that start
 a match attempt and fail it late, repeated to the length. Median of ${RUNS} samples per cell. Linear time shows as a
 64 KiB / 16 KiB ratio near 4 (quadratic would be 16); the target is under ${TARGET_MS} ms for a 64 KiB line.
 (Before issue 15, the first shape took seconds at 64 KiB: the URL pattern restarted at every word boundary.)

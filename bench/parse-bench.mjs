@@ -18,7 +18,7 @@ export async function loadAnalyzer(root) {
   await build({
     stdin: {
       contents: [
-        "export { analyze } from './server/src/core/analyze';",
+        "export { analyze } from './server/src/analysis/analyze';",
         "export { parseCompose } from './server/src/compose/composeFile';",
         "export { describeService } from './server/src/compose/service';",
         "export { RULES } from './server/src/rules/registry';",

@@ -121,9 +121,9 @@ if (process.argv[2] === '--floor-child') {
 // ---------------------------------------------------------------------------------------------------------------
 // 1. Sidebar refresh
 // ---------------------------------------------------------------------------------------------------------------
-const model = await load('client/src/stack/sidebarModel.ts');
-const { summarizeText } = await load('client/src/stack/metrics.ts');
-const { readGpuState } = await load('client/src/stack/gpus.ts');
+const model = await load('client/src/stack/views/sidebarModel.ts');
+const { summarizeText } = await load('client/src/stack/probe/metrics.ts');
+const { readGpuState } = await load('client/src/stack/gpu/gpus.ts');
 
 const N = 20;
 const now = Date.now();
@@ -183,7 +183,7 @@ for (let i = 0; i < 500; i++) {
   refreshSamples.push(performance.now() - t);
 }
 // The first refresh in a fresh process (cold JIT), which is what a person sees after opening the view.
-const coldModel = await load('client/src/stack/sidebarModel.ts');
+const coldModel = await load('client/src/stack/views/sidebarModel.ts');
 let t0 = performance.now();
 coldModel.serviceRows({ state: { kind: 'ready' }, plan, statuses, coldStarts, probes, metrics, now });
 const coldRefresh = performance.now() - t0;
@@ -241,7 +241,7 @@ const md = `# Stack sidebar and activation bench
 ${table}
 
 - The refresh is what every debounced Docker event costs: \`serviceRows\` + \`probeRows\` + \`gpuRows\` + \`statusSummary\`
-  (client/src/stack/sidebarModel.ts) over 20 services with health output, two ports each, restarts, cold starts, a probe
+  (client/src/stack/views/sidebarModel.ts) over 20 services with health output, two ports each, restarts, cold starts, a probe
   run and a metrics summary per model service, and 8 GPUs; 500 timed runs after 50 warm-up runs.
 - Activation is measured with a stub \`vscode\` module (every API a no-op), so it times our code, not VS Code:
   \`require(dist/extension.js)\` and \`activate()\`, which registers commands and views and returns.

@@ -23,7 +23,7 @@ await Promise.all([
   build({ ...common, entryPoints: ['client/src/ui/stackFeature.ts'], outfile: 'dist/stack.js', external: ['vscode', 'cpu-features', '*.node'] }),
   // The stack plan's worker thread (stack/planOffThread.ts starts it): the Compose file is read and parsed there, off
   // the extension host's main thread. Its own bundle: a worker cannot load `vscode`, which dist/stack.js needs.
-  build({ ...common, entryPoints: ['client/src/stack/planWorker.ts'], outfile: 'dist/planWorker.js' }),
+  build({ ...common, entryPoints: ['client/src/stack/plan/planWorker.ts'], outfile: 'dist/planWorker.js' }),
   build({ ...common, entryPoints: ['server/src/lsp/main.ts'], outfile: 'dist/server.js' }),
   build({ ...common, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
 ]);

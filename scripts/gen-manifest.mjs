@@ -13,7 +13,7 @@ async function load(entry) {
 }
 const rules = (await load('server/src/rules/registry.ts')).RULES.map((r) => r.meta);
 // The default probe is probe.ts's, so the setting's default and the code's can never differ.
-const { DEFAULT_PROBE_CASES } = await load('client/src/stack/probe.ts');
+const { DEFAULT_PROBE_CASES } = await load('client/src/stack/probe/probe.ts');
 const probeMessage = {
   type: 'object',
   required: ['role', 'content'],

@@ -28,7 +28,7 @@ const docker = compiled(wanted.filter(isDocker));
 /** Fails (exit 1) with the reason when the engine does not answer; builds the stand-in image. */
 async function prepareDocker() {
   const require = createRequire(import.meta.url);
-  const { connectDockerFromProcess, checkEngine } = require(join(root, outDir, 'client/src/stack/dockerApi.js'));
+  const { connectDockerFromProcess, checkEngine } = require(join(root, outDir, 'client/src/stack/docker/dockerApi.js'));
   const connected = connectDockerFromProcess();
   const problem = connected.ok ? (await checkEngine(connected.connection, { timeoutMs: 10_000 })).problem : connected.problem;
   if (problem) {

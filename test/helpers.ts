@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { parseDocument } from 'yaml';
-import { analyze } from '../server/src/core/analyze';
+import { analyze } from '../server/src/analysis/analyze';
 import { applyEdits } from '../server/src/core/applyEdits';
-import type { AnalysisOptions } from '../server/src/core/options';
+import type { AnalysisOptions } from '../server/src/core/analysisOptions';
 import type { FileKind, Finding, Fix } from '../server/src/core/types';
 
 /** Strips the common leading indentation of a template literal, so fixtures can be indented in tests. */

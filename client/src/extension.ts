@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
-import { FIX_ALL_COMMAND } from '../../server/src/protocol';
+import { FIX_ALL_CODE_ACTION_KIND, FIX_ALL_COMMAND } from '../../server/src/protocol';
 import type { LanguageClientHandle } from './languageClient';
-import type { Row } from './stack/sidebarModel';
+import type { Row } from './stack/views/sidebarModel';
 import { ColdStartStore } from './ui/coldStarts';
 import { LazyTreeProvider } from './ui/lazyTree';
 import { showError } from './ui/notify';
@@ -28,7 +28,7 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(
     vscode.commands.registerCommand('inferenceStack.restartServer', () => client?.restart()),
     vscode.commands.registerCommand(FIX_ALL_COMMAND, () =>
-      vscode.commands.executeCommand('editor.action.sourceAction', { kind: 'source.fixAll.inference-stack', apply: 'first' }),
+      vscode.commands.executeCommand('editor.action.sourceAction', { kind: FIX_ALL_CODE_ACTION_KIND, apply: 'first' }),
     ),
     { dispose: () => void client?.stop() },
   );

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { LanguageClient, LanguageClientOptions, ServerOptions, State, TransportKind } from 'vscode-languageclient/node';
+import { COMPOSE_FILE_GLOBS, COMPOSE_INPUTS_WATCH_GLOB } from '../../server/src/core/fileKind';
 import { MEASURED_COLD_STARTS_NOTIFICATION, SETTINGS_SECTION, type MeasuredColdStartsParams } from '../../server/src/protocol';
 import { showError } from './ui/notify';
 
@@ -12,12 +13,8 @@ import { showError } from './ui/notify';
 export const DOCUMENT_SELECTOR = [
   { language: 'dockercompose' },
   { language: 'dockerfile' },
-  { language: 'yaml', pattern: '**/{compose,docker-compose}*.{yml,yaml}' },
-  { language: 'yaml', pattern: '**/*.compose.{yml,yaml}' },
+  ...COMPOSE_FILE_GLOBS.map((pattern) => ({ language: 'yaml', pattern })),
 ];
-
-/** Files whose change on disk re-runs the analysis of open Compose files. */
-export const WATCHED_FILES = '**/{.env,*Dockerfile*,*dockerfile*,Containerfile*}';
 
 export interface LanguageClientHandle {
   restart(): Promise<void>;
@@ -38,7 +35,7 @@ export function startLanguageClient(context: vscode.ExtensionContext, onRunning:
     synchronize: {
       configurationSection: SETTINGS_SECTION,
       // A Compose file's findings depend on its `.env` and on the Dockerfiles of its build: contexts.
-      fileEvents: vscode.workspace.createFileSystemWatcher(WATCHED_FILES),
+      fileEvents: vscode.workspace.createFileSystemWatcher(COMPOSE_INPUTS_WATCH_GLOB),
     },
     outputChannel: output,
     initializationFailedHandler: (error) => {

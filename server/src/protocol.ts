@@ -18,7 +18,13 @@ export const SETTINGS_SECTION = 'inferenceStack';
 /** Diagnostic `source` of every finding. */
 export const DIAGNOSTIC_SOURCE = 'inference-stack';
 
-/** Command the server asks the client to run for "fix all" from the command palette. */
+/** The code-action kind of the server's "fix all" source action (a sub-kind of `source.fixAll`). */
+export const FIX_ALL_CODE_ACTION_KIND = 'source.fixAll.inference-stack';
+
+/**
+ * The command-palette command "Fix All" that the client registers: it asks the editor to apply the server's
+ * FIX_ALL_CODE_ACTION_KIND source action to the active document.
+ */
 export const FIX_ALL_COMMAND = 'inferenceStack.fixAll';
 
 export interface InferenceStackSettings {

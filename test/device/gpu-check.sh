@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the GPU view's nvidia-smi commands on this machine, keeps their raw output (to become recorded fixtures in
-# test/stack/fixtures/nvidia-smi/) and reads it with client/src/stack/gpus.ts, printing the parsed state.
+# test/stack/fixtures/nvidia-smi/) and reads it with client/src/stack/gpu/gpus.ts, printing the parsed state.
 # Usage: bash test/device/gpu-check.sh      Output folder: $OUT, else ./gpu-check-out/
 #   query.stdout/.stderr/.exit, list.stdout/.stderr/.exit   the two commands, raw; .exit is the code or ENOENT
 #   env.txt, nvidia-smi.txt                                   driver/CUDA versions and the full table, for the README
@@ -49,10 +49,10 @@ fi
 module="" node_flags=()
 if command -v node >/dev/null 2>&1 && [ -d "$root/node_modules/esbuild" ] &&
   node -e 'require(process.argv[1]).buildSync({ entryPoints: [process.argv[2]], bundle: true, platform: "node", format: "cjs", outfile: process.argv[3], logLevel: "warning" })' \
-    "$root/node_modules/esbuild" "$root/client/src/stack/gpus.ts" "$tmp/gpus.cjs"; then
+    "$root/node_modules/esbuild" "$root/client/src/stack/gpu/gpus.ts" "$tmp/gpus.cjs"; then
   module="$tmp/gpus.cjs"
 elif command -v node >/dev/null 2>&1 && node --experimental-strip-types -e 0 >/dev/null 2>&1; then
-  cp "$root/client/src/stack/gpus.ts" "$tmp/gpus.mts"
+  cp "$root/client/src/stack/gpu/gpus.ts" "$tmp/gpus.mts"
   module="$tmp/gpus.mts" node_flags=(--experimental-strip-types --no-warnings)
 fi
 if [ -z "$module" ]; then

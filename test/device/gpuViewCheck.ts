@@ -5,10 +5,10 @@
  * Prints one JSON object.
  */
 import { performance } from 'node:perf_hooks';
-import { GPU_LIST_COMMAND, GPU_QUERY_COMMAND, readGpuState } from '../../client/src/stack/gpus';
-import { findOnPath } from '../../client/src/stack/preflight';
-import { execCommand } from '../../client/src/stack/processRunner';
-import { gpuRows, type Row } from '../../client/src/stack/sidebarModel';
+import { GPU_LIST_COMMAND, GPU_QUERY_COMMAND, readGpuState } from '../../client/src/stack/gpu/gpus';
+import { findOnPath } from '../../client/src/stack/runner/preflight';
+import { execCommand } from '../../client/src/stack/process/processRunner';
+import { gpuRows, type Row } from '../../client/src/stack/views/sidebarModel';
 
 async function main(): Promise<void> {
   const nvidiaSmi = await findOnPath('nvidia-smi');

@@ -5,9 +5,9 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import type Dockerode from 'dockerode';
-import { followServiceLogs, type FollowedLine, type LogFollow, type LogFollowStatus } from '../../client/src/stack/containerLogs';
-import { maskSecrets } from '../../client/src/stack/mask';
-import { stripAnsi } from '../../client/src/stack/logLines';
+import { followServiceLogs, type FollowedLine, type LogFollow, type LogFollowStatus } from '../../client/src/stack/docker/containerLogs';
+import { maskSecrets } from '../../client/src/stack/logs/mask';
+import { stripAnsi } from '../../client/src/stack/logs/logLines';
 import { cleanupProject, composeLabels, dockerCli, Inbox, requireEngine, STANDIN_IMAGE, uniqueProject } from './engine';
 
 const TOKEN = 'hf_' + 'Abcd1234'.repeat(5);

@@ -7,8 +7,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { checkEngine, connectDocker } from '../../client/src/stack/dockerApi';
-import { nodeEndpointFs } from '../../client/src/stack/dockerEndpoint';
+import { checkEngine, connectDocker } from '../../client/src/stack/docker/dockerApi';
+import { nodeEndpointFs } from '../../client/src/stack/docker/dockerEndpoint';
 import { readFileSync } from 'node:fs';
 import { requireEngine } from './engine';
 
@@ -80,7 +80,7 @@ describe('checkEngine (real sockets)', () => {
       return;
     }
     const sock = (process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock').replace(/^unix:\/\//, '');
-    const script = `const {connectDocker,checkEngine}=require(${JSON.stringify(join(__dirname, '..', '..', 'client', 'src', 'stack', 'dockerApi.js'))});` +
+    const script = `const {connectDocker,checkEngine}=require(${JSON.stringify(join(__dirname, '..', '..', 'client', 'src', 'stack', 'docker', 'dockerApi.js'))});` +
       `const r=connectDocker({env:{DOCKER_HOST:${JSON.stringify('unix://' + sock)}},homedir:'/nonexistent',platform:'linux',fs:{readFile:()=>undefined}});` +
       `checkEngine(r.connection,{timeoutMs:5000}).then(x=>{process.stdout.write(JSON.stringify(x));});`;
     const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, '-e', script], { encoding: 'utf8', timeout: 20_000, cwd: '/' });

@@ -11,8 +11,8 @@ import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type Dockerode from 'dockerode';
-import { checkEngine, connectDockerFromProcess, type DockerConnection } from '../../client/src/stack/dockerApi';
-import { COMPOSE_LABELS } from '../../client/src/stack/stackState';
+import { checkEngine, connectDockerFromProcess, type DockerConnection } from '../../client/src/stack/docker/dockerApi';
+import { COMPOSE_LABELS } from '../../client/src/stack/docker/stackState';
 
 export const STANDIN_IMAGE = 'inference-stack/vllm-standin:test';
 export const NGINX_IMAGE = 'inference-stack/nginx:test';

@@ -3,8 +3,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type Dockerode from 'dockerode';
-import { findServiceContainer, listProjectServices } from '../../client/src/stack/stackState';
-import { watchProject, type ProjectEvent, type ProjectWatch } from '../../client/src/stack/projectEvents';
+import { findServiceContainer, listProjectServices } from '../../client/src/stack/docker/stackState';
+import { watchProject, type ProjectEvent, type ProjectWatch } from '../../client/src/stack/docker/projectEvents';
 import { cleanupProject, composeLabels, Inbox, requireEngine, STANDIN_IMAGE, uniqueProject, waitFor } from './engine';
 
 const s = (n: number) => Math.round(n * 1e9);

@@ -21,7 +21,7 @@ if (!fs.existsSync(vsix)) {
 }
 const COMMAND = 'command:workbench.action.terminal.sendSequence?%7B%22text%22%3A%22touch%20PWNED%5Cn%22%7D';
 const PAYLOAD = `[Open the fix](${COMMAND})`;
-/** How the text reads once it cannot be a link (client/src/stack/untrustedText.ts notificationText). */
+/** How the text reads once it cannot be a link (client/src/stack/trust/untrustedText.ts notificationText). */
 const AS_TEXT = `[Open the fix] (${COMMAND})`;
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'is-e2e-'));

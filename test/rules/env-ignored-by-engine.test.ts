@@ -147,6 +147,32 @@ describe(RULE, () => {
     assert.ok(applyFix(text, preferredFix(f!)).includes('command: ["--model", "m", "--port", "8080"]'));
   });
 
+  it('reads published ports the way the stack plan does: ranges, IPv6 hosts, protocols, long syntax, expose', () => {
+    for (const ports of ['["8079-8081:8079-8081"]', '["[::1]:9000:8080"]', '["127.0.0.1:9000:8080/tcp"]', '["8080/udp"]', '[{ target: 8080, published: "9000" }]']) {
+      const text = yaml`
+        services:
+          vllm:
+            image: vllm/vllm-openai:latest
+            command: ["--model", "m"]
+            ports: ${ports}
+            environment:
+              - VLLM_PORT=8080
+      `;
+      const [f] = findingsOf(RULE, text);
+      assert.match(f?.message ?? '', /the published port 8080 reaches nothing/, ports);
+    }
+    const exposed = yaml`
+      services:
+        vllm:
+          image: vllm/vllm-openai:latest
+          command: ["--model", "m"]
+          expose: ["8079-8081"]
+          environment:
+            - VLLM_PORT=8080
+    `;
+    assert.match(findingsOf(RULE, exposed)[0]?.message ?? '', /the published port 8080 reaches nothing/);
+  });
+
   it('stays quiet when a shell script in the command reads the variable', () => {
     const text = yaml`
       services:

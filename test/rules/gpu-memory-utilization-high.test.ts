@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { fixAll } from '../../server/src/core/fixAll';
+import { fixAll } from '../../server/src/analysis/fixAll';
 import { applyFix, assertFixResolves, findingsOf, preferredFix, rangeText, toCrlf, yaml } from '../helpers';
 
 const RULE = 'gpu-memory-utilization-high';

@@ -16,18 +16,19 @@ import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { CodeAction, CodeActionRequest, CodeActionResolveRequest, Diagnostic, InitializedNotification, InitializeRequest } from 'vscode-languageserver-protocol/node';
 import { BudgetedAnalyzer, type FileJob } from '../../server/src/cli/budgetedAnalysis';
-import { ANALYSIS_STOPPED_RULE_ID, analysisStoppedFindings } from '../../server/src/core/analysisBudget';
-import { analyze, MAX_FINDINGS_PER_FILE, TOO_MANY_FINDINGS_RULE_ID } from '../../server/src/core/analyze';
+import { ANALYSIS_STOPPED_RULE_ID, analysisStoppedFindings } from '../../server/src/analysis/analysisBudget';
+import { analyze, MAX_FINDINGS_PER_FILE, TOO_MANY_FINDINGS_RULE_ID } from '../../server/src/analysis/analyze';
 import { boundedEditDistance } from '../../server/src/core/editDistance';
 import type { Finding } from '../../server/src/core/types';
 import { VLLM } from '../../server/src/engines/engines';
 import { flagJudgements, judgeFlag, suggestFlags } from '../../server/src/engines/vllmFlags';
 import { ANY_TOKEN_PREFIX } from '../../server/src/core/secretFormats';
 import type { AnalysisResponse } from '../../server/src/lsp/analysisJob';
-import { AnalyzerWorker } from '../../server/src/lsp/analyzerWorker';
+import { AnalyzerWorkerProxy } from '../../server/src/lsp/analyzerWorkerProxy';
 import { lint, yaml } from '../helpers';
 import { LspSession } from '../lsp/lspHarness';
-import { sampleOf, sourceRegexes, timeRegex } from './sourceRegexes';
+import { regexRunsWithin, sampleOf, sourceRegexes } from './sourceRegexes';
+import { cpuMs } from './cpuTime';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const CLI = join(ROOT, 'dist', 'cli.js');
@@ -127,9 +128,10 @@ describe('each rule is bounded', () => {
   });
 
   it('a 50,000-character flag is judged against every known flag at no cost', () => {
-    const { value, ms } = timed(() => suggestFlags(`--${'x'.repeat(50_000)}`));
+    let value: string[] = [];
+    const ms = cpuMs(() => { value = suggestFlags(`--${'x'.repeat(50_000)}`); });
     assert.deepEqual(value, []);
-    assert.ok(ms < 200, `${Math.round(ms)} ms`);
+    assert.ok(ms < 200, `${Math.round(ms)} ms of CPU`);
   });
 
   it('the flag tables: every known flag is known, and any word near one is judged quickly with known suggestions', () => {
@@ -143,8 +145,9 @@ describe('each rule is bounded', () => {
     });
     fc.assert(
       fc.property(mutated, (word) => {
-        const { value: verdict, ms } = timed(() => judgeFlag(word));
-        assert.ok(ms < 200, `${word.slice(0, 40)}… took ${Math.round(ms)} ms`);
+        let verdict = judgeFlag('--model');
+        const ms = cpuMs(() => { verdict = judgeFlag(word); });
+        assert.ok(ms < 200, `${word.slice(0, 40)}… took ${Math.round(ms)} ms of CPU`);
         const named = verdict.kind === 'unknown' ? verdict.suggestions : verdict.kind === 'ambiguous' ? verdict.matches : [];
         for (const s of named) assert.ok(longFlags.has(s), `${s} is not a known flag`);
       }),
@@ -163,8 +166,10 @@ describe('the super-linear spots the CLI reproductions showed', () => {
   ];
   for (const [name, text, kind, before] of cases) {
     it(`${name}: analysed in seconds (${before} s or more before)`, () => {
-      const { value: findings, ms } = timed(() => lint(text, kind));
-      assert.ok(ms < 5000, `${Math.round(ms)} ms`);
+      let findings: Finding[] = [];
+      // CPU time (other processes' turns do not count), at most a quarter of what it took before and 5 s.
+      const ms = cpuMs(() => { findings = lint(text, kind); });
+      assert.ok(ms < Math.min(5000, before * 250), `${Math.round(ms)} ms of CPU`);
       assert.ok(findings.length <= MAX_FINDINGS_PER_FILE + 1);
     });
   }
@@ -189,7 +194,7 @@ describe('every regular expression in server/src runs in linear time (fast-check
       const result = fc.check(
         fc.property(pumped, ([a, b, prefix, suffix]) => {
           const unit = sample.slice(Math.min(a, b), Math.max(a, b) + 1);
-          return timeRegex(regex, prefix + unit.repeat(Math.ceil(50_000 / unit.length)) + suffix) < 200;
+          return regexRunsWithin(regex, prefix + unit.repeat(Math.ceil(50_000 / unit.length)) + suffix, 200);
         }),
         { seed: SEED, numRuns: 30, endOnFailure: true },
       );
@@ -272,6 +277,8 @@ describe('a rule that never ends cannot hang the CLI or the language server', ()
          workerData.role = 'test'; // or the module would answer the jobs itself
          const { runFileJob } = require(${cli});
          workerData.port.on('message', (m) => { loop(m.text); workerData.port.postMessage(runFileJob(m)); Atomics.store(workerData.done, 0, 1); Atomics.notify(workerData.done, 0); });
+         Atomics.store(workerData.done, 1, 1); // loaded: the budget starts now
+         Atomics.notify(workerData.done, 1);
        } else {
          const { runAnalysisRequest } = require(${job});
          parentPort.on('message', (m) => { if (m.type) return; loop(m.text); parentPort.postMessage(runAnalysisRequest(m)); });
@@ -294,7 +301,7 @@ describe('a rule that never ends cannot hang the CLI or the language server', ()
   });
 
   it('the server\'s analyzer worker answers `stoppedAfterSeconds`, restarts, and still answers the jobs queued behind', async () => {
-    const worker = new AnalyzerWorker(script);
+    const worker = new AnalyzerWorkerProxy(script);
     try {
       const request = (text: string) => ({ text, kind: 'compose' as const, options: {} });
       const started = Date.now();

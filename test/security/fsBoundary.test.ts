@@ -12,7 +12,7 @@ import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { dotEnvBeside } from '../../server/src/compose/dotEnvFile';
-import { analyze } from '../../server/src/core/analyze';
+import { analyze } from '../../server/src/analysis/analyze';
 import { readBoundedText, type ReadRefusal } from '../../server/src/core/boundedFile';
 import type { Finding } from '../../server/src/core/types';
 import { writeRefusal, WriteRefused, writeTextInside } from '../../server/src/core/safeWrite';
@@ -143,7 +143,7 @@ describe('reads stay inside the workspace (analysis as the language server runs 
       const read = readBoundedText(env, { root: ws }, 1024 * 1024);
       assert.equal(!read.ok && read.refusal.message, 'larger than 1 MiB');
       assert.deepEqual(dotEnvBeside(join(ws, 'compose.yaml'), { root: ws }), new Map());
-      assert.ok(performance.now() - started < 100, `${performance.now() - started} ms`);
+      assert.ok(performance.now() - started < 2000, `${performance.now() - started} ms (25 s before)`);
     } finally {
       rmSync(env);
     }

@@ -3,7 +3,7 @@
  * late (issue 15, finding 4: a URL-credentials pattern that restarted at every word boundary took 3.7 s on one
  * 64 KiB line). Shared by test/security/masking.test.ts (a generous bound) and bench/mask-bench.mjs (timings).
  */
-import { TRUNCATION_MARK } from '../../client/src/stack/logLines';
+import { TRUNCATION_MARK } from '../../client/src/stack/logs/logLines';
 
 export interface Shape {
   name: string;

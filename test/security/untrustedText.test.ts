@@ -12,11 +12,11 @@ import { join, relative } from 'node:path';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { planStack } from '../../server/src/compose/stackPlan';
-import { invalidProbeCasesNotice, noProbePortNotice, probeNotice, startFailedNotice } from '../../client/src/stack/notices';
-import { runProbe, type FetchLike, type ProbeCase } from '../../client/src/stack/probe';
-import { serviceRows, statusSummary, type SidebarInput } from '../../client/src/stack/sidebarModel';
-import { failureReason } from '../../client/src/stack/stackRunner';
-import { isComposeName, notificationText } from '../../client/src/stack/untrustedText';
+import { invalidProbeCasesNotice, noProbePortNotice, probeNotice, startFailedNotice } from '../../client/src/stack/views/notices';
+import { runProbe, type FetchLike, type ProbeCase } from '../../client/src/stack/probe/probe';
+import { serviceRows, statusSummary, type SidebarInput } from '../../client/src/stack/views/sidebarModel';
+import { failureReason } from '../../client/src/stack/runner/stackRunner';
+import { isComposeName, notificationText } from '../../client/src/stack/trust/untrustedText';
 
 const ROOT = join(__dirname, '..', '..', '..');
 

@@ -1,8 +1,8 @@
 // Cold starts of containers started outside VS Code: measured from the events the Services view follows.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ColdStartObserver } from '../../client/src/stack/coldStartObserver';
-import type { ProjectEvent } from '../../client/src/stack/projectEvents';
+import { ColdStartObserver } from '../../client/src/stack/runner/coldStartObserver';
+import type { ProjectEvent } from '../../client/src/stack/docker/projectEvents';
 import type { ServiceStatus } from '../../client/src/stack/stackTypes';
 
 const T0 = Date.UTC(2026, 10, 27, 9, 0, 0);

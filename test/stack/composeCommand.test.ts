@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import {
   downCommand, explainComposeError, findComposeCommand, parseComposePs, parseComposePsIds, parseComposeVersion,
-  psCommand, settingArgv, upCommand, type Command, type CommandResult, type ComposeErrorId, type Exec,
-} from '../../client/src/stack/composeCommand';
+  psCommand, settingArgv, upCommand, type ComposeErrorId,
+} from '../../client/src/stack/process/composeCommand';
+import type { Command, CommandResult, Exec } from '../../client/src/stack/process/command';
 
 const FIXTURES = join(__dirname, '..', '..', '..', 'test', 'stack', 'fixtures');
 const fixture = (...p: string[]) => readFileSync(join(FIXTURES, ...p), 'utf8');

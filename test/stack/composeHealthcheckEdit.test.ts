@@ -6,8 +6,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseDocument } from 'yaml';
-import { composeProbeHealthcheckEdit, PROBE_COMPOSE_COMMENT } from '../../client/src/stack/composeHealthcheckEdit';
-import { composeHealthcheck } from '../../client/src/stack/probeScript';
+import { composeProbeHealthcheckEdit, PROBE_COMPOSE_COMMENT } from '../../client/src/stack/probe/composeHealthcheckEdit';
+import { composeHealthcheck } from '../../client/src/stack/probe/probeScript';
 import { planStack } from '../../server/src/compose/stackPlan';
 import { lint, toCrlf, yaml } from '../helpers';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { SeenLines, sinceParam, splitTimestamp, timestampKey } from '../../client/src/stack/containerLogs';
+import { SeenLines, sinceParam, splitTimestamp, timestampKey } from '../../client/src/stack/docker/containerLogs';
 
 describe('log time stamps', () => {
   it('splitTimestamp takes Docker\'s stamp off the line', () => {

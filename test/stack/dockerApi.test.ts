@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { connectDocker, engineInfoFromDockerInfo, EngineTimeoutError, explainDockerError } from '../../client/src/stack/dockerApi';
-import type { DockerEndpoint, ResolveEndpointInput } from '../../client/src/stack/dockerEndpoint';
+import { connectDocker, engineInfoFromDockerInfo, EngineTimeoutError, explainDockerError } from '../../client/src/stack/docker/dockerApi';
+import type { DockerEndpoint, ResolveEndpointInput } from '../../client/src/stack/docker/dockerEndpoint';
 
 const dir = join(__dirname, '..', '..', '..', 'test', 'stack', 'fixtures', 'docker');
 

@@ -7,7 +7,7 @@ import { describe, it } from 'node:test';
 import {
   applyEnv, composeEnv, contextDigest, describeEndpoint, nodeEndpointFs, resolveDockerEndpoint, toDockerodeOptions,
   type DockerEndpoint, type EndpointFs, type ResolveEndpointInput,
-} from '../../client/src/stack/dockerEndpoint';
+} from '../../client/src/stack/docker/dockerEndpoint';
 
 const HOME = '/home/ada';
 const DOCKER_DIR = join(HOME, '.docker');

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { describe, it } from 'node:test';
-import { createDemuxStream, DockerDemuxer, encodeFrame, type StreamPiece } from '../../client/src/stack/dockerStream';
+import { createDemuxStream, DockerDemuxer, encodeFrame, type StreamPiece } from '../../client/src/stack/docker/dockerStream';
 
 type Name = 'stdout' | 'stderr' | 'system';
 interface Frame { stream: Name; text: string }

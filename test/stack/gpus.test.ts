@@ -14,10 +14,10 @@ import {
   parseGpuList,
   parseGpuQuery,
   readGpuState,
-  type CommandResult,
   type Gpu,
   type GpuState,
-} from '../../client/src/stack/gpus';
+} from '../../client/src/stack/gpu/gpus';
+import type { CommandResult } from '../../client/src/stack/process/command';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const fixture = (name: string) => readFileSync(join(ROOT, 'test', 'stack', 'fixtures', 'nvidia-smi', name), 'utf8');

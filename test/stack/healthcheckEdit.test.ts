@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { probeHealthcheckEdit, PROBE_HEALTHCHECK_COMMENT } from '../../client/src/stack/healthcheckEdit';
-import { dockerfileHealthcheck } from '../../client/src/stack/probeScript';
-import { analyze } from '../../server/src/core/analyze';
+import { probeHealthcheckEdit, PROBE_HEALTHCHECK_COMMENT } from '../../client/src/stack/probe/healthcheckEdit';
+import { dockerfileHealthcheck } from '../../client/src/stack/probe/probeScript';
+import { analyze } from '../../server/src/analysis/analyze';
 
 const LINES = dockerfileHealthcheck();
 const apply = (text: string) => {

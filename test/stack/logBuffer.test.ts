@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { LineBatcher, LogRing, type LogClock } from '../../client/src/stack/logBuffer';
+import { LineBatcher, LogRing, type LogClock } from '../../client/src/stack/logs/logBuffer';
 
 /** A clock whose time moves only when the test says so; timers fire in order as it passes them. */
 class FakeClock implements LogClock {

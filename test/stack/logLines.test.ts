@@ -16,7 +16,7 @@ import {
   stripAnsi,
   terminalText,
   TRUNCATION_MARK,
-} from '../../client/src/stack/logLines';
+} from '../../client/src/stack/logs/logLines';
 
 const FIXTURE = join(__dirname, '..', '..', '..', 'test', 'stack', 'fixtures', 'vllm-startup.log');
 

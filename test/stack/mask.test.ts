@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { TRUNCATION_MARK } from '../../client/src/stack/logLines';
-import { maskSecrets } from '../../client/src/stack/mask';
+import { TRUNCATION_MARK } from '../../client/src/stack/logs/logLines';
+import { maskSecrets } from '../../client/src/stack/logs/mask';
 
 const HF = 'hf_' + 'AbCdEfGhIjKlMnOpQrStUvWxYz0123456789';
 const SK = 'sk-' + 'proj-Abc123Def456Ghi789Jkl012Mno';

@@ -17,7 +17,7 @@ import {
   summarizeText,
   type Bucket,
   type HistogramSeries,
-} from '../../client/src/stack/metrics';
+} from '../../client/src/stack/probe/metrics';
 
 const FIXTURES = join(__dirname, '..', '..', '..', 'test', 'stack', 'fixtures', 'metrics');
 const page = (name: string) => parseExposition(readFileSync(join(FIXTURES, name), 'utf8'));

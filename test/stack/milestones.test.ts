@@ -7,10 +7,10 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { DockerDemuxer, encodeFrame } from '../../client/src/stack/dockerStream';
-import { LineSplitter, LogLineParser } from '../../client/src/stack/logLines';
-import { maskSecrets } from '../../client/src/stack/mask';
-import { matchFatalError, matchMilestone, StartupTracker, type StartupPhase } from '../../client/src/stack/milestones';
+import { DockerDemuxer, encodeFrame } from '../../client/src/stack/docker/dockerStream';
+import { LineSplitter, LogLineParser } from '../../client/src/stack/logs/logLines';
+import { maskSecrets } from '../../client/src/stack/logs/mask';
+import { matchFatalError, matchMilestone, StartupTracker, type StartupPhase } from '../../client/src/stack/runner/milestones';
 
 const FIXTURE = join(__dirname, '..', '..', '..', 'test', 'stack', 'fixtures', 'vllm-startup.log');
 const fixtureLines = () => readFileSync(FIXTURE, 'utf8').split('\n').filter((l) => l && !l.startsWith('#'));

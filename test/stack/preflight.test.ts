@@ -4,9 +4,9 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { findOnPath, onlyWarnings, portKey, runPreflight, tcpPortInUse, udpPortInUse, type PreflightDeps } from '../../client/src/stack/preflight';
+import { findOnPath, onlyWarnings, portKey, runPreflight, tcpPortInUse, udpPortInUse, type PreflightDeps } from '../../client/src/stack/runner/preflight';
 import { createSocket } from 'node:dgram';
-import type { StackPlan } from '../../client/src/stack/stackTypes';
+import type { StackPlan } from '../../server/src/compose/stackPlanTypes';
 
 const ENGINE_OK = { ok: true as const, info: { version: '20.10.24', runtimes: ['io.containerd.runc.v2', 'runc'], gpuCapable: false } };
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import {
   DEFAULT_PROBE_CASES, answerMatches, formatProbeRun, normaliseBaseUrl, redact, runProbe, validateCase, type ProbeCase,
-} from '../../client/src/stack/probe';
+} from '../../client/src/stack/probe/probe';
 import { freePort, startFakeOpenAi, type FakeOpenAi } from './fakeOpenAi';
 
 describe('runProbe against a local OpenAI-compatible server', () => {

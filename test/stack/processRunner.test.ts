@@ -5,9 +5,9 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { findComposeCommand } from '../../client/src/stack/composeCommand';
-import { TRUNCATION_MARK } from '../../client/src/stack/logLines';
-import { createProcessRunner, execCommand, LineCallback, runCommand, type RunResult } from '../../client/src/stack/processRunner';
+import { findComposeCommand } from '../../client/src/stack/process/composeCommand';
+import { TRUNCATION_MARK } from '../../client/src/stack/logs/logLines';
+import { createProcessRunner, execCommand, LineCallback, runCommand, type RunResult } from '../../client/src/stack/process/processRunner';
 
 const node = (script: string, ...args: string[]) => ({ file: process.execPath, args: ['-e', script, ...args] });
 const posix = process.platform !== 'win32';

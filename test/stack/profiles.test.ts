@@ -7,10 +7,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parseProfileList, planStack } from '../../server/src/compose/stackPlan';
-import { downCommand, upCommand } from '../../client/src/stack/composeCommand';
-import { describeActiveProfiles, profileChoices, startedServices, startsWithProfiles, withActiveProfiles } from '../../client/src/stack/profiles';
-import { runPreflight } from '../../client/src/stack/preflight';
-import { serviceRows } from '../../client/src/stack/sidebarModel';
+import { downCommand, upCommand } from '../../client/src/stack/process/composeCommand';
+import { describeActiveProfiles, profileChoices, startedServices, startsWithProfiles, withActiveProfiles } from '../../client/src/stack/runner/profiles';
+import { runPreflight } from '../../client/src/stack/runner/preflight';
+import { serviceRows } from '../../client/src/stack/views/sidebarModel';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const STARTER_KIT = join(ROOT, 'test', 'corpus', 'files', 'compose', 'n8n-io__self-hosted-ai-starter-kit__docker-compose.yml');

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, it } from 'node:test';
 import type Dockerode from 'dockerode';
-import { parseDockerEvent, watchProject, WATCHED_ACTIONS, type ProjectEvent } from '../../client/src/stack/projectEvents';
+import { parseDockerEvent, watchProject, WATCHED_ACTIONS, type ProjectEvent } from '../../client/src/stack/docker/projectEvents';
 import type { DockerProblem } from '../../client/src/stack/stackTypes';
 
 const dir = join(__dirname, '..', '..', '..', 'test', 'stack', 'fixtures', 'docker');

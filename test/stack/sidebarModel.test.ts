@@ -6,9 +6,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { readGpuState } from '../../client/src/stack/gpus';
-import { summarizeText } from '../../client/src/stack/metrics';
-import type { ProbeRun } from '../../client/src/stack/probe';
+import { readGpuState } from '../../client/src/stack/gpu/gpus';
+import { summarizeText } from '../../client/src/stack/probe/metrics';
+import type { ProbeRun } from '../../client/src/stack/probe/probe';
 import {
   formatClock,
   formatDuration,
@@ -20,8 +20,9 @@ import {
   statusSummary,
   type Row,
   type SidebarInput,
-} from '../../client/src/stack/sidebarModel';
-import type { PlannedService, ServiceStatus, StackPlan } from '../../client/src/stack/stackTypes';
+} from '../../client/src/stack/views/sidebarModel';
+import type { ServiceStatus } from '../../client/src/stack/stackTypes';
+import type { PlannedService, StackPlan } from '../../server/src/compose/stackPlanTypes';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const fixture = (...p: string[]) => readFileSync(join(ROOT, 'test', 'stack', 'fixtures', ...p), 'utf8');

@@ -3,9 +3,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parse, parseDocument } from 'yaml';
-import { analyze } from '../../server/src/core/analyze';
+import { analyze } from '../../server/src/analysis/analyze';
 import type { FileKind } from '../../server/src/core/types';
-import { dockerfileHealthcheck } from '../../client/src/stack/probeScript';
+import { dockerfileHealthcheck } from '../../client/src/stack/probe/probeScript';
 import { SCAFFOLD_ENGINES, type ScaffoldEngineId } from '../../client/src/scaffold/scaffoldEngines';
 import { prometheusYml } from '../../client/src/scaffold/stackConfigs';
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { normalizeProjectName, parseShortPort, planStack, projectNameFor } from '../../server/src/compose/stackPlan';
+import { parseShortPort } from '../../server/src/compose/ports';
+import { normalizeProjectName, planStack, projectNameFor } from '../../server/src/compose/stackPlan';
 
 const VLLM = `
 services:

@@ -1,13 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { DockerConnection } from '../../client/src/stack/dockerApi';
-import { matchFatalError, StartupTracker } from '../../client/src/stack/milestones';
-import type { PreflightDeps } from '../../client/src/stack/preflight';
-import type { RunCommand } from '../../client/src/stack/processRunner';
+import type { DockerConnection } from '../../client/src/stack/docker/dockerApi';
+import { matchFatalError, StartupTracker } from '../../client/src/stack/runner/milestones';
+import type { PreflightDeps } from '../../client/src/stack/runner/preflight';
+import type { RunCommand } from '../../client/src/stack/process/processRunner';
 import {
   allReady, coldStartSeconds, failureReason, ownPortsOf, representativeReplica, restartsOnFailure, servicePhase, startStack, trackerEngine, type LogView,
-} from '../../client/src/stack/stackRunner';
-import type { ServiceStatus, StackPlan } from '../../client/src/stack/stackTypes';
+} from '../../client/src/stack/runner/stackRunner';
+import type { ServiceStatus } from '../../client/src/stack/stackTypes';
+import type { StackPlan } from '../../server/src/compose/stackPlanTypes';
 
 const status = (over: Partial<ServiceStatus> = {}): ServiceStatus => ({
   service: 'vllm', replica: 1, containerId: 'c1', containerName: 'p-vllm-1', image: 'img', state: 'running', restartCount: 0, ports: [], startedAt: 1000, ...over,

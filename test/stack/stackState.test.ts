@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type Dockerode from 'dockerode';
-import { COMPOSE_LABELS, compareServices, engineTime, publishedPorts, serviceStatusFromInspect } from '../../client/src/stack/stackState';
+import { COMPOSE_LABELS, compareServices, engineTime, publishedPorts, serviceStatusFromInspect } from '../../client/src/stack/docker/stackState';
 
 const dir = join(__dirname, '..', '..', '..', 'test', 'stack', 'fixtures', 'docker');
 const inspect = (name: string): Dockerode.ContainerInspectInfo => JSON.parse(readFileSync(join(dir, `inspect-${name}.json`), 'utf8'));

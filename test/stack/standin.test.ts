@@ -10,10 +10,10 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { LineSplitter, LogLineParser, type LogLine } from '../../client/src/stack/logLines';
-import { histogramSeries, parseExposition, summarizeText } from '../../client/src/stack/metrics';
-import { matchFatalError, StartupTracker } from '../../client/src/stack/milestones';
-import { runProbe, type ProbeCase } from '../../client/src/stack/probe';
+import { LineSplitter, LogLineParser, type LogLine } from '../../client/src/stack/logs/logLines';
+import { histogramSeries, parseExposition, summarizeText } from '../../client/src/stack/probe/metrics';
+import { matchFatalError, StartupTracker } from '../../client/src/stack/runner/milestones';
+import { runProbe, type ProbeCase } from '../../client/src/stack/probe/probe';
 import { freePort } from './fakeOpenAi';
 
 const SCRIPT = join(__dirname, '..', '..', '..', 'test', 'standin', 'vllm-standin.mjs');

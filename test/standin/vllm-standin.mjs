@@ -11,7 +11,7 @@
 //  - vllm-cli-flags.json: how_flags_are_parsed (positional model_tag, dashes or underscores, BooleanOptionalAction
 //    booleans, space-separated lists), the default model, --api-key falling back to VLLM_API_KEY.
 //  - serving-engines.json: default port 8000, all interfaces by default, ready log markers.
-// The unknown-model body is vLLM's serving_engine.py `_check_model` answer as client/src/stack/probe.ts reads it.
+// The unknown-model body is vLLM's serving_engine.py `_check_model` answer as client/src/stack/probe/probe.ts reads it.
 //
 // Stand-in knobs (environment): STANDIN_LOAD_SECONDS, STANDIN_MODE (ok | wrong | hang | crash | unhealthy),
 // STANDIN_CRASH_AFTER, STANDIN_CRASH_ERROR, STANDIN_TTFT_MS, STANDIN_ITL_MS, STANDIN_REPLY, STANDIN_VLLM_VERSION.
@@ -589,7 +589,7 @@ function main() {
     const server = startServing(config, log, metrics, state);
     state.server = server;
     server.on('error', (e) => {
-      // Python's text for EADDRINUSE, which client/src/stack/milestones.ts recognises.
+      // Python's text for EADDRINUSE, which client/src/stack/runner/milestones.ts recognises.
       log.raw('api', `OSError: [Errno ${e.code === 'EADDRINUSE' ? 98 : 1}] ${e.code === 'EADDRINUSE' ? 'Address already in use' : e.message}`, process.stderr);
       exit(state, 1);
     });

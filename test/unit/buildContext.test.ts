@@ -13,9 +13,9 @@ import { parseCompose } from '../../server/src/compose/composeFile';
 import { describeService, type ServiceInfo } from '../../server/src/compose/service';
 import { dotEnvBeside } from '../../server/src/compose/dotEnvFile';
 import { planStack } from '../../server/src/compose/stackPlan';
-import { analyze } from '../../server/src/core/analyze';
-import { IncrementalCompose } from '../../server/src/core/incrementalCompose';
-import type { AnalysisOptions, BuildContextReader } from '../../server/src/core/options';
+import { analyze } from '../../server/src/analysis/analyze';
+import { IncrementalCompose } from '../../server/src/analysis/incrementalCompose';
+import type { AnalysisOptions, BuildContextReader } from '../../server/src/core/analysisOptions';
 import { fileBuildContexts, MAX_DOCKERFILE_BYTES } from '../../server/src/dockerfile/buildContextFiles';
 import { dockerfile, findingsOf, toCrlf, yaml } from '../helpers';
 

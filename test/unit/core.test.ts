@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { readArgs, readFlags, splitWords } from '../../server/src/compose/command';
+import { readArgs } from '../../server/src/compose/command';
+import { readFlags, splitWords } from '../../server/src/core/commandWords';
 import { parseCompose } from '../../server/src/compose/composeFile';
 import { interpolate, literalPart, parseDotEnv, variableRefs } from '../../server/src/compose/interpolation';
 import { applyEdits, applyFixes } from '../../server/src/core/applyEdits';
 import { minimalEdit } from '../../server/src/core/textDiff';
 import { formatDuration, parseGoDuration } from '../../server/src/core/duration';
-import { isComposeFileName, isDockerfileName } from '../../server/src/core/fileKind';
+import { COMPOSE_FILE_GLOBS, COMPOSE_INPUTS_WATCH_GLOB, COMPOSE_NAME_GLOBS, DOCKERFILE_GLOB, DOCKERFILE_NAME_GLOBS, isComposeFileName, isDockerfileName } from '../../server/src/core/fileKind';
 import { LineIndex } from '../../server/src/core/lineIndex';
 import { lint, yaml } from '../helpers';
 
@@ -117,6 +118,21 @@ describe('file names', () => {
     for (const n of ['values.yaml', 'compose.json', 'my-compose.yml']) assert.ok(!isComposeFileName(n), n);
     for (const n of ['Dockerfile', 'Dockerfile.gpu', 'api.Dockerfile', 'Containerfile']) assert.ok(isDockerfileName(n), n);
     assert.ok(!isDockerfileName('Dockerfile-notes.md'));
+  });
+
+  it('gives the editor the same names as globs (document selector, file search, watcher, CLI help)', () => {
+    // The globs use only `*` and `{a,b}`: enough to turn them into regexes here.
+    const toRegex = (glob: string) => new RegExp(`^${glob.replace(/[.+^$()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\{([^}]*)\}/g, (_, alts: string) => `(?:${alts.split(',').join('|')})`)}$`);
+    const matchesAny = (globs: readonly string[], name: string) => globs.some((g) => toRegex(g).test(name));
+    const names = ['compose.yaml', 'compose.prod.yml', 'docker-compose.yml', 'docker-compose.gpu.yaml', 'app.compose.yaml', 'values.yaml', 'compose.json',
+      'Dockerfile', 'Dockerfile.gpu', 'api.Dockerfile', 'api.dockerfile', 'Containerfile', 'Containerfile.gpu', 'api.Containerfile', 'Dockerfile-notes.md', 'notes.txt'];
+    for (const n of names) {
+      assert.equal(matchesAny(COMPOSE_NAME_GLOBS, n), isComposeFileName(n), n);
+      assert.equal(matchesAny(DOCKERFILE_NAME_GLOBS, n), isDockerfileName(n), n);
+      if (isDockerfileName(n)) assert.ok(toRegex(COMPOSE_INPUTS_WATCH_GLOB.replace('**/', '')).test(n), `the watcher sees ${n}`);
+    }
+    assert.deepEqual(COMPOSE_FILE_GLOBS, COMPOSE_NAME_GLOBS.map((g) => `**/${g}`));
+    assert.equal(DOCKERFILE_GLOB, `**/{${DOCKERFILE_NAME_GLOBS.join(',')}}`);
   });
 });
 

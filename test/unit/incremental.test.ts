@@ -1,18 +1,18 @@
 /**
- * Incremental re-analysis (core/incrementalCompose.ts) must be invisible: whenever `update` says it handled
+ * Incremental re-analysis (analysis/incrementalCompose.ts) must be invisible: whenever `update` says it handled
  * an edit, its findings deep-equal a fresh full `analyze` of the new text. Random single edits (a seeded loop,
  * FC_SEED overrides the seed) on generated multi-service files full of findings, applied one after another to
  * the same state; plus the edits that must fall back to a full analysis.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { analyze } from '../../server/src/core/analyze';
-import { IncrementalCompose } from '../../server/src/core/incrementalCompose';
+import { analyze } from '../../server/src/analysis/analyze';
+import { IncrementalCompose } from '../../server/src/analysis/incrementalCompose';
 import { changedRegion } from '../../server/src/core/textDiff';
 import { buildContextsFrom } from '../../server/src/compose/build';
 import { LineIndex } from '../../server/src/core/lineIndex';
-import type { AnalysisOptions } from '../../server/src/core/options';
-import { IncrementalStore } from '../../server/src/lsp/analysisJob';
+import type { AnalysisOptions } from '../../server/src/core/analysisOptions';
+import { IncrementalStore } from '../../server/src/analysis/incrementalStore';
 import { toCrlf } from '../helpers';
 
 const SEED = process.env.FC_SEED !== undefined ? Number(process.env.FC_SEED) : 20261127;

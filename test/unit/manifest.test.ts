@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { ANALYSIS_STOPPED_RULE_ID } from '../../server/src/core/analysisBudget';
-import { SYNTAX_RULE_ID, TOO_LARGE_RULE_ID, TOO_MANY_FINDINGS_RULE_ID } from '../../server/src/core/analyze';
+import { ANALYSIS_STOPPED_RULE_ID } from '../../server/src/analysis/analysisBudget';
+import { SYNTAX_RULE_ID, TOO_LARGE_RULE_ID, TOO_MANY_FINDINGS_RULE_ID } from '../../server/src/analysis/analyze';
 import { RULES } from '../../server/src/rules/registry';
 
 const root = join(__dirname, '..', '..', '..');

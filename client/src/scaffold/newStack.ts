@@ -9,9 +9,10 @@
 // (model-cache-not-mounted); HF_TOKEN from the environment (secret-literal); a pinned image (image-unpinned);
 // and dependents that wait for `service_healthy` (depends-on-unhealthy-model).
 
-import { buildProbeScript, composeHealthcheck } from '../stack/probeScript';
+import { buildProbeScript, composeHealthcheck } from '../stack/probe/probeScript';
 import { estimateColdStart, recommendedStartPeriod } from '../../../server/src/engines/coldStart';
 import { formatDuration } from '../../../server/src/core/duration';
+import { WRITTEN_HEALTHCHECK_TIMING } from '../../../server/src/core/healthcheckDefaults';
 import { engineChoice, isLocalGguf, SCAFFOLD_ENGINE_IDS, SCAFFOLD_ENGINES, ScaffoldEngineId } from './scaffoldEngines';
 import { nginxConf, prometheusYml } from './stackConfigs';
 
@@ -278,9 +279,9 @@ function endpointHealthcheck(a: NewStackAnswers): string[] {
     '# The grace is twice the estimated cold start, and at least 10 minutes for the first download of the weights.',
     'healthcheck:',
     `  test: [${test.map((t) => JSON.stringify(t)).join(', ')}]`,
-    '  interval: 30s',
-    '  timeout: 10s',
-    '  retries: 3',
+    `  interval: ${WRITTEN_HEALTHCHECK_TIMING.interval}`,
+    `  timeout: ${WRITTEN_HEALTHCHECK_TIMING.timeout}`,
+    `  retries: ${WRITTEN_HEALTHCHECK_TIMING.retries}`,
     `  start_period: ${startPeriod(a)}`,
   ];
 }

@@ -8,9 +8,10 @@
 //  - ghcr.io/huggingface/text-generation-inference:3.3.5: the README example (serving-engines.json, TGI docs_run_example).
 //  - lmsysorg/sglang:v0.5.9, ollama/ollama:0.13.5, ghcr.io/ggml-org/llama.cpp:server[-cuda]-b10644: build tags in use.
 
-import { EngineSpec, LLAMACPP, OLLAMA, SGLANG, TGI, VLLM } from '../../../server/src/engines/engines';
+import { EngineId, EngineSpec, LLAMACPP, OLLAMA, SGLANG, TGI, VLLM } from '../../../server/src/engines/engines';
 
-export type ScaffoldEngineId = 'vllm' | 'tgi' | 'sglang' | 'ollama' | 'llamacpp';
+/** The engines "New Inference Stack…" can scaffold. */
+export type ScaffoldEngineId = Extract<EngineId, 'vllm' | 'tgi' | 'sglang' | 'ollama' | 'llamacpp'>;
 
 export const SCAFFOLD_ENGINE_IDS: readonly ScaffoldEngineId[] = ['vllm', 'tgi', 'sglang', 'ollama', 'llamacpp'];
 
@@ -30,7 +31,7 @@ export interface EngineChoice {
   supportsCpu: boolean;
   /** Whether the engine serves Prometheus metrics (the Prometheus question is skipped when not). */
   hasMetrics: boolean;
-  /** Whether the image has python3, so the accuracy probe can run inside it as the healthcheck. */
+  /** Whether the image has python3 (EngineSpec.imageHasPython3), so the accuracy probe can run inside it as the healthcheck. */
   hasPython: boolean;
 }
 
@@ -45,7 +46,7 @@ export const ENGINE_CHOICES: readonly EngineChoice[] = [
     defaultPort: 8000,
     supportsCpu: false,
     hasMetrics: true,
-    hasPython: true,
+    hasPython: VLLM.imageHasPython3,
   },
   {
     id: 'tgi',
@@ -57,7 +58,7 @@ export const ENGINE_CHOICES: readonly EngineChoice[] = [
     defaultPort: 8080,
     supportsCpu: false,
     hasMetrics: true,
-    hasPython: true,
+    hasPython: TGI.imageHasPython3,
   },
   {
     id: 'sglang',
@@ -69,7 +70,7 @@ export const ENGINE_CHOICES: readonly EngineChoice[] = [
     defaultPort: 30000,
     supportsCpu: false,
     hasMetrics: true,
-    hasPython: true,
+    hasPython: SGLANG.imageHasPython3,
   },
   {
     id: 'ollama',
@@ -81,7 +82,7 @@ export const ENGINE_CHOICES: readonly EngineChoice[] = [
     defaultPort: 11434,
     supportsCpu: true,
     hasMetrics: false,
-    hasPython: false,
+    hasPython: OLLAMA.imageHasPython3,
   },
   {
     id: 'llamacpp',
@@ -93,7 +94,7 @@ export const ENGINE_CHOICES: readonly EngineChoice[] = [
     defaultPort: 8080,
     supportsCpu: true,
     hasMetrics: true,
-    hasPython: false,
+    hasPython: LLAMACPP.imageHasPython3,
   },
 ];
 

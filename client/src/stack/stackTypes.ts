@@ -1,7 +1,8 @@
 /**
  * The shapes the stack modules hand each other and the VS Code layer shows. Types only: the modules that fill them
- * are dockerApi.ts (connection and its problems), stackState.ts (containers of a Compose project), stackPlan (what a
- * Compose file asks for), preflight.ts and stackRunner.ts (start / stop), and the views read them.
+ * are dockerApi.ts (connection and its problems), stackState.ts (containers of a Compose project), preflight.ts and
+ * stackRunner.ts (start / stop), and the views read them. What a Compose file asks for (PlannedService, StackPlan) is
+ * typed beside the plan, in server/src/compose/stackPlanTypes.ts.
  */
 
 /** Why the Docker engine cannot be used; the sidebar shows it with a retry, never as a popup loop. */
@@ -70,55 +71,6 @@ export interface ServiceStatus {
   ports: PublishedPort[];
   /** The engine's own error for a container that could not start (State.Error), masked. */
   error?: string;
-}
-
-/** What a Compose file asks for, read from its YAML (the language server's parser), for pre-flight and the views. */
-export interface PlannedService {
-  name: string;
-  /** vllm, tgi, sglang, ollama, llamacpp, triton, ... when the image is a known engine. */
-  engine?: string;
-  isModelService: boolean;
-  /** GPUs requested: deploy.resources.reservations.devices with gpu capability, `gpus:`, or `runtime: nvidia`. */
-  requestsGpu: boolean;
-  /** Host folders bind-mounted into the service, absolute (resolved against the Compose file's folder). */
-  bindMounts: { hostPath: string; containerPath: string; readOnly: boolean }[];
-  /** Published host ports: host ip ("" = all interfaces), port, protocol. */
-  publishedPorts: { hostIp: string; hostPort: number; containerPort: number; protocol: 'tcp' | 'udp' }[];
-  /** --served-model-name (first) for vLLM/SGLang, when the command gives one. */
-  servedModelName?: string;
-  /** The container port the engine serves its API on (engine default or --port). */
-  apiPort?: number;
-  hasHealthcheck: boolean;
-  /** The API key the engine demands (--api-key, VLLM_API_KEY), resolved with .env, for the probe only: never shown. */
-  apiKey?: string;
-  /** The API key's value came from the extension host's environment (`${VAR}` or a bare `- VLLM_API_KEY` resolved from
-   *  the shell): sent only to a trusted workspace's services (trustPolicy.ts requestApiKey). */
-  apiKeyFromEnvironment?: true;
-  /** `restart:` as written ("no", "always", "on-failure[:N]", "unless-stopped"), interpolated; absent = "no". */
-  restart?: string;
-  /** The image is one whose engine runs on Python (vLLM, SGLang: serving-engines.json), so python3 is there for the
-   *  accuracy probe script; a labelled custom image gives no such promise. */
-  imageHasPython?: boolean;
-  /** `profiles:`: compose starts the service only when one of them is active (absent = always starts). */
-  profiles?: string[];
-}
-
-export interface StackPlan {
-  /** Absolute path of the Compose file. */
-  file: string;
-  /** The Compose project name, as compose derives it (name:, COMPOSE_PROJECT_NAME, else the folder's name). */
-  project: string;
-  services: PlannedService[];
-  /** Every profile a service names, sorted; absent when none does. */
-  declaredProfiles?: string[];
-  /**
-   * The profiles a start activates (`--profile` each): those of COMPOSE_PROFILES (shell, then `.env`) the file
-   * declares, or the person's choice (profiles.ts withActiveProfiles). Absent = none: only services without
-   * `profiles:` start.
-   */
-  activeProfiles?: string[];
-  /** The YAML does not parse: compose would refuse it too. */
-  parseError?: string;
 }
 
 export type PreflightId =

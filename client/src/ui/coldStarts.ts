@@ -6,9 +6,8 @@
  */
 import type * as vscode from 'vscode';
 import type { MeasuredColdStartsParams } from '../../../server/src/protocol';
+import { COMPOSE_FILE_KEY } from './chosenComposeFile';
 
-/** workspaceState: the Compose file chosen for "Start Inference Stack" (absolute path). */
-export const COMPOSE_FILE_KEY = 'inferenceStack.composeFile';
 const COLD_STARTS_KEY = 'inferenceStack.measuredColdStarts';
 
 type Stored = Record<string, Record<string, number>>;

@@ -1,6 +1,6 @@
 /** The GPUs view: nvidia-smi read every `inferenceStack.gpus.refreshSeconds` while the view is visible. */
 import * as vscode from 'vscode';
-import { gpuRows, type Row } from '../stack/sidebarModel';
+import { gpuRows, type Row } from '../stack/views/sidebarModel';
 import type { LazyTreeProvider } from './lazyTree';
 import { RowTreeProvider } from './rowTree';
 import type { StackController } from './stackController';

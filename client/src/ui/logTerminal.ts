@@ -6,10 +6,10 @@
  */
 import * as vscode from 'vscode';
 import type Dockerode from 'dockerode';
-import { followServiceLogs, type FollowedLine, type LogFollow } from '../stack/containerLogs';
-import { LogRing } from '../stack/logBuffer';
-import { atLeast, colourLine, LOG_LEVELS, type LogLevel } from '../stack/logLines';
-import { maskSecrets } from '../stack/mask';
+import { followServiceLogs, type FollowedLine, type LogFollow } from '../stack/docker/containerLogs';
+import { LogRing } from '../stack/logs/logBuffer';
+import { atLeast, colourLine, LOG_LEVELS, type LogLevel } from '../stack/logs/logLines';
+import { maskSecrets } from '../stack/logs/mask';
 
 const LEVEL_KEY = 'inferenceStack.logLevel';
 /** Lines kept for a redraw after a level change. */

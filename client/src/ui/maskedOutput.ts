@@ -4,7 +4,7 @@
  * sequences go too).
  */
 import type * as vscode from 'vscode';
-import { maskSecrets } from '../stack/mask';
+import { maskSecrets } from '../stack/logs/mask';
 
 export function maskedOutputChannel(channel: vscode.OutputChannel): vscode.OutputChannel {
   return {

@@ -5,8 +5,8 @@
  * or compose output may hold a token). Long untrusted text belongs in the output channel, with a short message here.
  */
 import * as vscode from 'vscode';
-import { maskSecrets } from '../stack/mask';
-import { notificationText } from '../stack/untrustedText';
+import { maskSecrets } from '../stack/logs/mask';
+import { notificationText } from '../stack/trust/untrustedText';
 
 /** What a notification may show of a text: secrets masked, then no link VS Code could render. */
 function shown(text: string): string {

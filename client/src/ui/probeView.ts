@@ -1,7 +1,7 @@
 /** The Probe & metrics view: last probe per model service, and /metrics read every `inferenceStack.metrics.refreshSeconds`
  *  while the view is visible. */
 import * as vscode from 'vscode';
-import { probeRows, type Row } from '../stack/sidebarModel';
+import { probeRows, type Row } from '../stack/views/sidebarModel';
 import type { LazyTreeProvider } from './lazyTree';
 import { RowTreeProvider } from './rowTree';
 import type { StackController } from './stackController';

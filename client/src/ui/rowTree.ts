@@ -3,7 +3,7 @@
  * TreeItems here. Tooltips stay plain strings (never MarkdownString): what a container printed is not markup.
  */
 import * as vscode from 'vscode';
-import type { Row } from '../stack/sidebarModel';
+import type { Row } from '../stack/views/sidebarModel';
 
 export function toTreeItem(row: Row): vscode.TreeItem {
   const state = row.children?.length

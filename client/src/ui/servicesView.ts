@@ -3,8 +3,8 @@
  * content in package.json (no Compose file chosen). The view's description names the active Compose profiles.
  */
 import * as vscode from 'vscode';
-import { describeActiveProfiles } from '../stack/profiles';
-import { serviceRows, type Row } from '../stack/sidebarModel';
+import { describeActiveProfiles } from '../stack/runner/profiles';
+import { serviceRows, type Row } from '../stack/views/sidebarModel';
 import type { LazyTreeProvider } from './lazyTree';
 import { RowTreeProvider } from './rowTree';
 import type { StackController } from './stackController';

@@ -9,20 +9,22 @@
  * re-lists, so a daemon that comes back is noticed without the person pressing Retry.
  */
 import * as vscode from 'vscode';
-import { ColdStartObserver } from '../stack/coldStartObserver';
-import { checkEngine, connectDockerFromProcess, explainDockerError, type DockerConnection } from '../stack/dockerApi';
-import { GPU_LIST_COMMAND, GPU_QUERY_COMMAND, readGpuState, type GpuState } from '../stack/gpus';
-import { scrapeMetrics } from '../stack/metricsScrape';
-import type { ProbeRun } from '../stack/probe';
-import type { ProcessRunner } from '../stack/processRunner';
-import { watchProject, type ProjectEvent, type ProjectWatch } from '../stack/projectEvents';
-import { serviceBaseUrl, type ServiceMetrics, type SidebarInput, type StackState, type TimedProbeRun } from '../stack/sidebarModel';
-import { withActiveProfiles } from '../stack/profiles';
-import { planOffThread } from '../stack/planOffThread';
-import { isUnreadable } from '../stack/readPlan';
-import { listProjectServices } from '../stack/stackState';
-import type { ServiceStatus, StackPlan } from '../stack/stackTypes';
-import { COMPOSE_FILE_KEY, type ColdStartStore } from './coldStarts';
+import { ColdStartObserver } from '../stack/runner/coldStartObserver';
+import { checkEngine, connectDockerFromProcess, explainDockerError, type DockerConnection } from '../stack/docker/dockerApi';
+import { GPU_LIST_COMMAND, GPU_QUERY_COMMAND, readGpuState, type GpuState } from '../stack/gpu/gpus';
+import { scrapeMetrics, type ServiceMetrics } from '../stack/probe/metricsScrape';
+import type { ProbeRun } from '../stack/probe/probe';
+import type { ProcessRunner } from '../stack/process/processRunner';
+import { watchProject, type ProjectEvent, type ProjectWatch } from '../stack/docker/projectEvents';
+import { serviceBaseUrl, type SidebarInput, type StackState, type TimedProbeRun } from '../stack/views/sidebarModel';
+import { withActiveProfiles } from '../stack/runner/profiles';
+import { planOffThread } from '../stack/plan/planOffThread';
+import { isUnreadable } from '../stack/plan/readPlan';
+import { listProjectServices } from '../stack/docker/stackState';
+import type { ServiceStatus } from '../stack/stackTypes';
+import type { StackPlan } from '../../../server/src/compose/stackPlanTypes';
+import { COMPOSE_FILE_KEY } from './chosenComposeFile';
+import type { ColdStartStore } from './coldStarts';
 import { findComposeFiles } from './workspaceFiles';
 
 /** Events come in bursts (create, start, health_status...): one re-list per burst. */

@@ -3,8 +3,8 @@
  * loads it lazily (when a stack command runs or a stack view is shown), so activation stays small and fast.
  */
 import * as vscode from 'vscode';
-import { createProcessRunner } from '../stack/processRunner';
-import type { Row } from '../stack/sidebarModel';
+import { createProcessRunner } from '../stack/process/processRunner';
+import type { Row } from '../stack/views/sidebarModel';
 import type { ColdStartStore } from './coldStarts';
 import { stackCommandHandlers } from './commands';
 import { createGpusView } from './gpusView';

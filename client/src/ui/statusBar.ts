@@ -1,6 +1,6 @@
 /** The status bar item: sidebarModel.statusSummary, e.g. "$(pass) 2/2 healthy"; a click shows the Services view. */
 import * as vscode from 'vscode';
-import { statusSummary } from '../stack/sidebarModel';
+import { statusSummary } from '../stack/views/sidebarModel';
 import type { StackController } from './stackController';
 
 export function createStatusBar(controller: StackController): vscode.Disposable {

@@ -1,10 +1,10 @@
-import type { AnalysisOptions } from './options';
-import type { Finding } from './types';
+import type { AnalysisOptions } from '../core/analysisOptions';
+import type { Finding } from '../core/types';
 
 /**
  * Every analysis has a time budget: a workspace chooses the text, so no file may hold the language server or
  * the CLI for as long as it likes. Analyses run on a worker thread that is terminated when the budget is spent
- * (lsp/analyzerWorker.ts, cli/budgetedAnalysis.ts); the file then gets this one finding instead of findings.
+ * (lsp/analyzerWorkerProxy.ts, cli/budgetedAnalysis.ts); the file then gets this one finding instead of findings.
  */
 export const ANALYSIS_STOPPED_RULE_ID = 'analysis-stopped';
 

@@ -2,11 +2,12 @@ import { ComposeFile, parseCompose } from '../compose/composeFile';
 import { describeService, ServiceInfo } from '../compose/service';
 import { parseDockerfile } from '../dockerfile/dockerfileModel';
 import { RULES } from '../rules/registry';
-import { LineIndex } from './lineIndex';
-import { AnalysisOptions, MAX_ANALYSED_BYTES } from './options';
-import type { ComposeContext, DockerfileContext, Rule } from './rule';
-import { Suppressions } from './suppression';
-import type { FileKind, Finding, Fix, Range, Report, Severity, Span, SpanFix } from './types';
+import { LineIndex } from '../core/lineIndex';
+import type { AnalysisOptions } from '../core/analysisOptions';
+import { MAX_ANALYSED_BYTES } from '../core/boundedFile';
+import type { ComposeContext, DockerfileContext, Rule } from '../rules/rule';
+import { Suppressions } from '../core/suppression';
+import type { FileKind, Finding, Fix, Range, Report, Severity, Span, SpanFix } from '../core/types';
 
 export const SYNTAX_RULE_ID = 'yaml-syntax';
 export const TOO_LARGE_RULE_ID = 'file-too-large';

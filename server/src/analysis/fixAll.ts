@@ -1,7 +1,7 @@
 import { analyze } from './analyze';
-import { applyFixes } from './applyEdits';
-import type { AnalysisOptions } from './options';
-import type { FileKind, Finding, Fix } from './types';
+import { applyFixes } from '../core/applyEdits';
+import type { AnalysisOptions } from '../core/analysisOptions';
+import type { FileKind, Finding, Fix } from '../core/types';
 
 export function preferredFixes(findings: readonly Finding[]): Fix[] {
   return findings.flatMap((f) => f.fixes.filter((fix) => fix.preferred));

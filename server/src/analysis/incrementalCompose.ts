@@ -5,10 +5,10 @@ import { describeService, ServiceInfo } from '../compose/service';
 import { serviceMounts } from '../compose/volumes';
 import { deref, keyText, MapView, MERGE_KEY, resetViewCache, spanOf } from '../compose/yamlView';
 import { collectComposeReports, finalize, RawReport, syntaxReports, tooLargeFindings } from './analyze';
-import { LineIndex } from './lineIndex';
-import type { AnalysisOptions, BuildContextReader } from './options';
-import type { Finding, Report, Span, SpanFix } from './types';
-import { changedRegion } from './textDiff';
+import { LineIndex } from '../core/lineIndex';
+import type { AnalysisOptions, BuildContextReader } from '../core/analysisOptions';
+import type { Finding, Report, Span, SpanFix } from '../core/types';
+import { changedRegion } from '../core/textDiff';
 
 /**
  * The analysis of one Compose document, kept so that an edit inside one service re-parses and re-checks

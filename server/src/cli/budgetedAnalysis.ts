@@ -1,9 +1,9 @@
 import { isMainThread, MessageChannel, MessagePort, receiveMessageOnPort, Worker, workerData } from 'node:worker_threads';
-import { analyze } from '../core/analyze';
-import { analysisStoppedFindings } from '../core/analysisBudget';
+import { analyze } from '../analysis/analyze';
+import { analysisStoppedFindings } from '../analysis/analysisBudget';
 import type { ReadRefusal } from '../core/boundedFile';
-import { fixAll } from '../core/fixAll';
-import type { AnalysisOptions } from '../core/options';
+import { fixAll } from '../analysis/fixAll';
+import type { AnalysisOptions } from '../core/analysisOptions';
 import type { FileKind, Finding } from '../core/types';
 import { fileBuildContexts } from '../dockerfile/buildContextFiles';
 
@@ -24,6 +24,12 @@ export type FileOutcome =
   | { error: string };
 
 const ROLE = 'cli-analyzer';
+
+/** Flags the worker sets in shared memory: [DONE] a job's answer is posted; [READY] its code is loaded. */
+const DONE = 0;
+const READY = 1;
+/** How long a fresh worker may take to load the analyser before the CLI gives up (a loaded CI machine: seconds). */
+const STARTUP_LIMIT_MS = 60_000;
 
 interface WorkerSetup {
   role: typeof ROLE;
@@ -48,15 +54,16 @@ export class BudgetedAnalyzer {
 
   run(job: FileJob): FileOutcome {
     const worker = this.ensureWorker();
-    Atomics.store(worker.done, 0, 0);
+    Atomics.store(worker.done, DONE, 0);
     worker.port.postMessage(job);
+    // The budget is the analysis's own: it starts once the worker has loaded, not while a thread starts.
     const deadline = performance.now() + this.budgetSeconds * 1000;
     for (;;) {
       const answer = receiveMessageOnPort(worker.port);
       if (answer) return answer.message as FileOutcome;
       const left = deadline - performance.now();
       if (left <= 0) break;
-      Atomics.wait(worker.done, 0, 0, left);
+      Atomics.wait(worker.done, DONE, 0, left);
     }
     this.dispose();
     return { stoppedAfterSeconds: this.budgetSeconds };
@@ -73,12 +80,16 @@ export class BudgetedAnalyzer {
   private ensureWorker(): NonNullable<BudgetedAnalyzer['worker']> {
     if (this.worker) return this.worker;
     const { port1, port2 } = new MessageChannel();
-    const done = new Int32Array(new SharedArrayBuffer(4));
+    const done = new Int32Array(new SharedArrayBuffer(8));
     const setup: WorkerSetup = { role: ROLE, port: port2, done };
     const thread = new Worker(this.script, { workerData: setup, transferList: [port2] });
     // Neither may keep the process alive once the CLI has printed its answer.
     thread.unref();
     port1.unref();
+    if (Atomics.wait(done, READY, 0, STARTUP_LIMIT_MS) === 'timed-out' && Atomics.load(done, READY) === 0) {
+      void thread.terminate();
+      throw new Error(`the analyser's worker thread did not start within ${STARTUP_LIMIT_MS / 1000} s`);
+    }
     this.worker = { thread, port: port1, done };
     return this.worker;
   }
@@ -118,7 +129,9 @@ if (setup?.role === ROLE && setup.port && setup.done) {
   const { port, done } = setup;
   port.on('message', (job: FileJob) => {
     port.postMessage(runFileJob(job));
-    Atomics.store(done, 0, 1);
-    Atomics.notify(done, 0);
+    Atomics.store(done, DONE, 1);
+    Atomics.notify(done, DONE);
   });
+  Atomics.store(done, READY, 1);
+  Atomics.notify(done, READY);
 }

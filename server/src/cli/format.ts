@@ -1,4 +1,4 @@
-import { docsUrl } from '../core/options';
+import { docsUrl } from '../rules/docsUrl';
 import type { Finding, Severity } from '../core/types';
 import { RULES } from '../rules/registry';
 

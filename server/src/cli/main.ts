@@ -1,11 +1,12 @@
 import { statSync } from 'node:fs';
 import { isMainThread } from 'node:worker_threads';
 import { dirname, resolve } from 'node:path';
-import { declinedAsTooLarge } from '../core/analyze';
-import { CLI_DEFAULT_BUDGET_SECONDS } from '../core/analysisBudget';
+import { declinedAsTooLarge } from '../analysis/analyze';
+import { CLI_DEFAULT_BUDGET_SECONDS } from '../analysis/analysisBudget';
 import { MAX_COMPOSE_BYTES, readBoundedText, type ReadBoundary } from '../core/boundedFile';
+import { COMPOSE_NAME_GLOBS, DOCKERFILE_NAME_GLOBS } from '../core/fileKind';
 import { WriteRefused, writeTextInside } from '../core/safeWrite';
-import type { AnalysisOptions } from '../core/options';
+import type { AnalysisOptions } from '../core/analysisOptions';
 import { SEVERITIES, Severity } from '../core/types';
 import { RULES } from '../rules/registry';
 import { dotEnvBeside } from '../compose/dotEnvFile';
@@ -19,8 +20,8 @@ const VERSION = typeof PACKAGE_VERSION === 'string' ? PACKAGE_VERSION : '0.0.0-d
 const USAGE = `Usage: inference-stack lint [options] PATH...
 
 Lints Compose files and Dockerfiles of AI model-serving stacks (vLLM, TGI, SGLang, Ollama, llama.cpp, Triton).
-Files named here are sniffed; folders are searched for compose*.y*ml, docker-compose*.y*ml, *.compose.y*ml,
-Dockerfile, Dockerfile.*, *.Dockerfile and Containerfile.
+Files named here are sniffed; folders are searched for ${COMPOSE_NAME_GLOBS.join(', ')},
+${DOCKERFILE_NAME_GLOBS.join(', ')}.
 
 Options:
   --format text|json|sarif     output format (default text)

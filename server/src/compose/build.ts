@@ -8,7 +8,7 @@
  * exclusive with `dockerfile`) and `target` (the stage to build; default the last). A context that is a git or
  * HTTP URL is fetched by the builder: never read here.
  */
-import type { BuildContextReader } from '../core/options';
+import type { BuildContextReader } from '../core/analysisOptions';
 import { Entrypoint } from 'dockerfile-ast';
 import { parseDockerfile, shippedStages } from '../dockerfile/dockerfileModel';
 import { dockerfileEngine, shippedBaseImage } from '../dockerfile/imageEngine';

@@ -1,15 +1,17 @@
 import { isScalar, isSeq, Node, Scalar, YAMLSeq } from 'yaml';
 import type { Span, SpanEdit } from '../core/types';
-import { ArgList, ArgToken, ParsedFlag, readFlags, shellScriptAt, splitWords } from './command';
+import { readFlags, shellScriptAt, splitWords, type ArgToken, type ParsedFlag } from '../core/commandWords';
+import type { ArgList } from './command';
 import type { ComposeFile } from './composeFile';
-import { appendToMap, appendToSeq, column, insertAfterLine, removeLines } from './edits';
-import { innerSpan, removeWords, WordContainer } from './tokenEdits';
+import { removeLines } from '../core/lineEdits';
+import { appendToMap, appendToSeq, column, insertAfterLine } from './edits';
+import { innerSpan, removeWords, WordContainer } from '../core/commandWordEdits';
 import type { ServiceInfo } from './service';
 import { spanOf } from './yamlView';
 
 /**
  * Edits of a service's command-line flags, shared by the rules that move, change or drop flags:
- * append flags, replace a flag's value, remove a flag with its value (through tokenEdits.removeWords, the
+ * append flags, replace a flag's value, remove a flag with its value (through core/commandWordEdits.removeWords, the
  * one word remover for Compose lists, strings, scripts and Dockerfiles). Every helper returns undefined when
  * the edit cannot be made safely (inherited values, inexact token spans, a command run through a shell),
  * so a rule then reports without a fix.

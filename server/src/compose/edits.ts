@@ -1,5 +1,5 @@
 import { isMap, isScalar, isSeq, Node, Pair } from 'yaml';
-import type { LineIndex } from '../core/lineIndex';
+import { removeLines } from '../core/lineEdits';
 import type { SpanEdit, Span } from '../core/types';
 import type { ComposeFile } from './composeFile';
 import { MapView, MapEntry, SeqView, spanOf } from './yamlView';
@@ -128,18 +128,6 @@ export function insertLinesBefore(file: ComposeFile, offset: number, lines: read
   const start = file.lines.lineStart(line);
   const indent = /^[ \t]*/.exec(file.lines.lineText(line))![0].length;
   return { span: { start, end: start }, newText: render(file, indent, lines) };
-}
-
-/**
- * Removes whole lines from the one holding `from` to the one holding `to`, line breaks included. Takes any
- * text with its line index, so Dockerfile edits use it too.
- */
-export function removeLines(file: { text: string; lines: LineIndex }, from: number, to: number): SpanEdit {
-  const first = file.lines.lineOf(from);
-  const last = file.lines.lineOf(to);
-  const start = file.lines.lineStart(first);
-  const end = last + 1 < file.lines.lineCount ? file.lines.lineStart(last + 1) : file.text.length;
-  return { span: { start, end }, newText: '' };
 }
 
 /**

@@ -6,12 +6,10 @@
 import type { EngineSpec } from '../engines/engines';
 import { parseImageRef } from '../engines/engines';
 import { parseComposeDuration } from '../core/duration';
+import { DOCKER_HEALTHCHECK_DEFAULTS } from '../core/healthcheckDefaults';
 import { findFlag, ServiceInfo } from './service';
 import { hasInterpolation, interpolate } from './interpolation';
 import type { MapEntry, MapView, ValueView } from './yamlView';
-
-/** Docker Engine defaults, used for any field neither the service nor the image sets (moby daemon/health.go). */
-export const ENGINE_DEFAULTS = { interval: 30, timeout: 30, startPeriod: 0, startInterval: 5, retries: 3 } as const;
 
 export interface HealthcheckView {
   /** The `healthcheck:` entry of the service. */
@@ -123,9 +121,9 @@ export function retriesField(map: MapView | undefined, dotEnv: ReadonlyMap<strin
  */
 export function unhealthyAfter(startPeriod: FieldValue, interval: FieldValue, retries: FieldValue): number | undefined {
   const pick = (f: FieldValue, fallback: number) => (f.kind === 'ok' && f.value > 0 ? f.value : f.kind === 'absent' || f.kind === 'ok' ? fallback : undefined);
-  const sp = pick(startPeriod, ENGINE_DEFAULTS.startPeriod);
-  const iv = pick(interval, ENGINE_DEFAULTS.interval);
-  const rt = pick(retries, ENGINE_DEFAULTS.retries);
+  const sp = pick(startPeriod, DOCKER_HEALTHCHECK_DEFAULTS.startPeriod);
+  const iv = pick(interval, DOCKER_HEALTHCHECK_DEFAULTS.interval);
+  const rt = pick(retries, DOCKER_HEALTHCHECK_DEFAULTS.retries);
   if (sp === undefined || iv === undefined || rt === undefined) return undefined;
   return sp + Math.round(rt) * iv;
 }

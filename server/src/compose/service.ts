@@ -1,9 +1,10 @@
 import { isMap, isPair, isScalar, isSeq, Node, Pair } from 'yaml';
-import type { BuildContextReader } from '../core/options';
+import type { BuildContextReader } from '../core/analysisOptions';
 import type { Span } from '../core/types';
 import { detectEngine, EngineSpec } from '../engines/engines';
 import { BuildSource, BuiltEngine, builtEngine, readBuild } from './build';
-import { ArgList, ParsedFlag, readArgs, readFlags } from './command';
+import { readFlags, type ParsedFlag } from '../core/commandWords';
+import { ArgList, readArgs } from './command';
 import { interpolateBestEffort } from './interpolation';
 import type { ComposeService } from './composeFile';
 import { MapEntry, MapView, spanOf, ValueView } from './yamlView';

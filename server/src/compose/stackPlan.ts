@@ -1,7 +1,7 @@
 /**
  * What a Compose file asks the engine for, read with the language server's own parser (composeFile, service,
  * volumes, interpolation, healthcheck): the project name, and per service the engine, GPU request, bind mounts,
- * published ports, served model name, API port and key. Pre-flight (client/src/stack/preflight.ts) checks these
+ * published ports, served model name, API port and key. Pre-flight (client/src/stack/runner/preflight.ts) checks these
  * against the host before `up`; the runner and the views use the names and ports. Pure: text, path,
  * environment and an injected Dockerfile reader in, plan out.
  *
@@ -10,9 +10,8 @@
  * 1.29.2 compose/cli/command.py `get_project_name` (lowercase, keep [-_a-z0-9]: the same, minus the trim).
  */
 import { basename, dirname, isAbsolute, join, resolve as resolvePath } from 'node:path';
-import type { PlannedService, StackPlan } from '../../../client/src/stack/stackTypes';
 import { isComposeName } from './composeName';
-import type { BuildContextReader } from '../core/options';
+import type { BuildContextReader } from '../core/analysisOptions';
 import { allFlags } from './commandEdits';
 import { parseCompose, type ComposeFile } from './composeFile';
 import { readHealthcheck, imageHealthcheck, servingPort } from './healthcheck';
@@ -20,6 +19,8 @@ import { interpolate, parseDotEnv } from './interpolation';
 import { ENGINES, type EngineSpec } from '../engines/engines';
 import { describeService, findFlag, type ServiceInfo } from './service';
 import { serviceMounts, splitShortVolume } from './volumes';
+import { parseShortPort, portRange, protocolOf } from './ports';
+import type { PlannedPort, PlannedService, StackPlan } from './stackPlanTypes';
 import type { ValueView } from './yamlView';
 
 export interface PlanOptions {
@@ -55,57 +56,8 @@ export function projectNameFor(file: string, topLevelName: string | undefined, v
   return 'default';
 }
 
-type Port = PlannedService['publishedPorts'][number];
-
-function protocolOf(p: string | undefined): Port['protocol'] | undefined {
-  const v = (p ?? 'tcp').toLowerCase();
-  return v === 'tcp' || v === 'udp' ? v : undefined;
-}
-
-/** "8000" or "8000-8003" -> [8000] or [8000..8003]; undefined when not a port (range). */
-function portRange(text: string): number[] | undefined {
-  const m = /^(\d+)(?:-(\d+))?$/.exec(text.trim());
-  if (!m) return undefined;
-  const from = Number(m[1]);
-  const to = m[2] === undefined ? from : Number(m[2]);
-  if (to < from || to - from > 1000 || from < 0 || to > 65535) return undefined;
-  return Array.from({ length: to - from + 1 }, (_, i) => from + i);
-}
-
-/**
- * Short syntax `[HOST_IP:][HOST_PORT:]CONTAINER_PORT[/PROTOCOL]` (compose.json `ports`), with ranges on either
- * side and `[::1]:8000:8000` for IPv6. A lone container port (or `ip::container`) publishes on an ephemeral host
- * port: nothing to check before `up`, so it yields no entry.
- */
-export function parseShortPort(spec: string): Port[] {
-  let text = spec.trim();
-  const slash = text.lastIndexOf('/');
-  const protocol = protocolOf(slash >= 0 ? text.slice(slash + 1) : undefined);
-  if (!protocol) return [];
-  if (slash >= 0) text = text.slice(0, slash);
-  let hostIp = '';
-  const v6 = /^\[([^\]]*)\]:(.*)$/.exec(text);
-  if (v6) {
-    hostIp = v6[1]!;
-    text = v6[2]!;
-  }
-  const parts = text.split(':');
-  if (!v6 && parts.length === 3) hostIp = parts.shift()!;
-  if (parts.length === 1) return [];
-  if (parts.length !== 2) return [];
-  const [hostText, containerText] = parts as [string, string];
-  if (hostText === '') return [];
-  const hosts = portRange(hostText);
-  const containers = portRange(containerText);
-  if (!hosts || !containers) return [];
-  // "8000-8001:8000-8001" maps one to one; "8000-8001:80" lets the engine pick one host port of the range.
-  if (containers.length === hosts.length) return hosts.map((h, i) => ({ hostIp, hostPort: h, containerPort: containers[i]!, protocol }));
-  if (containers.length === 1) return hosts.map((h) => ({ hostIp, hostPort: h, containerPort: containers[0]!, protocol }));
-  return [];
-}
-
-function servicePorts(info: ServiceInfo, vars: ReadonlyMap<string, string>): Port[] {
-  const out: Port[] = [];
+function servicePorts(info: ServiceInfo, vars: ReadonlyMap<string, string>): PlannedPort[] {
+  const out: PlannedPort[] = [];
   for (const item of info.service.map.seq('ports')?.items() ?? []) {
     const long = item.asMap();
     if (long) {
@@ -163,10 +115,6 @@ function firstValue(value: string | undefined, vars: ReadonlyMap<string, string>
   return v ? v : undefined;
 }
 
-/** Engines whose images run the server with python3 (serving-engines.json: vLLM's former entrypoint
- *  `python3 -m vllm.entrypoints.openai.api_server`, SGLang's `python3 -m sglang.launch_server`). */
-const PYTHON_ENGINES: ReadonlySet<string> = new Set(['vllm', 'sglang']);
-
 /** The label a service sets to name the engine its custom image speaks (a build FROM vllm, the demo's stand-in). */
 export const ENGINE_LABEL = 'inference-stack.engine';
 
@@ -206,7 +154,7 @@ function planService(file: ComposeFile, info: ServiceInfo, vars: ReadonlyMap<str
   if (restart) planned.restart = restart;
   const profiles = (info.service.map.seq('profiles')?.items() ?? []).map((p) => firstValue(p.text, vars)).filter((p): p is string => p !== undefined);
   if (profiles.length) planned.profiles = profiles;
-  if (info.engine && PYTHON_ENGINES.has(info.engine.id)) planned.imageHasPython = true;
+  if (info.engine?.imageHasPython3) planned.imageHasPython = true;
   if (engine) {
     planned.engine = engine.id;
     const port = servingPort(info, engine, vars);

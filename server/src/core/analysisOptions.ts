@@ -30,12 +30,3 @@ export interface BuildContextReader {
    */
   readDockerfile(context: string, dockerfile: string): string | undefined;
 }
-
-export const DOCS_BASE = 'https://github.com/inference-stack/inference-stack/blob/main/docs/rules/';
-
-export function docsUrl(ruleId: string): string {
-  return `${DOCS_BASE}${ruleId}.md`;
-}
-
-/** Above this size a file is not analysed (declined with one finding saying so). */
-export const MAX_ANALYSED_BYTES = 8 * 1024 * 1024;

@@ -1,11 +1,5 @@
-import type { Fix, TextEdit } from './types';
+import type { Fix, OffsetEdit, TextEdit } from './types';
 import { LineIndex } from './lineIndex';
-
-interface OffsetEdit {
-  start: number;
-  end: number;
-  newText: string;
-}
 
 function toOffsets(lines: LineIndex, edits: readonly TextEdit[]): OffsetEdit[] {
   return edits.map((e) => ({ start: lines.offsetAt(e.range.start), end: lines.offsetAt(e.range.end), newText: e.newText }));

@@ -8,8 +8,9 @@
  */
 import { closeSync, constants, fstatSync, openSync, readSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
-import { MAX_ANALYSED_BYTES } from './options';
 
+/** Above this size a file is not analysed (declined with one finding saying so). */
+export const MAX_ANALYSED_BYTES = 8 * 1024 * 1024;
 /** The Compose file itself (what the analysis accepts). */
 export const MAX_COMPOSE_BYTES = MAX_ANALYSED_BYTES;
 /** A `.env` or a Dockerfile: real ones are a few KB; above this it is someone's data file. */

@@ -1,6 +1,6 @@
-import type { LineIndex } from '../core/lineIndex';
-import type { Span, SpanEdit } from '../core/types';
-import { removeLines } from './edits';
+import type { LineIndex } from './lineIndex';
+import type { Span, SpanEdit } from './types';
+import { removeLines } from './lineEdits';
 
 /**
  * Edits on the words of a command line, wherever the words are written: a YAML block sequence (one item per

@@ -1,9 +1,22 @@
 import type { FileKind } from './types';
 
 /**
- * Which files we read, by name. Compose: `compose*.y*ml`, `docker-compose*.y*ml`, `*.compose.y*ml`.
- * Dockerfiles: `Dockerfile`, `Dockerfile.*`, `*.Dockerfile`, `*.dockerfile`, `Containerfile`.
+ * Which files we read, by name: the one home of these names. The regexes below decide for the language server and
+ * the CLI; the globs are the same names for the editor (document selector, file search, file watcher) and for help.
  */
+export const COMPOSE_NAME_GLOBS: readonly string[] = ['compose*.{yml,yaml}', 'docker-compose*.{yml,yaml}', '*.compose.{yml,yaml}'];
+export const DOCKERFILE_NAME_GLOBS: readonly string[] = ['Dockerfile', 'Dockerfile.*', '*.Dockerfile', '*.dockerfile', 'Containerfile', 'Containerfile.*', '*.Containerfile'];
+
+/** A glob per Compose name, in any folder (one each: editors' globs do not nest braces). */
+export const COMPOSE_FILE_GLOBS: readonly string[] = COMPOSE_NAME_GLOBS.map((g) => `**/${g}`);
+/** Every Dockerfile name, in any folder. */
+export const DOCKERFILE_GLOB = `**/{${DOCKERFILE_NAME_GLOBS.join(',')}}`;
+/**
+ * Files whose change re-runs the analysis of open Compose files: `.env`, and any file that may be a build's
+ * Dockerfile. Wider than the names above, since `build.dockerfile` may name `Dockerfile-gpu` or `gpu.containerfile`.
+ */
+export const COMPOSE_INPUTS_WATCH_GLOB = '**/{.env,*Dockerfile*,*dockerfile*,*Containerfile*,*containerfile*}';
+
 const COMPOSE_NAME = /^(?:(?:docker-)?compose[^/]*|[^/]+\.compose)\.ya?ml$/i;
 const DOCKERFILE_NAME = /^(?:(?:Dockerfile|Containerfile)(?:\.[^/]+)?|[^/]+\.(?:Dockerfile|dockerfile|Containerfile))$/;
 

@@ -1,6 +1,6 @@
 /**
  * What a secret looks like, in one place: the linter's `secret-literal` rule finds them in files, and the
- * extension's masker (client/src/stack/mask.ts) hides them in logs, the output channel, notifications and probe
+ * extension's masker (client/src/stack/logs/mask.ts) hides them in logs, the output channel, notifications and probe
  * errors. A format added here is found by both.
  *
  * Every pattern is linear: a literal prefix, then one character class that cannot overlap what follows it, so

@@ -39,6 +39,13 @@ export interface Finding {
   fixes: Fix[];
 }
 
+/** A replacement of `start`..`end` (UTF-16 offsets) by `newText`: applying fixes, the client's file edits. */
+export interface OffsetEdit {
+  start: number;
+  end: number;
+  newText: string;
+}
+
 /** A fix as rules build it: offsets, turned into positions by the analyzer. */
 export interface SpanEdit {
   span: Span;

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { MAX_SIDE_FILE_BYTES, readBoundedTextOrUndefined, type ReadBoundary } from '../core/boundedFile';
-import type { BuildContextReader } from '../core/options';
+import type { BuildContextReader } from '../core/analysisOptions';
 
 /** A Dockerfile above this size is not read (a real one is a few KB; this is someone's data file). */
 export const MAX_DOCKERFILE_BYTES = MAX_SIDE_FILE_BYTES;

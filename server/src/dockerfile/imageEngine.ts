@@ -1,6 +1,6 @@
 import { Arg, Env, Instruction, JSONInstruction, Property, Run } from 'dockerfile-ast';
 import type { Span } from '../core/types';
-import type { ArgToken } from '../compose/command';
+import type { ArgToken } from '../core/commandWords';
 import { DetectedEngine, detectEngine, EngineSpec, SGLANG, VLLM } from '../engines/engines';
 import { preambleArgs, substituteKnown } from './buildArgs';
 import { DockerfileModel, shippedStages, spanOfRange, Stage } from './dockerfileModel';

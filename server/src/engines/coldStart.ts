@@ -12,11 +12,9 @@
  * vLLM, TGI, TEI and SGLang do not even open their port until the weights are loaded (serving-engines.json),
  * so every probe fails for the whole cold start.
  */
-import { startedByImageEntrypoint, type ServiceInfo } from '../compose/service';
-import { interpolate } from '../compose/interpolation';
 import { formatDuration } from '../core/duration';
-import type { AnalysisOptions } from '../core/options';
-import { ENGINES, EngineSpec, parseImageRef } from './engines';
+import type { AnalysisOptions } from '../core/analysisOptions';
+import { ENGINES, EngineSpec } from './engines';
 
 export const BASE_COLD_START_SECONDS = 60;
 export const SECONDS_PER_BILLION_PARAMETERS = 2;
@@ -102,9 +100,6 @@ function formatBillions(billions: number): string {
 }
 
 const ALL_MODEL_FLAGS: readonly string[] = [...new Set(ENGINES.flatMap((e) => e.modelFlags))].filter((f) => f !== '--model-repository');
-/** Env vars that name the model: TGI/TEI read MODEL_ID, llama.cpp LLAMA_ARG_* (serving-engines.json). */
-const MODEL_ENV_VARS: readonly string[] = ['MODEL_ID', 'LLAMA_ARG_MODEL', 'LLAMA_ARG_HF_REPO', 'LLAMA_ARG_MODEL_URL'];
-
 /**
  * The model an engine command line serves: the value of one of the engine's model flags (`--model X`,
  * `--model-id=X`), or vLLM's positional `model_tag` (the token after `vllm serve`, or the first argument when
@@ -139,31 +134,4 @@ function vllmPositional(args: readonly string[], entrypointIsVllmServe: boolean)
   if (start < 0) return undefined;
   const first = args[start];
   return first !== undefined && !first.startsWith('-') ? first : undefined;
-}
-
-/**
- * The model a Compose service serves, as far as the file says: command-line flags or vLLM's positional
- * model, then env vars that name it, then (for GPU services of no known engine, such as NVIDIA NIM images,
- * which are named after their model) the image name. `${VAR}` references are resolved with `.env`.
- */
-export function modelOfService(info: ServiceInfo, dotEnv: ReadonlyMap<string, string> = new Map()): string | undefined {
-  const resolve = (text: string | undefined) => (text === undefined ? undefined : interpolate(text, dotEnv));
-  const args = [...(info.entrypoint?.tokens ?? []), ...(info.command?.tokens ?? [])].map((t) => resolve(t.text) ?? t.text);
-  const imageRunsVllmServe = info.engine?.id === 'vllm' && startedByImageEntrypoint(info) && !info.entrypoint;
-  const fromArgs = modelFromArgs(info.engine, args, imageRunsVllmServe);
-  if (fromArgs !== undefined) return fromArgs;
-  for (const name of MODEL_ENV_VARS) {
-    const value = resolve(info.env.find((e) => e.name === name)?.value);
-    if (value) return value;
-  }
-  if (!info.engine && info.image) {
-    const image = resolve(info.image);
-    if (image) return parseImageRef(image).name;
-  }
-  return undefined;
-}
-
-/** The cold-start estimate of a Compose service. */
-export function serviceColdStart(info: ServiceInfo, options: AnalysisOptions, dotEnv?: ReadonlyMap<string, string>): ColdStartEstimate {
-  return estimateColdStart(options, info.service.name, modelOfService(info, dotEnv ?? options.dotEnv ?? new Map()));
 }

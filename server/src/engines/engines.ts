@@ -44,6 +44,11 @@ export interface EngineSpec {
   gpuMemoryFlag?: { flag: string; default?: number; env?: string };
   /** Whether the engine serves models on GPUs by default (CPU-only engines need no reservation). */
   needsGpu: boolean;
+  /**
+   * Whether `python3` is on the PATH of the engine's own image, so the accuracy probe (probe.py) can run inside it as
+   * the healthcheck (serving-engines.json `image_python3`). A custom image labelled as the engine gives no such promise.
+   */
+  imageHasPython3: boolean;
   /** Every flag the engine accepts, when the full list is known (vLLM); undefined means "do not check". */
   knownFlags?: ReadonlySet<string>;
 }
@@ -108,6 +113,7 @@ export const VLLM: EngineSpec = {
   ignoredEnvToFlag: VLLM_ENV_LOOKALIKES,
   gpuMemoryFlag: { flag: '--gpu-memory-utilization', default: 0.92 },
   needsGpu: true,
+  imageHasPython3: true,
   knownFlags: new Set(VLLM_FLAGS.flatMap((f) => [f.flag, ...f.aliases, ...(f.negatable ? [f.flag.replace(/^--/, '--no-')] : [])])),
 };
 
@@ -129,6 +135,7 @@ export const TGI: EngineSpec = {
   ignoredEnvToFlag: { GPU_MEMORY_UTILIZATION: '--cuda-memory-fraction' },
   gpuMemoryFlag: { flag: '--cuda-memory-fraction', default: 1, env: 'CUDA_MEMORY_FRACTION' },
   needsGpu: true,
+  imageHasPython3: true,
 };
 
 export const SGLANG: EngineSpec = {
@@ -149,6 +156,7 @@ export const SGLANG: EngineSpec = {
   ignoredEnvToFlag: SGLANG_ENV_LOOKALIKES,
   gpuMemoryFlag: { flag: '--mem-fraction-static' },
   needsGpu: true,
+  imageHasPython3: true,
 };
 
 export const OLLAMA: EngineSpec = {
@@ -169,6 +177,7 @@ export const OLLAMA: EngineSpec = {
   settingsFromEnv: true,
   ignoredEnvToFlag: {},
   needsGpu: false,
+  imageHasPython3: false,
 };
 
 export const LLAMACPP: EngineSpec = {
@@ -188,6 +197,7 @@ export const LLAMACPP: EngineSpec = {
   settingsFromEnv: true,
   ignoredEnvToFlag: {},
   needsGpu: false,
+  imageHasPython3: false,
 };
 
 export const TRITON: EngineSpec = {
@@ -207,6 +217,7 @@ export const TRITON: EngineSpec = {
   settingsFromEnv: false,
   ignoredEnvToFlag: {},
   needsGpu: true,
+  imageHasPython3: false,
 };
 
 export const TEI: EngineSpec = {
@@ -226,6 +237,7 @@ export const TEI: EngineSpec = {
   settingsFromEnv: true,
   ignoredEnvToFlag: {},
   needsGpu: true,
+  imageHasPython3: false,
 };
 
 export const ENGINES: readonly EngineSpec[] = [VLLM, TGI, SGLANG, OLLAMA, LLAMACPP, TRITON, TEI];

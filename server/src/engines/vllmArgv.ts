@@ -3,8 +3,8 @@
  * `python -m vllm.entrypoints.openai.api_server`, looking inside `sh -c '...'` scripts too.
  * Pure: words in, words out; spans and edit containers travel with the words.
  */
-import { shellScriptAt, splitWords } from '../compose/command';
-import { innerSpan, WordContainer } from '../compose/tokenEdits';
+import { shellScriptAt, splitWords } from '../core/commandWords';
+import { innerSpan, WordContainer } from '../core/commandWordEdits';
 import type { Span } from '../core/types';
 
 export interface Word {

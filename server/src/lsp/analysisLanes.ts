@@ -1,4 +1,4 @@
-import { AnalyzerWorker } from './analyzerWorker';
+import { AnalyzerWorkerProxy } from './analyzerWorkerProxy';
 
 /** An analysis at least this long moves its document to the heavy lane for as long as it is open. */
 export const SLOW_ANALYSIS_MS = 1000;
@@ -10,20 +10,20 @@ export const SLOW_ANALYSIS_MS = 1000;
  * stopped, so a costly small file delays the others at most once (by its budget).
  */
 export class AnalysisLanes {
-  private readonly interactive: AnalyzerWorker;
-  private readonly heavy: AnalyzerWorker;
+  private readonly interactive: AnalyzerWorkerProxy;
+  private readonly heavy: AnalyzerWorkerProxy;
 
   constructor(
     script: string,
     /** Files at least this long (characters) are analysed on the heavy lane. */
     private readonly heavyThreshold: number,
   ) {
-    this.interactive = new AnalyzerWorker(script);
-    this.heavy = new AnalyzerWorker(script);
+    this.interactive = new AnalyzerWorkerProxy(script);
+    this.heavy = new AnalyzerWorkerProxy(script);
   }
 
   /** The lane for a text of `length`; `keepsState`: the heavy lane, which keeps Compose analyses per uri. */
-  pick(length: number, slow: boolean): { worker: AnalyzerWorker; keepsState: boolean } {
+  pick(length: number, slow: boolean): { worker: AnalyzerWorkerProxy; keepsState: boolean } {
     const heavy = slow || length >= this.heavyThreshold;
     return { worker: heavy ? this.heavy : this.interactive, keepsState: heavy };
   }

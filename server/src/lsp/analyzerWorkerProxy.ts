@@ -17,7 +17,7 @@ interface Job {
  * that runs past its budget is answered `stoppedAfterSeconds` and the worker is terminated (the only way to stop
  * a rule that loops) and started afresh for the next job; what the old one kept for incremental analysis is lost.
  */
-export class AnalyzerWorker {
+export class AnalyzerWorkerProxy {
   private worker: Worker | undefined;
   private nextId = 1;
   private readonly queue: Job[] = [];

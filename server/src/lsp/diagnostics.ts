@@ -1,5 +1,5 @@
 import { CodeDescription, Diagnostic, DiagnosticSeverity } from 'vscode-languageserver';
-import { docsUrl } from '../core/options';
+import { docsUrl } from '../rules/docsUrl';
 import type { Finding, Fix, Severity } from '../core/types';
 import { DIAGNOSTIC_SOURCE } from '../protocol';
 

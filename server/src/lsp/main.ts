@@ -1,6 +1,7 @@
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
-import { IncrementalStore, runAnalysisRequest, WorkerMessage } from './analysisJob';
+import { IncrementalStore } from '../analysis/incrementalStore';
+import { runAnalysisRequest, WorkerMessage } from './analysisJob';
 import { startServer } from './server';
 
 /**

@@ -4,7 +4,7 @@ import { appendToMap, appendUnderEmptyKey, column, indentUnit, replaceScalar } f
 import type { ServiceInfo } from '../compose/service';
 import type { MapEntry, SeqView, ValueView } from '../compose/yamlView';
 import { spanOf } from '../compose/yamlView';
-import type { ComposeContext, Rule } from '../core/rule';
+import type { ComposeContext, Rule } from './rule';
 import type { SpanEdit, SpanFix } from '../core/types';
 
 /**

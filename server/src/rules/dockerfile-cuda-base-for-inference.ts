@@ -1,4 +1,4 @@
-import type { Rule } from '../core/rule';
+import type { Rule } from './rule';
 import type { SpanFix } from '../core/types';
 import { preambleArgs, substitute } from '../dockerfile/buildArgs';
 import { shippedStages, spanOfRange } from '../dockerfile/dockerfileModel';

@@ -1,6 +1,7 @@
 import { Entrypoint, Healthcheck } from 'dockerfile-ast';
 import { formatDuration, parseGoDuration } from '../core/duration';
-import type { DockerfileContext, Rule } from '../core/rule';
+import { DOCKER_HEALTHCHECK_DEFAULTS } from '../core/healthcheckDefaults';
+import type { DockerfileContext, Rule } from './rule';
 import type { Span, SpanEdit } from '../core/types';
 import { shippedStages, spanOfRange } from '../dockerfile/dockerfileModel';
 import { dockerfileEngine, launchTokens } from '../dockerfile/imageEngine';
@@ -46,13 +47,13 @@ function check(ctx: DockerfileContext, healthcheck: Healthcheck, estimate: ColdS
     return text === undefined || text === null ? undefined : text;
   };
   const startText = value('start-period');
-  const startPeriod = startText !== undefined ? parseGoDuration(startText) : 0;
-  const interval = value('interval') !== undefined ? parseGoDuration(value('interval')!) : 30;
+  const startPeriod = startText !== undefined ? parseGoDuration(startText) : DOCKER_HEALTHCHECK_DEFAULTS.startPeriod;
+  const interval = value('interval') !== undefined ? parseGoDuration(value('interval')!) : DOCKER_HEALTHCHECK_DEFAULTS.interval;
   const retriesText = value('retries');
-  const retries = retriesText !== undefined ? (/^\d+$/.test(retriesText) ? Number(retriesText) : undefined) : 3;
+  const retries = retriesText !== undefined ? (/^\d+$/.test(retriesText) ? Number(retriesText) : undefined) : DOCKER_HEALTHCHECK_DEFAULTS.retries;
   // Unparsable values stop the build with their own error; nothing to time here.
   if (startPeriod === undefined || interval === undefined || retries === undefined) return;
-  const grace = startPeriod + (retries > 0 ? retries : 3) * (interval > 0 ? interval : 30);
+  const grace = startPeriod + (retries > 0 ? retries : DOCKER_HEALTHCHECK_DEFAULTS.retries) * (interval > 0 ? interval : DOCKER_HEALTHCHECK_DEFAULTS.interval);
 
   const needed = recommendedStartPeriod(estimate);
   if (grace >= needed) return;

@@ -1,5 +1,5 @@
 import { Add, Copy, Instruction, ModifiableInstruction, Run } from 'dockerfile-ast';
-import type { DockerfileContext, Rule } from '../core/rule';
+import type { DockerfileContext, Rule } from './rule';
 import type { Span } from '../core/types';
 import { normalizePath, pathsOverlap } from '../compose/volumes';
 import { DockerfileModel, shippedStages, spanOfRange, Stage } from '../dockerfile/dockerfileModel';

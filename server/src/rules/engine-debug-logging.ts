@@ -1,10 +1,10 @@
-import { readFlags } from '../compose/command';
+import { readFlags } from '../core/commandWords';
 import { allFlags, FoundFlag, removeFlag, replaceArgText, replaceFlagValue } from '../compose/commandEdits';
 import { removeEntry } from '../compose/edits';
 import { hasInterpolation, interpolate } from '../compose/interpolation';
 import { EnvEntry, ServiceInfo } from '../compose/service';
-import { innerSpan } from '../compose/tokenEdits';
-import type { ComposeContext, DockerfileContext, Rule } from '../core/rule';
+import { innerSpan } from '../core/commandWordEdits';
+import type { ComposeContext, DockerfileContext, Rule } from './rule';
 import type { SpanFix } from '../core/types';
 import { shippedStages } from '../dockerfile/dockerfileModel';
 import { dockerfileEngine, launchTokens, properties } from '../dockerfile/imageEngine';

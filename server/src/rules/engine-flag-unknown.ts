@@ -1,12 +1,13 @@
 import { Cmd, Entrypoint, Instruction, JSONInstruction } from 'dockerfile-ast';
-import { isFlagToken, splitWords, type ArgList } from '../compose/command';
+import type { ArgList } from '../compose/command';
+import { isFlagToken, splitWords } from '../core/commandWords';
 import type { ComposeFile } from '../compose/composeFile';
 import { interpolate, suppliedBy } from '../compose/interpolation';
 import { argListWords } from '../compose/commandEdits';
-import { removeWords } from '../compose/tokenEdits';
+import { removeWords } from '../core/commandWordEdits';
 import { boundedEditDistance } from '../core/editDistance';
 import type { LineIndex } from '../core/lineIndex';
-import type { Rule } from '../core/rule';
+import type { Rule } from './rule';
 import type { Reporter, Span, SpanEdit, SpanFix } from '../core/types';
 import { shippedStages, spanOfRange, type DockerfileModel } from '../dockerfile/dockerfileModel';
 import { shippedBaseImage } from '../dockerfile/imageEngine';

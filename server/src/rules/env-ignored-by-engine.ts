@@ -3,11 +3,12 @@ import { allFlags, appendFlags, FoundFlag, hasOpaqueEntrypoint, mergeEdits, repl
 import type { ComposeFile } from '../compose/composeFile';
 import { removeEntry } from '../compose/edits';
 import { interpolate } from '../compose/interpolation';
+import { parseShortPortSpec } from '../compose/ports';
 import { engineImage, EnvEntry, findFlag, ServiceInfo } from '../compose/service';
 import { boundedEditDistance } from '../core/editDistance';
-import type { ComposeContext, DockerfileContext, Rule } from '../core/rule';
+import type { ComposeContext, DockerfileContext, Rule } from './rule';
 import type { SpanFix } from '../core/types';
-import { readFlags } from '../compose/command';
+import { readFlags } from '../core/commandWords';
 import { dockerfileEngine, launchTokens, properties, shippedBaseImage } from '../dockerfile/imageEngine';
 import { shippedStages } from '../dockerfile/dockerfileModel';
 import { EngineSpec, VLLM_ENV_VAR_NAMES } from '../engines/engines';
@@ -201,14 +202,14 @@ function nearestVllmVar(name: string): string | undefined {
   return best;
 }
 
+/** The container ports a service publishes or exposes, as text (VLLM_PORT is compared as written). */
 function containerPorts(info: ServiceInfo): Set<string> {
   const out = new Set<string>();
   for (const key of ['ports', 'expose']) {
     for (const item of info.service.map.seq(key)?.items() ?? []) {
       const node = item.node;
       if (isScalar(node)) {
-        const last = String(node.value).split(':').pop() ?? '';
-        out.add(last.replace(/\/\w+$/, ''));
+        for (const port of parseShortPortSpec(String(node.value))?.containerPorts ?? []) out.add(String(port));
       } else if (isMap(node)) {
         const target = item.asMap()?.text('target');
         if (target) out.add(target);

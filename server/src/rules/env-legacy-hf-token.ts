@@ -1,7 +1,7 @@
 import { replaceArgText } from '../compose/commandEdits';
 import { removeEntry } from '../compose/edits';
 import type { ServiceInfo } from '../compose/service';
-import type { ComposeContext, DockerfileContext, Rule } from '../core/rule';
+import type { ComposeContext, DockerfileContext, Rule } from './rule';
 import type { SpanFix } from '../core/types';
 import { spanOfRange } from '../dockerfile/dockerfileModel';
 import { DockerProperty, properties } from '../dockerfile/imageEngine';

@@ -1,5 +1,5 @@
 import { appendToMap } from '../compose/edits';
-import type { Rule } from '../core/rule';
+import type { Rule } from './rule';
 
 /**
  * Docker docs: a device request without `capabilities` fails at deployment. compose.json `device_request`.

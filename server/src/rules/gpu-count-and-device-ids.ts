@@ -2,7 +2,7 @@ import type { Node, Pair } from 'yaml';
 import type { ComposeFile } from '../compose/composeFile';
 import { deviceRequests } from '../compose/gpuReservation';
 import { MapEntry, MapView, spanOf } from '../compose/yamlView';
-import type { Rule } from '../core/rule';
+import type { Rule } from './rule';
 import type { SpanEdit, SpanFix } from '../core/types';
 
 /**

@@ -7,7 +7,7 @@ import {
   reservedBy,
 } from '../compose/gpuReservation';
 import { hasInterpolation } from '../compose/interpolation';
-import type { Rule } from '../core/rule';
+import type { Rule } from './rule';
 import type { Span, SpanFix } from '../core/types';
 
 /**

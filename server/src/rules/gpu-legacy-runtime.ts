@@ -1,5 +1,5 @@
 import { countForReservation, hasDeviceReservation, reservationEdit } from '../compose/gpuReservation';
-import type { Rule } from '../core/rule';
+import type { Rule } from './rule';
 
 /**
  * `runtime: nvidia` only works where the NVIDIA runtime is registered with Docker, and then exposes whatever

@@ -1,7 +1,7 @@
 import { allFlags, appendFlags, FoundFlag, hasOpaqueEntrypoint, replaceArgText, replaceFlagValue } from '../compose/commandEdits';
 import { hasInterpolation, interpolate, suppliedBy } from '../compose/interpolation';
 import { engineImage, findFlag, ServiceInfo } from '../compose/service';
-import type { ComposeContext, Rule } from '../core/rule';
+import type { ComposeContext, Rule } from './rule';
 import type { SpanFix } from '../core/types';
 import type { EngineSpec } from '../engines/engines';
 import { pinnedBefore, VLLM_0_21 } from '../engines/vllmReleases';

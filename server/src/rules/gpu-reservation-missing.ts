@@ -1,5 +1,5 @@
 import { countForReservation, hasDeviceReservation, reservationEdit, wantsNvidiaGpu } from '../compose/gpuReservation';
-import type { Rule } from '../core/rule';
+import type { Rule } from './rule';
 
 /**
  * A GPU engine with no device reservation starts without a GPU (Compose hands a container no GPU unless asked:

@@ -2,9 +2,11 @@ import { readHealthcheck, imageHealthcheck, probeFor, flowList, servingPort, Hea
 import { appendToMap, appendUnderEmptyKey } from '../compose/edits';
 import type { ServiceInfo } from '../compose/service';
 import { formatDuration } from '../core/duration';
-import type { ComposeContext, Rule } from '../core/rule';
+import { WRITTEN_HEALTHCHECK_TIMING } from '../core/healthcheckDefaults';
+import type { ComposeContext, Rule } from './rule';
 import type { SpanEdit, SpanFix } from '../core/types';
-import { recommendedStartPeriod, serviceColdStart } from '../engines/coldStart';
+import { serviceColdStart } from '../compose/serviceColdStart';
+import { recommendedStartPeriod } from '../engines/coldStart';
 
 /**
  * A model service with no healthcheck: Compose cannot tell a loading model from a ready one, so
@@ -55,7 +57,8 @@ export const rule: Rule = {
 function fixesFor(ctx: ComposeContext, info: ServiceInfo, hc: HealthcheckView | undefined, probe: string[]): SpanFix[] {
   const testLine = `test: ${flowList(probe)}`;
   const startPeriod = formatDuration(recommendedStartPeriod(serviceColdStart(info, ctx.options, ctx.file.dotEnv)));
-  const body = [testLine, 'interval: 30s', 'timeout: 10s', 'retries: 3', `start_period: ${startPeriod}`];
+  const { interval, timeout, retries } = WRITTEN_HEALTHCHECK_TIMING;
+  const body = [testLine, `interval: ${interval}`, `timeout: ${timeout}`, `retries: ${retries}`, `start_period: ${startPeriod}`];
   let edit: SpanEdit | undefined;
   let title = `Add a healthcheck that runs \`${probe.slice(1).join(' ')}\``;
   if (!hc) {

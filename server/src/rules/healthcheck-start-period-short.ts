@@ -2,9 +2,10 @@ import { durationField, imageHealthcheck, readHealthcheck, retriesField, unhealt
 import { appendToMap, replaceScalar } from '../compose/edits';
 import type { ServiceInfo } from '../compose/service';
 import { formatDuration } from '../core/duration';
-import type { ComposeContext, Rule } from '../core/rule';
+import type { ComposeContext, Rule } from './rule';
 import type { Span, SpanEdit } from '../core/types';
-import { describeEstimate, recommendedStartPeriod, serviceColdStart } from '../engines/coldStart';
+import { serviceColdStart } from '../compose/serviceColdStart';
+import { describeEstimate, recommendedStartPeriod } from '../engines/coldStart';
 
 /**
  * A model server fails every probe while it loads (vLLM, TGI, TEI and SGLang do not even open their port;

@@ -1,12 +1,14 @@
 import { isScalar } from 'yaml';
 import { durationField, readHealthcheck, retriesField } from '../compose/healthcheck';
-import { appendToMap, removeLines, replaceScalar } from '../compose/edits';
+import { appendToMap, replaceScalar } from '../compose/edits';
+import { removeLines } from '../core/lineEdits';
 import type { ServiceInfo } from '../compose/service';
 import type { MapView } from '../compose/yamlView';
 import { formatDuration } from '../core/duration';
-import type { ComposeContext, Rule } from '../core/rule';
+import type { ComposeContext, Rule } from './rule';
 import type { SpanFix } from '../core/types';
-import { recommendedStartPeriod, serviceColdStart } from '../engines/coldStart';
+import { serviceColdStart } from '../compose/serviceColdStart';
+import { recommendedStartPeriod } from '../engines/coldStart';
 
 /**
  * Healthcheck timings Compose or the Docker Engine reject, or that cannot do what they seem to say.

@@ -1,7 +1,7 @@
 import { isScalar } from 'yaml';
 import { hasInterpolation, interpolate, suppliedBy } from '../compose/interpolation';
 import type { ServiceInfo } from '../compose/service';
-import type { ComposeContext, DockerfileContext, Rule } from '../core/rule';
+import type { ComposeContext, DockerfileContext, Rule } from './rule';
 import type { Span } from '../core/types';
 import { preambleArgs, substitute } from '../dockerfile/buildArgs';
 import { spanOfRange } from '../dockerfile/dockerfileModel';

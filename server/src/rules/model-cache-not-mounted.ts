@@ -3,7 +3,7 @@ import { appendToMap, appendToSeq, appendUnderEmptyKey, column, indentUnit } fro
 import { interpolate, suppliedBy } from '../compose/interpolation';
 import { findFlag, ServiceInfo } from '../compose/service';
 import { Mount, normalizePath, pathsOverlap, serviceMounts } from '../compose/volumes';
-import type { ComposeContext, Rule } from '../core/rule';
+import type { ComposeContext, Rule } from './rule';
 import type { SpanEdit, SpanFix } from '../core/types';
 import { engineForImage, EngineSpec } from '../engines/engines';
 

@@ -1,5 +1,5 @@
 /** The explicit list of rules. Docs pages, settings and tests are checked against it. */
-import type { Rule } from '../core/rule';
+import type { Rule } from './rule';
 import { rule as gpuReservationMissingRule } from './gpu-reservation-missing';
 import { rule as gpuLegacyRuntimeRule } from './gpu-legacy-runtime';
 import { rule as gpuCapabilitiesMissingRule } from './gpu-capabilities-missing';

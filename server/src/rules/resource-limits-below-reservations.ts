@@ -1,7 +1,7 @@
 import { interpolate } from '../compose/interpolation';
 import { readResources } from '../compose/resources';
 import { formatBytes, parseByteSize, parseCpus } from '../core/byteSize';
-import type { ComposeContext, Rule } from '../core/rule';
+import type { ComposeContext, Rule } from './rule';
 import type { MapEntry } from '../compose/yamlView';
 
 /**

@@ -2,7 +2,7 @@ import { insertUnderPath } from '../compose/nestedInsert';
 import { entryText, readResources, ServiceResources } from '../compose/resources';
 import type { ServiceInfo } from '../compose/service';
 import { formatBytes, parseByteSize, parseCpus } from '../core/byteSize';
-import type { Rule } from '../core/rule';
+import type { Rule } from './rule';
 import type { SpanFix } from '../core/types';
 
 /**

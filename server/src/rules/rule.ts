@@ -1,8 +1,8 @@
 import type { ComposeFile } from '../compose/composeFile';
 import type { ServiceInfo } from '../compose/service';
 import type { DockerfileModel } from '../dockerfile/dockerfileModel';
-import type { AnalysisOptions } from './options';
-import type { Reporter, RuleMeta, Span } from './types';
+import type { AnalysisOptions } from '../core/analysisOptions';
+import type { Reporter, RuleMeta, Span } from '../core/types';
 
 export interface ComposeContext {
   file: ComposeFile;
@@ -14,7 +14,7 @@ export interface ComposeContext {
   services: readonly ServiceInfo[];
   /**
    * Any service of the file by name, checked or not. What a rule reads here about ANOTHER service must be
-   * part of `crossServiceSignature` (core/incrementalCompose.ts), or edits to that service go unnoticed.
+   * part of `crossServiceSignature` (analysis/incrementalCompose.ts), or edits to that service go unnoticed.
    */
   service(name: string): ServiceInfo | undefined;
   report: Reporter;

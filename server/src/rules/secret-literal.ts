@@ -1,8 +1,8 @@
 import { isMap, isScalar, isSeq, Node, Scalar, YAMLSeq } from 'yaml';
-import { splitWords } from '../compose/command';
+import { splitWords } from '../core/commandWords';
 import type { ComposeFile } from '../compose/composeFile';
 import { hasInterpolation, literalPart } from '../compose/interpolation';
-import type { ComposeContext, DockerfileContext, Rule } from '../core/rule';
+import type { ComposeContext, DockerfileContext, Rule } from './rule';
 import type { Span, SpanFix } from '../core/types';
 import { spanOfRange } from '../dockerfile/dockerfileModel';
 import { properties } from '../dockerfile/imageEngine';

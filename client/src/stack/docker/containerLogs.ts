@@ -20,9 +20,9 @@
 
 import type Dockerode from 'dockerode';
 import { DockerDemuxer } from './dockerStream';
-import { LineSplitter, LogLineParser, type LogLine } from './logLines';
-import { LineBatcher } from './logBuffer';
-import { LineMasker } from './mask';
+import { LineSplitter, LogLineParser, type LogLine } from '../logs/logLines';
+import { LineBatcher } from '../logs/logBuffer';
+import { LineMasker } from '../logs/mask';
 import { explainDockerError, type DockerConnection } from './dockerApi';
 import { connectionOf, watchProject, type ProjectWatch } from './projectEvents';
 import { findServiceContainer } from './stackState';

@@ -8,7 +8,7 @@
  * a retry instead of popping errors in a loop.
  */
 
-import { abortAfter } from './abortAfter';
+import { abortAfter } from '../abortAfter';
 import Dockerode from 'dockerode';
 import { homedir } from 'node:os';
 import { readFileSync } from 'node:fs';
@@ -21,8 +21,8 @@ import {
   type DockerEndpoint,
   type ResolveEndpointInput,
 } from './dockerEndpoint';
-import { maskSecrets } from './mask';
-import type { DockerProblem, EngineInfo } from './stackTypes';
+import { maskSecrets } from '../logs/mask';
+import type { DockerProblem, EngineInfo } from '../stackTypes';
 
 export interface DockerConnection {
   readonly docker: Dockerode;

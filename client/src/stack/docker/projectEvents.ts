@@ -13,10 +13,10 @@
  */
 
 import type Dockerode from 'dockerode';
-import { LineSplitter } from './logLines';
+import { LineSplitter } from '../logs/logLines';
 import { COMPOSE_LABELS } from './stackState';
 import { explainDockerError, type DockerConnection } from './dockerApi';
-import type { DockerProblem, HealthState } from './stackTypes';
+import type { DockerProblem, HealthState } from '../stackTypes';
 
 export interface ProjectEvent {
   /** The action without its detail: "create", "start", "die", "health_status", "destroy", ... */

@@ -10,8 +10,8 @@
  */
 
 import type Dockerode from 'dockerode';
-import { maskSecrets } from './mask';
-import type { ContainerState, HealthState, PublishedPort, ServiceStatus } from './stackTypes';
+import { maskSecrets } from '../logs/mask';
+import type { ContainerState, HealthState, PublishedPort, ServiceStatus } from '../stackTypes';
 
 export const COMPOSE_LABELS = {
   project: 'com.docker.compose.project',

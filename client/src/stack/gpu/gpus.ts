@@ -9,18 +9,15 @@
  * device). Exit codes from the man page's RETURN VALUE: 6 query unsuccessful / no devices, 9 driver not loaded,
  * 12 NVML shared library not found.
  *
- * This file imports nothing and uses only syntax that Node's type stripping can erase (no enums, namespaces or
- * parameter properties): test/device/gpu-check.sh loads it with `node --experimental-strip-types` where esbuild
- * is not installed.
+ * This file imports only types (erased with them) and uses only syntax that Node's type stripping can erase (no
+ * enums, namespaces or parameter properties): test/device/gpu-check.sh loads it alone with
+ * `node --experimental-strip-types` where esbuild is not installed.
  */
+
+import type { Command, CommandResult } from '../process/command';
 
 /** The fields asked for, in order. uuid ties a row to its `-L` line; mig.mode.current explains a missing utilization. */
 export const GPU_QUERY_FIELDS = ['index', 'uuid', 'name', 'memory.used', 'memory.total', 'utilization.gpu', 'temperature.gpu', 'mig.mode.current'] as const;
-
-export interface Command {
-  readonly file: string;
-  readonly args: readonly string[];
-}
 
 /** One line per GPU, no header, numbers without units (memory in MiB, utilization in %, temperature in °C). */
 export const GPU_QUERY_COMMAND: Command = {
@@ -30,14 +27,6 @@ export const GPU_QUERY_COMMAND: Command = {
 
 /** Lists GPUs and, indented under each, its MIG devices (the query above has no row per MIG device). */
 export const GPU_LIST_COMMAND: Command = { file: 'nvidia-smi', args: ['-L'] };
-
-/** What running a command gave; `error` is a spawn failure (ENOENT: not installed), not a non-zero exit. */
-export interface CommandResult {
-  readonly stdout: string;
-  readonly stderr: string;
-  readonly exitCode: number | null;
-  readonly error?: { readonly code?: string; readonly message: string };
-}
 
 export interface MigDevice {
   /** The MIG device index under its GPU ("Device  0"). */

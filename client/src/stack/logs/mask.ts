@@ -1,4 +1,4 @@
-import { escapeRegExp, isSecretName, PEM_END, PRIVATE_KEY_BEGIN, TOKEN_FORMATS, TOKEN_PREFIXES } from '../../../server/src/core/secretFormats';
+import { escapeRegExp, isSecretName, PEM_END, PRIVATE_KEY_BEGIN, TOKEN_FORMATS, TOKEN_PREFIXES } from '../../../../server/src/core/secretFormats';
 import { TRUNCATION_MARK } from './logLines';
 import { stripControls } from './terminalControls';
 

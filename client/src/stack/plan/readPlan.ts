@@ -5,11 +5,11 @@
  * points at something huge can freeze the editor.
  */
 import { dirname, resolve } from 'node:path';
-import { containingRoot, MAX_COMPOSE_BYTES, readBoundedText, type ReadBoundary } from '../../../server/src/core/boundedFile';
-import { dotEnvBeside } from '../../../server/src/compose/dotEnvFile';
-import { planStack } from '../../../server/src/compose/stackPlan';
-import { fileBuildContexts } from '../../../server/src/dockerfile/buildContextFiles';
-import type { StackPlan } from './stackTypes';
+import { containingRoot, MAX_COMPOSE_BYTES, readBoundedText, type ReadBoundary } from '../../../../server/src/core/boundedFile';
+import { dotEnvBeside } from '../../../../server/src/compose/dotEnvFile';
+import { planStack } from '../../../../server/src/compose/stackPlan';
+import { fileBuildContexts } from '../../../../server/src/dockerfile/buildContextFiles';
+import type { StackPlan } from '../../../../server/src/compose/stackPlanTypes';
 
 /** What the worker is asked: the file, the workspace folders and the shell environment compose would see. */
 export interface PlanRequest {

@@ -5,12 +5,11 @@
  * the language server's YAML model and comment-preserving edits (edits.ts), never by hand; the two changes are
  * made one after the other on the text and returned as the one edit between the old text and the new.
  */
-import { parseCompose, type ComposeFile, type ComposeService } from '../../../server/src/compose/composeFile';
-import { appendToMap, replaceEntry } from '../../../server/src/compose/edits';
-import { insertUnderPath } from '../../../server/src/compose/nestedInsert';
-import { changedRegion } from '../../../server/src/core/textDiff';
-import type { SpanEdit } from '../../../server/src/core/types';
-import type { OffsetEdit } from './healthcheckEdit';
+import { parseCompose, type ComposeFile, type ComposeService } from '../../../../server/src/compose/composeFile';
+import { appendToMap, replaceEntry } from '../../../../server/src/compose/edits';
+import { insertUnderPath } from '../../../../server/src/compose/nestedInsert';
+import { changedRegion } from '../../../../server/src/core/textDiff';
+import type { OffsetEdit, SpanEdit } from '../../../../server/src/core/types';
 
 export const PROBE_COMPOSE_COMMENT = '# Accuracy probe (Inference Stack: Write Accuracy Probe Healthcheck Script)';
 

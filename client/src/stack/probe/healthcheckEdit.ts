@@ -6,15 +6,10 @@
  * stage logic the rules use), never by hand.
  */
 import { Healthcheck } from 'dockerfile-ast';
-import { parseDockerfile, shippedStages, spanOfRange } from '../../../server/src/dockerfile/dockerfileModel';
+import { parseDockerfile, shippedStages, spanOfRange } from '../../../../server/src/dockerfile/dockerfileModel';
+import type { OffsetEdit } from '../../../../server/src/core/types';
 
 export const PROBE_HEALTHCHECK_COMMENT = '# Accuracy probe (Inference Stack: Write Accuracy Probe Healthcheck Script)';
-
-export interface OffsetEdit {
-  start: number;
-  end: number;
-  newText: string;
-}
 
 /** The edit that puts `lines` (dockerfileHealthcheck's COPY + HEALTHCHECK) into `dockerfile`. */
 export function probeHealthcheckEdit(dockerfile: string, lines: string): { edit: OffsetEdit; replaced: boolean } {

@@ -2,13 +2,15 @@
  * One read of a model service's /metrics for the Probe & metrics view: the page summarised (metrics.ts), or why there
  * is none. The API key goes along only where trustPolicy.ts allows it.
  */
-import { summarizeText } from './metrics';
+import { summarizeText, type MetricsSummary } from './metrics';
 import type { FetchLike } from './probe';
-import type { ServiceMetrics } from './sidebarModel';
-import type { PlannedService } from './stackTypes';
-import { requestApiKey } from './trustPolicy';
+import type { PlannedService } from '../../../../server/src/compose/stackPlanTypes';
+import { requestApiKey } from '../trust/trustPolicy';
 
 export const METRICS_TIMEOUT_MS = 3000;
+
+/** The last metrics scrape of a service: a summary, or why there is none. */
+export type ServiceMetrics = { ok: true; summary: MetricsSummary; at: number } | { ok: false; error: string; at: number };
 
 export interface ScrapeOptions {
   /** vscode.workspace.isTrusted. */

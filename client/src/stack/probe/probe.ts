@@ -12,8 +12,8 @@
 // (A LoRA resolver may answer 400 with its own message, which stays an 'http' failure.)
 
 import { Script } from 'node:vm';
-import { abortAfter } from './abortAfter';
-import { maskSecrets } from './mask';
+import { abortAfter } from '../abortAfter';
+import { maskSecrets } from '../logs/mask';
 
 /** What an answer must contain. A plain string is a case-sensitive substring; `{regex, flags}` is a regular
  *  expression (flags limited to i, m, s so the generated Python healthcheck reads it the same way). Strings are

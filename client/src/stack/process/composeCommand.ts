@@ -10,22 +10,9 @@
 // `docker compose version --short` exits 125 "unknown flag: --short", `docker compose version` exits 1
 // "docker: unknown command: docker compose".
 
-import { maskSecrets } from './mask';
+import { maskSecrets } from '../logs/mask';
+import type { Command, CommandResult, Exec } from './command';
 import { execCommand } from './processRunner';
-
-/** Structurally the same as Command / CommandResult in gpus.ts, so one runner serves both. */
-export interface Command {
-  readonly file: string;
-  readonly args: readonly string[];
-}
-export interface CommandResult {
-  readonly stdout: string;
-  readonly stderr: string;
-  readonly exitCode: number | null;
-  /** A spawn failure (code ENOENT: not installed) or the runner's timeout (code ETIMEDOUT); not a non-zero exit. */
-  readonly error?: { readonly code?: string; readonly message: string };
-}
-export type Exec = (command: Command, options: { timeoutMs: number; env?: Record<string, string> }) => Promise<CommandResult>;
 
 export type ComposeFlavour = 'v2' | 'v1';
 

@@ -15,9 +15,9 @@
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import type { Command, CommandResult } from './composeCommand';
+import type { Command, CommandResult } from './command';
 import { resolveExecutable } from './executablePath';
-import { LineSplitter } from './logLines';
+import { LineSplitter } from '../logs/logLines';
 
 export interface RunOptions {
   /** Then the process group is killed and the result has error.code 'ETIMEDOUT'. */
@@ -354,7 +354,7 @@ export function runCommand(command: Command, options: RunOptions): Promise<RunRe
   });
 }
 
-/** composeCommand.ts's Exec over runCommand, untracked: the default where no ProcessRunner is passed. Its commands
+/** An Exec (command.ts) over runCommand, untracked: the default where no ProcessRunner is passed. Its commands
  *  are short and bounded by their timeout; pass `runner.exec` to have dispose() cover them too. */
 export function execCommand(command: Command, options: { timeoutMs: number; env?: Record<string, string> }): Promise<RunResult> {
   return runCommand(command, { timeoutMs: options.timeoutMs, ...(options.env ? { env: options.env } : {}) });
@@ -363,7 +363,7 @@ export function execCommand(command: Command, options: { timeoutMs: number; env?
 export interface ProcessRunner {
   /** runCommand, tracked so dispose() can end it. */
   run: RunCommand;
-  /** The Exec of composeCommand.ts (and the runner for gpus.ts's commands): `run` with default options. */
+  /** An Exec (command.ts), for composeCommand.ts and gpus.ts's commands: `run` with default options. */
   exec(command: Command, options: { timeoutMs: number; env?: Record<string, string> }): Promise<RunResult>;
   /** Commands started and not yet finished. */
   readonly running: number;

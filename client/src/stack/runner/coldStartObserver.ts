@@ -5,8 +5,8 @@
  * counts: a container that was healthy, went unhealthy and recovered is not loading a model.
  */
 import { coldStartSeconds } from './stackRunner';
-import type { ProjectEvent } from './projectEvents';
-import type { ServiceStatus } from './stackTypes';
+import type { ProjectEvent } from '../docker/projectEvents';
+import type { ServiceStatus } from '../stackTypes';
 
 export class ColdStartObserver {
   /** containerId -> StartedAt of the containers last listed while their healthcheck said "starting". */

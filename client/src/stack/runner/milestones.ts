@@ -7,8 +7,10 @@
  * `upstream` field names the file the facts read it from. The few texts from elsewhere say so in `upstream`.
  * Container phases before the first log line (creating, starting) and "healthy" come from Docker, not from here.
  */
+import type { EngineId } from '../../../../server/src/engines/engines';
 
-export type EngineId = 'vllm' | 'sglang' | 'tgi' | 'tei' | 'triton';
+/** The engines whose start-up log lines we know (the tables below). */
+export type MilestoneEngineId = Extract<EngineId, 'vllm' | 'sglang' | 'tgi' | 'tei' | 'triton'>;
 
 /** In startup order; a service only moves forward, except that a new banner (a restart) starts over. */
 export const STARTUP_PHASES = [
@@ -112,7 +114,7 @@ const VLLM_MILESTONES: readonly MilestoneDef[] = [
 ];
 
 /** serving-engines.json: the log lines other engines print on their way up (only those the facts name). */
-const OTHER_MILESTONES: Readonly<Record<Exclude<EngineId, 'vllm'>, readonly MilestoneDef[]>> = {
+const OTHER_MILESTONES: Readonly<Record<Exclude<MilestoneEngineId, 'vllm'>, readonly MilestoneDef[]>> = {
   sglang: [
     { id: 'ready', phase: 'ready', re: /The server is fired up and ready to roll!/, upstream: 'sgl-project/sglang python/sglang/srt/entrypoints/http_server.py' },
   ],
@@ -264,13 +266,13 @@ export interface Milestone {
   startsRun: boolean;
 }
 
-function milestonesFor(engine: EngineId): readonly MilestoneDef[] {
+function milestonesFor(engine: MilestoneEngineId): readonly MilestoneDef[] {
   return engine === 'vllm' ? VLLM_MILESTONES : OTHER_MILESTONES[engine];
 }
-const ANY_MILESTONE = new Map<EngineId, RegExp>();
+const ANY_MILESTONE = new Map<MilestoneEngineId, RegExp>();
 
 /** The startup milestone a line marks, if any (`engine` picks the table; default vLLM). */
-export function matchMilestone(line: string, engine: EngineId = 'vllm'): Milestone | undefined {
+export function matchMilestone(line: string, engine: MilestoneEngineId = 'vllm'): Milestone | undefined {
   const defs = milestonesFor(engine);
   let any = ANY_MILESTONE.get(engine);
   if (!any) ANY_MILESTONE.set(engine, (any = anyOf(defs)));
@@ -291,7 +293,7 @@ export type StartupEvent =
   | { kind: 'restarted'; at: number };
 
 export interface StartupTrackerOptions {
-  engine?: EngineId;
+  engine?: MilestoneEngineId;
   /** Milliseconds, for the timeline (default Date.now; tests pass a fake). */
   now?: () => number;
 }
@@ -302,7 +304,7 @@ export interface StartupTrackerOptions {
  * banner or "non-default args" line after ready or failed means the container restarted, and tracking starts over.
  */
 export class StartupTracker {
-  private readonly engine: EngineId;
+  private readonly engine: MilestoneEngineId;
   private readonly now: () => number;
   state: StartupState = 'starting';
   details: MilestoneDetails = {};

@@ -18,12 +18,14 @@
 import { stat } from 'node:fs/promises';
 import { createSocket } from 'node:dgram';
 import { createServer } from 'node:net';
-import { checkEngine, type DockerConnection } from './dockerApi';
-import { applyEnv } from './dockerEndpoint';
-import { explainComposeError, findComposeCommand, type ComposeLookup, type Exec } from './composeCommand';
-import { resolveExecutable } from './executablePath';
+import { checkEngine, type DockerConnection } from '../docker/dockerApi';
+import { applyEnv } from '../docker/dockerEndpoint';
+import type { Exec } from '../process/command';
+import { explainComposeError, findComposeCommand, type ComposeLookup } from '../process/composeCommand';
+import { resolveExecutable } from '../process/executablePath';
 import { startedServices } from './profiles';
-import type { DockerProblem, EngineInfo, PreflightIssue, StackPlan } from './stackTypes';
+import type { DockerProblem, EngineInfo, PreflightIssue } from '../stackTypes';
+import type { StackPlan } from '../../../../server/src/compose/stackPlanTypes';
 
 export type EngineCheck = { ok: true; info: EngineInfo } | { ok: false; problem: DockerProblem };
 

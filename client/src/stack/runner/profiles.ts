@@ -1,7 +1,7 @@
 // Compose profiles (compose.json `profiles`): a service that names profiles starts only when one of them is active;
 // services without `profiles:` always start. AI starter kits use them for hardware variants (`cpu`, `gpu-nvidia`,
 // `gpu-amd` of one Ollama service), so what a start brings up, pre-flights and waits for depends on the choice.
-import type { PlannedService, StackPlan } from './stackTypes';
+import type { PlannedService, StackPlan } from '../../../../server/src/compose/stackPlanTypes';
 
 /** Compose v2's "every profile" value (COMPOSE_PROFILES=* or --profile '*'). */
 const ALL = '*';

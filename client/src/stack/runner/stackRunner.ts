@@ -14,20 +14,21 @@
  * unit-tested in test/stack/stackRunner.test.ts.
  */
 
-import { abortAfter } from './abortAfter';
+import { abortAfter } from '../abortAfter';
 import { dirname } from 'node:path';
-import { downCommand, explainComposeError, upCommand, type ComposeCommand, type ComposeErrorExplanation } from './composeCommand';
-import { listProjectServices, findServiceContainer } from './stackState';
-import { followServiceLogs, type LogFollow } from './containerLogs';
-import { watchProject, type ProjectEvent, type ProjectWatch } from './projectEvents';
-import { applyEnv } from './dockerEndpoint';
-import { explainDockerError, type DockerConnection } from './dockerApi';
-import { maskSecrets } from './mask';
-import { PHASE_LABELS, StartupTracker, type EngineId, type FatalError, type MilestoneDetails, type StartupState } from './milestones';
+import { downCommand, explainComposeError, upCommand, type ComposeCommand, type ComposeErrorExplanation } from '../process/composeCommand';
+import { listProjectServices, findServiceContainer } from '../docker/stackState';
+import { followServiceLogs, type LogFollow } from '../docker/containerLogs';
+import { watchProject, type ProjectEvent, type ProjectWatch } from '../docker/projectEvents';
+import { applyEnv } from '../docker/dockerEndpoint';
+import { explainDockerError, type DockerConnection } from '../docker/dockerApi';
+import { maskSecrets } from '../logs/mask';
+import { PHASE_LABELS, StartupTracker, type FatalError, type MilestoneEngineId, type MilestoneDetails, type StartupState } from './milestones';
 import { onlyWarnings, portKey, runPreflight, type PreflightDeps } from './preflight';
 import { startedServices } from './profiles';
-import type { RunCommand } from './processRunner';
-import type { DockerProblem, PlannedService, ServiceProgress, ServiceStatus, StackPlan, StartOutcome, StartPhase } from './stackTypes';
+import type { RunCommand } from '../process/processRunner';
+import type { DockerProblem, ServiceProgress, ServiceStatus, StartOutcome, StartPhase } from '../stackTypes';
+import type { PlannedService, StackPlan } from '../../../../server/src/compose/stackPlanTypes';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Pure parts
@@ -55,14 +56,14 @@ export function restartsOnFailure(restart: string | undefined): boolean {
   return restart !== undefined && /^(always|unless-stopped|on-failure(:\d+)?)$/.test(restart.trim());
 }
 
-const MILESTONE_ENGINES: readonly EngineId[] = ['vllm', 'sglang', 'tgi', 'tei', 'triton'];
+const MILESTONE_ENGINES: readonly MilestoneEngineId[] = ['vllm', 'sglang', 'tgi', 'tei', 'triton'];
 
 /**
  * The milestones table for a planned service's logs, or undefined when its engine is known to print none we know
  * (Ollama, llama.cpp). A service whose engine the Compose file does not reveal (an image built from a Dockerfile
  * `FROM vllm/vllm-openai`, a private mirror) gets vLLM's table: on another program's logs it matches nothing.
  */
-export function trackerEngine(service: Pick<PlannedService, 'engine'>): EngineId | undefined {
+export function trackerEngine(service: Pick<PlannedService, 'engine'>): MilestoneEngineId | undefined {
   if (service.engine === undefined) return 'vllm';
   return MILESTONE_ENGINES.find((e) => e === service.engine);
 }

@@ -7,7 +7,7 @@
  * - an API key the shell environment gave (`--api-key ${VLLM_API_KEY}` interpolated from the extension host's
  *   environment) is not sent to a service an untrusted workspace describes: the workspace chose where it goes.
  */
-import type { PlannedService } from './stackTypes';
+import type { PlannedService } from '../../../../server/src/compose/stackPlanTypes';
 
 /** The settings an untrusted workspace's `.vscode/settings.json` may not set (package.json restrictedConfigurations). */
 export const RESTRICTED_SETTINGS = ['inferenceStack.composeCommand', 'inferenceStack.probe.cases'] as const;

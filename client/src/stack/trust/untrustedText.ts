@@ -10,7 +10,7 @@
  * message passes `notificationText`.
  */
 
-export { isComposeName } from '../../../server/src/compose/composeName';
+export { isComposeName } from '../../../../server/src/compose/composeName';
 
 /**
  * The message as a notification shows it, with no link in it. Every link parseLinkedText finds has `](` between

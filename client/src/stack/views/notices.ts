@@ -3,7 +3,7 @@
  * settings name: built here, without VS Code, so the security tests can feed them link payloads (ui/notify.ts shows
  * them, link-free). Such text is cut short here; the output channel has all of it.
  */
-import type { ProbeCase, ProbeRun } from './probe';
+import type { ProbeCase, ProbeRun } from '../probe/probe';
 
 /** Longest quoted text in a notification (VS Code itself cuts a message at 1000 characters, mid-word). */
 const QUOTE_MAX = 300;

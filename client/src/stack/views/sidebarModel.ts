@@ -7,12 +7,13 @@
  * container (health output, engine errors) goes through maskSecrets again: a row must never show a token.
  */
 
-import { describeGpu, NO_GPU_HINTS, type GpuState } from './gpus';
-import { maskSecrets } from './mask';
-import type { MetricsSummary } from './metrics';
-import type { ProbeRun } from './probe';
-import { startedServices } from './profiles';
-import type { DockerProblem, PlannedService, ServiceProgress, ServiceStatus, StackPlan, StartPhase } from './stackTypes';
+import { describeGpu, NO_GPU_HINTS, type GpuState } from '../gpu/gpus';
+import { maskSecrets } from '../logs/mask';
+import type { ServiceMetrics } from '../probe/metricsScrape';
+import type { ProbeRun } from '../probe/probe';
+import { startedServices } from '../runner/profiles';
+import type { DockerProblem, ServiceProgress, ServiceStatus, StartPhase } from '../stackTypes';
+import type { PlannedService, StackPlan } from '../../../../server/src/compose/stackPlanTypes';
 
 /** A codicon and, optionally, the theme colour id that tints it. */
 export interface RowIcon {
@@ -53,9 +54,6 @@ export interface TimedProbeRun {
   run: ProbeRun;
   at: number;
 }
-
-/** The last metrics scrape of a service: a summary, or why there is none. */
-export type ServiceMetrics = { ok: true; summary: MetricsSummary; at: number } | { ok: false; error: string; at: number };
 
 export interface SidebarInput {
   state: StackState;

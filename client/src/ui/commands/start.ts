@@ -1,0 +1,163 @@
+/** "Start Inference Stack": pre-flight, `compose up`, waiting for health, and what the person sees of each outcome. */
+import * as vscode from 'vscode';
+import { nodePreflightDeps } from '../../stack/runner/preflight';
+import { describeActiveProfiles } from '../../stack/runner/profiles';
+import { ownPortsOf, startStack } from '../../stack/runner/stackRunner';
+import type { PreflightAction, PreflightIssue, StartOutcome } from '../../stack/stackTypes';
+import type { StackPlan } from '../../../../server/src/compose/stackPlanTypes';
+import { startFailedNotice } from '../../stack/views/notices';
+import { progressText } from '../../stack/views/sidebarModel';
+import { showError, showInfo, showWarning, withNotificationProgress } from '../notify';
+import { composeSetting, settings, type Ctx } from './context';
+import { COMPOSE_INSTALL_URL, prepare } from './prepare';
+import { withProfiles } from './profiles';
+import { tailLogs } from './tailLogs';
+
+const TOOLKIT_URL = 'https://docs.nvidia.com/datacenter/cloud-native/container-toolkit/latest/install-guide.html';
+
+export async function start(ctx: Ctx, acceptWarnings = false): Promise<void> {
+  const ready = await prepare(ctx, 'Start Inference Stack');
+  if (!ready) return;
+  const { conn, compose } = ready;
+  const plan = await withProfiles(ctx, ready.plan, false);
+  if (!plan) return;
+  const profiles = describeActiveProfiles(plan);
+  const { controller } = ctx;
+  const ownPorts = ownPortsOf(controller.statuses);
+  const timeoutMs = Math.max(10, settings().get<number>('startTimeoutSeconds', 900)) * 1000;
+  controller.output.appendLine(`── ${new Date().toLocaleTimeString()} start ${plan.project} (${plan.file}${profiles ? `, ${profiles}` : ''}) with ${compose.argv.join(' ')} ${compose.version} on ${conn.description}`);
+
+  const outcome = await withNotificationProgress(
+    { title: `Starting ${plan.project}${profiles ? ` (${profiles})` : ''}`, cancellable: true },
+    async (progress, token) => {
+      // Cancelling stops the waiting only: the containers keep starting (startStack's contract).
+      const abort = new AbortController();
+      const sub = token.onCancellationRequested(() => abort.abort());
+      try {
+        return await startStack({
+          plan,
+          connection: conn,
+          compose,
+          run: controller.runner.run,
+          preflight: nodePreflightDeps(conn, { composeSetting: composeSetting(), exec: controller.runner.exec, ownPorts }),
+          acceptWarnings,
+          signal: abort.signal,
+          timeoutMs,
+          onProgress: (services) => progress.report({ message: progressText(services) }),
+          onOutput: (line) => controller.output.appendLine(line),
+        });
+      } finally {
+        sub.dispose();
+      }
+    },
+  );
+  controller.scheduleRelist();
+  await showOutcome(ctx, plan, outcome, timeoutMs);
+}
+
+async function showOutcome(ctx: Ctx, plan: StackPlan, outcome: StartOutcome, timeoutMs: number): Promise<void> {
+  const { controller } = ctx;
+  const out = controller.output;
+  switch (outcome.kind) {
+    case 'ready': {
+      await controller.coldStarts.record(plan.file, outcome.coldStarts);
+      const measured = Object.entries(outcome.coldStarts).map(([s, secs]) => `${s} healthy in ${Math.round(secs)} s`);
+      out.appendLine(`ready${measured.length ? `: ${measured.join(', ')}` : ''}`);
+      const c = await showInfo(`${plan.project} is ready${measured.length ? ` (${measured.join(', ')})` : ''}.`, 'Run Accuracy Probe');
+      if (c) await vscode.commands.executeCommand('inferenceStack.runProbe');
+      return;
+    }
+    case 'failed': {
+      if (Object.keys(outcome.coldStarts).length) await controller.coldStarts.record(plan.file, outcome.coldStarts);
+      out.appendLine(`failed: ${outcome.reason}`);
+      const bad = outcome.services.find((s) => s.phase === 'failed' || s.phase === 'exited' || s.phase === 'unhealthy' || s.phase === 'restarting');
+      const c = await showError(startFailedNotice(plan.project, outcome.reason), ...(bad ? ['Tail logs'] : []), 'Show output');
+      if (c === 'Tail logs' && bad) await tailLogs(ctx, bad.service);
+      else if (c === 'Show output') out.show(true);
+      return;
+    }
+    case 'compose-error': {
+      out.appendLine(`compose exited with ${outcome.exitCode ?? 'no exit code'}:`);
+      out.appendLine(outcome.verbatim);
+      for (const e of outcome.explanations) {
+        out.appendLine(`→ ${e.title}: ${e.explanation}`);
+        for (const s of e.steps) out.appendLine(`    • ${s}`);
+      }
+      const first = outcome.explanations[0];
+      const message = first ? `${first.title}. ${first.explanation}` : `docker compose up failed (exit ${outcome.exitCode ?? '?'}): see the output for compose's own message.`;
+      const c = await showError(`Inference Stack: ${message}`, 'Show output');
+      if (c) out.show(true);
+      return;
+    }
+    case 'blocked':
+      await showPreflight(ctx, plan, outcome.issues);
+      return;
+    case 'cancelled':
+      void showInfo(`Stopped waiting for ${plan.project}; its containers keep starting. The Services view follows them.`);
+      return;
+    case 'timeout': {
+      const c = await showWarning(
+        `${plan.project} is not ready after ${Math.round(timeoutMs / 1000)} s (${progressText(outcome.services)}). It may still be loading; see inferenceStack.startTimeoutSeconds.`,
+        'Tail logs', 'Open settings',
+      );
+      const slow = outcome.services.find((s) => s.phase !== 'healthy' && s.phase !== 'running');
+      if (c === 'Tail logs' && slow) await tailLogs(ctx, slow.service);
+      else if (c === 'Open settings') void vscode.commands.executeCommand('workbench.action.openSettings', 'inferenceStack.startTimeoutSeconds');
+    }
+  }
+}
+
+const ACTION_LABELS: Readonly<Record<PreflightAction, string>> = {
+  retry: 'Retry',
+  'start-anyway': 'Start anyway',
+  'open-toolkit-steps': 'NVIDIA Container Toolkit steps',
+  'open-settings': 'Open settings',
+  'open-file': 'Open Compose file',
+  'install-compose': 'Install Compose',
+};
+
+/** Pre-flight issues as one modal: blockers first, each with its steps; the actions of all of them. */
+async function showPreflight(ctx: Ctx, plan: StackPlan, issues: readonly PreflightIssue[]): Promise<void> {
+  const blockers = issues.filter((i) => i.severity === 'blocker');
+  const ordered = [...blockers, ...issues.filter((i) => i.severity === 'warning')];
+  const detail = ordered.map((i) => `${i.severity === 'blocker' ? '✖' : '⚠'} ${i.service ? `${i.service}: ` : ''}${i.title}\n${i.steps.map((s) => `  • ${s}`).join('\n')}`).join('\n\n');
+  ctx.controller.output.appendLine(`pre-flight:\n${detail}`);
+  let actions = [...new Set(ordered.flatMap((i) => i.actions))];
+  // "Start anyway" only when nothing blocks.
+  if (blockers.length) actions = actions.filter((a) => a !== 'start-anyway');
+  const head = ordered[0]!;
+  const title = ordered.length > 1 ? `${head.title} (and ${ordered.length - 1} more)` : head.title;
+  const show = blockers.length ? showError : showWarning;
+  const choice = await show(`Cannot start ${plan.project}: ${title}`, { modal: true, detail }, ...actions.map((a) => ACTION_LABELS[a]));
+  const action = actions.find((a) => ACTION_LABELS[a] === choice);
+  switch (action) {
+    case 'retry':
+      await ctx.controller.refresh();
+      return start(ctx);
+    case 'start-anyway':
+      return start(ctx, true);
+    case 'open-toolkit-steps':
+      return openToolkitSteps(ctx);
+    case 'open-settings':
+      await vscode.commands.executeCommand('workbench.action.openSettings', 'inferenceStack');
+      return;
+    case 'open-file':
+      await vscode.window.showTextDocument(vscode.Uri.file(plan.file));
+      return;
+    case 'install-compose':
+      await vscode.env.openExternal(vscode.Uri.parse(COMPOSE_INSTALL_URL));
+      return;
+    default:
+      return;
+  }
+}
+
+async function openToolkitSteps(ctx: Ctx): Promise<void> {
+  const doc = vscode.Uri.joinPath(ctx.extensionUri, 'docs', 'stack', 'nvidia-toolkit.md');
+  try {
+    await vscode.workspace.fs.stat(doc);
+    await vscode.commands.executeCommand('markdown.showPreview', doc);
+  } catch {
+    await vscode.env.openExternal(vscode.Uri.parse(TOOLKIT_URL));
+  }
+}

@@ -1,0 +1,150 @@
+import type { Connection, TextDocuments } from 'vscode-languageserver';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { analysisStoppedFindings, lspBudgetSeconds } from '../analysis/analysisBudget';
+import { AnalysisResponse, runAnalysisRequest } from './analysisJob';
+import { AnalysisLanes, SLOW_ANALYSIS_MS } from './analysisLanes';
+import { toDiagnostic } from './diagnostics';
+import { kindOf } from './documentPaths';
+import type { DocumentSettings } from './settings';
+
+interface DocState {
+  timer?: NodeJS.Timeout;
+  immediate?: NodeJS.Immediate;
+  /** How long the last analysis of this document took, to size the debounce. */
+  lastCostMs: number;
+  /** Version being analysed now, if any. */
+  running?: number;
+  /** The worker keeps an analysis of this document (to redo only what an edit changes). */
+  onWorker?: boolean;
+  /** An analysis of it was slow or stopped: it stays on the heavy lane, away from cheap files. */
+  slow?: boolean;
+  /** Worker jobs in flight for this document; newer versions wait for them, then only the latest runs. */
+  inFlight?: number;
+  rerun?: boolean;
+}
+
+/**
+ * Debounce sized by what the file costs: cheap files are analysed on the next tick (a keystroke gets
+ * diagnostics in milliseconds); costly ones wait for typing to pause, up to half a second.
+ */
+export function debounceFor(lastCostMs: number): number {
+  if (lastCostMs < 30) return 0;
+  // Waiting half of what a run costs groups a burst of keystrokes into one run without doubling latency.
+  return Math.min(250, Math.round(lastCostMs / 2));
+}
+
+/**
+ * When each open document is analysed, on which lane, and whether its result is still worth publishing: one run per
+ * document at a time, the latest version only, stale results dropped.
+ */
+export class AnalysisScheduler {
+  private readonly states = new Map<string, DocState>();
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly documents: TextDocuments<TextDocument>,
+    private readonly settings: DocumentSettings,
+    /** None: analyse inline, with no budget (ServerOptions.workerScript). */
+    private readonly lanes: AnalysisLanes | undefined,
+  ) {}
+
+  schedule(doc: TextDocument, immediate = false): void {
+    const state = this.states.get(doc.uri) ?? { lastCostMs: 0 };
+    this.states.set(doc.uri, state);
+    if (state.timer) clearTimeout(state.timer);
+    const delay = immediate ? 0 : debounceFor(state.lastCostMs);
+    const run = () => {
+      state.timer = undefined;
+      state.immediate = undefined;
+      void this.validate(doc.uri);
+    };
+    if (state.immediate) clearImmediate(state.immediate);
+    // setTimeout(0) waits a millisecond or more; a cheap file should not.
+    if (delay === 0) state.immediate = setImmediate(run);
+    else state.timer = setTimeout(run, delay);
+  }
+
+  /** Analyses every open document again now (settings, measured cold starts or workspace folders changed). */
+  rescheduleAll(onlyCompose = false): void {
+    this.documents
+      .all()
+      .filter((d) => !onlyCompose || kindOf(d) === 'compose')
+      .forEach((d) => this.schedule(d, true));
+  }
+
+  /** Whether the document's analyses were slow or stopped: it belongs on the heavy lane. */
+  isSlow(uri: string): boolean {
+    return !!this.states.get(uri)?.slow;
+  }
+
+  /** The document closed: nothing more runs for it, and the worker forgets it. */
+  close(uri: string): void {
+    const state = this.states.get(uri);
+    if (state?.timer) clearTimeout(state.timer);
+    if (state?.immediate) clearImmediate(state.immediate);
+    this.forgetOnWorker(uri, state);
+    this.states.delete(uri);
+  }
+
+  private async validate(uri: string): Promise<void> {
+    const doc = this.documents.get(uri);
+    const state = this.states.get(uri);
+    if (!doc || !state) return;
+    const kind = kindOf(doc);
+    if (!kind) return;
+    const version = doc.version;
+    if (state.running === version) return;
+    if (state.inFlight) {
+      // Queuing every keystroke on the worker would analyse versions nobody will see.
+      state.rerun = true;
+      return;
+    }
+    state.running = version;
+    const { enabled, options, request } = await this.settings.inputsFor(doc, kind);
+    if (!enabled) {
+      state.running = undefined;
+      this.forgetOnWorker(uri, state);
+      void this.connection.sendDiagnostics({ uri, diagnostics: [] });
+      return;
+    }
+    const lane = this.lanes?.pick(request.text.length, !!state.slow);
+    const onWorker = !!lane?.keepsState;
+    if (!onWorker) this.forgetOnWorker(uri, state);
+    state.onWorker = onWorker;
+    let response: AnalysisResponse;
+    if (lane) {
+      state.inFlight = (state.inFlight ?? 0) + 1;
+      response = await lane.worker.run(onWorker ? { ...request, uri } : request, lspBudgetSeconds(request.text.length));
+      state.inFlight--;
+      if (state.rerun && state.inFlight === 0) {
+        state.rerun = false;
+        const latest = this.documents.get(uri);
+        if (latest && latest.version !== version && this.states.get(uri) === state) this.schedule(latest, true);
+      }
+    } else {
+      response = runAnalysisRequest({ ...request, id: 0 });
+    }
+    if (state.running === version) state.running = undefined;
+    if (response.stoppedAfterSeconds !== undefined || response.elapsedMs >= SLOW_ANALYSIS_MS) state.slow = true;
+    // After a full analysis the worker kept, the next edit is most likely re-analysed incrementally: cheap.
+    state.lastCostMs = response.kept && !response.incremental ? 0 : response.elapsedMs;
+    // Let edits that arrived while we analysed be read first, so the staleness check below sees them.
+    await new Promise((resolve) => setImmediate(resolve));
+    // Stale: the document changed (or closed) while we analysed; the newer version has its own run.
+    const current = this.documents.get(uri);
+    if (!current || current.version !== version) return;
+    if (response.error) {
+      this.connection.console.error(`inference-stack: analysis of ${uri} failed: ${response.error}`);
+      return;
+    }
+    // Past its budget the file gets one finding that says so, instead of holding a thread for as long as it likes.
+    const findings = response.stoppedAfterSeconds !== undefined ? analysisStoppedFindings(response.stoppedAfterSeconds, options) : (response.findings ?? []);
+    void this.connection.sendDiagnostics({ uri, version, diagnostics: findings.map(toDiagnostic) });
+  }
+
+  private forgetOnWorker(uri: string, state: DocState | undefined): void {
+    if (!state?.onWorker) return;
+    state.onWorker = false;
+    this.lanes?.forget(uri);
+  }
+}

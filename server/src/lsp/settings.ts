@@ -1,0 +1,117 @@
+import { dirname } from 'node:path';
+import type { Connection } from 'vscode-languageserver';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { dotEnvBeside } from '../compose/dotEnvFile';
+import type { AnalysisOptions } from '../core/analysisOptions';
+import { containingRoot, type ReadBoundary } from '../core/boundedFile';
+import type { FileKind } from '../core/types';
+import { fileBuildContexts } from '../dockerfile/buildContextFiles';
+import { DEFAULT_SETTINGS, InferenceStackSettings, MeasuredColdStartsParams, SETTINGS_SECTION } from '../protocol';
+import type { AnalysisRequest } from './analysisJob';
+import { uriPath } from './documentPaths';
+
+/** Where a Compose document's `.env` and `build:` Dockerfiles are read: beside `file`, inside `root`. */
+interface ReadScope {
+  file: string;
+  root: string;
+}
+
+/** What an analysis of one document needs besides its text. */
+export interface DocumentInputs {
+  enabled: boolean;
+  options: AnalysisOptions;
+  /** The same as plain data for a worker thread (a file reader does not cross threads). */
+  request: Omit<AnalysisRequest, 'id'>;
+}
+
+/**
+ * Everything besides the text that shapes a document's analysis: the client's settings (pulled per document and
+ * cached until they change), the cold starts the client measured, and the workspace folders, which bound reads.
+ */
+export class DocumentSettings {
+  /** Whether the client answers `workspace/configuration`; otherwise every document gets the defaults. */
+  canPull = false;
+  /**
+   * The workspace folders: a Compose file's `.env` and `build:` Dockerfiles are read only inside the folder that
+   * holds it, and a document outside every folder gets no reads at all (a cloned repository cannot point us at
+   * `../../..`, `/proc/self/environ` or a FIFO).
+   */
+  roots: string[] = [];
+  private readonly cache = new Map<string, Promise<InferenceStackSettings>>();
+  /** Compose file path ('' = every file) → service → measured seconds. */
+  private readonly measuredColdStarts = new Map<string, Record<string, number>>();
+  /** Refusals already logged (path + reason): analyses run on every keystroke. */
+  private readonly refusalsLogged = new Set<string>();
+
+  constructor(private readonly connection: Connection) {}
+
+  /** The settings changed: pull them again. */
+  clear(): void {
+    this.cache.clear();
+  }
+
+  /** A document closed. */
+  forget(uri: string): void {
+    this.cache.delete(uri);
+  }
+
+  setMeasuredColdStarts(params: MeasuredColdStartsParams): void {
+    this.measuredColdStarts.set(params.file ?? '', { ...params.services });
+  }
+
+  async inputsFor(doc: TextDocument, kind: FileKind): Promise<DocumentInputs> {
+    const { enabled, options, scope } = await this.optionsFor(doc, kind);
+    const { buildContexts: _reader, ...plain } = options;
+    const request: Omit<AnalysisRequest, 'id'> = {
+      text: doc.getText(),
+      kind,
+      options: { ...plain, dotEnv: options.dotEnv ? [...options.dotEnv] : undefined },
+      ...(scope ? { composeDir: dirname(scope.file), readRoot: scope.root } : {}),
+    };
+    return { enabled, options, request };
+  }
+
+  private settingsFor(uri: string): Promise<InferenceStackSettings> {
+    if (!this.canPull) return Promise.resolve(DEFAULT_SETTINGS);
+    let cached = this.cache.get(uri);
+    if (!cached) {
+      cached = this.connection.workspace
+        .getConfiguration({ scopeUri: uri, section: SETTINGS_SECTION })
+        .then((s: Partial<InferenceStackSettings> | null) => ({ ...DEFAULT_SETTINGS, ...(s ?? {}) }))
+        .catch(() => DEFAULT_SETTINGS);
+      this.cache.set(uri, cached);
+    }
+    return cached;
+  }
+
+  private async optionsFor(doc: TextDocument, kind: FileKind): Promise<{ enabled: boolean; options: AnalysisOptions; scope?: ReadScope }> {
+    const settings = await this.settingsFor(doc.uri);
+    const path = uriPath(doc.uri) ?? '';
+    const measured = { ...this.measuredColdStarts.get(''), ...this.measuredColdStarts.get(path) };
+    const options: AnalysisOptions = { rules: settings.rules ?? {}, measuredColdStarts: measured };
+    if (typeof settings.coldStartSeconds === 'number' && settings.coldStartSeconds > 0) options.coldStartSeconds = settings.coldStartSeconds;
+    const scope = kind === 'compose' ? this.readScopeOf(doc.uri) : undefined;
+    if (kind === 'compose') options.dotEnv = scope ? dotEnvBeside(scope.file, this.boundaryFor(scope.root)) : new Map();
+    if (scope) options.buildContexts = fileBuildContexts(dirname(scope.file), this.boundaryFor(scope.root));
+    return { enabled: settings.enable !== false, options, ...(scope ? { scope } : {}) };
+  }
+
+  /** A Compose document on disk inside a workspace folder: its path and that folder; else nothing is read for it. */
+  private readScopeOf(uri: string): ReadScope | undefined {
+    const file = uri.startsWith('file:') ? uriPath(uri) : undefined;
+    const root = file ? containingRoot(this.roots, file) : undefined;
+    return file && root ? { file, root } : undefined;
+  }
+
+  private boundaryFor(root: string): ReadBoundary {
+    return {
+      root,
+      onRefused: (path, refusal) => {
+        const key = `${path}\0${refusal.reason}`;
+        if (this.refusalsLogged.has(key)) return;
+        this.refusalsLogged.add(key);
+        this.connection.console.warn(`inference-stack: ${path} not read: ${refusal.message}`);
+      },
+    };
+  }
+}

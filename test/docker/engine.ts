@@ -12,7 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type Dockerode from 'dockerode';
 import { checkEngine, connectDockerFromProcess, type DockerConnection } from '../../client/src/stack/docker/dockerApi';
-import { COMPOSE_LABELS } from '../../client/src/stack/docker/stackState';
+import { COMPOSE_LABELS } from '../../client/src/stack/docker/projectContainers';
 
 export const STANDIN_IMAGE = 'inference-stack/vllm-standin:test';
 export const NGINX_IMAGE = 'inference-stack/nginx:test';
@@ -62,7 +62,7 @@ export function uniqueProject(prefix: string): string {
   return `istest-${clean}-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
 }
 
-/** Labels that make a container look like compose's: what stackState / projectEvents find it by. */
+/** Labels that make a container look like compose's: what projectContainers / projectEvents find it by. */
 export function composeLabels(project: string, service: string, replica = 1): Record<string, string> {
   return {
     [COMPOSE_LABELS.project]: project,

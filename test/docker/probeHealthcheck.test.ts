@@ -19,7 +19,7 @@ import { DEFAULT_PROBE_CASES } from '../../client/src/stack/probe/probe';
 import { probeHealthcheckEdit } from '../../client/src/stack/probe/healthcheckEdit';
 import { buildProbeScript, composeHealthcheck, dockerfileHealthcheck } from '../../client/src/stack/probe/probeScript';
 import { runCommand } from '../../client/src/stack/process/processRunner';
-import { listProjectServices } from '../../client/src/stack/docker/stackState';
+import { listProjectServices } from '../../client/src/stack/docker/projectContainers';
 import { startStack, stopStack } from '../../client/src/stack/runner/stackRunner';
 import { planStack } from '../../server/src/compose/stackPlan';
 import { cleanupProject, requireEngine, uniqueProject, waitFor, type Engine } from './engine';

@@ -12,7 +12,7 @@ import { planStack } from '../../server/src/compose/stackPlan';
 import { findComposeCommand, upCommand, type ComposeCommand } from '../../client/src/stack/process/composeCommand';
 import { ColdStartObserver } from '../../client/src/stack/runner/coldStartObserver';
 import { watchProject } from '../../client/src/stack/docker/projectEvents';
-import { listProjectServices } from '../../client/src/stack/docker/stackState';
+import { listProjectServices } from '../../client/src/stack/docker/projectContainers';
 import { connectDocker, type DockerConnection } from '../../client/src/stack/docker/dockerApi';
 import { applyEnv, nodeEndpointFs } from '../../client/src/stack/docker/dockerEndpoint';
 import { nodePreflightDeps, findOnPath } from '../../client/src/stack/runner/preflight';

@@ -1,6 +1,6 @@
 /**
  * The shapes the stack modules hand each other and the VS Code layer shows. Types only: the modules that fill them
- * are dockerApi.ts (connection and its problems), stackState.ts (containers of a Compose project), preflight.ts and
+ * are dockerApi.ts (connection and its problems), projectContainers.ts (containers of a Compose project), preflight.ts and
  * stackRunner.ts (start / stop), and the views read them. What a Compose file asks for (PlannedService, StackPlan) is
  * typed beside the plan, in server/src/compose/stackPlanTypes.ts.
  */

@@ -20,7 +20,7 @@ import { serviceBaseUrl, type SidebarInput, type StackState, type TimedProbeRun 
 import { withActiveProfiles } from '../stack/runner/profiles';
 import { planOffThread } from '../stack/plan/planOffThread';
 import { isUnreadable } from '../stack/plan/readPlan';
-import { listProjectServices } from '../stack/docker/stackState';
+import { listProjectServices } from '../stack/docker/projectContainers';
 import type { ServiceStatus } from '../stack/stackTypes';
 import type { StackPlan } from '../../../server/src/compose/stackPlanTypes';
 import { COMPOSE_FILE_KEY } from './chosenComposeFile';

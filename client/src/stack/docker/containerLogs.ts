@@ -25,7 +25,7 @@ import { LineBatcher } from '../logs/logBuffer';
 import { LineMasker } from '../logs/mask';
 import { explainDockerError, type DockerConnection } from './dockerApi';
 import { connectionOf, watchProject, type ProjectWatch } from './projectEvents';
-import { findServiceContainer } from './stackState';
+import { findServiceContainer } from './projectContainers';
 
 export interface FollowedLine extends LogLine {
   stream: 'stdout' | 'stderr';

@@ -14,7 +14,7 @@
 
 import type Dockerode from 'dockerode';
 import { LineSplitter } from '../logs/logLines';
-import { COMPOSE_LABELS } from './stackState';
+import { COMPOSE_LABELS } from './projectContainers';
 import { explainDockerError, type DockerConnection } from './dockerApi';
 import type { DockerProblem, HealthState } from '../stackTypes';
 

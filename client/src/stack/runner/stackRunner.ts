@@ -17,7 +17,7 @@
 import { abortAfter } from '../abortAfter';
 import { dirname } from 'node:path';
 import { downCommand, explainComposeError, upCommand, type ComposeCommand, type ComposeErrorExplanation } from '../process/composeCommand';
-import { listProjectServices, findServiceContainer } from '../docker/stackState';
+import { listProjectServices, findServiceContainer } from '../docker/projectContainers';
 import { followServiceLogs, type LogFollow } from '../docker/containerLogs';
 import { watchProject, type ProjectEvent, type ProjectWatch } from '../docker/projectEvents';
 import { applyEnv } from '../docker/dockerEndpoint';

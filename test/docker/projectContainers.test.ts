@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type Dockerode from 'dockerode';
-import { findServiceContainer, listProjectServices } from '../../client/src/stack/docker/stackState';
+import { findServiceContainer, listProjectServices } from '../../client/src/stack/docker/projectContainers';
 import { watchProject, type ProjectEvent, type ProjectWatch } from '../../client/src/stack/docker/projectEvents';
 import { cleanupProject, composeLabels, Inbox, requireEngine, STANDIN_IMAGE, uniqueProject, waitFor } from './engine';
 

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type Dockerode from 'dockerode';
-import { COMPOSE_LABELS, compareServices, engineTime, publishedPorts, serviceStatusFromInspect } from '../../client/src/stack/docker/stackState';
+import { COMPOSE_LABELS, compareServices, engineTime, publishedPorts, serviceStatusFromInspect } from '../../client/src/stack/docker/projectContainers';
 
 const dir = join(__dirname, '..', '..', '..', 'test', 'stack', 'fixtures', 'docker');
 const inspect = (name: string): Dockerode.ContainerInspectInfo => JSON.parse(readFileSync(join(dir, `inspect-${name}.json`), 'utf8'));
@@ -73,7 +73,7 @@ describe('serviceStatusFromInspect (recorded inspect)', () => {
   });
 });
 
-describe('stackState helpers', () => {
+describe('projectContainers helpers', () => {
   it('labels are compose\'s', () => {
     const list = JSON.parse(readFileSync(join(dir, 'list.json'), 'utf8')) as Dockerode.ContainerInfo[];
     for (const c of list) {

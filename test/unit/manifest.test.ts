@@ -5,6 +5,7 @@ import { describe, it } from 'node:test';
 import { ANALYSIS_STOPPED_RULE_ID } from '../../server/src/analysis/analysisBudget';
 import { SYNTAX_RULE_ID, TOO_LARGE_RULE_ID, TOO_MANY_FINDINGS_RULE_ID } from '../../server/src/analysis/analyze';
 import { RULES } from '../../server/src/rules/registry';
+import { DEFAULT_START_TIMEOUT_SECONDS } from '../../client/src/stack/runner/stackRunner';
 
 const root = join(__dirname, '..', '..', '..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
@@ -40,5 +41,12 @@ describe('rule metadata, docs and settings stay in step', () => {
 
   it('maps the inference-stack bin to the bundled CLI', () => {
     assert.equal(pkg.bin['inference-stack'], './dist/cli.js');
+  });
+});
+
+describe('settings defaults have one value', () => {
+  it('inferenceStack.startTimeoutSeconds defaults to what a Start waits for when the setting is absent', () => {
+    const setting = pkg.contributes.configuration.properties['inferenceStack.startTimeoutSeconds'];
+    assert.equal(setting.default, DEFAULT_START_TIMEOUT_SECONDS);
   });
 });

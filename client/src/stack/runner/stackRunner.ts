@@ -207,7 +207,10 @@ export interface StartOptions {
   now?: () => number;
 }
 
-const DEFAULT_TIMEOUT_MS = 30 * 60_000;
+/** How long a Start waits for healthy unless told otherwise: the default of inferenceStack.startTimeoutSeconds. */
+export const DEFAULT_START_TIMEOUT_SECONDS = 900;
+/** How long `compose up -d` itself may run: it pulls images, tens of GB for a model server. */
+const UP_TIMEOUT_MS = 30 * 60_000;
 /** Re-list at most this often when events come in bursts. */
 const RELIST_DEBOUNCE_MS = 100;
 const TICK_MS = 1000;
@@ -405,7 +408,7 @@ export async function startStack(opts: StartOptions): Promise<StartOutcome> {
     // it half created). Its own timeout bounds it.
     const baseEnv = opts.env ?? process.env;
     const up = opts.run(upCommand(opts.compose, { files: [plan.file], project: plan.project, profiles: plan.activeProfiles ?? [] }), {
-      timeoutMs: opts.upTimeoutMs ?? DEFAULT_TIMEOUT_MS,
+      timeoutMs: opts.upTimeoutMs ?? UP_TIMEOUT_MS,
       env: applyEnv(baseEnv, connection.composeEnv),
       cwd: dirname(plan.file),
       onStdoutLine: (l) => opts.onOutput?.(maskSecrets(l)),
@@ -425,7 +428,7 @@ export async function startStack(opts: StartOptions): Promise<StartOutcome> {
         return;
       }
       upFinished = true;
-      const timer = setTimeout(() => finish?.({ kind: 'timeout', services: progress() }), opts.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+      const timer = setTimeout(() => finish?.({ kind: 'timeout', services: progress() }), opts.timeoutMs ?? DEFAULT_START_TIMEOUT_SECONDS * 1000);
       disposers.push(() => clearTimeout(timer));
       tick = setInterval(evaluate, TICK_MS);
       void relist();

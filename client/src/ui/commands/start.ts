@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import { nodePreflightDeps } from '../../stack/runner/preflight';
 import { describeActiveProfiles } from '../../stack/runner/profiles';
-import { ownPortsOf, startStack } from '../../stack/runner/stackRunner';
+import { DEFAULT_START_TIMEOUT_SECONDS, ownPortsOf, startStack } from '../../stack/runner/stackRunner';
 import type { PreflightAction, PreflightIssue, StartOutcome } from '../../stack/stackTypes';
 import type { StackPlan } from '../../../../server/src/compose/stackPlanTypes';
 import { startFailedNotice } from '../../stack/views/notices';
@@ -24,7 +24,7 @@ export async function start(ctx: Ctx, acceptWarnings = false): Promise<void> {
   const profiles = describeActiveProfiles(plan);
   const { controller } = ctx;
   const ownPorts = ownPortsOf(controller.statuses);
-  const timeoutMs = Math.max(10, settings().get<number>('startTimeoutSeconds', 900)) * 1000;
+  const timeoutMs = Math.max(10, settings().get<number>('startTimeoutSeconds', DEFAULT_START_TIMEOUT_SECONDS)) * 1000;
   controller.output.appendLine(`── ${new Date().toLocaleTimeString()} start ${plan.project} (${plan.file}${profiles ? `, ${profiles}` : ''}) with ${compose.argv.join(' ')} ${compose.version} on ${conn.description}`);
 
   const outcome = await withNotificationProgress(

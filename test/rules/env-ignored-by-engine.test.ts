@@ -173,6 +173,64 @@ describe(RULE, () => {
     assert.match(findingsOf(RULE, exposed)[0]?.message ?? '', /the published port 8080 reaches nothing/);
   });
 
+  describe('VLLM_PORT and VLLM_HOST_IP (vLLM\'s distributed communication, not the HTTP server)', () => {
+    const service = (command: string, env: string, ports = '["8000:8000"]') => yaml`
+      services:
+        vllm:
+          image: vllm/vllm-openai:v0.10.1
+          command: ${command}
+          ports: ${ports}
+          environment:
+            ${env}
+    `;
+
+    it('VLLM_PORT holding a URI (a Kubernetes service env var) is an error vLLM stops with: remove it', () => {
+      const text = service('["--model", "m"]', 'VLLM_PORT: "tcp://10.0.0.3:8000"');
+      const [f, ...rest] = findingsOf(RULE, text);
+      assert.equal(rest.length, 0);
+      assert.equal(rangeText(text, f!), 'VLLM_PORT');
+      assert.equal(f!.message, 'VLLM_PORT holds a URI (as Kubernetes service env vars do): vLLM refuses to start with "appears to be a URI". It is not the HTTP port; use --port.');
+      const fix = preferredFix(f!);
+      assert.equal(fix.title, 'Remove VLLM_PORT');
+      assert.ok(!applyFix(text, fix).includes('VLLM_PORT'));
+    });
+
+    it('VLLM_PORT equal to the HTTP port (--port, else 8000) clashes with it', () => {
+      for (const [command, http] of [['["--model", "m"]', '8000'], ['["--model", "m", "--port", "9000"]', '9000']] as const) {
+        const text = service(command, `VLLM_PORT: "${http}"`);
+        const [f] = findingsOf(RULE, text);
+        assert.equal(f?.message, `VLLM_PORT is vLLM's base port for internal distributed communication, not the HTTP port: set to the HTTP port (${http}) the two clash. Remove it, or pick a free port.`, command);
+        assert.equal(preferredFix(f!).title, 'Remove VLLM_PORT');
+      }
+    });
+
+    it('VLLM_PORT set elsewhere (29500), or to a published port while --port is given, is left alone', () => {
+      assert.deepEqual(findingsOf(RULE, service('["--model", "m"]', 'VLLM_PORT: "29500"')), []);
+      assert.deepEqual(findingsOf(RULE, service('["--model", "m", "--port", "9000"]', 'VLLM_PORT: "8080"', '["8080:8080", "9000:9000"]')), []);
+      assert.deepEqual(findingsOf(RULE, service('["--model", "m"]', 'VLLM_PORT: ""')), []);
+    });
+
+    it('VLLM_HOST_IP set to a bind address: use --host, or remove it when --host is there', () => {
+      for (const address of ['0.0.0.0', '::', '[::]', '127.0.0.1', 'localhost']) {
+        const text = service('["--model", "m"]', `VLLM_HOST_IP: "${address}"`);
+        const [f] = findingsOf(RULE, text);
+        assert.equal(f?.message, `VLLM_HOST_IP is this node's IP for vLLM's distributed communication, not the HTTP bind address; ${address} there can break multi-GPU start-up. Use --host instead.`, address);
+        const fix = preferredFix(f!);
+        assert.equal(fix.title, 'Move VLLM_HOST_IP to --host on the command line');
+        assert.ok(applyFix(text, fix).includes(`command: ["--model", "m", "--host", "${address}"]`), address);
+      }
+      const withHost = service('["--model", "m", "--host", "0.0.0.0"]', 'VLLM_HOST_IP: "0.0.0.0"');
+      const [f] = findingsOf(RULE, withHost);
+      assert.equal(f?.message, "VLLM_HOST_IP is this node's IP for vLLM's distributed communication, not the HTTP bind address; 0.0.0.0 there can break multi-GPU start-up. Remove it instead.");
+      assert.equal(preferredFix(f!).title, 'Remove VLLM_HOST_IP');
+    });
+
+    it('VLLM_HOST_IP set to this node\'s real address (multi-node) is what it is for: no finding', () => {
+      assert.deepEqual(findingsOf(RULE, service('["--model", "m"]', 'VLLM_HOST_IP: "10.0.0.7"')), []);
+      assert.deepEqual(findingsOf(RULE, service('["--model", "m"]', 'VLLM_HOST_IP: "0.0.0.0.example"')), []);
+    });
+  });
+
   it('stays quiet when a shell script in the command reads the variable', () => {
     const text = yaml`
       services:

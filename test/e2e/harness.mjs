@@ -21,6 +21,8 @@ export const CACHE = process.env.E2E_CACHE ?? path.join(REPO, '.cache/code-serve
 export const ARTIFACTS = process.env.E2E_ARTIFACTS ?? path.join(REPO, 'test-artifacts');
 const CODE_SERVER = path.join(CACHE, 'node_modules/code-server/out/node/entry.js');
 const CHROMIUM = process.env.E2E_CHROMIUM ?? '/usr/bin/chromium';
+/** The title of the extension's view container in the activity bar. */
+const EXTENSION_VIEW_CONTAINER = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')).contributes.viewsContainers.activitybar[0].title;
 
 const requireFromCache = createRequire(path.join(CACHE, 'package.json'));
 
@@ -252,6 +254,10 @@ export async function startVSCode({ vsix, folder, settings = {}, trust = false, 
     await page.goto(`${url}/?folder=${encodeURIComponent(folder)}`);
     await page.waitForSelector('.monaco-workbench', { timeout: 30000 });
     await page.waitForSelector('.explorer-folders-view .monaco-list-row', { timeout: 30000 });
+    // The workbench renders before it has read the extension's contributions: until then the palette lists none of
+    // its commands, and an open palette does not refresh. Its view container's icon in the activity bar comes with
+    // them: wait for it, so a test's first command is found on the first try rather than by runCommand's retries.
+    if (vsix) await page.locator(`.activitybar .action-item .action-label[aria-label^="${EXTENSION_VIEW_CONTAINER}"]`).first().waitFor({ state: 'attached', timeout: 30000 });
     say('workbench ready');
 
     return new VSCode({ page, browser, root, userData, url, folder, say, stopServer: stop, consoleErrors, elapsed });

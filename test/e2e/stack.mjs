@@ -70,19 +70,23 @@ try {
   step(`probe: ${probe.split('\n').find((l) => /Probe passed/.test(l))}; view: ${metricsRows.map((r) => r.replace(/\s+/g, ' ')).join(' | ')}`);
 
   await vsc.runCommand('Inference Stack: Tail vLLM Logs');
-  await waitFor('the last startup milestone in the log terminal', async () => {
-    const text = await page.locator('.terminal-wrapper.active .xterm-rows, .xterm-rows').last().innerText().catch(() => '');
-    return /Application startup complete/.test(text) ? text : undefined;
-  }, { timeoutMs: 30000 });
-  await vsc.screenshot('stack-logs');
-  // xterm renders only the rows in view: scroll to the start of the log for the loading milestones.
+  // xterm renders only the rows in view, and the health checks keep adding lines: by the time the logs are tailed
+  // (later under load) the milestones may have scrolled out of view. Read the log from its start, a page at a time.
+  const terminalRows = () => page.locator('.xterm-rows').last().innerText().catch(() => '');
+  await waitFor('the log in the terminal', async () => /APIServer/.test(await terminalRows()), { timeoutMs: 30000 });
   await vsc.runCommand('Terminal: Scroll to Top');
   const top = await waitFor('the first lines of the log', async () => {
-    const text = await page.locator('.xterm-rows').last().innerText().catch(() => '');
+    const text = await terminalRows();
     return /vLLM server version/.test(text) ? text : undefined;
   }, { timeoutMs: 10000 });
   assert.match(top, /Starting to load model/);
   await vsc.screenshot('stack-logs-top');
+  await waitFor('the last startup milestone in the log terminal', async () => {
+    if (/Application startup complete/.test(await terminalRows())) return true;
+    await vsc.runCommand('Terminal: Scroll Down (Page)');
+    return false;
+  }, { timeoutMs: 30000 });
+  await vsc.screenshot('stack-logs');
   step('logs: the terminal shows the banner, "Starting to load model" … "Application startup complete"');
 
   const volumesBefore = demo.volumes();

@@ -64,10 +64,7 @@ try {
   vsc = await startVSCode({ vsix, folder: work, trust: true, width: 1480, height: 900, settings: { 'editor.minimap.enabled': false } });
   let page = vsc.page;
   await recordLinks(page);
-  const dialog = page.locator('.monaco-dialog-box', { hasText: 'Do you trust the authors' });
-  await dialog.waitFor({ state: 'visible', timeout: 30000 });
-  await dialog.locator('.monaco-button', { hasText: "No, I don't trust the authors" }).click();
-  await page.locator('.statusbar-item', { hasText: 'Restricted Mode' }).first().waitFor({ state: 'visible', timeout: 10000 });
+  await vsc.declineTrust();
 
   await vsc.openFile('compose.yaml');
   const problems = await vsc.waitForProblems((ps) => ps.some((p) => p.code === 'healthcheck-missing'), { timeoutMs: 30000, what: 'the findings about the service' });

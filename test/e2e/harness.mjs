@@ -355,6 +355,15 @@ class VSCode {
     }, { timeoutMs, intervalMs: 200 });
   }
 
+  /** Answers the workspace-trust prompt of a folder opened with `trust: true` as a wary person does ("No, I don't
+   *  trust the authors") and waits for Restricted Mode in the status bar. */
+  async declineTrust() {
+    const dialog = this.page.locator('.monaco-dialog-box', { hasText: 'Do you trust the authors' });
+    await dialog.waitFor({ state: 'visible', timeout: 30000 });
+    await dialog.locator('.monaco-button', { hasText: "No, I don't trust the authors" }).click();
+    await this.page.locator('.statusbar-item', { hasText: 'Restricted Mode' }).first().waitFor({ state: 'visible', timeout: 10000 });
+  }
+
   /** How many toasts have rendered so far: pass as `since` to waitForNotification to skip them. */
   async notificationMark() {
     return this.page.evaluate(() => (window.__toastsSeen ?? []).length);

@@ -10,9 +10,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { planStack } from '../../server/src/compose/stackPlan';
 import { findComposeCommand, upCommand, type ComposeCommand } from '../../client/src/stack/process/composeCommand';
-import { ColdStartObserver } from '../../client/src/stack/runner/coldStartObserver';
-import { watchProject } from '../../client/src/stack/docker/projectEvents';
-import { listProjectServices } from '../../client/src/stack/docker/projectContainers';
+import { ProjectObserver } from '../../client/src/stack/docker/projectObserver';
 import { connectDocker, type DockerConnection } from '../../client/src/stack/docker/dockerApi';
 import { applyEnv, nodeEndpointFs } from '../../client/src/stack/docker/dockerEndpoint';
 import { nodePreflightDeps, findOnPath } from '../../client/src/stack/runner/preflight';
@@ -64,7 +62,7 @@ describe('startStack / stopStack against the Docker engine', () => {
     return { plan, env: fullEnv };
   }
 
-  async function start(plan: StackPlan, env: Record<string, string | undefined>, more: { acceptWarnings?: boolean; connection?: DockerConnection; timeoutMs?: number } = {}): Promise<{ outcome: StartOutcome; progress: ServiceProgress[][]; output: string[] }> {
+  async function start(plan: StackPlan, env: Record<string, string | undefined>, more: { acceptWarnings?: boolean; connection?: DockerConnection; timeoutMs?: number; observer?: ProjectObserver } = {}): Promise<{ outcome: StartOutcome; progress: ServiceProgress[][]; output: string[] }> {
     const progress: ServiceProgress[][] = [];
     const output: string[] = [];
     const connection = more.connection ?? engine.connection;
@@ -72,6 +70,7 @@ describe('startStack / stopStack against the Docker engine', () => {
       plan, connection, compose, run: runCommand, env,
       preflight: nodePreflightDeps(connection, { env }),
       ...(more.acceptWarnings ? { acceptWarnings: true } : {}),
+      ...(more.observer ? { observer: more.observer } : {}),
       timeoutMs: more.timeoutMs ?? 60_000,
       upTimeoutMs: 120_000,
       onProgress: (s) => progress.push(s),
@@ -84,9 +83,14 @@ describe('startStack / stopStack against the Docker engine', () => {
     const port = await freePort();
     const { plan, env } = planFor('standin.yaml', { ISTEST_PORT: String(port), STANDIN_LOAD_SECONDS: String(LOAD_SECONDS) });
     assert.deepEqual(plan.services[0]!.publishedPorts, [{ hostIp: '127.0.0.1', hostPort: port, containerPort: 8000, protocol: 'tcp' }]);
-    const { outcome, progress } = await start(plan, env);
+    // As in the extension: the Start follows the project through the views' observer, which hears the same cold start.
+    const observer = new ProjectObserver(engine.connection, plan.project);
+    const viewColdStarts: { service: string; seconds: number }[] = [];
+    observer.subscribe({ onColdStart: (m) => viewColdStarts.push(m) });
+    const { outcome, progress } = await start(plan, env, { observer }).finally(() => observer.dispose());
     assert.equal(outcome.kind, 'ready', JSON.stringify(outcome));
     if (outcome.kind !== 'ready') return;
+    assert.deepEqual(viewColdStarts, [{ service: 'vllm', seconds: outcome.coldStarts.vllm }], 'one measurement, heard by the views and the Start');
     const phases = progress.map((p) => p[0]!.phase);
     assert.ok(phases.includes('loading'), `phases seen: ${phases.join(' ')}`);
     assert.equal(phases[phases.length - 1], 'healthy');
@@ -133,23 +137,22 @@ describe('startStack / stopStack against the Docker engine', () => {
   it('a stack started from a terminal (`compose up -d`): the followed events give its cold start', async () => {
     const port = await freePort();
     const { plan, env } = planFor('standin.yaml', { ISTEST_PORT: String(port), STANDIN_LOAD_SECONDS: String(LOAD_SECONDS) });
-    // What the Services view does: follow the project's events, re-list on each, feed both to the observer.
-    const observer = new ColdStartObserver();
+    // What the Services view does: follow the project through its observer, whose meter measures the cold start.
+    const observer = new ProjectObserver(engine.connection, plan.project);
     const measured: { service: string; seconds: number }[] = [];
-    const watch = watchProject(engine.docker, plan.project, {
-      onEvent: (e) => {
-        const m = observer.noteEvent(e);
-        if (m) measured.push(m);
-        void listProjectServices(engine.docker, plan.project).then((s) => observer.noteStatuses(s), () => undefined);
-      },
+    const listings: string[][] = [];
+    observer.subscribe({
+      onColdStart: (m) => measured.push(m),
+      onStatuses: (statuses) => listings.push(statuses.map((st) => `${st.service}:${st.health ?? st.state}`)),
     });
     try {
       const up = await runCommand(upCommand(compose, { files: [plan.file], project: plan.project }), { env: applyEnv(env, engine.connection.composeEnv), timeoutMs: 120_000 });
       assert.equal(up.exitCode, 0, up.stderr);
       const cold = await waitFor('the cold start from the events', () => measured.find((m) => m.service === 'vllm'), { timeoutMs: 60_000, intervalMs: 100 });
       assert.ok(cold.seconds >= LOAD_SECONDS && cold.seconds < LOAD_SECONDS + 20, `cold start ${cold.seconds} s for a ${LOAD_SECONDS} s load`);
+      await waitFor('a listing with the service healthy', () => listings.some((l) => l.includes('vllm:healthy')), { timeoutMs: 10_000, intervalMs: 100 });
     } finally {
-      watch.dispose();
+      observer.dispose();
     }
   });
 

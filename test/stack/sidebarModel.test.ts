@@ -77,7 +77,8 @@ describe('status bar summary', () => {
     const [row] = serviceRows(ready([vllm]));
     assert.match(row!.description!, /^failed to start/);
     assert.equal(child(row!, 'error')!.description, gpuError);
-    assert.equal(statusSummary(ready([status('vllm', { state: 'created' })])).text, '0/2 healthy · 1 starting · 1 not created');
+    // A container created and not (yet) started: the same word the Start's progress uses.
+    assert.equal(statusSummary(ready([status('vllm', { state: 'created' })])).text, '0/2 healthy · 1 creating · 1 not created');
   });
 
   it('says "Docker not running" for a stopped daemon and "stack stopped" with no live container', () => {
@@ -268,9 +269,34 @@ describe('start progress text', () => {
   it('each service\'s phase and elapsed time, as the notification shows it', () => {
     assert.equal(
       progressText([{ service: 'vllm', phase: 'loading', elapsedMs: 42_300 }, { service: 'proxy', phase: 'waiting', elapsedMs: 42_300 }]),
-      'vllm: loading weights 0:42 · proxy: waiting',
+      'vllm: loading weights 0:42 · proxy: not created',
     );
     assert.equal(progressText([{ service: 'vllm', phase: 'healthy', elapsedMs: 61_000, coldStartSeconds: 58.6 }]), 'vllm: healthy in 59 s');
     assert.deepEqual([0, 59_999, 3_725_000].map(formatClock), ['0:00', '0:59', '1:02:05']);
+  });
+});
+
+describe('one vocabulary: the views show a Start\'s phases', () => {
+  const loading = { service: 'vllm', phase: 'loading' as const, detail: 'loading weights', elapsedMs: 42_300 };
+
+  it('the Services row and the status bar say "loading weights 0:42" while the Start reads the engine\'s logs', () => {
+    const input = ready([status('vllm', { health: 'starting' }), status('proxy')], { progress: [loading, { service: 'proxy', phase: 'running', elapsedMs: 40_000 }] });
+    const row = serviceRows(input).find((r) => r.service === 'vllm')!;
+    assert.match(row.description!, /^loading weights 0:42 · /);
+    assert.equal(row.icon?.id, 'loading~spin');
+    assert.equal(progressText(input.progress!), 'vllm: loading weights 0:42 · proxy: running 0:40');
+    assert.equal(statusSummary(input).text, '1/2 healthy · 1 loading weights');
+  });
+
+  it('without a Start the container speaks for itself: starting, not loading', () => {
+    const input = ready([status('vllm', { health: 'starting' }), status('proxy')]);
+    assert.match(serviceRows(input).find((r) => r.service === 'vllm')!.description!, /^starting · /);
+    assert.equal(statusSummary(input).text, '1/2 healthy · 1 starting');
+  });
+
+  it('a scaled service\'s rows show each replica, not the progress of its slowest one', () => {
+    const input = ready([status('vllm', { health: 'healthy' }), status('vllm', { replica: 2, containerId: 'c2', health: 'starting' }), status('proxy')], { progress: [loading] });
+    const rows = serviceRows(input).filter((r) => r.service === 'vllm');
+    assert.deepEqual(rows.map((r) => r.description!.split(' · ')[0]), ['healthy', 'starting']);
   });
 });

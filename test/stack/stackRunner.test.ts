@@ -4,9 +4,8 @@ import type { DockerConnection } from '../../client/src/stack/docker/dockerApi';
 import { matchFatalError, StartupTracker } from '../../client/src/stack/runner/milestones';
 import type { PreflightDeps } from '../../client/src/stack/runner/preflight';
 import type { RunCommand } from '../../client/src/stack/process/processRunner';
-import {
-  allReady, coldStartSeconds, failureReason, ownPortsOf, representativeReplica, restartsOnFailure, servicePhase, startStack, trackerEngine, type LogView,
-} from '../../client/src/stack/runner/stackRunner';
+import { allReady, failureReason, ownPortsOf, restartsOnFailure, startStack, trackerEngine } from '../../client/src/stack/runner/stackRunner';
+import { representativeReplica, servicePhase, type LogView } from '../../client/src/stack/runner/servicePhase';
 import type { ServiceStatus } from '../../client/src/stack/stackTypes';
 import type { StackPlan } from '../../server/src/compose/stackPlanTypes';
 
@@ -55,6 +54,13 @@ describe('servicePhase', () => {
     assert.equal(failed.phase, 'failed');
     assert.match(failed.detail ?? '', /do not fit in GPU memory/);
   });
+
+  it('a container the engine could not start failed (not "creating" forever); a paused one is paused', () => {
+    const gpuError = 'could not select device driver "nvidia" with capabilities: [[gpu]]';
+    assert.deepEqual(servicePhase({ status: status({ state: 'created', error: gpuError }) }), { phase: 'failed', detail: `could not start: ${gpuError}` });
+    assert.equal(failureReason('vllm', { status: status({ state: 'created', error: gpuError }) }, { crashLoopRestarts: 2 }), `vllm could not start: ${gpuError}`);
+    assert.equal(servicePhase({ status: status({ state: 'paused', health: 'healthy' }) }).phase, 'paused');
+  });
 });
 
 describe('representativeReplica (scaled services)', () => {
@@ -95,11 +101,6 @@ describe('failureReason', () => {
 });
 
 describe('cold start and readiness', () => {
-  it('coldStartSeconds is healthy time minus StartedAt, to 0.1 s', () => {
-    assert.equal(coldStartSeconds(1_000, 4_260), 3.3);
-    assert.equal(coldStartSeconds(undefined, 4_000), undefined);
-    assert.equal(coldStartSeconds(5_000, 4_000), undefined);
-  });
   it('allReady: every service healthy or running', () => {
     assert.equal(allReady([]), false);
     assert.equal(allReady([{ service: 'a', phase: 'healthy', elapsedMs: 0 }, { service: 'b', phase: 'running', elapsedMs: 0 }]), true);

@@ -101,6 +101,7 @@ export type StartPhase =
   | 'loading' // the engine logs that it loads weights / compiles / warms up
   | 'healthy' // healthcheck passed
   | 'running' // no healthcheck: running is as far as we can tell
+  | 'paused'
   | 'unhealthy'
   | 'restarting'
   | 'exited'

@@ -5,7 +5,7 @@
  * and a bounded backlog (LogRing) so a level change can redraw what was already received.
  */
 import * as vscode from 'vscode';
-import type Dockerode from 'dockerode';
+import type { ProjectObserver } from '../stack/docker/projectObserver';
 import { followServiceLogs, type FollowedLine, type LogFollow } from '../stack/docker/containerLogs';
 import { LogRing } from '../stack/logs/logBuffer';
 import { atLeast, colourLine, LOG_LEVELS, type LogLevel } from '../stack/logs/logLines';
@@ -35,18 +35,19 @@ export class LogTerminal implements vscode.Pseudoterminal {
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly docker: Dockerode,
-    private readonly project: string,
+    private readonly observer: ProjectObserver,
     readonly service: string,
     private level: LogLevel,
   ) {}
 
   open(): void {
-    this.status(`following ${this.service} (project ${this.project}), level ${this.level} and above`);
+    this.status(`following ${this.service} (project ${this.observer.project}), level ${this.level} and above`);
     this.follow = followServiceLogs({
-      docker: this.docker,
-      project: this.project,
+      docker: this.observer.connection.docker,
+      project: this.observer.project,
       service: this.service,
+      connection: this.observer.connection,
+      events: this.observer,
       tail: 500,
       onLines: (lines) => {
         this.backlog.pushAll(lines);
@@ -143,14 +144,15 @@ export class LogTerminals implements vscode.Disposable {
     for (const { pty } of this.open.values()) pty.setLevel(level);
   }
 
-  show(docker: Dockerode, project: string, service: string): void {
-    const key = `${project}/${service}`;
+  /** The service's terminal, following its logs through the project's observer (it re-attaches on a restart). */
+  show(observer: ProjectObserver, service: string): void {
+    const key = `${observer.project}/${service}`;
     const existing = this.open.get(key);
     if (existing) {
       existing.terminal.show();
       return;
     }
-    const pty = new LogTerminal(docker, project, service, this.level);
+    const pty = new LogTerminal(observer, service, this.level);
     const terminal = vscode.window.createTerminal({ name: `${service} logs`, pty, iconPath: new vscode.ThemeIcon('output') });
     this.open.set(key, { terminal, pty });
     terminal.show();

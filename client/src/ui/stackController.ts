@@ -1,34 +1,31 @@
 /**
  * One object per window that knows where the stack stands: the chosen Compose file (workspace state), its plan, the
- * Docker connection, the project's containers (kept current from the Docker events stream with a short debounce, never
- * by polling), the last probe runs, metrics and GPUs. Views and the status bar read `input()` and redraw on
- * `onDidChange`; decisions about what to show are in sidebarModel.ts.
+ * Docker connection, the project's observer (docker/projectObserver.ts: one events stream and one relist loop, never
+ * polling, shared with a Start, the log terminals and the cold-start meter), the progress of a Start under way, the
+ * last probe runs, metrics and GPUs. Views and the status bar read `input()` and redraw on `onDidChange`; decisions
+ * about what to show are in sidebarModel.ts.
  *
  * Docker unreachable is a state (shown in the Services view with a Retry row), never a popup: connection failures
- * here only change `state`. The events watch reconnects by itself (projectEvents.ts backoff) and a reconnection
- * re-lists, so a daemon that comes back is noticed without the person pressing Retry.
+ * here only change `state`. The observer's events watch reconnects by itself (projectEvents.ts backoff) and a
+ * reconnection re-lists, so a daemon that comes back is noticed without the person pressing Retry.
  */
 import * as vscode from 'vscode';
-import { ColdStartObserver } from '../stack/runner/coldStartObserver';
-import { checkEngine, connectDockerFromProcess, explainDockerError, type DockerConnection } from '../stack/docker/dockerApi';
+import { checkEngine, connectDockerFromProcess, type DockerConnection } from '../stack/docker/dockerApi';
 import { GPU_LIST_COMMAND, GPU_QUERY_COMMAND, readGpuState, type GpuState } from '../stack/gpu/gpus';
 import { scrapeMetrics, type ServiceMetrics } from '../stack/probe/metricsScrape';
 import type { ProbeRun } from '../stack/probe/probe';
 import type { ProcessRunner } from '../stack/process/processRunner';
-import { watchProject, type ProjectEvent, type ProjectWatch } from '../stack/docker/projectEvents';
+import { ProjectObserver } from '../stack/docker/projectObserver';
 import { serviceBaseUrl, type SidebarInput, type StackState, type TimedProbeRun } from '../stack/views/sidebarModel';
 import { withActiveProfiles } from '../stack/runner/profiles';
 import { planOffThread } from '../stack/plan/planOffThread';
 import { isUnreadable } from '../stack/plan/readPlan';
-import { listProjectServices } from '../stack/docker/projectContainers';
-import type { ServiceStatus } from '../stack/stackTypes';
+import type { ServiceProgress, ServiceStatus } from '../stack/stackTypes';
 import type { StackPlan } from '../../../server/src/compose/stackPlanTypes';
 import { COMPOSE_FILE_KEY } from './chosenComposeFile';
 import type { ColdStartStore } from './coldStarts';
 import { findComposeFiles } from './workspaceFiles';
 
-/** Events come in bursts (create, start, health_status...): one re-list per burst. */
-const RELIST_DEBOUNCE_MS = 250;
 const GPU_TIMEOUT_MS = 10_000;
 /** Workspace state: the Compose profiles chosen per Compose file ({ [file]: string[] }). */
 const PROFILES_KEY = 'inferenceStack.profiles';
@@ -44,14 +41,10 @@ export class StackController implements vscode.Disposable {
   gpu: GpuState | undefined;
   private probes: Record<string, TimedProbeRun> = {};
   private metrics: Record<string, ServiceMetrics> = {};
-  private watch: ProjectWatch | undefined;
-  private watchedProject: string | undefined;
-  private relistTimer: NodeJS.Timeout | undefined;
-  private listing: Promise<void> | undefined;
-  private relistAgain = false;
+  /** The progress of a Start under way, shown in the views too. */
+  private progress: ServiceProgress[] | undefined;
+  private observer: ProjectObserver | undefined;
   private disposed = false;
-  /** Cold starts of containers started outside VS Code, measured while the project is followed. */
-  private readonly observer = new ColdStartObserver();
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -96,6 +89,7 @@ export class StackController implements vscode.Disposable {
       probes: this.probes,
       metrics: this.metrics,
       now: Date.now(),
+      ...(this.progress ? { progress: this.progress } : {}),
     };
   }
 
@@ -124,9 +118,13 @@ export class StackController implements vscode.Disposable {
       return;
     }
     if (this.state.kind === 'docker-down') {
-      // Retry: resolve the endpoint again (DOCKER_HOST or the docker context may have changed meanwhile).
-      this.closeWatch();
-      this.connection = undefined;
+      // Retry: resolve the endpoint again (DOCKER_HOST or the docker context may have changed meanwhile). The same
+      // endpoint keeps its connection and observer: a Start and the log terminals are following it.
+      const again = connectDockerFromProcess();
+      if (!again.ok || again.connection.endpoint.host !== this.connection?.endpoint.host) {
+        this.closeWatch();
+        this.connection = undefined;
+      }
     }
     const plan = await this.loadPlan(file);
     if (this.disposed) return;
@@ -170,69 +168,58 @@ export class StackController implements vscode.Disposable {
     return this.plan;
   }
 
-  /** One events watch per project; a new Compose file (another project) replaces it. */
-  private ensureWatch(): void {
-    const project = this.plan?.project;
-    const conn = this.connection;
-    if (!project || !conn || (this.watch && this.watchedProject === project)) return;
+  /**
+   * The observer of `project` on `conn`: the one the views follow, replaced when the project or the connection
+   * changed (another Compose file, a Retry). A Start and the log terminals take it from here.
+   */
+  observe(project: string, conn: DockerConnection): ProjectObserver {
+    if (this.observer && this.observer.project === project && this.observer.connection === conn) return this.observer;
     this.closeWatch();
-    this.watchedProject = project;
-    this.watch = watchProject(conn.docker, project, {
-      onEvent: (e) => {
-        this.noteColdStart(e);
-        this.scheduleRelist();
+    const observer = new ProjectObserver(conn, project);
+    observer.subscribe({
+      onStatuses: (statuses) => {
+        this.statuses = [...statuses];
+        this.setState({ kind: 'ready' });
       },
+      onListFailed: (problem) => this.setState({ kind: 'docker-down', problem }),
       onDisconnected: (problem) => this.setState({ kind: 'docker-down', problem }),
-      onReconnected: () => void this.relist(),
-    }, { connection: conn });
+      onColdStart: (measured) => this.recordColdStart(measured.service, measured.seconds),
+    });
+    this.observer = observer;
+    return observer;
   }
 
-  private noteColdStart(e: ProjectEvent): void {
-    const measured = this.observer.noteEvent(e);
+  private ensureWatch(): void {
+    const project = this.plan?.project;
+    if (project && this.connection) this.observe(project, this.connection);
+  }
+
+  private recordColdStart(service: string, seconds: number): void {
     const file = this.composeFile;
-    if (!measured || !file) return;
-    this.output.appendLine(`${measured.service} healthy ${measured.seconds} s after its container started (cold start measured)`);
-    void this.coldStarts.record(file, { [measured.service]: measured.seconds }).then(() => this.fire());
+    if (!file) return;
+    this.output.appendLine(`${service} healthy ${seconds} s after its container started (cold start measured)`);
+    void this.coldStarts.record(file, { [service]: seconds }).then(() => this.fire());
   }
 
   private closeWatch(): void {
-    this.watch?.dispose();
-    this.watch = undefined;
-    this.watchedProject = undefined;
+    this.observer?.dispose();
+    this.observer = undefined;
   }
 
   scheduleRelist(): void {
-    if (this.relistTimer) clearTimeout(this.relistTimer);
-    this.relistTimer = setTimeout(() => {
-      this.relistTimer = undefined;
-      void this.relist();
-    }, RELIST_DEBOUNCE_MS);
+    this.observer?.scheduleRelist();
   }
 
-  /** Lists the project's containers; one listing at a time, and one more if asked meanwhile. */
-  relist(): Promise<void> {
-    if (this.listing) {
-      this.relistAgain = true;
-      return this.listing;
-    }
-    this.listing = (async () => {
-      do {
-        this.relistAgain = false;
-        const conn = this.connection;
-        const project = this.plan?.project;
-        if (!conn || !project) return;
-        try {
-          this.statuses = await listProjectServices(conn.docker, project);
-          this.observer.noteStatuses(this.statuses);
-          this.setState({ kind: 'ready' });
-        } catch (e) {
-          this.setState({ kind: 'docker-down', problem: explainDockerError(e, conn) });
-        }
-      } while (this.relistAgain && !this.disposed);
-    })().finally(() => {
-      this.listing = undefined;
-    });
-    return this.listing;
+  /** Lists the project's containers now (through the observer). */
+  async relist(): Promise<void> {
+    this.ensureWatch();
+    await this.observer?.relist();
+  }
+
+  /** A Start's progress while it runs (undefined: it ended); the views show its phases. */
+  noteStartProgress(progress: ServiceProgress[] | undefined): void {
+    this.progress = progress;
+    this.fire();
   }
 
   recordProbe(service: string, run: ProbeRun): void {
@@ -295,7 +282,6 @@ export class StackController implements vscode.Disposable {
 
   dispose(): void {
     this.disposed = true;
-    if (this.relistTimer) clearTimeout(this.relistTimer);
     this.closeWatch();
     this.changed.dispose();
   }

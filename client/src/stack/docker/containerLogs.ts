@@ -6,7 +6,7 @@
  * (the masker removes terminal control sequences before it looks for secrets, so a coloured token is masked too)
  *
  * Reattach: a followed log stream ends when its container stops. The service's `start` / `restart` events (the
- * project's events stream, watchProject) and a lost-and-back events connection make it look again: the newest
+ * project's observer, projectObserver.ts) and a lost-and-back events connection make it look again: the newest
  * container of the service is found (a re-created one has a new id) and followed from where the last stream stopped
  * (`since` = the newest Docker time stamp seen). `since` is inclusive (moby daemon/logger: entries Before(since) are
  * skipped), so the lines at exactly that time stamp come again: as many as were already shown are skipped, which
@@ -24,7 +24,9 @@ import { LineSplitter, LogLineParser, type LogLine } from '../logs/logLines';
 import { LineBatcher } from '../logs/logBuffer';
 import { LineMasker } from '../logs/mask';
 import { explainDockerError, type DockerConnection } from './dockerApi';
-import { connectionOf, watchProject, type ProjectWatch } from './projectEvents';
+import { connectionOf, watchProject, type ProjectEvent } from './projectEvents';
+import type { ProjectEventSource } from './projectObserver';
+import type { DockerProblem } from '../stackTypes';
 import { findServiceContainer } from './projectContainers';
 
 export interface FollowedLine extends LogLine {
@@ -55,6 +57,8 @@ export interface FollowOptions {
   onDropped?(count: number): void;
   /** For error texts naming the endpoint (default: read from the dockerode client). */
   connection?: Pick<DockerConnection, 'endpoint' | 'description'>;
+  /** The project's observer, whose events say when the service's container (re)starts; default: a watch of its own. */
+  events?: ProjectEventSource;
   /** Batching: flush when this many lines wait (default 1000); at most `maxPending` wait (default 20,000). */
   batchLines?: number;
   maxPending?: number;
@@ -168,15 +172,17 @@ export function followServiceLogs(opts: FollowOptions): LogFollow {
     if (!looping && !streaming && !disposed) void loop();
   };
 
-  const watch: ProjectWatch = watchProject(docker, project, {
-    onEvent(e) {
+  const handlers = {
+    onEvent(e: ProjectEvent) {
       if (e.service === service && (e.action === 'start' || e.action === 'restart')) kick();
     },
     onReconnected: kick,
-    onDisconnected(problem) {
+    onDisconnected(problem: DockerProblem) {
       if (!streaming) status('waiting', problem.title);
     },
-  }, { connection: conn });
+  };
+  // The project's observer when there is one (the extension's); a watch of its own otherwise (tests, benches).
+  const watch: { dispose(): void } = opts.events ? opts.events.subscribe(handlers) : watchProject(docker, project, handlers, { connection: conn });
 
   async function loop(): Promise<void> {
     looping = true;

@@ -230,14 +230,23 @@ export interface NodePreflightOptions {
   env?: Readonly<Record<string, string | undefined>>;
   engineTimeoutMs?: number;
   ownPorts?: Set<string>;
+  /** The compose command the Start already found: handed over, not looked up again. */
+  compose?: ComposeLookup;
 }
 
-/** The real deps: the same engine the runner uses, compose found with that engine's environment. */
+/** A lookup made once: "Start anyway" runs pre-flight again with the same deps, and the engine was just checked. */
+function once<T>(look: () => Promise<T>): () => Promise<T> {
+  let result: Promise<T> | undefined;
+  return () => (result ??= look());
+}
+
+/** The real deps: the same engine the runner uses, compose found with that engine's environment. Each lookup is made
+ *  once per deps object: keep it for a second pre-flight of the same Start. */
 export function nodePreflightDeps(conn: DockerConnection, opts: NodePreflightOptions = {}): PreflightDeps {
   const baseEnv = opts.env ?? process.env;
   const deps: PreflightDeps = {
-    checkEngine: () => checkEngine(conn, opts.engineTimeoutMs !== undefined ? { timeoutMs: opts.engineTimeoutMs } : {}),
-    findCompose: () => findComposeCommand({
+    checkEngine: once(() => checkEngine(conn, opts.engineTimeoutMs !== undefined ? { timeoutMs: opts.engineTimeoutMs } : {})),
+    findCompose: opts.compose ? async () => opts.compose! : () => findComposeCommand({
       env: applyEnv(baseEnv, conn.composeEnv),
       ...(opts.exec ? { exec: opts.exec } : {}),
       ...(opts.composeSetting ? { setting: opts.composeSetting } : {}),

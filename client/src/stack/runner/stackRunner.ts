@@ -2,15 +2,15 @@
  * Start, stop and restart a Compose stack: the functions the VS Code commands call, and the Docker tests too.
  *
  * startStack: pre-flight (preflight.ts) -> `up -d` through the compose CLI with the connection's environment
- * (composeEnv: the same engine dockerode talks to) -> follow each service to its end phase, from three sources:
- *   - container state, health and restart count (listProjectServices), re-read when the project's events say
- *     something changed (watchProject: no polling);
+ * (composeEnv: the same engine dockerode talks to) -> follow each service to its end phase, from the project's
+ * observer (docker/projectObserver.ts, the one the views follow too: no polling of its own) and the logs:
+ *   - container state, health and restart count, from the observer's listings;
  *   - the engine's startup log milestones and fatal errors (followServiceLogs -> StartupTracker, milestones.ts);
- *   - the `health_status: healthy` event's time, for the cold start (container StartedAt -> first healthy).
+ *   - the cold start, from the observer's meter (docker/coldStartMeter.ts: container start -> first healthy).
  * Cancelling stops the waiting only: `up` is not killed and the containers keep running (issue 3). Every stream and
  * timer it opened is disposed, whatever the outcome.
  *
- * The decisions (phase of a service, when the start has failed, cold start arithmetic) are pure functions below,
+ * The decisions (a service's phase in servicePhase.ts, when the start has failed below) are pure functions,
  * unit-tested in test/stack/stackRunner.test.ts.
  */
 
@@ -19,37 +19,20 @@ import { dirname } from 'node:path';
 import { downCommand, explainComposeError, upCommand, type ComposeCommand, type ComposeErrorExplanation } from '../process/composeCommand';
 import { listProjectServices, findServiceContainer } from '../docker/projectContainers';
 import { followServiceLogs, type LogFollow } from '../docker/containerLogs';
-import { watchProject, type ProjectEvent, type ProjectWatch } from '../docker/projectEvents';
+import { ProjectObserver } from '../docker/projectObserver';
 import { applyEnv } from '../docker/dockerEndpoint';
 import { explainDockerError, type DockerConnection } from '../docker/dockerApi';
 import { maskSecrets } from '../logs/mask';
-import { PHASE_LABELS, StartupTracker, type FatalError, type MilestoneEngineId, type MilestoneDetails, type StartupState } from './milestones';
+import { StartupTracker, type FatalError, type MilestoneEngineId } from './milestones';
+import { representativeReplica, servicePhase, type PhaseInput } from './servicePhase';
 import { onlyWarnings, portKey, runPreflight, type PreflightDeps } from './preflight';
 import { startedServices } from './profiles';
 import type { RunCommand } from '../process/processRunner';
-import type { DockerProblem, ServiceProgress, ServiceStatus, StartOutcome, StartPhase } from '../stackTypes';
+import type { DockerProblem, ServiceProgress, ServiceStatus, StartOutcome } from '../stackTypes';
 import type { PlannedService, StackPlan } from '../../../../server/src/compose/stackPlanTypes';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Pure parts
-
-/** What the runner knows of a service's engine logs. */
-export interface LogView {
-  state: StartupState;
-  details: MilestoneDetails;
-  /** The tracker's current failure (cleared when the engine restarts and logs its banner again). */
-  failure?: FatalError;
-}
-
-export interface PhaseInput {
-  status?: ServiceStatus;
-  /** Undefined when the service's logs are not followed (not a known engine). */
-  log?: LogView;
-  /** The last fatal error the service logged, kept across restarts (the reason a crash loop gives). */
-  lastFatal?: FatalError;
-  /** The restart policy restarts the container when it fails (always, unless-stopped, on-failure). */
-  restarts?: boolean;
-}
 
 /** Whether compose's `restart:` value restarts a failed container (compose.json `restart`). */
 export function restartsOnFailure(restart: string | undefined): boolean {
@@ -68,83 +51,6 @@ export function trackerEngine(service: Pick<PlannedService, 'engine'>): Mileston
   return MILESTONE_ENGINES.find((e) => e === service.engine);
 }
 
-function loadingDetail(log: LogView): string {
-  const d = log.details;
-  const parts: string[] = [PHASE_LABELS[log.state as keyof typeof PHASE_LABELS] ?? log.state];
-  if (d.weightsSeconds !== undefined) parts.push(`weights loaded in ${d.weightsSeconds} s${d.weightsGiB !== undefined ? ` (${d.weightsGiB} GiB)` : ''}`);
-  if (d.kvCacheTokens !== undefined) parts.push(`KV cache ${d.kvCacheTokens.toLocaleString('en-US')} tokens`);
-  return parts.join(' · ');
-}
-
-function exitDetail(status: ServiceStatus, lastFatal: FatalError | undefined): string {
-  const parts: string[] = [];
-  if (status.exitCode !== undefined) parts.push(`exit code ${status.exitCode}`);
-  if (status.oomKilled) parts.push('killed: out of memory');
-  if (status.restartCount > 0) parts.push(`restarted ${status.restartCount} time${status.restartCount === 1 ? '' : 's'}`);
-  if (status.error) parts.push(status.error);
-  if (lastFatal) parts.push(lastFatal.explanation);
-  return parts.join('; ');
-}
-
-/**
- * A service's phase and the line under it, from its container and its logs. Health decides once there is a
- * healthcheck; without one, "running" is the end, unless the engine's logs say it is still loading.
- */
-export function servicePhase(input: PhaseInput): { phase: StartPhase; detail?: string } {
-  const { status, log, lastFatal } = input;
-  if (!status) return { phase: 'waiting', detail: 'no container yet' };
-  switch (status.state) {
-    case 'created':
-      return { phase: 'creating', detail: 'container created' };
-    case 'restarting':
-      return { phase: 'restarting', detail: exitDetail(status, lastFatal) };
-    case 'exited':
-    case 'dead':
-    case 'removing':
-      return { phase: 'exited', detail: exitDetail(status, lastFatal) };
-    default:
-      break;
-  }
-  if (status.health === 'unhealthy') {
-    return { phase: 'unhealthy', detail: status.lastHealthOutput ? `last healthcheck: ${status.lastHealthOutput}` : 'the healthcheck failed' };
-  }
-  if (log?.failure && status.health !== 'healthy') return { phase: 'failed', detail: log.failure.explanation };
-  if (status.health === 'healthy') return { phase: 'healthy' };
-  const loading = log && log.state !== 'starting' && log.state !== 'ready' && log.state !== 'failed' && log.state !== 'stopping';
-  if (status.health === 'starting') {
-    return loading ? { phase: 'loading', detail: loadingDetail(log) } : { phase: 'starting', detail: log?.state === 'ready' ? 'engine ready, waiting for the healthcheck' : 'waiting for the healthcheck' };
-  }
-  // No healthcheck.
-  if (loading) return { phase: 'loading', detail: loadingDetail(log) };
-  return { phase: 'running', detail: 'running (no healthcheck)' };
-}
-
-/** Phases from the one that most needs attention (a failure) to the one furthest along. */
-const PHASE_RANK: readonly StartPhase[] = ['failed', 'exited', 'restarting', 'unhealthy', 'waiting', 'creating', 'starting', 'loading', 'running', 'healthy'];
-
-/**
- * The replica that stands for a scaled service (`deploy.replicas`, `scale`): the one in trouble, else the one
- * furthest behind, so the service is healthy only when every replica is. `phaseOf` gives a replica's phase.
- */
-export function representativeReplica(replicas: readonly ServiceStatus[], phaseOf: (s: ServiceStatus) => StartPhase): ServiceStatus | undefined {
-  let best: ServiceStatus | undefined;
-  let bestRank = Infinity;
-  for (const r of replicas) {
-    const rank = PHASE_RANK.indexOf(phaseOf(r));
-    if (rank < bestRank) {
-      best = r;
-      bestRank = rank;
-    }
-  }
-  return best;
-}
-
-/** Seconds from container start to first healthy, to 0.1 s; undefined when the times do not make sense. */
-export function coldStartSeconds(startedAt: number | undefined, healthyAt: number | undefined): number | undefined {
-  if (startedAt === undefined || healthyAt === undefined || healthyAt < startedAt) return undefined;
-  return Math.round((healthyAt - startedAt) / 100) / 10;
-}
-
 export interface FailureRules {
   /** A service that restarted this many times is crash-looping (default 2). */
   crashLoopRestarts: number;
@@ -160,6 +66,7 @@ export function failureReason(service: string, input: PhaseInput, rules: Failure
     return `${service} is crash-looping: restarted ${status.restartCount} times${exit}${cause}`;
   }
   if (status.state === 'exited' || status.state === 'dead') return `${service} exited${exit}${cause}`;
+  if (status.state === 'created' && status.error) return `${service} could not start: ${status.error}`;
   if (status.health === 'unhealthy') return `${service} is unhealthy${status.lastHealthOutput ? `: ${status.lastHealthOutput}` : ''}`;
   // A fatal error in the logs ends the start at once, unless the engine will restart the container: then a
   // restart may still succeed (memory freed by another process), and the crash-loop count decides.
@@ -193,7 +100,7 @@ export interface StartOptions {
   acceptWarnings?: boolean;
   /** Stops the waiting; the containers keep running. */
   signal?: AbortSignal;
-  /** Waiting for the services, after `up` (default 30 min: big models load slowly). */
+  /** Waiting for the services, after `up` (default DEFAULT_START_TIMEOUT_SECONDS). */
   timeoutMs?: number;
   /** Bound on `up -d` itself (pulls and builds included; default 30 min). */
   upTimeoutMs?: number;
@@ -205,14 +112,14 @@ export interface StartOptions {
   crashLoopRestarts?: number;
   /** Clock (ms), for elapsed times. */
   now?: () => number;
+  /** The project's observer (the extension hands in the one its views follow); default: one for this start. */
+  observer?: ProjectObserver;
 }
 
 /** How long a Start waits for healthy unless told otherwise: the default of inferenceStack.startTimeoutSeconds. */
 export const DEFAULT_START_TIMEOUT_SECONDS = 900;
 /** How long `compose up -d` itself may run: it pulls images, tens of GB for a model server. */
 const UP_TIMEOUT_MS = 30 * 60_000;
-/** Re-list at most this often when events come in bursts. */
-const RELIST_DEBOUNCE_MS = 100;
 const TICK_MS = 1000;
 const OWN_PORTS_TIMEOUT_MS = 3000;
 
@@ -220,14 +127,11 @@ interface Tracked {
   planned: PlannedService;
   /** The replica that stands for the service (representativeReplica). */
   status?: ServiceStatus;
-  /** Every container of the service, for its cold start. */
-  replicas?: ServiceStatus[];
   tracker?: StartupTracker;
   lastFatal?: FatalError;
   logs?: LogFollow;
+  /** From the observer's cold-start meter (coldStartMeter.ts). */
   coldStart?: number;
-  /** health_status: healthy events not yet matched to a container's StartedAt. */
-  healthyEvents: { containerId: string; time: number }[];
 }
 
 /** What servicePhase and failureReason read of one tracked service. */
@@ -262,9 +166,8 @@ export async function startStack(opts: StartOptions): Promise<StartOutcome> {
   if (opts.signal?.aborted) return { kind: 'cancelled', services: [] };
 
   const t0 = now();
-  const tracked = new Map<string, Tracked>(startedServices(plan).map((s) => [s.name, { planned: s, healthyEvents: [] }]));
+  const tracked = new Map<string, Tracked>(startedServices(plan).map((s) => [s.name, { planned: s }]));
   const disposers: (() => void)[] = [];
-  let relistTimer: ReturnType<typeof setTimeout> | undefined;
   let tick: ReturnType<typeof setInterval> | undefined;
   let finish: ((o: StartOutcome) => void) | undefined;
   let done = false;
@@ -312,50 +215,6 @@ export async function startStack(opts: StartOptions): Promise<StartOutcome> {
     if (allReady(services)) finish?.({ kind: 'ready', services, coldStarts: coldStarts() });
   };
 
-  // A scaled service's cold start is its slowest replica's: measured once every replica has turned healthy.
-  const matchHealthy = (t: Tracked): void => {
-    if (t.coldStart !== undefined || !t.replicas?.length) return;
-    const each = t.replicas.map((r) => {
-      const ev = t.healthyEvents.find((e) => e.containerId === r.containerId);
-      return ev ? coldStartSeconds(r.startedAt, ev.time) : undefined;
-    });
-    if (each.every((c): c is number => c !== undefined)) t.coldStart = Math.max(...each);
-  };
-
-  let listing = false;
-  let again = false;
-  const relist = async (): Promise<void> => {
-    if (listing) {
-      again = true;
-      return;
-    }
-    listing = true;
-    try {
-      do {
-        again = false;
-        const statuses = await listProjectServices(docker, plan.project).catch(() => undefined);
-        if (!statuses || done) continue;
-        for (const t of tracked.values()) {
-          const replicas = statuses.filter((s) => s.service === t.planned.name);
-          t.replicas = replicas;
-          t.status = representativeReplica(replicas, (status) => servicePhase({ ...phaseInputOf(t), status }).phase);
-          matchHealthy(t);
-          if (t.status && !t.logs) startLogs(t);
-        }
-      } while (again && !done);
-    } finally {
-      listing = false;
-    }
-    evaluate();
-  };
-  const scheduleRelist = (): void => {
-    if (relistTimer || done) return;
-    relistTimer = setTimeout(() => {
-      relistTimer = undefined;
-      void relist();
-    }, RELIST_DEBOUNCE_MS);
-  };
-
   const startLogs = (t: Tracked): void => {
     const engine = trackerEngine(t.planned);
     if (!engine) return;
@@ -366,6 +225,7 @@ export async function startStack(opts: StartOptions): Promise<StartOutcome> {
       project: plan.project,
       service: t.planned.name,
       connection,
+      events: observer,
       onLines: (lines) => {
         let changed = false;
         for (const l of lines) {
@@ -380,13 +240,6 @@ export async function startStack(opts: StartOptions): Promise<StartOutcome> {
     disposers.push(() => t.logs?.dispose());
   };
 
-  const onEvent = (e: ProjectEvent): void => {
-    const t = tracked.get(e.service);
-    if (!t) return;
-    if (e.action === 'health_status' && e.health === 'healthy') t.healthyEvents.push({ containerId: e.containerId, time: e.time });
-    scheduleRelist();
-  };
-
   const outcome = new Promise<StartOutcome>((resolve) => {
     finish = (o) => {
       if (done) return;
@@ -395,9 +248,27 @@ export async function startStack(opts: StartOptions): Promise<StartOutcome> {
     };
   });
 
-  // Watch before `up`, from a little before now, so no event of this start is missed.
-  const watch: ProjectWatch = watchProject(docker, plan.project, { onEvent, onReconnected: scheduleRelist }, { since: t0 - 1000, connection });
-  disposers.push(() => watch.dispose());
+  // The project's observer (the views' own, when the extension runs this); else one for this start, created before
+  // `up` and replaying from a second before now, so no event of this start is missed.
+  const observer = opts.observer ?? new ProjectObserver(connection, plan.project, { since: t0 - 1000 });
+  if (!opts.observer) disposers.push(() => observer.dispose());
+  const subscription = observer.subscribe({
+    onStatuses: (statuses) => {
+      if (done) return;
+      for (const t of tracked.values()) {
+        const replicas = statuses.filter((s) => s.service === t.planned.name);
+        t.status = representativeReplica(replicas, (status) => servicePhase({ ...phaseInputOf(t), status }).phase);
+        if (t.status && !t.logs) startLogs(t);
+      }
+      evaluate();
+    },
+    // The meter reports a scaled service once its slowest replica is healthy.
+    onColdStart: (measured) => {
+      const t = tracked.get(measured.service);
+      if (t) t.coldStart = measured.seconds;
+    },
+  });
+  disposers.push(() => subscription.dispose());
   const onAbort = (): void => finish?.({ kind: 'cancelled', services: progress() });
   opts.signal?.addEventListener('abort', onAbort, { once: true });
   disposers.push(() => opts.signal?.removeEventListener('abort', onAbort));
@@ -431,12 +302,11 @@ export async function startStack(opts: StartOptions): Promise<StartOutcome> {
       const timer = setTimeout(() => finish?.({ kind: 'timeout', services: progress() }), opts.timeoutMs ?? DEFAULT_START_TIMEOUT_SECONDS * 1000);
       disposers.push(() => clearTimeout(timer));
       tick = setInterval(evaluate, TICK_MS);
-      void relist();
+      void observer.relist();
     });
     return await outcome;
   } finally {
     done = true;
-    if (relistTimer) clearTimeout(relistTimer);
     if (tick) clearInterval(tick);
     for (const d of disposers) {
       try {

@@ -12,6 +12,7 @@ import { maskSecrets } from '../logs/mask';
 import type { ServiceMetrics } from '../probe/metricsScrape';
 import type { ProbeRun } from '../probe/probe';
 import { startedServices } from '../runner/profiles';
+import { PHASE_WORDS, servicePhase } from '../runner/servicePhase';
 import type { DockerProblem, ServiceProgress, ServiceStatus, StartPhase } from '../stackTypes';
 import type { PlannedService, StackPlan } from '../../../../server/src/compose/stackPlanTypes';
 
@@ -65,6 +66,8 @@ export interface SidebarInput {
   metrics?: Readonly<Record<string, ServiceMetrics>>;
   /** Epoch ms, for uptimes. */
   now: number;
+  /** The progress of a Start under way (its phases read the engine's logs too). */
+  progress?: readonly ServiceProgress[];
 }
 
 // Theme colour ids (https://code.visualstudio.com/api/references/theme-color).
@@ -114,44 +117,40 @@ function masked(text: string): string {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Service condition, shared by the rows and the summary
+// A container's phase, shared by the rows, the summary and the start's progress (runner/servicePhase.ts)
 // ---------------------------------------------------------------------------------------------------------------
 
-export type ServiceCondition = 'healthy' | 'running' | 'starting' | 'unhealthy' | 'restarting' | 'exited' | 'failed' | 'not-created' | 'other';
-
-/** One container's condition: healthy, or running without a healthcheck, counts as up. */
-export function serviceCondition(status: ServiceStatus | undefined): ServiceCondition {
-  if (!status) return 'not-created';
-  switch (status.state) {
-    case 'running':
-      if (status.health === 'healthy') return 'healthy';
-      if (status.health === 'starting') return 'starting';
-      if (status.health === 'unhealthy') return 'unhealthy';
-      return 'running';
-    case 'restarting':
-      return 'restarting';
-    case 'exited':
-    case 'dead':
-      return 'exited';
-    case 'created':
-      // The engine's own error on a container it could not start (a GPU it cannot give): not "starting" forever.
-      return status.error ? 'failed' : 'starting';
-    default:
-      return 'other';
-  }
+/**
+ * A container's phase: during a Start, the one its progress reports for the service (it reads the engine's logs:
+ * "loading weights"), else the one its container shows. A scaled service's progress stands for its slowest
+ * replica, so each of its rows shows its own container.
+ */
+function phaseOf(c: ServiceStatus | undefined, progress: ServiceProgress | undefined, replicas: number): { phase: StartPhase; detail?: string; elapsedMs?: number } {
+  if (progress && replicas <= 1) return progress;
+  return servicePhase(c ? { status: c } : {});
 }
 
-const CONDITION_ICON: Readonly<Record<ServiceCondition, RowIcon>> = {
+const PHASE_ICON: Readonly<Record<StartPhase, RowIcon>> = {
   healthy: { id: 'pass-filled', color: GREEN },
   running: { id: 'circle-filled', color: GREEN },
+  waiting: { id: 'circle-outline', color: GREY },
+  creating: { id: 'loading~spin' },
   starting: { id: 'loading~spin' },
+  loading: { id: 'loading~spin' },
+  paused: { id: 'debug-pause', color: YELLOW },
   unhealthy: { id: 'error', color: RED },
   restarting: { id: 'debug-restart', color: YELLOW },
   exited: { id: 'circle-slash', color: RED },
   failed: { id: 'error', color: RED },
-  'not-created': { id: 'circle-outline', color: GREY },
-  other: { id: 'circle-outline' },
 };
+
+/** "loading weights 0:42", "exited (1)", "healthy": the phase's words, the exit code, the start's clock. */
+function phaseText(p: { phase: StartPhase; elapsedMs?: number }, c: ServiceStatus | undefined): string {
+  const words = PHASE_WORDS[p.phase];
+  if (p.phase === 'exited' && c?.exitCode !== undefined) return `${words} (${c.exitCode})`;
+  const clocked = p.elapsedMs !== undefined && (p.phase === 'creating' || p.phase === 'starting' || p.phase === 'loading');
+  return clocked ? `${words} ${formatClock(p.elapsedMs!)}` : words;
+}
 
 /** The services the views list: those the plan starts (its active profiles), in its order, then the project's other
  *  containers (a profiled service started earlier, a service the file no longer names). */
@@ -214,13 +213,13 @@ function dockerDownRows(problem: DockerProblem): Row[] {
 }
 
 function serviceRow(name: string, planned: PlannedService | undefined, c: ServiceStatus | undefined, replicas: number, input: SidebarInput): Row {
-  const condition = serviceCondition(c);
+  const phase = phaseOf(c, input.progress?.find((p) => p.service === name), replicas);
   const model = planned?.isModelService ? '.model' : '';
   const label = replicas > 1 && c ? `${name} #${c.replica}` : name;
   const cold = input.coldStarts?.[name];
   const uptime = c?.state === 'running' && c.startedAt ? formatDuration(input.now - c.startedAt) : undefined;
 
-  const descParts: string[] = [conditionText(condition, c)];
+  const descParts: string[] = [phaseText(phase, c)];
   if (uptime) descParts.push(uptime);
   if (c && c.restartCount > 0) descParts.push(`${c.restartCount} restart${c.restartCount === 1 ? '' : 's'}`);
   if (c?.ports.length) descParts.push(portsShort(c.ports));
@@ -252,7 +251,7 @@ function serviceRow(name: string, planned: PlannedService | undefined, c: Servic
 
   const tooltipLines = [
     `${name}${c ? ` (${c.containerName})` : ''}${planned?.engine ? ` · ${planned.engine}` : ''}`,
-    `${conditionText(condition, c)}${c?.health ? `, health ${c.health}` : ''}`,
+    `${phaseText(phase, c)}${c?.health ? `, health ${c.health}` : ''}${phase.detail ? ` · ${oneLine(phase.detail, 300)}` : ''}`,
     ...(c?.lastHealthOutput ? [`Last healthcheck: ${oneLine(c.lastHealthOutput, 300)}`] : []),
     ...(uptime ? [`Up ${uptime}`] : []),
     ...(c ? [`Restarts: ${c.restartCount}`] : []),
@@ -265,35 +264,12 @@ function serviceRow(name: string, planned: PlannedService | undefined, c: Servic
     label,
     description: descParts.join(' · '),
     tooltip: tooltipLines.join('\n'),
-    icon: CONDITION_ICON[condition],
+    icon: PHASE_ICON[phase.phase],
     // A service without a container has no logs to tail and nothing to restart: another prefix keeps those menus off.
     contextValue: c ? `service${model}.${c.state}` : `planned${model}`,
     children,
     service: name,
   };
-}
-
-function conditionText(condition: ServiceCondition, c: ServiceStatus | undefined): string {
-  switch (condition) {
-    case 'healthy':
-      return 'healthy';
-    case 'running':
-      return 'running';
-    case 'starting':
-      return c?.state === 'created' ? 'created' : 'starting';
-    case 'unhealthy':
-      return 'unhealthy';
-    case 'restarting':
-      return 'restarting';
-    case 'exited':
-      return c?.exitCode !== undefined ? `exited (${c.exitCode})` : 'exited';
-    case 'failed':
-      return 'failed to start';
-    case 'not-created':
-      return 'not created';
-    default:
-      return c?.state ?? 'unknown';
-  }
 }
 
 function portsShort(ports: ServiceStatus['ports']): string {
@@ -501,21 +477,23 @@ export function statusSummary(input: SidebarInput): StatusSummary {
   }
   if (state.kind === 'plan-error') return { text: 'Compose file unreadable', tooltip: `Inference Stack: ${maskSecrets(state.message)}`, icon: 'error', severity: 'error' };
   const names = serviceNames(input.plan, input.statuses);
-  const counts = new Map<ServiceCondition, number>();
+  const counts = new Map<StartPhase, number>();
   let total = 0;
   for (const name of names) {
     const containers = containersOf(input.statuses, name);
+    const progress = input.progress?.find((p) => p.service === name);
     for (const c of containers.length ? containers : [undefined]) {
       total++;
-      const k = serviceCondition(c);
+      const k = phaseOf(c, progress, containers.length).phase;
       counts.set(k, (counts.get(k) ?? 0) + 1);
     }
   }
+  const count = (...phases: StartPhase[]): number => phases.reduce((n, k) => n + (counts.get(k) ?? 0), 0);
   const project = input.plan?.project ?? 'stack';
   const anyContainer = input.statuses.length > 0;
-  const up = (counts.get('healthy') ?? 0) + (counts.get('running') ?? 0);
-  const live = up + (counts.get('starting') ?? 0) + (counts.get('unhealthy') ?? 0) + (counts.get('restarting') ?? 0);
-  const failed = counts.get('failed') ?? 0;
+  const up = count('healthy', 'running');
+  const live = up + count('creating', 'starting', 'loading', 'unhealthy', 'restarting', 'paused');
+  const failed = count('failed');
   if (failed && live === 0) {
     return { text: `${failed}/${total} failed to start`, tooltip: `Inference Stack: ${project}\n${input.statuses.filter((c) => c.error).map((c) => `${c.service}: ${oneLine(c.error!, 300)}`).join('\n')}`, icon: 'error', severity: 'error' };
   }
@@ -523,14 +501,13 @@ export function statusSummary(input: SidebarInput): StatusSummary {
     return { text: 'stack stopped', tooltip: `Inference Stack: ${project} is not running${anyContainer ? ' (containers exited)' : ''}`, icon: 'debug-stop', severity: anyContainer ? 'warning' : 'none' };
   }
   const parts = [`${up}/${total} healthy`];
-  const order: ServiceCondition[] = ['starting', 'unhealthy', 'restarting', 'exited', 'failed', 'not-created', 'other'];
-  const words: Record<ServiceCondition, string> = { starting: 'starting', unhealthy: 'unhealthy', restarting: 'restarting', exited: 'exited', failed: 'failed to start', 'not-created': 'not created', other: 'other', healthy: '', running: '' };
-  for (const k of order) if (counts.get(k)) parts.push(`${counts.get(k)} ${words[k]}`);
-  const bad = (counts.get('unhealthy') ?? 0) + (counts.get('restarting') ?? 0) + (counts.get('exited') ?? 0) + failed;
-  const starting = counts.get('starting') ?? 0;
+  const order: StartPhase[] = ['creating', 'starting', 'loading', 'paused', 'unhealthy', 'restarting', 'exited', 'failed', 'waiting'];
+  for (const k of order) if (counts.get(k)) parts.push(`${counts.get(k)} ${PHASE_WORDS[k]}`);
+  const bad = count('unhealthy', 'restarting', 'exited', 'failed');
+  const starting = count('creating', 'starting', 'loading');
   return {
     text: parts.join(' · '),
-    tooltip: `Inference Stack: ${project}\n${names.map((n) => `${n}: ${containersOf(input.statuses, n).map((c) => conditionText(serviceCondition(c), c)).join(', ') || 'not created'}`).join('\n')}`,
+    tooltip: `Inference Stack: ${project}\n${names.map((n) => `${n}: ${containersOf(input.statuses, n).map((c, _, all) => phaseText(phaseOf(c, input.progress?.find((p) => p.service === n), all.length), c)).join(', ') || PHASE_WORDS.waiting}`).join('\n')}`,
     icon: bad ? 'warning' : starting ? 'loading~spin' : 'pass',
     severity: bad ? 'error' : starting || up < total ? 'warning' : 'ok',
   };
@@ -539,19 +516,6 @@ export function statusSummary(input: SidebarInput): StatusSummary {
 // ---------------------------------------------------------------------------------------------------------------
 // Start progress (the notification's message)
 // ---------------------------------------------------------------------------------------------------------------
-
-const PHASE_WORDS: Readonly<Record<StartPhase, string>> = {
-  waiting: 'waiting',
-  creating: 'creating',
-  starting: 'starting',
-  loading: 'loading weights',
-  healthy: 'healthy',
-  running: 'running',
-  unhealthy: 'unhealthy',
-  restarting: 'restarting',
-  exited: 'exited',
-  failed: 'failed',
-};
 
 /** "m:ss" (or "h:mm:ss"). */
 export function formatClock(ms: number): string {

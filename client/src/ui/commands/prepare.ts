@@ -3,7 +3,7 @@
  * fails: what Start and Stop need before they act (Restart needs the connection only).
  */
 import * as vscode from 'vscode';
-import { findComposeCommand, type ComposeCommand } from '../../stack/process/composeCommand';
+import { findComposeCommand, type ComposeLookup } from '../../stack/process/composeCommand';
 import { connectDockerFromProcess, type DockerConnection } from '../../stack/docker/dockerApi';
 import { applyEnv } from '../../stack/docker/dockerEndpoint';
 import type { StackPlan } from '../../../../server/src/compose/stackPlanTypes';
@@ -34,13 +34,13 @@ export async function connection(ctx: Ctx): Promise<DockerConnection | undefined
   return undefined;
 }
 
-async function composeCommand(ctx: Ctx, conn: DockerConnection): Promise<ComposeCommand | undefined> {
+async function composeCommand(ctx: Ctx, conn: DockerConnection): Promise<Extract<ComposeLookup, { found: true }> | undefined> {
   const lookup = await findComposeCommand({
     exec: ctx.controller.runner.exec,
     setting: composeSetting(),
     env: applyEnv(process.env, conn.composeEnv),
   });
-  if (lookup.found) return lookup.command;
+  if (lookup.found) return lookup;
   ctx.controller.output.appendLine(lookup.message);
   for (const h of lookup.install) ctx.controller.output.appendLine(`  ${h}`);
   const c = await showError(`Inference Stack: ${lookup.message}`, 'Install Compose', 'Open settings', 'Show output');
@@ -58,8 +58,15 @@ export async function showProblem(title: string, steps: readonly string[], ctx: 
   else if (c === 'Show output') ctx.controller.output.show(true);
 }
 
+export interface Prepared {
+  plan: StackPlan;
+  conn: DockerConnection;
+  /** The compose command, found once: pre-flight is handed it. */
+  compose: Extract<ComposeLookup, { found: true }>;
+}
+
 /** What start and stop both need, each step reported to the person when it fails: trust, plan, engine, compose. */
-export async function prepare(ctx: Ctx, action: string): Promise<{ plan: StackPlan; conn: DockerConnection; compose: ComposeCommand } | undefined> {
+export async function prepare(ctx: Ctx, action: string): Promise<Prepared | undefined> {
   if (!trusted(action)) return undefined;
   const plan = await planFor(ctx);
   const conn = plan && (await connection(ctx));

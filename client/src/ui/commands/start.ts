@@ -1,29 +1,36 @@
 /** "Start Inference Stack": pre-flight, `compose up`, waiting for health, and what the person sees of each outcome. */
 import * as vscode from 'vscode';
-import { nodePreflightDeps } from '../../stack/runner/preflight';
+import { nodePreflightDeps, type PreflightDeps } from '../../stack/runner/preflight';
 import { describeActiveProfiles } from '../../stack/runner/profiles';
 import { DEFAULT_START_TIMEOUT_SECONDS, ownPortsOf, startStack } from '../../stack/runner/stackRunner';
 import type { PreflightAction, PreflightIssue, StartOutcome } from '../../stack/stackTypes';
-import type { StackPlan } from '../../../../server/src/compose/stackPlanTypes';
 import { startFailedNotice } from '../../stack/views/notices';
 import { progressText } from '../../stack/views/sidebarModel';
 import { showError, showInfo, showWarning, withNotificationProgress } from '../notify';
 import { composeSetting, settings, type Ctx } from './context';
-import { COMPOSE_INSTALL_URL, prepare } from './prepare';
+import { COMPOSE_INSTALL_URL, prepare, type Prepared } from './prepare';
 import { withProfiles } from './profiles';
 import { tailLogs } from './tailLogs';
 
 const TOOLKIT_URL = 'https://docs.nvidia.com/datacenter/cloud-native/container-toolkit/latest/install-guide.html';
 
-export async function start(ctx: Ctx, acceptWarnings = false): Promise<void> {
+export async function start(ctx: Ctx): Promise<void> {
   const ready = await prepare(ctx, 'Start Inference Stack');
   if (!ready) return;
-  const { conn, compose } = ready;
   const plan = await withProfiles(ctx, ready.plan, false);
   if (!plan) return;
+  const { controller } = ctx;
+  // Found once per Start: the compose command (prepare) and, on the first pre-flight, the engine's answer; "Start
+  // anyway" runs pre-flight again with the same deps (ports and bind mounts are looked at again, they are cheap).
+  const preflight = nodePreflightDeps(ready.conn, { composeSetting: composeSetting(), exec: controller.runner.exec, ownPorts: ownPortsOf(controller.statuses), compose: ready.compose });
+  await startWith(ctx, { ...ready, plan }, preflight, false);
+}
+
+async function startWith(ctx: Ctx, ready: Prepared, preflight: PreflightDeps, acceptWarnings: boolean): Promise<void> {
+  const { plan, conn } = ready;
+  const compose = ready.compose.command;
   const profiles = describeActiveProfiles(plan);
   const { controller } = ctx;
-  const ownPorts = ownPortsOf(controller.statuses);
   const timeoutMs = Math.max(10, settings().get<number>('startTimeoutSeconds', DEFAULT_START_TIMEOUT_SECONDS)) * 1000;
   controller.output.appendLine(`── ${new Date().toLocaleTimeString()} start ${plan.project} (${plan.file}${profiles ? `, ${profiles}` : ''}) with ${compose.argv.join(' ')} ${compose.version} on ${conn.description}`);
 
@@ -39,28 +46,35 @@ export async function start(ctx: Ctx, acceptWarnings = false): Promise<void> {
           connection: conn,
           compose,
           run: controller.runner.run,
-          preflight: nodePreflightDeps(conn, { composeSetting: composeSetting(), exec: controller.runner.exec, ownPorts }),
+          preflight,
           acceptWarnings,
           signal: abort.signal,
           timeoutMs,
-          onProgress: (services) => progress.report({ message: progressText(services) }),
+          // The views follow the same observer, and show the same phases while the Start runs.
+          observer: controller.observe(plan.project, conn),
+          onProgress: (services) => {
+            progress.report({ message: progressText(services) });
+            controller.noteStartProgress(services);
+          },
           onOutput: (line) => controller.output.appendLine(line),
         });
       } finally {
         sub.dispose();
+        controller.noteStartProgress(undefined);
       }
     },
   );
   controller.scheduleRelist();
-  await showOutcome(ctx, plan, outcome, timeoutMs);
+  await showOutcome(ctx, ready, preflight, outcome, timeoutMs);
 }
 
-async function showOutcome(ctx: Ctx, plan: StackPlan, outcome: StartOutcome, timeoutMs: number): Promise<void> {
+async function showOutcome(ctx: Ctx, ready: Prepared, preflight: PreflightDeps, outcome: StartOutcome, timeoutMs: number): Promise<void> {
+  const { plan } = ready;
   const { controller } = ctx;
   const out = controller.output;
   switch (outcome.kind) {
     case 'ready': {
-      await controller.coldStarts.record(plan.file, outcome.coldStarts);
+      // The cold starts were recorded by the controller as the observer's meter measured them.
       const measured = Object.entries(outcome.coldStarts).map(([s, secs]) => `${s} healthy in ${Math.round(secs)} s`);
       out.appendLine(`ready${measured.length ? `: ${measured.join(', ')}` : ''}`);
       const c = await showInfo(`${plan.project} is ready${measured.length ? ` (${measured.join(', ')})` : ''}.`, 'Run Accuracy Probe');
@@ -68,7 +82,6 @@ async function showOutcome(ctx: Ctx, plan: StackPlan, outcome: StartOutcome, tim
       return;
     }
     case 'failed': {
-      if (Object.keys(outcome.coldStarts).length) await controller.coldStarts.record(plan.file, outcome.coldStarts);
       out.appendLine(`failed: ${outcome.reason}`);
       const bad = outcome.services.find((s) => s.phase === 'failed' || s.phase === 'exited' || s.phase === 'unhealthy' || s.phase === 'restarting');
       const c = await showError(startFailedNotice(plan.project, outcome.reason), ...(bad ? ['Tail logs'] : []), 'Show output');
@@ -90,7 +103,7 @@ async function showOutcome(ctx: Ctx, plan: StackPlan, outcome: StartOutcome, tim
       return;
     }
     case 'blocked':
-      await showPreflight(ctx, plan, outcome.issues);
+      await showPreflight(ctx, ready, preflight, outcome.issues);
       return;
     case 'cancelled':
       void showInfo(`Stopped waiting for ${plan.project}; its containers keep starting. The Services view follows them.`);
@@ -117,7 +130,8 @@ const ACTION_LABELS: Readonly<Record<PreflightAction, string>> = {
 };
 
 /** Pre-flight issues as one modal: blockers first, each with its steps; the actions of all of them. */
-async function showPreflight(ctx: Ctx, plan: StackPlan, issues: readonly PreflightIssue[]): Promise<void> {
+async function showPreflight(ctx: Ctx, ready: Prepared, preflight: PreflightDeps, issues: readonly PreflightIssue[]): Promise<void> {
+  const { plan } = ready;
   const blockers = issues.filter((i) => i.severity === 'blocker');
   const ordered = [...blockers, ...issues.filter((i) => i.severity === 'warning')];
   const detail = ordered.map((i) => `${i.severity === 'blocker' ? '✖' : '⚠'} ${i.service ? `${i.service}: ` : ''}${i.title}\n${i.steps.map((s) => `  • ${s}`).join('\n')}`).join('\n\n');
@@ -135,7 +149,7 @@ async function showPreflight(ctx: Ctx, plan: StackPlan, issues: readonly Preflig
       await ctx.controller.refresh();
       return start(ctx);
     case 'start-anyway':
-      return start(ctx, true);
+      return startWith(ctx, ready, preflight, true);
     case 'open-toolkit-steps':
       return openToolkitSteps(ctx);
     case 'open-settings':

@@ -12,7 +12,7 @@ export async function stop(ctx: Ctx): Promise<void> {
   const { controller } = ctx;
   const down = (removeVolumes?: 'yes-remove-volumes') =>
     withNotificationProgress({ title: `Stopping ${plan.project}${removeVolumes ? ' and removing its volumes' : ''}` }, () =>
-      stopStack({ plan, connection: conn, compose, run: controller.runner.run, onOutput: (l) => controller.output.appendLine(l), ...(removeVolumes ? { removeVolumes } : {}) }),
+      stopStack({ plan, connection: conn, compose: compose.command, run: controller.runner.run, onOutput: (l) => controller.output.appendLine(l), ...(removeVolumes ? { removeVolumes } : {}) }),
     );
   const result = await down();
   controller.scheduleRelist();

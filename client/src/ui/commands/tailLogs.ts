@@ -13,5 +13,5 @@ export async function tailLogs(ctx: Ctx, arg: string | undefined): Promise<void>
     if (ctx.controller.state.kind === 'docker-down') void showError(`Inference Stack: ${ctx.controller.state.problem.title}`);
     return;
   }
-  ctx.logs.show(conn.docker, project, service);
+  ctx.logs.show(ctx.controller.observe(project, conn), service);
 }

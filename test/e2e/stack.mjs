@@ -34,17 +34,24 @@ try {
     await label.first().click();
   };
   await pickComposeFile('compose.yaml');
+  // The sidebar: its own view container with the Services view, open while the stack starts.
+  await vsc.runCommand('Inference Stack: Focus on Services View');
+  const services = page.locator('.pane', { has: page.locator('.pane-header', { hasText: /Services/i }) }).locator('.monaco-list-row');
   await vsc.runCommand('Inference Stack: Start Inference Stack');
   // The progress notification shows each service's phase.
   await waitFor('the start progress notification', () => page.locator('.notifications-toasts .notification-toast', { hasText: /Starting/ }).isVisible(), { timeoutMs: 20000 });
+  // One vocabulary: while the engine loads its weights, the Services view and the status bar say so too.
+  const loadingRow = await waitFor('vllm "loading weights" in the Services view', async () => {
+    const texts = await services.allInnerTexts();
+    return texts.find((t) => /vllm/.test(t) && /loading weights \d+:\d\d/.test(t));
+  }, { timeoutMs: 60000, intervalMs: 100 });
+  const loadingStatus = await page.locator('.statusbar-item', { hasText: /loading weights/ }).first().innerText({ timeout: 5000 }).catch(() => '(gone by then)');
   await vsc.screenshot('stack-starting');
+  step(`starting: Services view "${loadingRow.replace(/\s+/g, ' ')}", status bar "${loadingStatus}"`);
   const ready = await vsc.waitForNotification('the stack to be ready', /is ready|did not start|Cannot start|Inference Stack:/, { timeoutMs: 120000, centreAfterMs: 20000 });
   assert.match(ready, /is ready \(vllm healthy in \d+ s\)/, ready);
   step(`start: ${ready.split('\n').find((l) => /is ready/.test(l))}`);
 
-  // The sidebar: its own view container with the Services view.
-  await vsc.runCommand('Inference Stack: Focus on Services View');
-  const services = page.locator('.pane', { has: page.locator('.pane-header', { hasText: /Services/i }) }).locator('.monaco-list-row');
   const rows = await waitFor('vllm healthy and proxy running in the Services view', async () => {
     const texts = await services.allInnerTexts();
     return texts.some((t) => /vllm/.test(t) && /healthy/.test(t)) && texts.some((t) => /proxy/.test(t) && /running/.test(t)) ? texts : undefined;

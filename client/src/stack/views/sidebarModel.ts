@@ -144,12 +144,16 @@ const PHASE_ICON: Readonly<Record<StartPhase, RowIcon>> = {
   failed: { id: 'error', color: RED },
 };
 
+/** A Start's phase on its way up carries the Start's clock. */
+function clocked(p: { phase: StartPhase; elapsedMs?: number }): boolean {
+  return p.elapsedMs !== undefined && (p.phase === 'creating' || p.phase === 'starting' || p.phase === 'loading');
+}
+
 /** "loading weights 0:42", "exited (1)", "healthy": the phase's words, the exit code, the start's clock. */
 function phaseText(p: { phase: StartPhase; elapsedMs?: number }, c: ServiceStatus | undefined): string {
   const words = PHASE_WORDS[p.phase];
   if (p.phase === 'exited' && c?.exitCode !== undefined) return `${words} (${c.exitCode})`;
-  const clocked = p.elapsedMs !== undefined && (p.phase === 'creating' || p.phase === 'starting' || p.phase === 'loading');
-  return clocked ? `${words} ${formatClock(p.elapsedMs!)}` : words;
+  return clocked(p) ? `${words} ${formatClock(p.elapsedMs!)}` : words;
 }
 
 /** The services the views list: those the plan starts (its active profiles), in its order, then the project's other
@@ -220,7 +224,7 @@ function serviceRow(name: string, planned: PlannedService | undefined, c: Servic
   const uptime = c?.state === 'running' && c.startedAt ? formatDuration(input.now - c.startedAt) : undefined;
 
   const descParts: string[] = [phaseText(phase, c)];
-  if (uptime) descParts.push(uptime);
+  if (uptime && !clocked(phase)) descParts.push(uptime);
   if (c && c.restartCount > 0) descParts.push(`${c.restartCount} restart${c.restartCount === 1 ? '' : 's'}`);
   if (c?.ports.length) descParts.push(portsShort(c.ports));
 

@@ -99,7 +99,7 @@ writeFileSync('package.json', JSON.stringify(pkg, null, 2) + '\n');
 const table = [
   '| Rule | Default | Fix | What it finds |',
   '|---|---|---|---|',
-  ...rules.map((r) => `| [\`${r.id}\`](docs/rules/${r.id}.md) | ${r.defaultSeverity} | ${r.fixable ? 'yes' : '–'} | ${r.title} (${r.appliesTo.map((k) => (k === 'compose' ? 'Compose' : 'Dockerfile')).join(', ')}) |`),
+  ...rules.map((r) => `| [\`${r.id}\`](docs/rules/${r.id}.md) | ${r.defaultSeverity} | ${r.fixable ? 'yes' : '–'} | ${r.title} (${r.appliesTo.map((k) => (k === 'compose' ? 'Compose' : k === 'dotenv' ? '.env' : 'Dockerfile')).join(', ')}) |`),
 ].join('\n');
 const readme = readFileSync('README.md', 'utf8');
 const start = '<!-- rule-table:start -->';

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { LanguageClient, LanguageClientOptions, ServerOptions, State, TransportKind } from 'vscode-languageclient/node';
-import { COMPOSE_FILE_GLOBS, COMPOSE_INPUTS_WATCH_GLOB } from '../../server/src/core/fileKind';
+import { COMPOSE_FILE_GLOBS, COMPOSE_INPUTS_WATCH_GLOB, DOTENV_GLOB } from '../../server/src/core/fileKind';
 import { MEASURED_COLD_STARTS_NOTIFICATION, SETTINGS_SECTION, type MeasuredColdStartsParams } from '../../server/src/protocol';
 import { showError } from './ui/notify';
 
@@ -14,6 +14,8 @@ export const DOCUMENT_SELECTOR = [
   { language: 'dockercompose' },
   { language: 'dockerfile' },
   ...COMPOSE_FILE_GLOBS.map((pattern) => ({ language: 'yaml', pattern })),
+  // `.env` in any language the editor gives it; the server checks only one that sits beside a Compose file.
+  { pattern: DOTENV_GLOB },
 ];
 
 export interface LanguageClientHandle {

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { analyze } from '../../server/src/analysis/analyze';
 import { fixAll } from '../../server/src/analysis/fixAll';
+import type { AnalysisOptions } from '../../server/src/core/analysisOptions';
 import type { FileKind, Finding, Fix } from '../../server/src/core/types';
 import { applyFix } from '../helpers';
 import { REPO_ROOT, dockerfileInstructionCount, findingProblems, parseRegression } from './invariants';
@@ -41,6 +42,14 @@ function corpusFiles(): CorpusFile[] {
   return files;
 }
 
+/**
+ * The options a file is analysed with: its name as the editor would give it (the part after the last `__` of
+ * owner__repo__path), so rules that read the name (an override, a variant of compose.yaml) see the real one.
+ */
+function optionsOf(file: CorpusFile): AnalysisOptions {
+  return { fileName: file.key.split('__').pop()! };
+}
+
 /** One snapshot line: 1-based line:column as editors show them, rule, severity, start of the message. */
 function snapshotLine(f: Finding): string {
   const msg = f.message.replace(/\s+/g, ' ');
@@ -67,7 +76,7 @@ function fixProblems(file: CorpusFile, before: readonly Finding[], finding: Find
   const problems: string[] = [];
   const regression = parseRegression(file.kind, file.text, fixed, touchedLines(fix));
   if (regression) problems.push(`${where}: ${regression}`);
-  const after = analyze(fixed, file.kind);
+  const after = analyze(fixed, file.kind, optionsOf(file));
   problems.push(...findingProblems(fixed, after).map((p) => `${where}, after the fix: ${p}`));
   const mine = (list: readonly Finding[]) => list.filter((f) => f.rule === finding.rule);
   const same = (list: readonly Finding[]) => mine(list).filter((f) => f.message === finding.message).length;
@@ -88,12 +97,12 @@ describe('corpus', () => {
 
   for (const file of files) {
     it(`${file.key}: no crash, ranges inside, fixes apply and resolve`, () => {
-      const findings = analyze(file.text, file.kind);
+      const findings = analyze(file.text, file.kind, optionsOf(file));
       const problems = findingProblems(file.text, findings);
       for (const finding of findings) {
         for (const fix of finding.fixes) problems.push(...fixProblems(file, findings, finding, fix));
       }
-      const all = fixAll(file.text, file.kind);
+      const all = fixAll(file.text, file.kind, optionsOf(file));
       if (file.kind === 'compose') {
         const regression = parseRegression(file.kind, file.text, all.text);
         if (regression) problems.push(`fix-all: ${regression}`);
@@ -103,14 +112,14 @@ describe('corpus', () => {
         const after = dockerfileInstructionCount(all.text);
         if (after < before - all.applied) problems.push(`fix-all: ${before} instructions became ${after} after ${all.applied} fixes`);
       }
-      problems.push(...findingProblems(all.text, analyze(all.text, file.kind)).map((p) => `after fix-all: ${p}`));
+      problems.push(...findingProblems(all.text, analyze(all.text, file.kind, optionsOf(file))).map((p) => `after fix-all: ${p}`));
       assert.deepEqual(problems, [], `${file.key}:\n  ${problems.join('\n  ')}`);
     });
   }
 
   it('findings match the reviewed snapshot (UPDATE_SNAPSHOT=1 rewrites it)', () => {
     const actual: Record<string, string[]> = {};
-    for (const file of files) actual[file.key] = analyze(file.text, file.kind).map(snapshotLine);
+    for (const file of files) actual[file.key] = analyze(file.text, file.kind, optionsOf(file)).map(snapshotLine);
     if (process.env.UPDATE_SNAPSHOT === '1') {
       writeFileSync(SNAPSHOT, `${JSON.stringify(actual, null, 2)}\n`);
       return;

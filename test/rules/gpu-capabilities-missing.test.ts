@@ -33,6 +33,59 @@ describe(RULE, () => {
     });
   }
 
+  it("says why with compose-go's schema error", () => {
+    const [f] = findingsOf(RULE, bad);
+    assert.equal(
+      f!.message,
+      'The device reservation of service "vllm" has no capabilities: Compose refuses the file ' +
+        "(services.vllm.deploy.resources.reservations.devices.0 missing property 'capabilities'). Add `capabilities: [gpu]`.",
+    );
+  });
+
+  it('covers every driver (compose-go e70e961 schema $defs.devices requires capabilities), not gpus: entries', () => {
+    const text = yaml`
+      services:
+        cdi:
+          image: vllm/vllm-openai:v0.11.0
+          deploy:
+            resources:
+              reservations:
+                devices:
+                  - driver: nvidia
+                    count: 1
+                    capabilities: [gpu]
+                  - driver: cdi
+                    device_ids: [nvidia.com/gpu=all]
+        nodriver:
+          image: vllm/vllm-openai:v0.11.0
+          deploy:
+            resources:
+              reservations:
+                devices:
+                  - count: ALL
+        fpga:
+          image: example/fpga-app:1
+          deploy:
+            resources:
+              reservations:
+                devices:
+                  - driver: xilinx
+                    count: 1
+        gpus-entry:
+          image: vllm/vllm-openai:v0.11.0
+          gpus:
+            - driver: nvidia
+              count: 1
+    `;
+    const found = findingsOf(RULE, text);
+    assert.deepEqual(found.map((f) => rangeText(text, f)), ['driver', 'count', 'driver']);
+    assert.match(found[0]!.message, /services\.cdi\.deploy\.resources\.reservations\.devices\.1 missing property 'capabilities'/);
+    assert.deepEqual(found.map((f) => f.fixes.length), [1, 1, 0], 'capabilities: [gpu] only where the device is a GPU');
+    assert.ok(found[2]!.message.endsWith('Add the capabilities the `xilinx` device provides.'), found[2]!.message);
+    const fixed = assertFixResolves(RULE, text);
+    assert.ok(fixed.includes('device_ids: [nvidia.com/gpu=all]\n              capabilities: [gpu]'), fixed);
+  });
+
   it('stays quiet when capabilities are set', () => {
     assert.deepEqual(findingsOf(RULE, bad.replace('count: 1', 'count: 1\n              capabilities: [gpu]')), []);
   });

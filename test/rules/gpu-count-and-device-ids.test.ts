@@ -77,6 +77,19 @@ describe(RULE, () => {
     assert.deepEqual(findingsOf(RULE, keepCount), []);
   });
 
+  it('stays quiet on the forms without keys: gpus: all and CDI device names', () => {
+    const text = yaml`
+      services:
+        a:
+          image: vllm/vllm-openai:v0.11.0
+          gpus: all
+        b:
+          image: vllm/vllm-openai:v0.11.0
+          devices: [nvidia.com/gpu=0, {source: nvidia.com/gpu=1, target: nvidia.com/gpu=1}]
+    `;
+    assert.deepEqual(findingsOf(RULE, text), []);
+  });
+
   it('checks gpus: list entries too', () => {
     const text = yaml`
       services:

@@ -87,6 +87,9 @@ describe(RULE, () => {
       ['-tp 2', ['count: 2']],
       ['-tp 2', ["device_ids: ['0', '1', '2']"]],
       ['-tp 8', ['count: all']],
+      // compose-go e70e961 types/device.go lower-cases the count before comparing it with "all".
+      ['-tp 8', ['count: ALL']],
+      ['-tp 8', ['count: All']],
       ['-tp 8', ['count: -1']],
       ['-tp 8', []],
       ['-tp ${TP}', ['count: 1']],
@@ -134,6 +137,30 @@ describe(RULE, () => {
     assert.deepEqual(found.map((f) => rangeText(text, f)), ['1', '2']);
     assert.match(found[0]!.message, /--tp-size 2 needs 2/);
     assert.match(found[1]!.message, /NUM_SHARD 4 needs 4/);
+  });
+
+  it('counts every form compose-go reads: gpus: all, gpus: entries, CDI names short and long, driver: cdi', () => {
+    const vllm = (name: string, lines: string[]) => [`  ${name}:`, '    image: vllm/vllm-openai:v0.11.0', '    command: --model m -tp 2', ...lines.map((l) => `    ${l}`)];
+    const text = [
+      'services:',
+      ...vllm('gpus-all', ['gpus: all']),
+      ...vllm('gpus-entry-no-count', ['gpus:', '  - driver: nvidia']),
+      ...vllm('gpus-count-all', ['gpus:', '  - count: ALL']),
+      ...vllm('cdi-all', ['devices:', '  - nvidia.com/gpu=all']),
+      ...vllm('cdi-long-all', ['devices:', '  - source: nvidia.com/gpu=all', '    target: nvidia.com/gpu=all']),
+      ...vllm('cdi-two', ['devices:', '  - nvidia.com/gpu=0', '  - nvidia.com/gpu=1']),
+      ...vllm('cdi-one', ['devices:', '  - nvidia.com/gpu=0']),
+      ...vllm('cdi-long-one', ['devices:', '  - source: nvidia.com/gpu=1', '    target: nvidia.com/gpu=1']),
+      ...vllm('deploy-cdi-one', ['deploy:', '  resources:', '    reservations:', '      devices:', '        - driver: cdi', '          device_ids: [nvidia.com/gpu=0]', '          capabilities: [gpu]']),
+      '',
+    ].join('\n');
+    const found = findingsOf(RULE, text);
+    assert.deepEqual(found.map((f) => rangeText(text, f)), ['nvidia.com/gpu=0', 'nvidia.com/gpu=1', 'device_ids']);
+    assert.equal(
+      found[0]!.message,
+      'Service "cdi-one" reserves 1 GPU but -tp 2 needs 2: vLLM stops at start-up when it sees fewer GPUs than its parallel size. Reserve 2 GPUs or lower the parallel size.',
+    );
+    assert.deepEqual(found.map((f) => f.fixes.length), [0, 0, 0], 'only a literal count is raised');
   });
 
   it('reports at the merge key with no fix when the count comes from an anchor', () => {

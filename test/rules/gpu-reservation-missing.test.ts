@@ -63,6 +63,28 @@ describe(RULE, () => {
           image: ghcr.io/huggingface/text-generation-inference:3.3.5
           devices:
             - nvidia.com/gpu=all
+        cdi-long:
+          image: ghcr.io/huggingface/text-generation-inference:3.3.5
+          devices:
+            - source: nvidia.com/gpu=all
+              target: nvidia.com/gpu=all
+        cdi-one:
+          image: vllm/vllm-openai:v0.11.0
+          devices: [nvidia.com/gpu=0]
+        gpus-long:
+          image: vllm/vllm-openai:v0.11.0
+          gpus:
+            - driver: nvidia
+              count: ALL
+        deploy-cdi:
+          image: vllm/vllm-openai:v0.11.0
+          deploy:
+            resources:
+              reservations:
+                devices:
+                  - driver: cdi
+                    device_ids: [nvidia.com/gpu=all]
+                    capabilities: [gpu]
         d:
           image: vllm/vllm-openai:v0.11.0
           runtime: nvidia

@@ -58,10 +58,14 @@ describe('finding 4: masking is linear in the line length', () => {
     it(`"${shape.name}": a 64 KiB line in under 200 ms, and 4 times the length costs under 10 times the time`, () => {
       const long = shape.make(64 * 1024);
       const short = shape.make(16 * 1024);
-      const ms64 = fastestCpuMs(() => maskSecrets(long));
-      const ms16 = fastestCpuMs(() => maskSecrets(short));
-      assert.ok(ms64 < 200, `${shape.name}: ${ms64.toFixed(1)} ms`);
-      assert.ok(ms64 < 2 || ms64 / ms16 < 10, `${shape.name}: ${ms16.toFixed(2)} ms at 16 KiB, ${ms64.toFixed(2)} ms at 64 KiB`);
+      const measure = () => ({ ms64: fastestCpuMs(() => maskSecrets(long), 7), ms16: fastestCpuMs(() => maskSecrets(short), 7) });
+      const linear = (m: { ms64: number; ms16: number }) => m.ms64 < 2 || m.ms64 / m.ms16 < 10;
+      // A machine at load 10 once stretched all seven 64 KiB runs (a 16x "ratio" that a rerun measured at 4x):
+      // measure again before failing. Quadratic code fails both times.
+      let m = measure();
+      if (!linear(m)) m = measure();
+      assert.ok(m.ms64 < 200, `${shape.name}: ${m.ms64.toFixed(1)} ms`);
+      assert.ok(linear(m), `${shape.name}: ${m.ms16.toFixed(2)} ms at 16 KiB, ${m.ms64.toFixed(2)} ms at 64 KiB`);
     });
   }
 

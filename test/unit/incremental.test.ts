@@ -256,6 +256,17 @@ describe('incremental Compose analysis', () => {
     assert.equal(state.update(anchored.replace('["80:80"]', '["81:80"]')), false, 'a file with anchors is never incremental');
   });
 
+  it('falls back when a service gains or loses image/build/extends/provider (the file may turn into a fragment)', () => {
+    // `a` refers to a network no file defines: reported while every service can be loaded alone.
+    const text = 'services:\n  a:\n    image: app:1\n    networks: [backend]\n  b:\n    build: ./b\n    restart: always\n';
+    const options: AnalysisOptions = { fileName: 'compose.yaml' };
+    const state = IncrementalCompose.create(text, options);
+    assert.deepEqual(state.findings.map((f) => f.rule), ['compose-reference-undefined']);
+    const fragment = text.replace('    build: ./b\n', '    labels: {x: y}\n');
+    assert.equal(state.update(fragment, options), false, 'b lost its build: a full analysis must decide');
+    assert.deepEqual(analyze(fragment, 'compose', options).map((f) => f.rule), [], 'a fragment refers to what other files define');
+  });
+
   it('the worker store updates kept documents, forgets closed ones and keeps within its budget', () => {
     const store = new IncrementalStore(4, base.length * 2.5);
     const edited = base.replace('    ports: ["80:80"]', '    ports: ["81:80"]');

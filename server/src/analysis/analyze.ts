@@ -5,7 +5,7 @@ import { RULES } from '../rules/registry';
 import { LineIndex } from '../core/lineIndex';
 import type { AnalysisOptions } from '../core/analysisOptions';
 import { MAX_ANALYSED_BYTES } from '../core/boundedFile';
-import type { ComposeContext, DockerfileContext, Rule } from '../rules/rule';
+import type { ComposeContext, DockerfileContext, DotEnvContext, Rule } from '../rules/rule';
 import { Suppressions } from '../core/suppression';
 import type { FileKind, Finding, Fix, Range, Report, Severity, Span, SpanFix } from '../core/types';
 
@@ -36,6 +36,13 @@ export function analyze(text: string, kind: FileKind, options: AnalysisOptions =
     const file = parseCompose(text, options.dotEnv, lines);
     const services = file.services.map((s) => describeService(s, file.dotEnv, options.buildContexts));
     raw = [...syntaxReports(file), ...collectComposeReports(file, services, options)];
+  } else if (kind === 'dotenv') {
+    raw = [];
+    for (const rule of enabledRules('dotenv', options)) {
+      if (!rule.dotenv) continue;
+      const ctx: DotEnvContext = { text, options, report: reporterFor(rule, raw) };
+      runContained(rule, () => rule.dotenv!(ctx), raw);
+    }
   } else {
     raw = [];
     const model = parseDockerfile(text, lines);

@@ -2,6 +2,7 @@ import { isAlias, isCollection, isMap, isPair, isScalar, Node, Pair, parseDocume
 import { ComposeFile, ComposeService, parseCompose, YAML_OPTIONS } from '../compose/composeFile';
 import { readHealthcheck, imageHealthcheck, probeFor } from '../compose/healthcheck';
 import { describeService, ServiceInfo } from '../compose/service';
+import { isLoadableAlone } from '../compose/references';
 import { serviceMounts } from '../compose/volumes';
 import { deref, keyText, MapView, MERGE_KEY, resetViewCache, spanOf } from '../compose/yamlView';
 import { collectComposeReports, finalize, RawReport, syntaxReports, tooLargeFindings } from './analyze';
@@ -131,6 +132,8 @@ export class IncrementalCompose {
     const name = this.names[k]!;
     const watched = this.lookedUp.has(name);
     const before = watched ? crossServiceSignature(this.infoAt(k), file.dotEnv) : '';
+    // Whether every service is loadable alone decides whether the whole file is a fragment (compose-reference-undefined).
+    const loadableBefore = isLoadableAlone(file.services[k]!.map);
     const shiftedRest = this.shiftReports(k, segStart, oldSegEnd, delta);
     if (!shiftedRest) return false;
 
@@ -151,6 +154,7 @@ export class IncrementalCompose {
     const info = describeService(next.services[k]!, next.dotEnv, this.reads.reader);
     this.infos[k] = info;
     if (watched && crossServiceSignature(info, next.dotEnv) !== before) return false;
+    if (isLoadableAlone(info.service.map) !== loadableBefore) return false;
 
     const scope: Span = { start: segStart, end: newSegEnd };
     const raw = collectComposeReports(next, [info], options, scope, (n) => this.lookup(n));
@@ -459,6 +463,11 @@ function optionsKey(options: AnalysisOptions): string {
     dotEnv: options.dotEnv ? [...options.dotEnv] : undefined,
     // A function has no stable text: whether there is one is in the key, what it reads is in BuildReads.
     buildContexts: options.buildContexts ? true : undefined,
+    fileName: options.fileName,
+    // Sets have no JSON text of their own: their sorted names do.
+    project: options.project
+      ? Object.fromEntries(Object.entries(options.project.definedElsewhere).map(([kind, names]) => [kind, [...names].sort()]))
+      : undefined,
   });
 }
 

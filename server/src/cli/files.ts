@@ -13,8 +13,9 @@ export interface LintTarget {
 }
 
 /**
- * Files named on the command line are sniffed (YAML with a top-level `services` is Compose); folders are
- * walked (symlinks in them are not followed) and only files with Compose or Dockerfile names are taken. A path
+ * Files named on the command line are sniffed (YAML with a top-level `services` is Compose; `.env` is read as
+ * Compose reads it); folders are walked (symlinks in them are not followed) and only files with Compose or
+ * Dockerfile names are taken, and `.env` files beside a Compose file. A path
  * outside `boundary.root` (the project folder) is not taken: it counts in `refused`, with a warning.
  */
 export function collectTargets(paths: readonly string[], warn: (message: string) => void, boundary: ReadBoundary): { targets: LintTarget[]; refused: number } {
@@ -41,7 +42,7 @@ export function collectTargets(paths: readonly string[], warn: (message: string)
 
 function sniff(path: string, boundary: ReadBoundary): FileKind | undefined {
   const byName = kindFromName(path);
-  if (byName === 'dockerfile') return byName;
+  if (byName === 'dockerfile' || byName === 'dotenv') return byName;
   if (/\.ya?ml$/i.test(path) || isComposeFileName(path)) {
     // Not refused here: reading it for the lint says why, once.
     const read = readBoundedText(path, { ...boundary, onRefused: undefined }, MAX_COMPOSE_BYTES);
@@ -52,13 +53,15 @@ function sniff(path: string, boundary: ReadBoundary): FileKind | undefined {
 
 function walk(dir: string, out: LintTarget[]): void {
   const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
+  // A `.env` is what Compose reads beside its file: taken only where one is.
+  const composeHere = entries.some((entry) => entry.isFile() && isComposeFileName(entry.name));
   for (const entry of entries) {
     const full = join(dir, entry.name);
     if (entry.isDirectory()) {
       if (!SKIPPED_DIRS.has(entry.name)) walk(full, out);
     } else if (entry.isFile()) {
       const kind = kindFromName(entry.name);
-      if (kind) out.push({ path: full, kind });
+      if (kind && (kind !== 'dotenv' || composeHere)) out.push({ path: full, kind });
     }
   }
 }

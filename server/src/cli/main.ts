@@ -12,6 +12,7 @@ import { RULES } from '../rules/registry';
 import { dotEnvBeside } from '../compose/dotEnvFile';
 import { BudgetedAnalyzer, FileJob, outcomeFindings } from './budgetedAnalysis';
 import { collectTargets } from './files';
+import { runConfig } from './config';
 import { FileResult, formatJson, formatSarif, formatText } from './format';
 
 declare const PACKAGE_VERSION: string | undefined;
@@ -39,6 +40,7 @@ Options:
 
 Exit status: 0 clean, 1 findings at or above the fail level, 2 usage or I/O error.
 Other commands: inference-stack rules   (lists every rule)
+                inference-stack config  (prints the project as docker compose config does; --help for its options)
 `;
 
 export interface CliIo {
@@ -140,7 +142,7 @@ function lint(argv: readonly string[], io: CliIo): number {
   const analyzer = new BudgetedAnalyzer(args.budgetSeconds);
   for (const target of targets) {
     // A Compose file's `.env` and `build:` Dockerfiles are read beside it (the Dockerfiles by the analyzer thread).
-    const options: AnalysisOptions = target.kind === 'compose' ? { ...args.options, dotEnv: dotEnvBeside(target.path, boundary) } : args.options;
+    const options: AnalysisOptions = target.kind === 'compose' ? { ...args.options, dotEnv: dotEnvBeside(target.path, boundary), fileName: target.path } : args.options;
     const read = readBoundedText(target.path, boundary, MAX_COMPOSE_BYTES);
     if (!read.ok) {
       if (read.refusal.reason === 'too-large') results.push({ file: target.path, findings: declinedAsTooLarge(statSync(target.path).size, options) });
@@ -195,6 +197,7 @@ export function runCli(argv: readonly string[], io: CliIo): number {
       return 0;
     }
     if (command === 'rules') return listRules(io);
+    if (command === 'config') return runConfig(rest, io);
     if (command !== 'lint') throw new UsageError(`unknown command "${command}"`);
     if (rest.includes('-h') || rest.includes('--help')) {
       io.stdout(USAGE);

@@ -1,6 +1,8 @@
+import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { MAX_SIDE_FILE_BYTES, readBoundedTextOrUndefined, type ReadBoundary } from '../core/boundedFile';
-import { parseDotEnv } from './interpolation';
+import { isComposeFileName } from '../core/fileKind';
+import { parseDotEnv } from './dotenv';
 
 const parsed = new Map<string, { text: string; env: Map<string, string> }>();
 
@@ -20,4 +22,16 @@ export function dotEnvBeside(composePath: string, boundary: ReadBoundary): Map<s
   if (parsed.size >= 256) parsed.delete(parsed.keys().next().value!);
   parsed.set(envPath, { text, env });
   return env;
+}
+
+/**
+ * Whether a Compose file (by its name) sits in the folder of `envPath`: the only `.env` files Compose reads, so the
+ * only ones the language server and the CLI check. A folder that cannot be listed has none.
+ */
+export function composeFileBeside(envPath: string): boolean {
+  try {
+    return readdirSync(dirname(envPath), { withFileTypes: true }).some((entry) => entry.isFile() && isComposeFileName(entry.name));
+  } catch {
+    return false;
+  }
 }

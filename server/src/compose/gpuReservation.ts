@@ -1,4 +1,4 @@
-import type { SpanEdit } from '../core/types';
+import type { Span, SpanEdit } from '../core/types';
 import { parseImageRef } from '../engines/engines';
 import type { ComposeFile } from './composeFile';
 import { hasInterpolation, interpolate } from './interpolation';
@@ -109,27 +109,38 @@ export function isMultiNode(info: ServiceInfo, dotEnv: ReadonlyMap<string, strin
 // ---------------------------------------------------------------------------------------------------------
 // What the service reserves
 
-/** One device request: a `deploy.resources.reservations.devices` entry or a `gpus:` list entry. */
+/**
+ * One device request, in any of the forms compose-go reads (e70e961c3a3acebf0800b882f1afb3dbf1fb74a2): a
+ * `deploy.resources.reservations.devices` entry, a `gpus:` list entry, `gpus: all` (transform/gpus.go turns any
+ * string into `[{count: all}]`), or an NVIDIA CDI name under `devices:` (one device, or every GPU for `=all`).
+ */
 export interface GpuRequestEntry {
-  view: MapView;
+  /** The request's map; undefined for `gpus: all` and CDI names, which have no keys of their own. */
+  view: MapView | undefined;
+  /** Where the request is written. */
+  at: Span;
   count: ValueView | undefined;
+  /** `device_ids`; for a CDI name, the name itself. */
   deviceIds: ValueView | undefined;
-  kind: 'deploy' | 'gpus';
+  kind: 'deploy' | 'gpus' | 'cdi';
 }
 
 /**
  * Every device request that can hold GPUs: GPU entries under `deploy.resources.reservations.devices`
- * (or all of them with `all`), and the entries of the `gpus:` list form.
+ * (or all of them with `all`), `gpus:` in both forms, and NVIDIA CDI names under `devices:`.
  */
 export function deviceRequests(info: ServiceInfo, all = false): GpuRequestEntry[] {
   const deploy = (all ? info.gpu.allDevices : info.gpu.devices).map(
-    (d): GpuRequestEntry => ({ view: d.view, count: d.count, deviceIds: d.deviceIds, kind: 'deploy' }),
+    (d): GpuRequestEntry => ({ view: d.view, at: d.view.at, count: d.count, deviceIds: d.deviceIds, kind: 'deploy' }),
   );
-  const gpus = (info.gpu.gpus?.value.asSeq()?.items() ?? []).flatMap((item): GpuRequestEntry[] => {
+  const gpusValue = info.gpu.gpus?.value;
+  const gpus = (gpusValue?.asSeq()?.items() ?? []).flatMap((item): GpuRequestEntry[] => {
     const view = item.asMap();
-    return view ? [{ view, count: view.value('count'), deviceIds: view.value('device_ids'), kind: 'gpus' }] : [];
+    return view ? [{ view, at: item.at, count: view.value('count'), deviceIds: view.value('device_ids'), kind: 'gpus' }] : [];
   });
-  return [...deploy, ...gpus];
+  if (gpusValue?.text !== undefined) gpus.push({ view: undefined, at: gpusValue.at, count: undefined, deviceIds: undefined, kind: 'gpus' });
+  const cdi = info.gpu.cdi.map((name): GpuRequestEntry => ({ view: undefined, at: name.at, count: undefined, deviceIds: name, kind: 'cdi' }));
+  return [...deploy, ...gpus, ...cdi];
 }
 
 /**
@@ -149,24 +160,25 @@ export function hasDeviceReservation(info: ServiceInfo): boolean {
 export type Reserved = number | 'all' | undefined;
 
 /**
- * compose-go: `count: all` (or -1) and a request with neither count nor device_ids reserve every GPU;
- * otherwise `count` GPUs, or the listed IDs. One ID string may list several (`'0,1,2'`), as NVIDIA's runtime
- * splits NVIDIA_VISIBLE_DEVICES on commas; a CDI name ending in `=all` is every GPU.
+ * compose-go: `count: all` in any case (types/device.go lower-cases it) or -1, and a request with neither count
+ * nor device_ids (transform/devices.go), reserve every GPU; otherwise `count` GPUs, or the listed IDs. One ID
+ * string may list several (`'0,1,2'`), as NVIDIA's runtime splits NVIDIA_VISIBLE_DEVICES on commas; a CDI name
+ * ending in `=all` is every GPU.
  */
 export function reservedBy(entry: GpuRequestEntry, dotEnv: ReadonlyMap<string, string>): Reserved {
   if (entry.count) {
     const raw = entry.count.text;
     const text = raw !== undefined && hasInterpolation(raw) ? interpolate(raw, dotEnv) : raw;
     if (text === undefined) return undefined;
-    if (text.trim() === 'all') return 'all';
+    if (text.trim().toLowerCase() === 'all') return 'all';
     const n = resolveInt(text, dotEnv);
     return n === undefined ? undefined : n < 0 ? 'all' : n;
   }
   if (entry.deviceIds) {
-    const seq = entry.deviceIds.asSeq();
-    if (!seq) return undefined;
+    const ids = entry.deviceIds.asSeq()?.items() ?? (entry.kind === 'cdi' ? [entry.deviceIds] : undefined);
+    if (!ids) return undefined;
     let n = 0;
-    for (const item of seq.items()) {
+    for (const item of ids) {
       const raw = item.text;
       const text = raw !== undefined && hasInterpolation(raw) ? interpolate(raw, dotEnv) : raw;
       if (text === undefined) return undefined;

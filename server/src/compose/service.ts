@@ -62,17 +62,20 @@ export interface DeviceEntry {
 }
 
 export interface GpuRequest {
-  /** `deploy.resources.reservations.devices` entries that are GPUs (capability gpu or driver nvidia). */
+  /**
+   * `deploy.resources.reservations.devices` entries that are GPUs: capability gpu, driver nvidia, or driver cdi
+   * naming NVIDIA GPUs.
+   */
   devices: DeviceEntry[];
   /** All device entries, GPU or not. */
   allDevices: DeviceEntry[];
   /** The `devices` key under reservations, when present. */
   devicesEntry: MapEntry | undefined;
-  /** `gpus:` (Compose 2.30+). */
+  /** `gpus:` (Compose 2.30+): `all`, or a list of device requests. */
   gpus: MapEntry | undefined;
   /** `runtime: nvidia`. */
   runtime: MapEntry | undefined;
-  /** CDI device names such as `nvidia.com/gpu=all` under `devices:`. */
+  /** NVIDIA CDI device names under `devices:` (`nvidia.com/gpu=all`; the long form's `source`). */
   cdi: ValueView[];
   /** Any of the above. */
   any: boolean;
@@ -127,6 +130,9 @@ export function describeService(service: ComposeService, dotEnv: ReadonlyMap<str
 function runsServer(info: Omit<ServiceInfo, 'isModelService'>): boolean {
   const { engine } = info;
   if (!info.image && !info.service.map.has('build')) return false;
+  // A `provider:` service is set up by a plugin (Model Runner for `type: model`), not run from an image; a
+  // service with `models:` and no engine of its own is a client of those models, whatever it reserves.
+  if (info.service.map.has('provider') || (!engine && info.service.map.has('models'))) return false;
   if (!startedByImageEntrypoint(info) || !engine) return true;
   const entrypoint = info.entrypoint?.tokens.map((t) => t.text).join(' ');
   if (entrypoint !== undefined && entrypoint !== engine.imageEntrypoint.join(' ')) return false;
@@ -202,6 +208,7 @@ function readDevice(view: MapView): DeviceEntry {
 }
 
 function isGpuDevice(d: DeviceEntry): boolean {
+  if (d.driver === 'cdi') return (d.deviceIds?.asSeq()?.items() ?? []).some((i) => isNvidiaCdiName(i.text));
   return d.driver === 'nvidia' || (d.capabilities ?? []).some((c) => c === 'gpu' || c.startsWith('nvidia'));
 }
 
@@ -216,7 +223,12 @@ function readGpuRequest(map: MapView): GpuRequest {
   const gpus = map.get('gpus');
   const runtimeEntry = map.get('runtime');
   const runtime = runtimeEntry?.value.text === 'nvidia' ? runtimeEntry : undefined;
-  const cdi = (map.seq('devices')?.items() ?? []).filter((i) => /^nvidia\.com\/gpu=/.test(i.text ?? ''));
+  const cdi = (map.seq('devices')?.items() ?? []).flatMap((item) => {
+    // Short form `nvidia.com/gpu=0`, or long form `{source: nvidia.com/gpu=all, target: ...}` (compose-go
+    // transform/device.go reads both into the same source/target mapping).
+    const name = item.asMap()?.value('source') ?? item;
+    return isNvidiaCdiName(name.text) ? [name] : [];
+  });
   return {
     devices,
     allDevices,
@@ -226,6 +238,11 @@ function readGpuRequest(map: MapView): GpuRequest {
     cdi,
     any: devices.length > 0 || !!gpus || !!runtime || cdi.length > 0,
   };
+}
+
+/** A CDI name of NVIDIA GPUs: `nvidia.com/gpu=all`, `nvidia.com/gpu=0`, `nvidia.com/gpu=GPU-<uuid>`. */
+export function isNvidiaCdiName(text: string | undefined): boolean {
+  return /^nvidia\.com\/gpu=./.test(text?.trim() ?? '');
 }
 
 /** The first flag in `flags` matching one of `names` (canonical form). */

@@ -15,10 +15,12 @@ import type { BuildContextReader } from '../core/analysisOptions';
 import { allFlags } from './commandEdits';
 import { parseCompose, type ComposeFile } from './composeFile';
 import { readHealthcheck, imageHealthcheck, servingPort } from './healthcheck';
-import { interpolate, parseDotEnv } from './interpolation';
+import { parseDotEnv } from './dotenv';
+import { interpolate } from './interpolation';
 import { ENGINES, type EngineSpec } from '../engines/engines';
 import { describeService, findFlag, type ServiceInfo } from './service';
 import { serviceMounts, splitShortVolume } from './volumes';
+import { plannedModels } from './models';
 import { parseShortPort, portRange, protocolOf } from './ports';
 import type { PlannedPort, PlannedService, StackPlan } from './stackPlanTypes';
 import type { ValueView } from './yamlView';
@@ -209,6 +211,8 @@ export function planStack(text: string, file: string, opts: PlanOptions = {}): S
   }
   const composeDir = dirname(absFile);
   plan.services = parsed.services.map((s) => planService(parsed, describeService(s, vars, opts.buildContexts), vars, dotEnv, composeDir, home));
+  const models = plannedModels(parsed, vars);
+  if (models.length) plan.models = models;
   const declared = [...new Set(plan.services.flatMap((s) => s.profiles ?? []))].sort();
   if (declared.length) plan.declaredProfiles = declared;
   // Only what the file declares (and `*`): the start passes these as --profile flags.

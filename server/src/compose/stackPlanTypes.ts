@@ -44,12 +44,28 @@ export interface PlannedService {
   profiles?: string[];
 }
 
+/**
+ * A model Docker Model Runner serves for the project (compose/models.ts): a top-level `models:` entry, or a
+ * `provider:` service of `type: model`. Pre-flight checks `docker model` answers when there is one.
+ */
+export interface PlannedModel {
+  /** The top-level key, or the provider service's name. */
+  name: string;
+  /** The OCI reference Model Runner pulls (`ai/smollm2`), interpolated; absent when not written. */
+  model?: string;
+  /** The services that use it (`models:`, or `depends_on` a provider service). */
+  usedBy: string[];
+  source: 'models' | 'provider';
+}
+
 export interface StackPlan {
   /** Absolute path of the Compose file. */
   file: string;
   /** The Compose project name, as compose derives it (name:, COMPOSE_PROJECT_NAME, else the folder's name). */
   project: string;
   services: PlannedService[];
+  /** The models Docker Model Runner serves for it; absent when none. */
+  models?: PlannedModel[];
   /** Every profile a service names, sorted; absent when none does. */
   declaredProfiles?: string[];
   /**

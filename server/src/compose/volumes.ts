@@ -87,7 +87,7 @@ function splitOutsideBraces(text: string): string[] {
   return parts;
 }
 
-function volumeTypeOf(source: string | undefined): Mount['type'] {
+export function volumeTypeOf(source: string | undefined): Mount['type'] {
   if (source === undefined) return 'volume';
   // A named volume is a bare name; anything path-like (or computed) is a bind mount.
   return /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(source) ? 'volume' : 'bind';

@@ -19,6 +19,29 @@ export interface AnalysisOptions {
    * `dockerfile_inline` is read.
    */
   buildContexts?: BuildContextReader;
+  /**
+   * The analysed file's path (only its base name is read): `compose.override.yaml` is a fragment of a project.
+   * The server and the CLI set it; none: the name tells nothing.
+   */
+  fileName?: string;
+  /** The project the file belongs to, from the project loader; none: the file is judged alone. */
+  project?: ProjectContext;
+}
+
+/** What the other files of the analysed file's project contribute (files named with `-f`, overrides, includes). */
+export interface ProjectContext {
+  /**
+   * Names defined in the project's OTHER files (and their includes), by top-level section: a reference to one of
+   * them is not undefined, though this file does not define it.
+   */
+  definedElsewhere: {
+    services: ReadonlySet<string>;
+    networks: ReadonlySet<string>;
+    volumes: ReadonlySet<string>;
+    configs: ReadonlySet<string>;
+    secrets: ReadonlySet<string>;
+    models: ReadonlySet<string>;
+  };
 }
 
 /** Where the Dockerfile of a Compose `build:` comes from; relative paths are resolved by whoever made it. */

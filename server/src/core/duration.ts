@@ -1,10 +1,8 @@
 /**
- * Durations, in seconds. Two grammars share one piece scanner (`{number}{unit}` pieces concatenated, a
- * bare `0` allowed, a bare number rejected):
+ * Durations, in seconds (`{number}{unit}` pieces concatenated, a bare `0` allowed, a bare number rejected):
  * - Dockerfile HEALTHCHECK flags: Go's time.ParseDuration, units ns, us/µs/μs, ms, s, m, h
- *   (dockerfile-healthcheck.json `duration_parsing`);
- * - Compose: xhit/go-str2duration, Go's units plus `d` and `w` and an optional sign
- *   (compose.json `duration_syntax`).
+ *   (dockerfile-healthcheck.json `duration_parsing`), read by the piece scanner below;
+ * - Compose: parseComposeDurationNs, an exact port of what compose-go calls (Go's units plus `d` and `w`, a sign).
  */
 const GO_UNITS: Readonly<Record<string, number>> = {
   ns: 1e-9,
@@ -16,8 +14,6 @@ const GO_UNITS: Readonly<Record<string, number>> = {
   m: 60,
   h: 3600,
 };
-
-const COMPOSE_UNITS: Readonly<Record<string, number>> = { ...GO_UNITS, d: 86400, w: 604800 };
 
 const PIECE = /(\d+(?:\.\d*)?|\.\d+)([a-zµμ]+)/y;
 
@@ -46,13 +42,99 @@ export function parseGoDuration(text: string): number | undefined {
   return scanPieces(text.trim(), GO_UNITS);
 }
 
-/** A Compose duration (healthcheck timings, stop_grace_period...); undefined when Compose rejects it. */
+/** A Compose duration (healthcheck timings, stop_grace_period...) in seconds; undefined when Compose rejects it. */
 export function parseComposeDuration(text: string): number | undefined {
-  const s = text.trim();
-  const sign = s.startsWith('-') ? -1 : 1;
-  const value = scanPieces(/^[-+]/.test(s) ? s.slice(1) : s, COMPOSE_UNITS);
-  // `|| 0`: `-0s` is plain zero.
-  return value === undefined ? undefined : sign * value || 0;
+  const ns = parseComposeDurationNs(text);
+  return typeof ns === 'bigint' ? Number(ns) / 1e9 : undefined;
+}
+
+const MAX_INT64 = (1n << 63n) - 1n;
+const NS_PER: Readonly<Record<string, bigint>> = {
+  ns: 1n,
+  us: 1_000n,
+  'µs': 1_000n,
+  'μs': 1_000n,
+  ms: 1_000_000n,
+  s: 1_000_000_000n,
+  m: 60_000_000_000n,
+  h: 3_600_000_000_000n,
+  d: 86_400_000_000_000n,
+  w: 604_800_000_000_000n,
+};
+
+/**
+ * A Compose duration in nanoseconds exactly as compose-go reads it: xhit/go-str2duration v2.1.0 ParseDuration
+ * (a copy of Go's time.ParseDuration plus `d` and `w`), int64 arithmetic and its overflow checks included, no
+ * blanks allowed. Otherwise its error message.
+ */
+export function parseComposeDurationNs(orig: string): bigint | string {
+  const invalid = `time: invalid duration ${goDurationQuote(orig)}`;
+  let s = orig;
+  let negative = false;
+  if (s[0] === '-' || s[0] === '+') {
+    negative = s[0] === '-';
+    s = s.slice(1);
+  }
+  if (s === '0') return 0n;
+  if (s === '') return invalid;
+  let total = 0n;
+  let i = 0;
+  while (i < s.length) {
+    if (!(s[i] === '.' || isDigit(s[i]))) return invalid;
+    const intStart = i;
+    let whole = 0n;
+    for (; i < s.length && isDigit(s[i]); i++) {
+      whole = whole * 10n + BigInt(s.charCodeAt(i) - 48);
+      if (whole > MAX_INT64) return invalid;
+    }
+    const pre = i > intStart;
+    let fraction = 0n;
+    let scale = 1;
+    let post = false;
+    if (s[i] === '.') {
+      i++;
+      const fracStart = i;
+      let overflow = false;
+      for (; i < s.length && isDigit(s[i]); i++) {
+        if (overflow) continue;
+        const next = fraction * 10n + BigInt(s.charCodeAt(i) - 48);
+        // Go stops adding precision where int64 would overflow.
+        if (next > MAX_INT64) {
+          overflow = true;
+          continue;
+        }
+        fraction = next;
+        scale *= 10;
+      }
+      post = i > fracStart;
+    }
+    if (!pre && !post) return invalid;
+    const unitStart = i;
+    while (i < s.length && !(s[i] === '.' || isDigit(s[i]))) i++;
+    if (i === unitStart) return `time: missing unit in duration ${goDurationQuote(orig)}`;
+    const unitText = s.slice(unitStart, i);
+    const unit = NS_PER[unitText];
+    if (unit === undefined) return `time: unknown unit ${goDurationQuote(unitText)} in duration ${goDurationQuote(orig)}`;
+    if (whole > MAX_INT64 / unit) return invalid;
+    let value = whole * unit;
+    if (fraction > 0n) {
+      // float64, as Go computes it: nanosecond-accurate for fractions of hours.
+      value += BigInt(Math.trunc(Number(fraction) * (Number(unit) / scale)));
+      if (value > MAX_INT64) return invalid;
+    }
+    total += value;
+    if (total > MAX_INT64) return invalid;
+  }
+  return negative ? -total : total;
+}
+
+function isDigit(ch: string | undefined): boolean {
+  return ch !== undefined && ch >= '0' && ch <= '9';
+}
+
+/** go-str2duration quotes the input as is, between double quotes. */
+function goDurationQuote(text: string): string {
+  return `"${text}"`;
 }
 
 /** A short Compose duration for a number of seconds, e.g. 150 -> "2m30s". */

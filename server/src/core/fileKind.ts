@@ -7,6 +7,9 @@ import type { FileKind } from './types';
 export const COMPOSE_NAME_GLOBS: readonly string[] = ['compose*.{yml,yaml}', 'docker-compose*.{yml,yaml}', '*.compose.{yml,yaml}'];
 export const DOCKERFILE_NAME_GLOBS: readonly string[] = ['Dockerfile', 'Dockerfile.*', '*.Dockerfile', '*.dockerfile', 'Containerfile', 'Containerfile.*', '*.Containerfile'];
 
+/** The `.env` Compose reads beside its file (other env files are named by `env_file:`, not read by us). */
+export const DOTENV_GLOB = '**/.env';
+
 /** A glob per Compose name, in any folder (one each: editors' globs do not nest braces). */
 export const COMPOSE_FILE_GLOBS: readonly string[] = COMPOSE_NAME_GLOBS.map((g) => `**/${g}`);
 /** Every Dockerfile name, in any folder. */
@@ -32,7 +35,12 @@ export function isDockerfileName(path: string): boolean {
   return DOCKERFILE_NAME.test(baseName(path));
 }
 
+export function isDotEnvName(path: string): boolean {
+  return baseName(path) === '.env';
+}
+
 export function kindFromName(path: string): FileKind | undefined {
+  if (isDotEnvName(path)) return 'dotenv';
   if (isDockerfileName(path)) return 'dockerfile';
   if (isComposeFileName(path)) return 'compose';
   return undefined;
@@ -40,6 +48,8 @@ export function kindFromName(path: string): FileKind | undefined {
 
 /** The kind for an editor document: its language id first, then its name. */
 export function kindFromLanguage(languageId: string, path: string): FileKind | undefined {
+  // Whatever language an editor gives it (plaintext, properties, dotenv), `.env` is read as Compose reads it.
+  if (isDotEnvName(path)) return 'dotenv';
   if (languageId === 'dockerfile') return 'dockerfile';
   if (languageId === 'dockercompose') return 'compose';
   if (languageId === 'yaml') return isComposeFileName(path) ? 'compose' : undefined;

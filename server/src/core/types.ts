@@ -59,7 +59,8 @@ export interface SpanFix {
   edits: SpanEdit[];
 }
 
-export type FileKind = 'compose' | 'dockerfile';
+/** `dotenv`: the `.env` beside a Compose file, read only by the rules that say so (`dotenv-invalid`). */
+export type FileKind = 'compose' | 'dockerfile' | 'dotenv';
 
 export interface RuleMeta {
   id: string;

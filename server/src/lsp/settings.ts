@@ -1,7 +1,7 @@
 import { dirname } from 'node:path';
 import type { Connection } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { dotEnvBeside } from '../compose/dotEnvFile';
+import { composeFileBeside, dotEnvBeside } from '../compose/dotEnvFile';
 import type { AnalysisOptions } from '../core/analysisOptions';
 import { containingRoot, type ReadBoundary } from '../core/boundedFile';
 import type { FileKind } from '../core/types';
@@ -89,11 +89,15 @@ export class DocumentSettings {
     const path = uriPath(doc.uri) ?? '';
     const measured = { ...this.measuredColdStarts.get(''), ...this.measuredColdStarts.get(path) };
     const options: AnalysisOptions = { rules: settings.rules ?? {}, measuredColdStarts: measured };
+    // Rules read the name (an override file is a fragment of a project); an unsaved document has none.
+    if (kind === 'compose' && path) options.fileName = path;
     if (typeof settings.coldStartSeconds === 'number' && settings.coldStartSeconds > 0) options.coldStartSeconds = settings.coldStartSeconds;
     const scope = kind === 'compose' ? this.readScopeOf(doc.uri) : undefined;
     if (kind === 'compose') options.dotEnv = scope ? dotEnvBeside(scope.file, this.boundaryFor(scope.root)) : new Map();
     if (scope) options.buildContexts = fileBuildContexts(dirname(scope.file), this.boundaryFor(scope.root));
-    return { enabled: settings.enable !== false, options, ...(scope ? { scope } : {}) };
+    // A `.env` is checked only where Compose reads it: beside a Compose file, inside a workspace folder.
+    const readByCompose = kind !== 'dotenv' || (this.readScopeOf(doc.uri) !== undefined && composeFileBeside(path));
+    return { enabled: settings.enable !== false && readByCompose, options, ...(scope ? { scope } : {}) };
   }
 
   /** A Compose document on disk inside a workspace folder: its path and that folder; else nothing is read for it. */

@@ -22,16 +22,17 @@ export const rule: Rule = {
   compose(ctx) {
     for (const info of ctx.services) {
       for (const request of deviceRequests(info, true)) {
-        const count = request.view.get('count');
-        const ids = request.view.get('device_ids');
-        if (!count || !ids) continue;
+        const view = request.view;
+        const count = view?.get('count');
+        const ids = view?.get('device_ids');
+        if (!view || !count || !ids) continue;
         const where = request.kind === 'gpus' ? '`gpus:` entry' : 'device reservation';
         ctx.report({
           span: ids.keyAt,
           message:
             `The ${where} of service "${info.service.name}" sets both \`count\` and \`device_ids\`: Compose refuses to start it ` +
             '("count" and "device_ids" attributes are exclusive). Keep one of them.',
-          fixes: fixesFor(ctx.file, request.view, count, ids),
+          fixes: fixesFor(ctx.file, view, count, ids),
         });
       }
     }

@@ -13,8 +13,8 @@ import type { Span, SpanFix } from '../core/types';
 /**
  * An engine sharded over N = tensor × pipeline parallel GPUs stops at start-up when the container sees fewer
  * (vLLM: world size larger than the GPUs available; TGI: not enough shards' devices). Counts follow compose-go:
- * `count: all`/-1 and a request with neither count nor device_ids reserve every GPU (compose.json
- * `device_request`). Multi-node setups (Ray, `--nnodes`, `--headless`) hold part of the group per container
+ * `count: all` (any case)/-1, `gpus: all` and a request with neither count nor device_ids reserve every GPU
+ * (compose.json `device_request`); each NVIDIA CDI name under `devices:` is one GPU, `=all` every one. Multi-node setups (Ray, `--nnodes`, `--headless`) hold part of the group per container
  * and are left alone, as are values only known at `up`.
  */
 export const rule: Rule = {
@@ -32,7 +32,7 @@ export const rule: Rule = {
       if (!needed || needed.total <= 1 || isMultiNode(info, dotEnv)) continue;
       // `count` with `device_ids` is gpu-count-and-device-ids' finding; Compose rejects it before counting.
       const requests = deviceRequests(info).filter((r) => !(r.count && r.deviceIds));
-      if (requests.length === 0 || info.gpu.cdi.length > 0 || info.gpu.gpus?.value.text === 'all') continue;
+      if (requests.length === 0) continue;
       let reserved = 0;
       let unknown = false;
       for (const r of requests) {
@@ -56,10 +56,10 @@ export const rule: Rule = {
   },
 };
 
-/** The count value, or the device_ids key: where the number of GPUs is written. */
+/** The count value, the device_ids key, or the CDI name: where the number of GPUs is written. */
 function spanOfRequest(r: GpuRequestEntry): Span {
   if (r.count) return r.count.at;
-  return r.view.get('device_ids')?.keyAt ?? r.view.at;
+  return r.view?.get('device_ids')?.keyAt ?? r.at;
 }
 
 /** Raises a literal count; device_ids name real GPUs, which only the user can pick, and `${VAR}` is theirs. */

@@ -22,6 +22,9 @@ import { rule as dockerfileHealthcheckStartPeriodRule } from './dockerfile-healt
 import { rule as resourceLimitsMissingRule } from './resource-limits-missing';
 import { rule as resourceLimitsBelowReservationsRule } from './resource-limits-below-reservations';
 import { rule as imageUnpinnedRule } from './image-unpinned';
+import { rule as composeReferenceUndefinedRule } from './compose-reference-undefined';
+import { rule as composeInterpolationInvalidRule } from './compose-interpolation-invalid';
+import { rule as dotenvInvalidRule } from './dotenv-invalid';
 
 export const RULES: readonly Rule[] = [
   gpuReservationMissingRule,
@@ -46,6 +49,9 @@ export const RULES: readonly Rule[] = [
   resourceLimitsMissingRule,
   resourceLimitsBelowReservationsRule,
   imageUnpinnedRule,
+  composeReferenceUndefinedRule,
+  composeInterpolationInvalidRule,
+  dotenvInvalidRule,
 ];
 
 export const RULE_IDS: ReadonlySet<string> = new Set(RULES.map((r) => r.meta.id));

@@ -31,12 +31,20 @@ export interface DockerfileContext {
   report: Reporter;
 }
 
+/** A `.env` beside a Compose file: its text only (no other input). */
+export interface DotEnvContext {
+  text: string;
+  options: AnalysisOptions;
+  report: Reporter;
+}
+
 /**
  * One rule: its metadata, its checks and (inside the checks) its fixes, side by side in one file.
- * A rule may read Compose files, Dockerfiles or both.
+ * A rule may read Compose files, Dockerfiles or both; `.env` files only by a rule made for them.
  */
 export interface Rule {
   meta: RuleMeta;
   compose?(ctx: ComposeContext): void;
   dockerfile?(ctx: DockerfileContext): void;
+  dotenv?(ctx: DotEnvContext): void;
 }

@@ -3,6 +3,7 @@ import { splitWords } from '../core/commandWords';
 import type { ComposeFile } from '../compose/composeFile';
 import { hasInterpolation, literalPart } from '../compose/interpolation';
 import type { ComposeContext, DockerfileContext, Rule } from './rule';
+import { outsideScope } from './scope';
 import type { Span, SpanFix } from '../core/types';
 import { spanOfRange } from '../dockerfile/dockerfileModel';
 import { properties } from '../dockerfile/imageEngine';
@@ -105,9 +106,7 @@ class ComposeScan {
 
   /** An incremental run walks only the nodes that overlap the re-checked part of the file. */
   private outOfScope(node: unknown): boolean {
-    const scope = this.ctx.scope;
-    const r = scope ? (node as Node | null)?.range : undefined;
-    return !!r && (r[0] >= scope!.end || (r[2] <= scope!.start && r[0] < scope!.start));
+    return outsideScope(this.ctx.scope, node);
   }
 
   private scalar(node: Scalar, keyName: string | undefined, vllm: boolean): void {

@@ -1,0 +1,249 @@
+/**
+ * One Compose file's text → one tree per YAML document, as compose-go's loader reads it (loader/loader.go
+ * loadYamlFile, loader/reset.go ResetProcessor, and the merge keys of go.yaml.in/yaml/v4's decoder):
+ * - aliases are expanded; a merge key `<<` takes a map, an alias to one, or a sequence of them (an alias to a
+ *   sequence too); keys written in the map win over merged ones and earlier merge sources over later ones;
+ * - `!reset` drops the value and `!override` keeps it, each recording its path so that the files before it lose
+ *   what they set there (reset.ts);
+ * - a key written twice, a merge of a scalar, an alias cycle and alias bombs are errors in compose-go's words.
+ */
+import { Alias, Document, isAlias, isMap, isScalar, isSeq, Node as YamlNode, parse, parseAllDocuments, Scalar as YamlScalar } from 'yaml';
+import { BoundedMemo } from '../../core/boundedMemo';
+import { LineIndex } from '../../core/lineIndex';
+import { YAML_OPTIONS } from '../composeFile';
+import { ComposeError, MapNode, mapNode, Origin, ProjectNode, scalar, Scalar, seqNode, TreePath } from './tree';
+
+export interface LoadedDocument {
+  tree: MapNode;
+  /** Paths tagged `!reset` or `!override` (compose-go records both the same way). */
+  resets: TreePath[];
+}
+
+/** compose-go's defaultMaxNodeVisits. */
+const MAX_NODE_VISITS = 100_000;
+
+/** go.yaml's allowedAliasRatio: how much of a document may come from expanding aliases (alias bombs). */
+function allowedAliasRatio(decodeCount: number): number {
+  const low = 400_000;
+  const high = 4_000_000;
+  if (decodeCount <= low) return 0.99;
+  if (decodeCount >= high) return 0.1;
+  return 0.99 - 0.89 * ((decodeCount - low) / (high - low));
+}
+
+const WANT_MAP = 'map merge requires map or sequence of maps as the value';
+
+/**
+ * Parsing is most of a load: the parse of a text is kept (the trees are not, merging changes them), so loading a
+ * project again after one of its files changed parses only that file.
+ */
+const parsed = new BoundedMemo((text: string) => {
+  const docs = parseAllDocuments(text, YAML_OPTIONS);
+  return { docs: Array.isArray(docs) ? docs : [], lines: new LineIndex(text) };
+}, 64);
+
+/** The documents of `text` (a file named `file`), each a mapping; throws ComposeError as compose-go fails. */
+export function loadDocuments(text: string, file: string): LoadedDocument[] {
+  const { docs: list, lines } = parsed.get(text);
+  const out: LoadedDocument[] = [];
+  for (const doc of list) {
+    const error = doc.errors[0];
+    if (error) throw new ComposeError(`failed to parse ${file}: yaml: line ${lines.lineOf(error.pos[0]) + 1}: ${error.message.split('\n')[0]}`);
+    // An empty document (an empty file, a trailing `---`) yields nothing, as go.yaml's decoder reads it.
+    if (doc.contents === null) continue;
+    const converter = new Converter(doc, file, lines);
+    const tree = converter.convert(doc.contents);
+    if (tree?.kind !== 'map') throw new ComposeError('top-level object must be a mapping');
+    out.push({ tree, resets: converter.resets });
+  }
+  return out;
+}
+
+class Converter {
+  readonly resets: TreePath[] = [];
+  private visits = 0;
+  private visited = new Set<YamlNode>();
+  private decodeCount = 0;
+  private aliasCount = 0;
+  private aliasDepth = 0;
+  /** The path of the value being converted: one array, pushed and popped (copied only when a reset records it). */
+  private readonly path: string[] = [];
+  /** Alias targets being expanded → the path of each expansion: a target met again inside itself is a cycle. */
+  private expanding = new Map<YamlNode, string[]>();
+
+  constructor(
+    private readonly doc: Document,
+    private readonly file: string,
+    private readonly lines: LineIndex,
+  ) {}
+
+  private origin(node: YamlNode | Alias): Origin {
+    const r = node.range;
+    return { file: this.file, range: r ? [r[0], r[1]] : [0, 0], node: node as YamlNode };
+  }
+
+  private count(node: unknown): void {
+    // compose-go counts each node once (it caches resolved anchors) and each alias where it is used.
+    if (isAlias(node) || !this.visited.has(node as YamlNode)) {
+      if (!isAlias(node)) this.visited.add(node as YamlNode);
+      if (++this.visits > MAX_NODE_VISITS) throw new ComposeError(`compose file exceeds maximum node visit limit (${MAX_NODE_VISITS})`);
+    }
+    this.decodeCount++;
+    if (this.aliasDepth > 0) this.aliasCount++;
+    if (this.aliasCount > 100 && this.decodeCount > 1000 && this.aliasCount / this.decodeCount > allowedAliasRatio(this.decodeCount)) {
+      throw new ComposeError('yaml: document contains excessive aliasing');
+    }
+  }
+
+  /** The value at the current path; undefined when it is `!reset` (dropped, and its path recorded). */
+  convert(node: unknown): ProjectNode | undefined {
+    this.count(node);
+    if (isAlias(node)) return this.convertAlias(node);
+    const yamlNode = node as YamlNode;
+    const tag = (yamlNode as { tag?: string }).tag;
+    if (tag === '!reset') {
+      this.resets.push(withoutMergePart(this.path));
+      return undefined;
+    }
+    if (tag === '!override') this.resets.push(withoutMergePart(this.path));
+    if (isMap(yamlNode)) return this.convertMap(yamlNode as unknown as YamlMapLike);
+    if (isSeq(yamlNode)) {
+      const seq = seqNode(this.origin(yamlNode));
+      yamlNode.items.forEach((item, i) => {
+        const value = this.at(String(i), () => this.convert(item));
+        if (value) seq.items.push(value);
+      });
+      return seq;
+    }
+    return scalar(scalarValue(yamlNode as YamlScalar, tag), this.origin(yamlNode));
+  }
+
+  /** `fn` with `part` added to the path. */
+  private at<T>(part: string, fn: () => T): T {
+    this.path.push(part);
+    const result = fn();
+    this.path.pop();
+    return result;
+  }
+
+  private convertAlias(alias: Alias): ProjectNode | undefined {
+    const target = alias.resolve(this.doc) as YamlNode | undefined;
+    if (!target) throw new ComposeError(`failed to parse ${this.file}: yaml: unknown anchor '${alias.source}' referenced`);
+    const here = pathKey(this.path);
+    const seen = this.expanding.get(target) ?? [];
+    for (const prev of seen) {
+      if (prev === here || prev.includes('<<') || here.includes('<<')) continue;
+      if ((here.startsWith(prev + '.') || prev.startsWith(here + '.')) && !inDifferentServices(here, prev)) {
+        throw new ComposeError(`cycle detected: node at path ${here} references node at path ${prev}`);
+      }
+    }
+    this.expanding.set(target, [...seen, here]);
+    this.aliasDepth++;
+    try {
+      return this.convert(target);
+    } finally {
+      this.aliasDepth--;
+      if (seen.length) this.expanding.set(target, seen);
+      else this.expanding.delete(target);
+    }
+  }
+
+  private convertMap(node: YamlMapLike): MapNode {
+    const map = mapNode(this.origin(node as unknown as YamlNode));
+    const firstLine = new Map<string, number>();
+    let merge: unknown;
+    let mergeKey: YamlNode | undefined;
+    for (const pair of node.items) {
+      const keyNode = pair.key as YamlNode | null;
+      const key = keyString(keyNode);
+      const line = keyNode?.range ? this.lines.lineOf(keyNode.range[0]) + 1 : 0;
+      const previous = firstLine.get(key);
+      if (previous !== undefined) throw new ComposeError(`line ${line}: mapping key ${JSON.stringify(key)} already defined at line ${previous}`);
+      firstLine.set(key, line);
+      if (key === '<<' && isScalar(keyNode) && (keyNode.source === '<<' || keyNode.value === '<<')) {
+        merge = pair.value;
+        mergeKey = keyNode;
+        continue;
+      }
+      const value = this.at(key, () => this.convert(pair.value));
+      if (value) map.entries.set(key, { value, keyOrigin: keyNode ? this.origin(keyNode) : map.origin });
+    }
+    if (merge !== undefined) this.mergeInto(map, merge, mergeKey!);
+    return map;
+  }
+
+  /** Adds the keys of the merge sources that the map does not have yet (first wins). */
+  private mergeInto(map: MapNode, merge: unknown, mergeKey: YamlNode): void {
+    const sources = this.mergeSources(merge, mergeKey);
+    for (const source of sources) {
+      const converted = this.convertMergeSource(source);
+      for (const [key, entry] of converted.entries) if (!map.entries.has(key)) map.entries.set(key, entry);
+    }
+  }
+
+  private mergeSources(merge: unknown, mergeKey: YamlNode): unknown[] {
+    const resolved = isAlias(merge) ? (merge.resolve(this.doc) as unknown) : merge;
+    if (isMap(resolved)) return [merge];
+    // compose-go hands the sequence an alias points to straight to the decoder (loader/reset.go).
+    if (isSeq(resolved)) {
+      for (const item of resolved.items) {
+        const target = isAlias(item) ? item.resolve(this.doc) : item;
+        if (!isMap(target)) throw this.wantMap(mergeKey);
+      }
+      return resolved.items;
+    }
+    throw this.wantMap(mergeKey);
+  }
+
+  private wantMap(at: YamlNode): ComposeError {
+    const line = at.range ? this.lines.lineOf(at.range[0]) + 1 : 0;
+    return new ComposeError(`failed to parse ${this.file}: yaml: line ${line}: ${WANT_MAP}`);
+  }
+
+  private convertMergeSource(source: unknown): MapNode {
+    // The merge key's own path part is dropped, as compose-go does, so `!reset` inside a merged anchor applies here.
+    const converted = this.at('<<', () => this.convert(source));
+    return converted?.kind === 'map' ? converted : mapNode(this.origin(source as YamlNode));
+  }
+}
+
+interface YamlMapLike {
+  items: Array<{ key: unknown; value: unknown }>;
+}
+
+/** compose-go's path for a value reached through merge keys: each `<<` is dropped as it is met (loader/reset.go). */
+function withoutMergePart(path: TreePath): TreePath {
+  return path.filter((part) => part !== '<<');
+}
+
+function pathKey(path: TreePath): string {
+  return withoutMergePart(path).join('.');
+}
+
+function inDifferentServices(a: string, b: string): boolean {
+  const pa = a.split('.');
+  const pb = b.split('.');
+  for (let i = 0; i < pa.length && i < pb.length; i++) {
+    if (pa[i] === 'services' && i + 1 < pa.length && pb[i] === 'services' && i + 1 < pb.length) return pa[i + 1] !== pb[i + 1];
+  }
+  return false;
+}
+
+/** A key as compose-go's convertToStringKeysRecursive names it. */
+function keyString(node: YamlNode | null): string {
+  if (!node) return '<nil>';
+  if (isScalar(node)) return node.value === null ? '<nil>' : String(node.value);
+  return String((node as { toString(): string }).toString());
+}
+
+/** A scalar's value; a tagged plain scalar (`!override 5`) resolved by the core schema as if untagged. */
+function scalarValue(node: YamlScalar, tag: string | undefined): Scalar {
+  if (tag && tag.startsWith('!') && !tag.startsWith('!!') && node.type === 'PLAIN' && typeof node.source === 'string') {
+    const plain = parse(node.source) as unknown;
+    return plain === undefined ? null : (plain as Scalar);
+  }
+  const v = node.value;
+  if (v === undefined) return null;
+  if (typeof v === 'bigint') return Number(v);
+  return v as Scalar;
+}

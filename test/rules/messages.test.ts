@@ -1,0 +1,62 @@
+/**
+ * Every rule's full messages and fix titles, on the examples of its own doc page (docs/rules/<id>.md), against a
+ * reviewed snapshot (messages.snapshot.json; UPDATE_SNAPSHOT=1 rewrites it, then review the diff): a message or a
+ * fix title cannot change without it showing in review (issue 16). The corpus snapshot (test/corpus) pins what the
+ * rules say on real files; this one pins every rule, including those the corpus never triggers.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { analyze } from '../../server/src/analysis/analyze';
+import type { RuleSetting } from '../../server/src/core/analysisOptions';
+import type { FileKind, Finding } from '../../server/src/core/types';
+import { RULES } from '../../server/src/rules/registry';
+import { REPO_ROOT } from '../corpus/invariants';
+
+const SNAPSHOT = join(REPO_ROOT, 'test', 'rules', 'messages.snapshot.json');
+const KIND_OF_FENCE: Readonly<Record<string, FileKind>> = { yaml: 'compose', yml: 'compose', dockerfile: 'dockerfile', Dockerfile: 'dockerfile', dotenv: 'dotenv' };
+
+function examples(id: string): { kind: FileKind; text: string }[] {
+  const page = join(REPO_ROOT, 'docs', 'rules', `${id}.md`);
+  if (!existsSync(page)) return [];
+  return [...readFileSync(page, 'utf8').matchAll(/^```(\w+)[^\n]*\n([\s\S]*?)^```/gm)]
+    .filter((m) => KIND_OF_FENCE[m[1]!])
+    .map((m) => ({ kind: KIND_OF_FENCE[m[1]!]!, text: m[2]! }));
+}
+
+function only(id: string): Record<string, RuleSetting> {
+  return Object.fromEntries(RULES.map((r) => [r.meta.id, r.meta.id === id ? r.meta.defaultSeverity : 'off']));
+}
+
+/** "example 2, 5:7 warning: <the whole message>" and, under it, each fix's title. */
+function describeFinding(example: number, f: Finding): string[] {
+  return [
+    `example ${example}, ${f.range.start.line + 1}:${f.range.start.character + 1} ${f.severity}: ${f.message}`,
+    ...f.fixes.map((x) => `  fix${x.preferred ? ' (preferred)' : ''}: ${x.title}`),
+  ];
+}
+
+describe('rule messages and fix titles', () => {
+  it('match the reviewed snapshot, in full (UPDATE_SNAPSHOT=1 rewrites it)', () => {
+    const actual: Record<string, string[]> = {};
+    for (const rule of RULES) {
+      const lines: string[] = [];
+      examples(rule.meta.id).forEach(({ kind, text }, i) => {
+        for (const f of analyze(text, kind, { rules: only(rule.meta.id) })) if (f.rule === rule.meta.id) lines.push(...describeFinding(i + 1, f));
+      });
+      if (lines.length) actual[rule.meta.id] = lines;
+    }
+    if (process.env.UPDATE_SNAPSHOT === '1') writeFileSync(SNAPSHOT, `${JSON.stringify(actual, null, 2)}\n`);
+    assert.ok(existsSync(SNAPSHOT), 'no snapshot: run with UPDATE_SNAPSHOT=1, then review it');
+    const expected = JSON.parse(readFileSync(SNAPSHOT, 'utf8')) as Record<string, string[]>;
+    assert.deepEqual(actual, expected, 'a rule message or fix title changed: review it, then UPDATE_SNAPSHOT=1');
+  });
+
+  it('every rule that reads Compose files or Dockerfiles says something on its own examples', () => {
+    const silent = RULES.filter((r) => r.meta.appliesTo.length > 0)
+      .filter((r) => !examples(r.meta.id).some(({ kind, text }) => analyze(text, kind, { rules: only(r.meta.id) }).some((f) => f.rule === r.meta.id)))
+      .map((r) => r.meta.id);
+    assert.deepEqual(silent, [], 'a doc page whose examples never trigger its rule shows the reader nothing');
+  });
+});

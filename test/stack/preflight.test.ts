@@ -157,3 +157,53 @@ describe('real I/O deps', () => {
     assert.equal(await findOnPath('nvidia-smi', { PATH: '' }, 'linux'), undefined);
   });
 });
+
+describe('pre-flight for Docker Model Runner models', () => {
+  const V2 = { found: true as const, command: { argv: ['docker', 'compose'], version: '2.39.1', flavour: 'v2' as const, source: 'detected' as const }, tried: [] };
+  // Docker's docs example: a `chat` service using the top-level model `llm`.
+  const withModels = plan([{ name: 'chat' }], { models: [{ name: 'llm', model: 'ai/smollm2', usedBy: ['chat'], source: 'models' }] });
+  const running = async () => ({ stdout: 'Docker Model Runner is running\n\nStatus:\nllama.cpp: running llama.cpp latest-cpu\n', stderr: '', exitCode: 0 });
+
+  it('asks `docker model status` only when a started service uses a model', async () => {
+    let asked = 0;
+    const status = async () => {
+      asked++;
+      return running();
+    };
+    assert.deepEqual(await runPreflight(withModels, deps({ findCompose: async () => V2, modelRunnerStatus: status })), []);
+    assert.equal(asked, 1);
+    assert.deepEqual(await runPreflight(plan([{ name: 'a' }]), deps({ findCompose: async () => V2, modelRunnerStatus: status })), []);
+    const profiled = plan([{ name: 'chat', profiles: ['gpu'] }], { models: withModels.models!, activeProfiles: [] });
+    assert.deepEqual(await runPreflight(profiled, deps({ findCompose: async () => V2, modelRunnerStatus: status })), []);
+    assert.equal(asked, 1, 'not for a plain project, nor for a model only an inactive profile uses');
+  });
+
+  it('a runner that is off (status.go: exit 1, "Docker Model Runner is not running"): a blocker with how to enable it', async () => {
+    const issues = await runPreflight(withModels, deps({ findCompose: async () => V2, modelRunnerStatus: async () => ({ stdout: 'Docker Model Runner is not running\n', stderr: '', exitCode: 1 }) }));
+    assert.equal(issues.length, 1);
+    assert.equal(issues[0]!.id, 'model-runner-unavailable');
+    assert.equal(issues[0]!.severity, 'blocker');
+    assert.equal(issues[0]!.title, 'The project uses models (llm) but Docker Model Runner is not running');
+    assert.match(issues[0]!.steps.join('\n'), /docker desktop enable model-runner/);
+    assert.match(issues[0]!.steps.join('\n'), /docker-model-plugin/);
+  });
+
+  it('no plugin ("\'model\' is not a docker command"), no docker CLI, no answer in time', async () => {
+    const noPlugin = await runPreflight(withModels, deps({ findCompose: async () => V2, modelRunnerStatus: async () => ({ stdout: '', stderr: "docker: 'model' is not a docker command.\nSee 'docker --help'\n", exitCode: 1 }) }));
+    assert.match(noPlugin[0]!.title, /Docker Model Runner is not installed: `docker model` is not a docker command here/);
+    const noCli = await runPreflight(withModels, deps({ findCompose: async () => V2, modelRunnerStatus: async () => ({ stdout: '', stderr: '', exitCode: null, error: { code: 'ENOENT', message: 'docker is not on PATH' } }) }));
+    assert.match(noCli[0]!.title, /the docker CLI was not found/);
+    const slow = await runPreflight(withModels, deps({ findCompose: async () => V2, modelRunnerStatus: async () => ({ stdout: '', stderr: '', exitCode: null, error: { code: 'ETIMEDOUT', message: 'timed out' } }) }));
+    assert.equal(slow[0]!.severity, 'warning', 'it may be installing the runner: Start anyway is offered');
+    assert.ok(slow[0]!.actions.includes('start-anyway'));
+  });
+
+  it('Compose v1 (1.29) or a v2 before 2.38 with top-level models: a warning naming the version', async () => {
+    const v1 = await runPreflight(withModels, deps({ modelRunnerStatus: running }));
+    assert.deepEqual(v1.map((i) => [i.severity, i.title]), [['warning', 'docker-compose 1.29.2 may not know top-level `models:`: Docker Model Runner needs Docker Compose 2.38.0 or later']]);
+    const old = { ...V2, command: { ...V2.command, version: 'v2.36.0-desktop.1' } };
+    assert.equal((await runPreflight(withModels, deps({ findCompose: async () => old, modelRunnerStatus: running }))).length, 1);
+    const provider = plan([{ name: 'ai' }], { models: [{ name: 'ai', usedBy: [], source: 'provider' }] });
+    assert.deepEqual(await runPreflight(provider, deps({ findCompose: async () => old, modelRunnerStatus: running })), [], 'provider services came with 2.35');
+  });
+});

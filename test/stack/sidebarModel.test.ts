@@ -300,3 +300,14 @@ describe('one vocabulary: the views show a Start\'s phases', () => {
     assert.deepEqual(rows.map((r) => r.description!.split(' · ')[0]), ['healthy', 'starting']);
   });
 });
+
+describe('the project\'s models in the Services view', () => {
+  it('one row per top-level model, after the services, with its reference and its users', () => {
+    const rows = serviceRows(ready([status('vllm', { health: 'healthy' }), status('proxy')], {
+      plan: { ...plan, models: [{ name: 'llm', model: 'ai/smollm2', usedBy: ['proxy'], source: 'models' }, { name: 'vllm', usedBy: [], source: 'provider' }] },
+    }));
+    assert.deepEqual(rows.map((r) => r.label), ['vllm', 'proxy', 'llm'], 'a provider service is already a service row');
+    assert.equal(rows[2]!.description, 'ai/smollm2 · used by proxy');
+    assert.equal(rows[2]!.icon?.id, 'hubot');
+  });
+});

@@ -79,7 +79,8 @@ export type PreflightId =
   | 'gpu-runtime-missing'
   | 'bind-mount-missing'
   | 'port-in-use'
-  | 'compose-file-invalid';
+  | 'compose-file-invalid'
+  | 'model-runner-unavailable';
 
 export type PreflightAction = 'retry' | 'start-anyway' | 'open-toolkit-steps' | 'open-settings' | 'open-file' | 'install-compose';
 

@@ -13,6 +13,8 @@
  * - A published port already in use: a blocker naming the service and the port; ports the project's own running
  *   containers publish are not a conflict (a re-start of a running stack).
  * - A Compose file that does not parse: a blocker.
+ * - Models from Docker Model Runner with the runner missing or off: a blocker with how to enable it
+ *   (modelRunnerCheck.ts).
  */
 
 import { stat } from 'node:fs/promises';
@@ -20,9 +22,11 @@ import { createSocket } from 'node:dgram';
 import { createServer } from 'node:net';
 import { checkEngine, type DockerConnection } from '../docker/dockerApi';
 import { applyEnv } from '../docker/dockerEndpoint';
-import type { Exec } from '../process/command';
+import type { CommandResult, Exec } from '../process/command';
 import { explainComposeError, findComposeCommand, type ComposeLookup } from '../process/composeCommand';
 import { resolveExecutable } from '../process/executablePath';
+import { execCommand } from '../process/processRunner';
+import { MODEL_STATUS_TIMEOUT_MS, modelRunnerIssues } from './modelRunnerCheck';
 import { startedServices } from './profiles';
 import type { DockerProblem, EngineInfo, PreflightIssue } from '../stackTypes';
 import type { StackPlan } from '../../../../server/src/compose/stackPlanTypes';
@@ -38,6 +42,8 @@ export interface PreflightDeps {
   portInUse(hostIp: string, port: number, protocol: 'tcp' | 'udp'): Promise<boolean>;
   /** portKey()s the project's own running containers publish: not a conflict on a re-start. */
   ownPorts?: Set<string>;
+  /** `docker model status` (modelRunnerCheck.ts), asked only when the project uses Model Runner models. */
+  modelRunnerStatus?(): Promise<CommandResult>;
 }
 
 /** Key of a published port in ownPorts: "8000/tcp". */
@@ -141,12 +147,14 @@ export async function runPreflight(plan: StackPlan, deps: PreflightDeps): Promis
   }
   if (!engine.ok) issues.push(engineIssue(engine.problem));
   if (compose && !compose.found) issues.push(composeIssue(compose));
-  const [gpu, mounts, ports] = await Promise.all([
+  const status = deps.modelRunnerStatus;
+  const [gpu, mounts, ports, models] = await Promise.all([
     safe(gpuIssues(plan, engine, deps), []),
     safe(bindMountIssues(plan, deps), []),
     safe(portIssues(plan, deps), []),
+    status && engine.ok ? safe(modelRunnerIssues(plan, compose, () => status()), []) : [],
   ]);
-  issues.push(...mounts, ...ports, ...gpu);
+  issues.push(...mounts, ...ports, ...models, ...gpu);
   return issues.sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'blocker' ? -1 : 1));
 }
 
@@ -261,6 +269,11 @@ export function nodePreflightDeps(conn: DockerConnection, opts: NodePreflightOpt
       }
     },
     portInUse: (hostIp, port, protocol) => (protocol === 'udp' ? udpPortInUse(hostIp, port) : tcpPortInUse(hostIp, port)),
+    modelRunnerStatus: once(async (): Promise<CommandResult> => {
+      const docker = await findOnPath('docker', baseEnv);
+      if (!docker) return { stdout: '', stderr: '', exitCode: null, error: { code: 'ENOENT', message: 'docker is not on PATH' } };
+      return (opts.exec ?? execCommand)({ file: docker, args: ['model', 'status'] }, { timeoutMs: MODEL_STATUS_TIMEOUT_MS, env: applyEnv(baseEnv, conn.composeEnv) });
+    }),
   };
   if (opts.ownPorts) deps.ownPorts = opts.ownPorts;
   return deps;

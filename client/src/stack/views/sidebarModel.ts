@@ -190,7 +190,23 @@ export function serviceRows(input: SidebarInput): Row[] {
     if (containers.length === 0) rows.push(serviceRow(name, planned, undefined, containers.length, input));
     else for (const c of containers) rows.push(serviceRow(name, planned, c, containers.length, input));
   }
+  rows.push(...modelRows(input.plan));
   return rows;
+}
+
+/** The models Docker Model Runner serves the project (`models:`, `provider:` services), after its services. */
+function modelRows(plan: StackPlan | undefined): Row[] {
+  return (plan?.models ?? []).filter((m) => m.source === 'models').map((m) => {
+    const users = m.usedBy.length ? `used by ${m.usedBy.join(', ')}` : 'used by no service';
+    return {
+      id: `model/${m.name}`,
+      label: m.name,
+      description: [m.model, users].filter(Boolean).join(' · '),
+      tooltip: `Model ${m.name}${m.model ? ` (${m.model})` : ''}, served by Docker Model Runner; ${users}.`,
+      icon: { id: 'hubot' },
+      contextValue: 'model',
+    };
+  });
 }
 
 function planErrorRows(message: string): Row[] {

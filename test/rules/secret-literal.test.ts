@@ -178,3 +178,70 @@ describe(RULE, () => {
     assert.deepEqual(findingsOf(RULE, text).map((f) => rangeText(text, f)), ['pg-literal-1', 'db-literal-2', 'my-literal-3', 'camel-literal-4']);
   });
 });
+
+// The branches mutation testing found untested (issue 16): each a case a user writes.
+describe(`${RULE}: boundaries and forms`, () => {
+  it('an NVIDIA key needs 20 characters after nvapi-: 19 is not a key, 20 is (the shortest real ones are longer)', () => {
+    const key = (n: number) => `nvapi-${'Qm7tZr2LpXw9KcVb4NyHd8FgJs3Ae6Uo'.slice(0, n)}`;
+    const at = (value: string) => yaml`
+      services:
+        nim:
+          image: nvcr.io/nim/meta/llama-3.1-8b-instruct:1.3.3
+          labels:
+            note: "key ${value} rotated"
+    `;
+    assert.deepEqual(findingsOf(RULE, at(key(19))), []);
+    const text = at(key(20));
+    const [f] = findingsOf(RULE, text);
+    assert.equal(rangeText(text, f!), key(20), 'reported in a label value too, at the key itself');
+    assert.equal(f!.message, 'A literal NVIDIA API key is written in the value of note: anyone who can read this file or its history can use it. Reference it as ${NGC_API_KEY} and keep the value in .env (out of version control) or a secret store; revoke it if it was ever committed.');
+    assert.equal(applyFix(text, preferredFix(f!)).includes('note: "key ${NGC_API_KEY} rotated"'), true);
+  });
+
+  it('placeholders stay quiet, in map and list form; a real value in list form is reported at the value', () => {
+    const quiet = ['<your-hf-token>', '[token]', '{{ .Values.token }}', 'xxxxxxxx', '********', 'hf_...', 'your_token_here', 'put-it-here', 'EMPTY', 'sk-no-key-required', 'not-needed'];
+    for (const value of quiet) {
+      const map = yaml`
+        services:
+          app:
+            image: ghcr.io/example/app:1
+            environment:
+              OPENAI_API_KEY: "${value}"
+      `;
+      assert.deepEqual(findingsOf(RULE, map), [], `map form: ${value}`);
+      const list = yaml`
+        services:
+          app:
+            image: ghcr.io/example/app:1
+            environment:
+              - OPENAI_API_KEY=${value}
+      `;
+      assert.deepEqual(findingsOf(RULE, list), [], `list form: ${value}`);
+    }
+    const real = yaml`
+      services:
+        app:
+          image: ghcr.io/example/app:1
+          environment:
+            - OPENAI_API_KEY=s3cr3t-value-42
+    `;
+    const [f] = findingsOf(RULE, real);
+    assert.equal(rangeText(real, f!), 's3cr3t-value-42');
+    assert.equal(applyFix(real, preferredFix(f!)).includes('- OPENAI_API_KEY=${OPENAI_API_KEY}'), true);
+  });
+
+  it('a flag first in a string command: the value\'s exact range, and a vLLM service\'s fix names VLLM_API_KEY', () => {
+    const text = yaml`
+      services:
+        vllm:
+          image: vllm/vllm-openai:v0.11.0
+          command: --api-key s3cr3t-key-42 --model m
+    `;
+    const [f, more] = findingsOf(RULE, text);
+    assert.equal(more, undefined);
+    assert.equal(rangeText(text, f!), 's3cr3t-key-42');
+    assert.equal(f!.message, 'A literal API key is written in the --api-key argument: anyone who can read this file or its history can use it. Reference it as ${VLLM_API_KEY} and keep the value in .env (out of version control) or a secret store; revoke it if it was ever committed.');
+    assert.equal(preferredFix(f!).title, 'Replace with ${VLLM_API_KEY} (set VLLM_API_KEY in .env, kept out of git)');
+    assert.ok(applyFix(text, preferredFix(f!)).includes('command: --api-key ${VLLM_API_KEY} --model m'));
+  });
+});

@@ -114,6 +114,20 @@ describe('histogramQuantile (Prometheus bucketQuantile)', () => {
     assert.equal(histogramQuantile(0.99, [b(1, 50), b(2560, 90), b(Infinity, 100)]), 2560);
   });
 
+  it('a first bucket bounded at or below 0 answers its bound for a rank inside it (no interpolation from 0)', () => {
+    // Prometheus bucketQuantile: `if b == 0 && buckets[0].upperBound <= 0 { return buckets[0].upperBound }`.
+    assert.equal(histogramQuantile(0.25, [b(0, 10), b(1, 20), b(Infinity, 20)]), 0);
+    assert.equal(histogramQuantile(0.25, [b(-1, 10), b(1, 20), b(Infinity, 20)]), -1);
+    near(histogramQuantile(0.75, [b(0, 10), b(1, 20), b(Infinity, 20)]), 0.5, 'the next bucket interpolates from 0');
+  });
+
+  it('reads bounds and values written as Go prints short floats (".5", "1e-3") into the same histogram', () => {
+    const exp = parseExposition(['h_bucket{le=".5"} .5', 'h_bucket{le="1e-3"} 0', 'h_bucket{le="+Inf"} 2', 'h_count 2', 'h_sum 1.25'].join('\n'));
+    assert.equal(exp.skippedLines, 0);
+    const [series] = histogramSeries(exp, 'h');
+    assert.deepEqual(series!.buckets.map((x) => [x.le, x.count]), [[0.001, 0], [0.5, 0.5], [Infinity, 2]]);
+  });
+
   it('is undefined, not NaN, where Prometheus answers NaN', () => {
     assert.equal(histogramQuantile(0.5, []), undefined, 'no buckets');
     assert.equal(histogramQuantile(0.5, [b(0.1, 0), b(Infinity, 0)]), undefined, 'no observations');

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { readArgs } from '../../server/src/compose/command';
 import { readFlags, splitWords } from '../../server/src/core/commandWords';
 import { parseCompose } from '../../server/src/compose/composeFile';
-import { interpolate, literalPart, variableRefs } from '../../server/src/compose/interpolation';
+import { interpolate, interpolateBestEffort, literalPart, variableRefs } from '../../server/src/compose/interpolation';
 import { parseDotEnv } from '../../server/src/compose/dotenv';
 import { applyEdits, applyFixes } from '../../server/src/core/applyEdits';
 import { minimalEdit } from '../../server/src/core/textDiff';
@@ -50,6 +50,14 @@ describe('interpolation', () => {
     assert.equal(interpolate('$$A', env), '$A');
     assert.equal(interpolate('${B}', env), undefined);
   });
+  it('best effort (engine detection): an unset variable is empty, a default after it is kept, a refused value keeps its literal part', () => {
+    // What the rules read for `image: ${REGISTRY}/vllm/vllm-openai:${TAG:-v0.11.0}` with neither set.
+    assert.equal(interpolateBestEffort('${REGISTRY}/vllm/vllm-openai:${TAG:-v0.11.0}', new Map()), '/vllm/vllm-openai:v0.11.0');
+    assert.equal(interpolateBestEffort('${UNSET}-${B:-pre${C}post}', new Map()), '-prepost', 'a nested unset variable keeps the text around it');
+    assert.equal(interpolateBestEffort('vllm/vllm-openai:${TAG:?set TAG}', new Map()), 'vllm/vllm-openai:', 'a required variable unset: the literal part');
+    assert.equal(interpolateBestEffort('vllm/vllm-openai:${', new Map()), 'vllm/vllm-openai:${', 'an invalid template (compose-interpolation-invalid reports it): the text as written');
+  });
+
   it('separates references from literal text', () => {
     assert.deepEqual(variableRefs('a ${HF_TOKEN} $B').map((r) => r.name), ['HF_TOKEN', 'B']);
     assert.equal(literalPart('hf_${X}abc$$'), 'hf_abc$');

@@ -205,6 +205,9 @@ describe('summarize: a current vLLM (2 data-parallel engines)', () => {
       waiting: 1,
       kvCacheUsage: 0.4375,
       prefixCacheHitRate: 0.4,
+      // vllm:prompt_tokens_total 51834 + 31877 and vllm:generation_tokens_total 1000 + 400 over the two engines.
+      promptTokens: 83711,
+      generationTokens: 1400,
     });
   });
 });

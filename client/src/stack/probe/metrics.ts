@@ -53,6 +53,9 @@ export const METRIC_NAMES = {
   /** Counters, exposed with `_total`; the bare name is accepted from exporters that omit the suffix. */
   prefixCacheQueries: ['vllm:prefix_cache_queries_total', 'vllm:gpu_prefix_cache_queries_total', 'vllm:prefix_cache_queries', 'vllm:gpu_prefix_cache_queries'],
   prefixCacheHits: ['vllm:prefix_cache_hits_total', 'vllm:gpu_prefix_cache_hits_total', 'vllm:prefix_cache_hits', 'vllm:gpu_prefix_cache_hits'],
+  /** Counters of prefill and generated tokens (vllm/v1/metrics/loggers.py counter_prompt_tokens / counter_generation_tokens). */
+  promptTokens: ['vllm:prompt_tokens_total', 'vllm:prompt_tokens'],
+  generationTokens: ['vllm:generation_tokens_total', 'vllm:generation_tokens'],
 } as const;
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -292,6 +295,9 @@ export interface EngineMetrics {
   readonly kvCacheUsage?: number;
   /** hits / queries over the same window as the latencies; undefined with no queries. */
   readonly prefixCacheHitRate?: number;
+  /** Prefill and generated tokens over the same window (summed over engines). */
+  readonly promptTokens?: number;
+  readonly generationTokens?: number;
 }
 
 export interface MetricsSummary extends EngineMetrics {
@@ -383,6 +389,8 @@ function build(previous: Exposition | undefined, current: Exposition): MetricsSu
   // Hits are read under the same generation of names as the queries, so a 0.9 page never mixes the two.
   const hitNames = queries.name ? METRIC_NAMES.prefixCacheHits.filter((n) => n === queries.name!.replace('queries', 'hits')) : [];
   const hits = counters(hitNames);
+  const promptTokens = counters(METRIC_NAMES.promptTokens);
+  const generationTokens = counters(METRIC_NAMES.generationTokens);
 
   const view = (model: string | undefined): EngineMetrics => {
     const mine = <T extends { labels: Readonly<Record<string, string>> }>(xs: readonly T[]) =>
@@ -401,6 +409,8 @@ function build(previous: Exposition | undefined, current: Exposition): MetricsSu
       ...optional('waiting', total(waiting.values)),
       ...optional('kvCacheUsage', kvs.length ? Math.max(...kvs.map((x) => x.value)) : undefined),
       ...optional('prefixCacheHitRate', q !== undefined && h !== undefined && q > 0 ? h / q : undefined),
+      ...optional('promptTokens', total(promptTokens.values)),
+      ...optional('generationTokens', total(generationTokens.values)),
     };
   };
 

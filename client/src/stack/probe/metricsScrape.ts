@@ -2,21 +2,24 @@
  * One read of a model service's /metrics for the Probe & metrics view: the page summarised (metrics.ts), or why there
  * is none. The API key goes along only where trustPolicy.ts allows it.
  */
-import { summarizeText, type MetricsSummary } from './metrics';
+import { summarizeText } from './metrics';
+import type { MetricsWindow, WindowedSummary } from './metricsWindow';
 import type { FetchLike } from './probe';
 import type { PlannedService } from '../../../../server/src/compose/stackPlanTypes';
 import { requestApiKey } from '../trust/trustPolicy';
 
 export const METRICS_TIMEOUT_MS = 3000;
 
-/** The last metrics scrape of a service: a summary, or why there is none. */
-export type ServiceMetrics = { ok: true; summary: MetricsSummary; at: number } | { ok: false; error: string; at: number };
+/** The last metrics scrape of a service: a summary (over the window, when there is one), or why there is none. */
+export type ServiceMetrics = ({ ok: true; at: number } & WindowedSummary) | { ok: false; error: string; at: number };
 
 export interface ScrapeOptions {
   /** vscode.workspace.isTrusted. */
   trusted: boolean;
   fetch?: FetchLike;
   timeoutMs?: number;
+  /** The service's recent scrapes: the summary is about the last minute, not since the server started. */
+  window?: MetricsWindow;
 }
 
 /** GET `${base}/metrics` of `service`; never throws. */
@@ -30,7 +33,8 @@ export async function scrapeMetrics(base: string, service: PlannedService, opts:
       headers: apiKey ? { authorization: `Bearer ${apiKey}` } : {},
     });
     const text = await res.text();
-    if (res.ok) return { ok: true, summary: summarizeText(text), at: Date.now() };
+    const at = Date.now();
+    if (res.ok) return { ok: true, ...(opts.window ? opts.window.push(text, at) : { summary: summarizeText(text) }), at };
     const hint = res.status === 401 && withheld ? ' (the API key comes from your environment: trust the workspace to send it)' : '';
     return { ok: false, error: `${url}: HTTP ${res.status}${hint}`, at: Date.now() };
   } catch (e) {

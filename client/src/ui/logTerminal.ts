@@ -1,18 +1,22 @@
 /**
- * "Tail vLLM Logs": a Pseudoterminal per service fed by followServiceLogs (containerLogs.ts: dockerode, demux,
- * masking, batching, reattach on restart). Here only: colour by level (colourLine, which lets only SGR sequences
- * through to the terminal), the minimum level the person picked, one terminal write per animation-frame-ish tick,
- * and a bounded backlog (LogRing) so a level change can redraw what was already received.
+ * "Tail Logs" and "Tail All Logs": a Pseudoterminal per service, or one for every service of the project (each line
+ * prefixed with its service, a colour per service, as `docker compose logs` does), fed by followServiceLogs
+ * (containerLogs.ts: dockerode, demux, masking, batching, reattach on restart, through the project's observer).
+ * Here only: what to show (logFilter.ts: level, text filter, health and metrics requests hidden unless asked for),
+ * colour by level (colourLine, which lets only SGR sequences through to the terminal), one terminal write per
+ * animation-frame-ish tick, and a bounded backlog (LogRing) so a change of the view redraws what was received.
  */
 import * as vscode from 'vscode';
 import type { ProjectObserver } from '../stack/docker/projectObserver';
 import { followServiceLogs, type FollowedLine, type LogFollow } from '../stack/docker/containerLogs';
 import { LogRing } from '../stack/logs/logBuffer';
-import { atLeast, colourLine, LOG_LEVELS, type LogLevel } from '../stack/logs/logLines';
+import { shows, type LogView } from '../stack/logs/logFilter';
+import { colourLine, LOG_LEVELS, type LogLevel } from '../stack/logs/logLines';
 import { maskSecrets } from '../stack/logs/mask';
 
 const LEVEL_KEY = 'inferenceStack.logLevel';
-/** Lines kept for a redraw after a level change. */
+const PROBES_KEY = 'inferenceStack.logShowProbeRequests';
+/** Lines kept for a redraw after a change of the view. */
 const BACKLOG_LINES = 5000;
 /** One write per tick: the terminal renderer is the expensive part of a flood. */
 const WRITE_INTERVAL_MS = 50;
@@ -22,54 +26,68 @@ const MAX_PENDING_CHARS = 512 * 1024;
 const DIM = '\x1b[2m';
 const RESET = '\x1b[0m';
 const CLEAR = '\x1b[2J\x1b[3J\x1b[H';
+/** Service prefixes in the combined view: cyan, yellow, green, magenta, blue, bright cyan… (compose's order). */
+const SERVICE_COLOURS = ['\x1b[36m', '\x1b[33m', '\x1b[32m', '\x1b[35m', '\x1b[34m', '\x1b[96m', '\x1b[93m', '\x1b[92m'];
+
+type ShownLine = FollowedLine & { service: string };
 
 export class LogTerminal implements vscode.Pseudoterminal {
   private readonly written = new vscode.EventEmitter<string>();
   readonly onDidWrite = this.written.event;
   private readonly closed = new vscode.EventEmitter<number | void>();
   readonly onDidClose = this.closed.event;
-  private readonly backlog = new LogRing<FollowedLine>({ maxLines: BACKLOG_LINES, maxBytes: 4 * 1024 * 1024 });
-  private follow: LogFollow | undefined;
+  private readonly backlog = new LogRing<ShownLine>({ maxLines: BACKLOG_LINES, maxBytes: 4 * 1024 * 1024 });
+  private readonly follows: LogFollow[] = [];
+  private readonly prefixes: Map<string, string>;
   private pending = '';
   private cut = 0;
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly observer: ProjectObserver,
-    readonly service: string,
-    private level: LogLevel,
-  ) {}
-
-  open(): void {
-    this.status(`following ${this.service} (project ${this.observer.project}), level ${this.level} and above`);
-    this.follow = followServiceLogs({
-      docker: this.observer.connection.docker,
-      project: this.observer.project,
-      service: this.service,
-      connection: this.observer.connection,
-      events: this.observer,
-      tail: 500,
-      onLines: (lines) => {
-        this.backlog.pushAll(lines);
-        let text = '';
-        for (const l of lines) if (atLeast(l.level, this.level)) text += colourLine(l) + '\r\n';
-        this.queue(text);
-      },
-      onStatus: (status, detail) => {
-        const words = { attached: 'attached', waiting: 'waiting for the container', reattached: 'reattached (the container restarted)', ended: 'log stream ended' } as const;
-        this.status(`${words[status]}${detail ? `: ${detail}` : ''}`);
-      },
-    });
+    readonly observer: ProjectObserver,
+    readonly services: readonly string[],
+    private view: LogView,
+  ) {
+    const width = Math.max(...services.map((s) => s.length));
+    this.prefixes = new Map(services.map((s, i) => [s, services.length > 1 ? `${SERVICE_COLOURS[i % SERVICE_COLOURS.length]}${s.padEnd(width)} |${RESET} ` : '']));
   }
 
-  setLevel(level: LogLevel): void {
-    this.level = level;
-    // Redraw the backlog at the new level, then carry on.
+  open(): void {
+    const who = this.services.length > 1 ? `${this.services.join(', ')}` : this.services[0]!;
+    this.status(`following ${who} (project ${this.observer.project}), ${describeView(this.view)}`);
+    for (const service of this.services) {
+      this.follows.push(followServiceLogs({
+        docker: this.observer.connection.docker,
+        project: this.observer.project,
+        service,
+        connection: this.observer.connection,
+        events: this.observer,
+        tail: 500,
+        onLines: (lines) => {
+          let text = '';
+          for (const l of lines) {
+            const line = { ...l, service };
+            this.backlog.push(line);
+            if (shows(line, this.view)) text += this.render(line);
+          }
+          this.queue(text);
+        },
+        onStatus: (status, detail) => {
+          const words = { attached: 'attached', waiting: 'waiting for the container', reattached: 'reattached (the container restarted)', ended: 'log stream ended' } as const;
+          this.status(`${this.services.length > 1 ? `${service}: ` : ''}${words[status]}${detail ? `: ${detail}` : ''}`);
+        },
+      }));
+    }
+  }
+
+  /** Shows the backlog again under the new view, then carries on. */
+  setView(view: LogView): void {
+    this.view = view;
     this.pending = '';
     let text = CLEAR;
-    for (const l of this.backlog.toArray()) if (atLeast(l.level, level)) text += colourLine(l) + '\r\n';
+    for (const l of this.backlog.toArray()) if (shows(l, view)) text += this.render(l);
     this.queue(text);
-    this.status(`level ${level} and above`);
+    this.status(describeView(view));
   }
 
   handleInput(data: string): void {
@@ -78,11 +96,14 @@ export class LogTerminal implements vscode.Pseudoterminal {
   }
 
   close(): void {
-    this.follow?.dispose();
-    this.follow = undefined;
+    for (const f of this.follows.splice(0)) f.dispose();
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     this.closed.fire();
+  }
+
+  private render(l: ShownLine): string {
+    return `${this.prefixes.get(l.service) ?? ''}${colourLine(l)}\r\n`;
   }
 
   private status(text: string): void {
@@ -114,16 +135,31 @@ export class LogTerminal implements vscode.Pseudoterminal {
   }
 }
 
+/** "level info and above, health and metrics requests hidden, lines with "error"". */
+export function describeView(view: LogView): string {
+  const parts = [`level ${view.level} and above`, view.showProbeRequests ? 'health and metrics requests shown' : 'health and metrics requests hidden'];
+  if (view.text) parts.push(`lines with "${view.text}"`);
+  return parts.join(', ');
+}
+
 function countLines(text: string): number {
   let n = 0;
   for (let i = text.indexOf('\r\n'); i >= 0; i = text.indexOf('\r\n', i + 2)) n++;
   return n;
 }
 
-/** The open log terminals of this window, one per service, and the minimum level they share. */
+/** All services of the project in one terminal. */
+const ALL = '*';
+
+/**
+ * The open log terminals of this window, one per service (and one combined), and the view they share. A service's
+ * terminal is reused; one left from another project (the same service name) is closed, not kept beside the new one.
+ */
 export class LogTerminals implements vscode.Disposable {
   private readonly open = new Map<string, { terminal: vscode.Terminal; pty: LogTerminal }>();
   private readonly sub: vscode.Disposable;
+  /** The text filter lasts the session; the level and the probe-request switch are remembered. */
+  private text = '';
 
   constructor(private readonly state: vscode.Memento) {
     this.sub = vscode.window.onDidCloseTerminal((t) => {
@@ -139,23 +175,58 @@ export class LogTerminals implements vscode.Disposable {
     return (LOG_LEVELS as readonly string[]).includes(l ?? '') ? (l as LogLevel) : 'info';
   }
 
+  get view(): LogView {
+    return { level: this.level, text: this.text, showProbeRequests: this.state.get<boolean>(PROBES_KEY, false) };
+  }
+
   async setLevel(level: LogLevel): Promise<void> {
     await this.state.update(LEVEL_KEY, level);
-    for (const { pty } of this.open.values()) pty.setLevel(level);
+    this.redraw();
+  }
+
+  async setText(text: string): Promise<void> {
+    this.text = text.trim();
+    this.redraw();
+  }
+
+  /** Flips the health and metrics requests switch; true when they are now shown. */
+  async toggleProbeRequests(): Promise<boolean> {
+    const next = !this.view.showProbeRequests;
+    await this.state.update(PROBES_KEY, next);
+    this.redraw();
+    return next;
   }
 
   /** The service's terminal, following its logs through the project's observer (it re-attaches on a restart). */
   show(observer: ProjectObserver, service: string): void {
-    const key = `${observer.project}/${service}`;
+    this.showFor(service, observer, [service], `${service} logs`);
+  }
+
+  /** Every service of the project in one terminal, each line prefixed with its service. */
+  showAll(observer: ProjectObserver, services: readonly string[]): void {
+    this.showFor(ALL, observer, services, `${observer.project} logs`);
+  }
+
+  private showFor(key: string, observer: ProjectObserver, services: readonly string[], name: string): void {
     const existing = this.open.get(key);
-    if (existing) {
+    if (existing && existing.pty.observer.project === observer.project && existing.pty.services.join() === services.join()) {
       existing.terminal.show();
       return;
     }
-    const pty = new LogTerminal(observer, service, this.level);
-    const terminal = vscode.window.createTerminal({ name: `${service} logs`, pty, iconPath: new vscode.ThemeIcon('output') });
+    if (existing) {
+      // Another project's (or another set's): closed, so two terminals of one name never follow different stacks.
+      existing.terminal.dispose();
+      this.open.delete(key);
+    }
+    const pty = new LogTerminal(observer, services, this.view);
+    const terminal = vscode.window.createTerminal({ name, pty, iconPath: new vscode.ThemeIcon('output') });
     this.open.set(key, { terminal, pty });
     terminal.show();
+  }
+
+  private redraw(): void {
+    const view = this.view;
+    for (const { pty } of this.open.values()) pty.setView(view);
   }
 
   dispose(): void {

@@ -8,7 +8,10 @@ export const STACK_COMMANDS = [
   'inferenceStack.refresh',
   'inferenceStack.chooseComposeFile',
   'inferenceStack.chooseProfiles',
+  'inferenceStack.tailAllLogs',
   'inferenceStack.setLogLevel',
+  'inferenceStack.filterLogs',
+  'inferenceStack.toggleProbeRequests',
   'inferenceStack.writeProbeScript',
   'inferenceStack.newStack',
 ] as const;

@@ -8,13 +8,13 @@ import { newStack } from '../newStackCommand';
 import type { StackCommand } from '../stackIds';
 import { chooseComposeFile } from './composeFile';
 import { serviceArg, type Ctx } from './context';
-import { setLogLevel } from './logLevel';
+import { filterLogs, setLogLevel, toggleProbeRequests } from './logView';
 import { probe } from './probe';
 import { chooseProfilesCommand } from './profiles';
 import { restart } from './restartService';
 import { start } from './start';
 import { stop } from './stop';
-import { tailLogs } from './tailLogs';
+import { tailAllLogs, tailLogs } from './tailLogs';
 import { writeProbeScript } from './writeProbeScript';
 
 /** The handler of every stack command; extension.ts registers the ids at activation and forwards to these. */
@@ -28,7 +28,10 @@ export function stackCommandHandlers(ctx: Ctx): Record<StackCommand, (...args: u
     'inferenceStack.refresh': () => ctx.controller.refresh(),
     'inferenceStack.chooseComposeFile': () => chooseComposeFile(ctx, true),
     'inferenceStack.chooseProfiles': () => chooseProfilesCommand(ctx),
+    'inferenceStack.tailAllLogs': () => tailAllLogs(ctx),
     'inferenceStack.setLogLevel': () => setLogLevel(ctx),
+    'inferenceStack.filterLogs': () => filterLogs(ctx),
+    'inferenceStack.toggleProbeRequests': () => toggleProbeRequests(ctx),
     'inferenceStack.writeProbeScript': () => writeProbeScript(ctx),
     'inferenceStack.newStack': () => newStack(),
   };

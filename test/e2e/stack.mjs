@@ -88,13 +88,27 @@ try {
   }, { timeoutMs: 10000 });
   assert.match(top, /Starting to load model/);
   await vsc.screenshot('stack-logs-top');
+  const pages = [top];
   await waitFor('the last startup milestone in the log terminal', async () => {
-    if (/Application startup complete/.test(await terminalRows())) return true;
+    const text = await terminalRows();
+    pages.push(text);
+    if (/Application startup complete/.test(text)) return true;
     await vsc.runCommand('Terminal: Scroll Down (Page)');
     return false;
   }, { timeoutMs: 30000 });
   await vsc.screenshot('stack-logs');
   step('logs: the terminal shows the banner, "Starting to load model" … "Application startup complete"');
+  // The healthcheck (every 2 s) and the metrics view's reads (every 5 s) are hidden; the probe's request is not.
+  await vsc.runCommand('Terminal: Scroll to Bottom');
+  const bottom = await waitFor('the probe\'s request in the log', async () => {
+    const text = await terminalRows();
+    return /POST \/v1\/chat\/completions/.test(text) ? text : undefined;
+  }, { timeoutMs: 15000 });
+  for (const text of [...pages, bottom]) assert.doesNotMatch(text, /"GET \/(health|metrics) HTTP/, 'health and metrics requests are hidden by default');
+  await vsc.runCommand('Inference Stack: Show or Hide Health and Metrics Requests in Logs');
+  await vsc.runCommand('Terminal: Scroll to Bottom');
+  await waitFor('the health requests once switched on', async () => /"GET \/health HTTP/.test(await terminalRows()), { timeoutMs: 15000 });
+  step('logs: health and metrics requests hidden by default, shown after the switch; the probe\'s request always');
 
   const volumesBefore = demo.volumes();
   assert.ok(volumesBefore.length >= 1, `the demo's volume exists: ${volumesBefore}`);

@@ -120,10 +120,11 @@ describe('snippet files', () => {
       for (const [name, s] of Object.entries(snippets)) {
         assert.ok(s.description.length > 20, `${file} ${name}: description`);
         assert.ok(Array.isArray(s.body) && s.body.length > 0, `${file} ${name}: body`);
-        for (const p of Array.isArray(s.prefix) ? s.prefix : [s.prefix]) {
-          assert.ok(!seen.has(p), `prefix ${p} used twice`);
-          seen.add(p);
-        }
+        // One prefix each: VS Code lists a snippet once per prefix, so two prefixes showed every snippet twice.
+        assert.equal(typeof s.prefix, 'string', `${file} ${name}: one prefix`);
+        const p = s.prefix as string;
+        assert.ok(!seen.has(p), `prefix ${p} used twice`);
+        seen.add(p);
         // Each expands (no variables, every ${ closed) and ends with the final cursor stop.
         expandSnippet(bodyText(s));
         assert.match(bodyText(s), /\$0$/, `${name}: ends with $0`);

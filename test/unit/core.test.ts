@@ -188,6 +188,17 @@ describe('syntax errors', () => {
     assert.ok(f.length > 0);
     assert.ok(f.every((x) => x.severity === 'error' && x.range.start.line <= 3));
   });
+
+  it('say what a half-typed line means, with the YAML library\'s words after', () => {
+    const messages = (text: string) => lint(text).filter((x) => x.rule === 'yaml-syntax').map((x) => x.message);
+    // A key typed without its colon yet, at the end of a service.
+    assert.deepEqual(messages('services:\n  vllm:\n    image: vllm/vllm-openai:v0.11.0\n    command\n'), [
+      'This key has no `:` after it: write `key: value`, or indent the line under the key it belongs to (YAML: Implicit map keys need to be followed by map values)',
+    ]);
+    assert.match(messages('services:\n\tvllm:\n      image: a\n')[0]!, /^A tab indents this line: YAML indents with spaces only \(YAML: Tabs are not allowed as indentation\)$/);
+    assert.match(messages('services:\n  vllm:\n    image: a: b\n')[0]!, /^Two `key:` on one line/);
+    assert.match(messages('services:\n  vllm:\n    image: "abc\n')[0]!, /^Missing closing "quote/, 'a message that is already plain stays as it is');
+  });
 });
 
 describe('minimalEdit', () => {

@@ -1,6 +1,7 @@
 import { Document, isMap, parseDocument } from 'yaml';
 import { LineIndex } from '../core/lineIndex';
 import type { Span } from '../core/types';
+import { yamlErrorMessage } from './yamlErrors';
 import { MapView, deref, spanOf } from './yamlView';
 
 export interface ComposeService {
@@ -40,7 +41,7 @@ export function parseCompose(text: string, dotEnv: ReadonlyMap<string, string> =
   const doc = parseDocument(text, YAML_OPTIONS);
   const syntaxErrors: SyntaxProblem[] = doc.errors.map((e) => ({
     span: { start: e.pos[0], end: Math.max(e.pos[1], e.pos[0] + 1) },
-    message: e.message.split('\n')[0] ?? e.message,
+    message: yamlErrorMessage(e.message),
   }));
   const rootNode = deref(doc, doc.contents);
   const root = isMap(rootNode) ? new MapView(doc, rootNode, spanOf(rootNode) ?? { start: 0, end: 0 }, false) : undefined;

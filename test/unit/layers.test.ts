@@ -14,8 +14,9 @@ const root = join(__dirname, '..', '..', '..');
 const LAYERS: readonly (readonly string[])[] = [
   // Spans, edits, durations, file kinds, command-line words, bounded reads; and the messages both sides exchange.
   ['server/src/core', 'server/src/protocol'],
-  // Everything known about each engine.
-  ['server/src/engines'],
+  // Everything known about each engine; the load generator (an HTTP client of the engines' API, for the CLI and
+  // the extension alike).
+  ['server/src/engines', 'server/src/load'],
   ['server/src/dockerfile'],
   // The YAML view, the service model, the stack plan and its types.
   ['server/src/compose'],
@@ -32,7 +33,7 @@ const LAYERS: readonly (readonly string[])[] = [
 ];
 
 /** The server folders the client may use: the libraries, not the analysis, the language server or the CLI. */
-const CLIENT_MAY_IMPORT: ReadonlySet<string> = new Set(['server/src/core', 'server/src/protocol', 'server/src/engines', 'server/src/dockerfile', 'server/src/compose']);
+const CLIENT_MAY_IMPORT: ReadonlySet<string> = new Set(['server/src/core', 'server/src/protocol', 'server/src/engines', 'server/src/load', 'server/src/dockerfile', 'server/src/compose']);
 
 interface Import {
   /** Importing file, relative to the repository root. */

@@ -1,0 +1,230 @@
+/**
+ * `inference-stack load`: a load test of a model's OpenAI-compatible chat endpoint (load/loadTest.ts), given as a URL
+ * or as a service of the Compose file in the current folder (its published API port). Prints vLLM-bench-style
+ * results, or JSON; `--save` keeps a run and `--compare A B` prints two saved runs side by side.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { planStack } from '../compose/stackPlan';
+import { DEFAULT_FILE_NAMES } from '../compose/project';
+import { MAX_COMPOSE_BYTES, readBoundedText } from '../core/boundedFile';
+import { runLoad, type LoadOptions, type LoadSummary } from '../load/loadTest';
+import type { Stats } from '../load/stats';
+
+const USAGE = `Usage: inference-stack load [URL | --service NAME] [options]
+
+Sends streaming chat completions to an OpenAI-compatible server and reports TTFT, inter-token latency (ITL),
+time per output token (TPOT), end-to-end latency, output tokens/s and the request rate, as \`vllm bench serve\`
+defines them.
+
+Target (one of):
+  URL                          the server's base URL, e.g. http://127.0.0.1:8000
+  --service NAME               a service of the Compose file in this folder: its published API port on 127.0.0.1
+  -f, --file FILE              the Compose file for --service (default: compose.yaml, …, docker-compose.yaml)
+
+Options:
+  --model NAME                 the model to ask for (default: the first of GET /v1/models)
+  --concurrency N              clients sending at once (default 4)
+  --requests N                 requests in all (default 10 × concurrency)
+  --duration S                 or send for S seconds
+  --prompt-tokens N            prompt length, about N tokens (default 128)
+  --max-tokens N               max_completion_tokens of each request (default 128)
+  --format text|json           output (default text); json: {requests, errors, duration_s, request_rate,
+                               output_tokens_per_s, ttft_ms, itl_ms, tpot_ms, e2e_ms, error_samples}
+  --save FILE                  also write the JSON result to FILE
+  --compare A B                print two saved results side by side (no requests sent)
+  -h, --help                   this help
+
+The API key, when the server needs one, is read from OPENAI_API_KEY (as vllm bench serve does).
+Exit status: 0 done, 1 every request failed, 2 usage error or no target.
+`;
+
+interface Io {
+  stdout(text: string): void;
+  stderr(text: string): void;
+}
+
+class UsageError extends Error {}
+
+interface LoadArgs {
+  url?: string;
+  service?: string;
+  file?: string;
+  model?: string;
+  concurrency: number;
+  requests?: number;
+  durationS?: number;
+  promptTokens: number;
+  maxTokens: number;
+  format: 'text' | 'json';
+  save?: string;
+  compare?: [string, string];
+}
+
+function positiveInt(flag: string, v: string | undefined): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} needs a whole number of at least 1`);
+  return n;
+}
+
+function parseArgs(argv: readonly string[]): LoadArgs | 'help' {
+  const args: LoadArgs = { concurrency: 4, promptTokens: 128, maxTokens: 128, format: 'text' };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined) throw new UsageError(`${a} needs a value`);
+      return v;
+    };
+    switch (a) {
+      case '-h': case '--help': return 'help';
+      case '--service': args.service = value(); break;
+      case '-f': case '--file': args.file = value(); break;
+      case '--model': args.model = value(); break;
+      case '--concurrency': args.concurrency = positiveInt(a, value()); break;
+      case '--requests': args.requests = positiveInt(a, value()); break;
+      case '--duration': {
+        const s = Number(value());
+        if (!(s > 0)) throw new UsageError('--duration needs a number of seconds above 0');
+        args.durationS = s;
+        break;
+      }
+      case '--prompt-tokens': args.promptTokens = positiveInt(a, value()); break;
+      case '--max-tokens': args.maxTokens = positiveInt(a, value()); break;
+      case '--format': {
+        const f = value();
+        if (f !== 'text' && f !== 'json') throw new UsageError('--format is text or json');
+        args.format = f;
+        break;
+      }
+      case '--save': args.save = value(); break;
+      case '--compare': args.compare = [value(), value()]; break;
+      default:
+        if (a.startsWith('-') || args.url) throw new UsageError(`unknown argument "${a}"`);
+        if (!/^https?:\/\//.test(a)) throw new UsageError(`"${a}" is not an http(s) URL`);
+        args.url = a;
+    }
+  }
+  if (!args.compare && !args.url === !args.service) throw new UsageError('name the server: a URL or --service NAME');
+  return args;
+}
+
+/** http://127.0.0.1:<published port> of a service's API port in the folder's Compose file. */
+function serviceUrl(args: LoadArgs, cwd: string): string {
+  const names = args.file ? [args.file] : DEFAULT_FILE_NAMES;
+  for (const name of names) {
+    const path = resolve(cwd, name);
+    const read = readBoundedText(path, { root: cwd }, MAX_COMPOSE_BYTES);
+    if (!read.ok) continue;
+    const plan = planStack(read.text, path);
+    const service = plan.services.find((s) => s.name === args.service);
+    if (!service) throw new UsageError(`${name} has no service "${args.service}"`);
+    const tcp = service.publishedPorts.filter((p) => p.protocol === 'tcp');
+    const port = tcp.find((p) => p.containerPort === service.apiPort) ?? (tcp.length === 1 ? tcp[0] : undefined);
+    if (!port) throw new UsageError(`service "${args.service}" publishes no port for its API${service.apiPort ? ` (${service.apiPort})` : ''}: pass its URL instead`);
+    const host = port.hostIp && !['0.0.0.0', '::', ''].includes(port.hostIp) ? port.hostIp : '127.0.0.1';
+    return `http://${host.includes(':') ? `[${host}]` : host}:${port.hostPort}`;
+  }
+  throw new UsageError(`no Compose file in ${cwd}${args.file ? ` named ${args.file}` : ''}`);
+}
+
+/** The first model the server lists, for a run that names none. */
+async function firstModel(baseUrl: string, apiKey: string | undefined): Promise<string> {
+  const res = await fetch(`${baseUrl}/v1/models`, { headers: apiKey ? { authorization: `Bearer ${apiKey}` } : {}, signal: AbortSignal.timeout(10_000) });
+  const body = (await res.json().catch(() => undefined)) as { data?: { id?: unknown }[] } | undefined;
+  const id = body?.data?.[0]?.id;
+  if (!res.ok || typeof id !== 'string') throw new UsageError(`${baseUrl}/v1/models did not name a model (HTTP ${res.status}): pass --model`);
+  return id;
+}
+
+const ms = (v: number) => v.toFixed(2);
+
+function statRows(name: string, s: Stats): string[] {
+  return [`Mean ${name} (ms):`.padEnd(40) + ms(s.mean), `Median ${name} (ms):`.padEnd(40) + ms(s.p50), `P95 ${name} (ms):`.padEnd(40) + ms(s.p95), `P99 ${name} (ms):`.padEnd(40) + ms(s.p99)];
+}
+
+/** vLLM bench serve's result block, in its words. */
+export function formatSummary(s: LoadSummary): string {
+  return [
+    '============ Serving Benchmark Result ============',
+    'Successful requests:'.padEnd(40) + s.requests,
+    'Failed requests:'.padEnd(40) + s.errors,
+    'Benchmark duration (s):'.padEnd(40) + s.duration_s.toFixed(2),
+    'Request throughput (req/s):'.padEnd(40) + s.request_rate.toFixed(2),
+    'Output token throughput (tok/s):'.padEnd(40) + s.output_tokens_per_s.toFixed(2),
+    '---------------Time to First Token----------------',
+    ...statRows('TTFT', s.ttft_ms),
+    '-----Time per Output Token (excl. 1st token)------',
+    ...statRows('TPOT', s.tpot_ms),
+    '---------------Inter-token Latency----------------',
+    ...statRows('ITL', s.itl_ms),
+    '----------------End-to-end Latency----------------',
+    ...statRows('E2EL', s.e2e_ms),
+    ...(s.error_samples.length ? ['-------------------Errors-------------------------', ...s.error_samples] : []),
+    '==================================================',
+    '',
+  ].join('\n');
+}
+
+/** Two saved runs side by side, with the change from the first to the second. */
+export function formatComparison(a: LoadSummary, b: LoadSummary, names: [string, string]): string {
+  const rows: [string, number, number][] = [
+    ['requests', a.requests, b.requests],
+    ['errors', a.errors, b.errors],
+    ['request rate (req/s)', a.request_rate, b.request_rate],
+    ['output tokens/s', a.output_tokens_per_s, b.output_tokens_per_s],
+    ...(['ttft_ms', 'tpot_ms', 'itl_ms', 'e2e_ms'] as const).flatMap((k) => (['p50', 'p95', 'p99'] as const).map((q): [string, number, number] => [`${k.replace('_ms', '').toUpperCase()} ${q} (ms)`, a[k][q], b[k][q]])),
+  ];
+  const change = (x: number, y: number) => (x === 0 ? (y === 0 ? '0%' : '–') : `${y >= x ? '+' : ''}${(((y - x) / x) * 100).toFixed(1)}%`);
+  const width = Math.max(12, ...names.map((n) => n.length));
+  return [
+    `${''.padEnd(24)}${names[0].padStart(width)}  ${names[1].padStart(width)}  change`,
+    ...rows.map(([label, x, y]) => `${label.padEnd(24)}${ms(x).padStart(width)}  ${ms(y).padStart(width)}  ${change(x, y)}`),
+    '',
+  ].join('\n');
+}
+
+function readSummary(path: string): LoadSummary {
+  const parsed = JSON.parse(readFileSync(path, 'utf8')) as LoadSummary;
+  if (typeof parsed?.requests !== 'number' || !parsed.ttft_ms) throw new UsageError(`${path} is not a saved load-test result`);
+  return parsed;
+}
+
+export async function runLoadCommand(argv: readonly string[], io: Io, cwd = process.cwd()): Promise<number> {
+  try {
+    const args = parseArgs(argv);
+    if (args === 'help') {
+      io.stdout(USAGE);
+      return 0;
+    }
+    if (args.compare) {
+      const [a, b] = args.compare.map((p) => readSummary(resolve(cwd, p))) as [LoadSummary, LoadSummary];
+      io.stdout(formatComparison(a, b, args.compare));
+      return 0;
+    }
+    const baseUrl = (args.url ?? serviceUrl(args, cwd)).replace(/\/+$/, '');
+    const apiKey = process.env.OPENAI_API_KEY || undefined;
+    const model = args.model ?? (await firstModel(baseUrl, apiKey));
+    const total = args.durationS === undefined ? (args.requests ?? 10 * args.concurrency) : args.requests;
+    const tty = (process.stderr as { isTTY?: boolean }).isTTY === true;
+    const options: LoadOptions = { baseUrl, model, concurrency: args.concurrency, promptTokens: args.promptTokens, maxTokens: args.maxTokens };
+    if (args.requests !== undefined) options.requests = args.requests;
+    if (args.durationS !== undefined) options.durationS = args.durationS;
+    if (apiKey) options.apiKey = apiKey;
+    // A progress line on a terminal only (CI logs get the result alone).
+    if (tty) options.onProgress = (done, errors) => io.stderr(`\r${done}${total ? `/${total}` : ''} requests, ${errors} failed `);
+    const { summary } = await runLoad(options);
+    if (tty) io.stderr('\n');
+    const json = `${JSON.stringify(summary, null, 2)}\n`;
+    if (args.save) writeFileSync(resolve(cwd, args.save), json);
+    io.stdout(args.format === 'json' ? json : `${baseUrl} · ${model} · concurrency ${args.concurrency}\n${formatSummary(summary)}`);
+    return summary.requests === 0 ? 1 : 0;
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.stderr(`inference-stack load: ${err.message}\n\n${USAGE}`);
+      return 2;
+    }
+    io.stderr(`inference-stack load: ${(err as Error).message ?? String(err)}\n`);
+    return 2;
+  }
+}

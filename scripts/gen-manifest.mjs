@@ -54,6 +54,11 @@ pkg.contributes.configuration = {
       minimum: 1,
       description: 'Expected model cold start in seconds, for the healthcheck rules. Empty: estimated from the model size in its name (60 s + 2 s per billion parameters). A cold start measured by "Start inference stack" wins over both.',
     },
+    'inferenceStack.gpu': {
+      type: ['string', 'number', 'null'],
+      default: null,
+      markdownDescription: 'The GPU the stack runs on, for the memory rules (`model-does-not-fit`, `kv-cache-below-max-model-len`): a name from the table in `server/src/engines/facts/gpus.json` (e.g. `H100 80GB HBM3`, `L4`), or its memory in GiB (`80`). Empty: those rules stay silent (no guessing).',
+    },
     'inferenceStack.rules': {
       type: 'object',
       default: {},

@@ -30,6 +30,8 @@ export const FIX_ALL_COMMAND = 'inferenceStack.fixAll';
 export interface InferenceStackSettings {
   enable: boolean;
   coldStartSeconds: number | null;
+  /** `inferenceStack.gpu`: a GPU name from engines/facts/gpus.json or its memory in GiB; null: unknown. */
+  gpu?: string | number | null;
   rules: Record<string, 'off' | 'error' | 'warning' | 'info' | 'hint'>;
 }
 

@@ -12,7 +12,7 @@ import { fixAll } from '../../server/src/analysis/fixAll';
 import type { AnalysisOptions } from '../../server/src/core/analysisOptions';
 import type { FileKind, Finding, Fix } from '../../server/src/core/types';
 import { applyFix } from '../helpers';
-import { REPO_ROOT, dockerfileInstructionCount, findingProblems, parseRegression } from './invariants';
+import { REPO_ROOT, dockerfileInstructionCount, findingProblems, parseRegression, snapshotDiff, snapshotLine } from './invariants';
 
 const CORPUS = join(REPO_ROOT, 'test', 'corpus', 'files');
 const SNAPSHOT = join(REPO_ROOT, 'test', 'corpus', 'findings.snapshot.json');
@@ -48,12 +48,6 @@ function corpusFiles(): CorpusFile[] {
  */
 function optionsOf(file: CorpusFile): AnalysisOptions {
   return { fileName: file.key.split('__').pop()! };
-}
-
-/** One snapshot line: 1-based line:column as editors show them, rule, severity, start of the message. */
-function snapshotLine(f: Finding): string {
-  const msg = f.message.replace(/\s+/g, ' ');
-  return `${f.range.start.line + 1}:${f.range.start.character + 1} ${f.rule} ${f.severity} | ${msg.length > 80 ? `${msg.slice(0, 79)}…` : msg}`;
 }
 
 /** Lines a fix's edits touch, for the Dockerfile instruction-count check. */
@@ -131,37 +125,3 @@ describe('corpus', () => {
       `Review every line; if the new findings are right, rerun with UPDATE_SNAPSHOT=1.\n${diff.join('\n')}`);
   });
 });
-
-/** A readable per-file diff: lines only in the snapshot (-) and lines only in the actual findings (+). */
-function snapshotDiff(expected: Record<string, string[]>, actual: Record<string, string[]>): string[] {
-  const out: string[] = [];
-  for (const key of [...new Set([...Object.keys(expected), ...Object.keys(actual)])].sort()) {
-    const exp = expected[key];
-    const act = actual[key];
-    if (!exp) {
-      out.push(`${key}: new file, not in the snapshot`, ...(act ?? []).map((l) => `  + ${l}`));
-      continue;
-    }
-    if (!act) {
-      out.push(`${key}: in the snapshot but no longer in the corpus`);
-      continue;
-    }
-    const removed = multisetMinus(exp, act);
-    const added = multisetMinus(act, exp);
-    if (removed.length || added.length) out.push(`${key}:`, ...removed.map((l) => `  - ${l}`), ...added.map((l) => `  + ${l}`));
-  }
-  return out;
-}
-
-function multisetMinus(a: readonly string[], b: readonly string[]): string[] {
-  const counts = new Map<string, number>();
-  for (const x of b) counts.set(x, (counts.get(x) ?? 0) + 1);
-  return a.filter((x) => {
-    const n = counts.get(x) ?? 0;
-    if (n > 0) {
-      counts.set(x, n - 1);
-      return false;
-    }
-    return true;
-  });
-}

@@ -3,6 +3,8 @@
  * Each check returns a list of readable problems (empty when all is well) instead of throwing at the first,
  * so one failing test shows everything wrong with a file at once.
  */
+import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DockerfileParser } from 'dockerfile-ast';
 import { parseDocument } from 'yaml';
@@ -87,4 +89,55 @@ export function parseRegression(kind: FileKind, original: string, fixed: string,
       return true;
     }).length;
   return after < untouched ? `instructions dropped: ${after} left, ${untouched} were outside the fix` : undefined;
+}
+
+/** One snapshot line: 1-based line:column as editors show them, rule, severity, start of the message. */
+export function snapshotLine(f: Finding): string {
+  const msg = f.message.replace(/\s+/g, ' ');
+  return `${f.range.start.line + 1}:${f.range.start.character + 1} ${f.rule} ${f.severity} | ${msg.length > 80 ? `${msg.slice(0, 79)}…` : msg}`;
+}
+
+/** A readable per-file diff: lines only in the snapshot (-) and lines only in the actual findings (+). */
+export function snapshotDiff(expected: Record<string, string[]>, actual: Record<string, string[]>): string[] {
+  const out: string[] = [];
+  for (const key of [...new Set([...Object.keys(expected), ...Object.keys(actual)])].sort()) {
+    const exp = expected[key];
+    const act = actual[key];
+    if (!exp) {
+      out.push(`${key}: new file, not in the snapshot`, ...(act ?? []).map((l) => `  + ${l}`));
+      continue;
+    }
+    if (!act) {
+      out.push(`${key}: in the snapshot but no longer in the corpus`);
+      continue;
+    }
+    const removed = multisetMinus(exp, act);
+    const added = multisetMinus(act, exp);
+    if (removed.length || added.length) out.push(`${key}:`, ...removed.map((l) => `  - ${l}`), ...added.map((l) => `  + ${l}`));
+  }
+  return out;
+}
+
+function multisetMinus(a: readonly string[], b: readonly string[]): string[] {
+  const counts = new Map<string, number>();
+  for (const x of b) counts.set(x, (counts.get(x) ?? 0) + 1);
+  return a.filter((x) => {
+    const n = counts.get(x) ?? 0;
+    if (n > 0) {
+      counts.set(x, n - 1);
+      return false;
+    }
+    return true;
+  });
+}
+
+/** A project folder with corpus Compose files (corpus name → upstream name) and other files. */
+export function project(corpus: Record<string, string>, other: Record<string, string> = {}): string {
+  const dir = mkdtempSync(join(tmpdir(), 'is-corpus-project-'));
+  for (const [from, to] of Object.entries(corpus)) copyFileSync(join(REPO_ROOT, 'test', 'corpus', 'files', 'compose', from), join(dir, to));
+  for (const [name, text] of Object.entries(other)) {
+    mkdirSync(join(dir, name, '..'), { recursive: true });
+    writeFileSync(join(dir, name), text);
+  }
+  return dir;
 }

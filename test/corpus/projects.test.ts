@@ -5,25 +5,11 @@
  * project folder; a stand-in is written where the upstream file is not in the corpus (said at each test).
  */
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { boundedReader, composeConfig, loadProject, nodeAt, type MapNode } from '../../server/src/compose/project';
-import { REPO_ROOT } from './invariants';
+import { project } from './invariants';
 
-const CORPUS = join(REPO_ROOT, 'test', 'corpus', 'files', 'compose');
-
-/** A project folder with corpus files (corpus name → upstream name) and other files. */
-function project(corpus: Record<string, string>, other: Record<string, string> = {}): string {
-  const dir = mkdtempSync(join(tmpdir(), 'is-corpus-project-'));
-  for (const [from, to] of Object.entries(corpus)) copyFileSync(join(CORPUS, from), join(dir, to));
-  for (const [name, text] of Object.entries(other)) {
-    mkdirSync(join(dir, name, '..'), { recursive: true });
-    writeFileSync(join(dir, name), text);
-  }
-  return dir;
-}
 
 function load(dir: string, files: string[], env: Record<string, string> = {}) {
   return loadProject({ cwd: dir, files, environment: new Map(Object.entries(env)) }, boundedReader({ root: dir }));

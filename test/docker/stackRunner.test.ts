@@ -9,6 +9,8 @@ import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { planStack } from '../../server/src/compose/stackPlan';
+import { boundedReader } from '../../server/src/compose/project';
+import { planProject } from '../../server/src/compose/projectPlan';
 import { findComposeCommand, upCommand, type ComposeCommand } from '../../client/src/stack/process/composeCommand';
 import { ProjectObserver } from '../../client/src/stack/docker/projectObserver';
 import { connectDocker, type DockerConnection } from '../../client/src/stack/docker/dockerApi';
@@ -109,6 +111,36 @@ describe('startStack / stopStack against the Docker engine', () => {
     assert.deepEqual(left, [], 'down removed the containers');
     const volumes = await engine.docker.listVolumes({ filters: { label: [`com.docker.compose.project=${plan.project}`] } });
     assert.deepEqual((volumes.Volumes ?? []).map((v) => v.Name), [`${plan.project}_hf_cache`], 'down kept the named volume');
+  });
+
+  it('a Compose file with an override runs with its override: the container has the override\'s environment and port', async () => {
+    const [basePort, port] = [await freePort(), await freePort()];
+    const dir = join(STACKS, 'override');
+    const env = { ...process.env, ISTEST_BASE_PORT: String(basePort), ISTEST_PORT: String(port) };
+    // As the extension plans the chosen compose.yaml: its project, override included.
+    const plan = planProject({ files: [join(dir, 'compose.yaml')], env, reader: boundedReader({ root: dir }) });
+    assert.equal(plan.parseError, undefined);
+    assert.deepEqual(plan.files, [join(dir, 'compose.yaml'), join(dir, 'compose.override.yaml')]);
+    assert.deepEqual(plan.services[0]!.publishedPorts.map((p) => p.hostPort), [basePort, port]);
+    plan.project = uniqueProject('d2-override');
+    projects.push(plan.project);
+    const { outcome, output } = await start(plan, env, { timeoutMs: 20_000 });
+    assert.equal(outcome.kind, 'ready', `${JSON.stringify(outcome)}\n${output.join('\n')}`);
+
+    const [container] = await engine.docker.listContainers({ all: true, filters: { label: [`com.docker.compose.project=${plan.project}`] } });
+    const inspected = await engine.docker.getContainer(container!.Id).inspect();
+    const variables = inspected.Config.Env.filter((e) => /^(ISTEST_FROM|STANDIN_LOAD_SECONDS)=/.test(e)).sort();
+    assert.deepEqual(variables, ['ISTEST_FROM=override', 'STANDIN_LOAD_SECONDS=1']);
+    const published = (inspected.HostConfig.PortBindings?.['8000/tcp'] ?? []).map((b: { HostPort?: string }) => Number(b.HostPort)).sort((a: number, b: number) => a - b);
+    assert.deepEqual(published, [basePort, port].sort((a, b) => a - b), 'the override\'s port is published');
+    const labels = inspected.Config.Labels['com.docker.compose.project.config_files'];
+    assert.equal(labels, `${join(dir, 'compose.yaml')},${join(dir, 'compose.override.yaml')}`, 'compose was given both files, in order');
+    const probe = await runProbe({ baseUrl: `http://127.0.0.1:${port}`, servedModelName: 'qwen', timeoutMs: 10_000 });
+    assert.equal(probe.pass, true, JSON.stringify(probe));
+
+    const stop = await stopStack({ plan, connection: engine.connection, compose, run: runCommand, env });
+    assert.ok(stop.ok, stop.verbatim);
+    assert.deepEqual(await engine.docker.listContainers({ all: true, filters: { label: [`com.docker.compose.project=${plan.project}`] } }), [], 'down (with both files) removed it');
   });
 
   it('profiles: the chosen variant starts and is waited for, the others stay off (no GPU warning); down removes the profiled containers', async () => {

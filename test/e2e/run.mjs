@@ -23,6 +23,7 @@ const TESTS = [
   { name: 'smoke', about: 'findings in the Problems panel, squiggles, hover, quick fix, Dockerfile, clean production stack' },
   { name: 'fix-all', about: '"Fix All Auto-fixable Problems" from the palette' },
   { name: 'stack', about: 'start the demo stack, sidebar healthy, probe, logs, stop keeps volumes; a GPU stack gives the explained error', docker: true },
+  { name: 'override-gpu', about: 'examples/override-gpu: the base is analysed with its override, the picker says what Compose loads, Start runs with the override (the explained GPU error)', docker: true },
   { name: 'profiles', about: 'a Compose file with profiles: Start asks which, the chosen variant starts, the view names it, Stop removes all', docker: true },
   { name: 'docker-down', about: 'a stopped daemon: the Services view shows the reason with a Retry, Start answers with the endpoint' },
   { name: 'untrusted', about: 'restricted mode: diagnostics work, the commands that run containers are not offered' },

@@ -31,7 +31,10 @@ try {
     const rows = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
     await rows.first().waitFor({ state: 'visible', timeout: 10000 });
     const label = rows.filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${name.replace(/[./]/g, '\\$&')}$`) }) });
+    // The pick is a multi-select (several files, in order): the click checks the file, Enter takes it.
     await label.first().click();
+    await page.keyboard.press('Enter');
+    await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 5000 });
   };
   await pickComposeFile('compose.yaml');
   // The sidebar: its own view container with the Services view, open while the stack starts.

@@ -150,6 +150,7 @@ describe('language server over stdio (dist/server.js)', () => {
         '    healthcheck:',
         '      test: [CMD, curl, -f, http://localhost:8000/health]',
         '      start_period: 1800s',
+        '    logging: {driver: json-file, options: {max-size: 10m}}',
         ...(i > 0 ? [`    depends_on: {llm-${i - 1}: {condition: service_healthy}}`] : []),
       ].join('\n') + '\n';
     let text = 'services:\n' + Array.from({ length: 2000 }, (_, i) => service(i)).join('') + 'volumes:\n  hf-cache:\n';

@@ -12,7 +12,8 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { analyze } from '../../server/src/analysis/analyze';
-import type { RuleSetting } from '../../server/src/core/analysisOptions';
+import type { AnalysisOptions, RuleSetting } from '../../server/src/core/analysisOptions';
+import { targetFromName } from '../../server/src/engines/fit/gpuFacts';
 import type { FileKind } from '../../server/src/core/types';
 import { RULES } from '../../server/src/rules/registry';
 import { findingProblems, parseRegression, REPO_ROOT } from '../corpus/invariants';
@@ -37,6 +38,14 @@ function examples(id: string): Map<FileKind, string[]> {
   return out;
 }
 
+/** The target GPU a page's fences name (```yaml gpu=L4): what the memory rules need to speak. */
+function pageGpu(id: string): { gpu?: AnalysisOptions['gpu'] } {
+  const page = join(REPO_ROOT, 'docs', 'rules', `${id}.md`);
+  const name = existsSync(page) ? /^```\w+[^\n]*\bgpu=(\S+)/m.exec(readFileSync(page, 'utf8'))?.[1] : undefined;
+  const gpu = name === undefined ? undefined : targetFromName(name);
+  return gpu ? { gpu } : {};
+}
+
 /** Every rule off but `id`. */
 function only(id: string): Record<string, RuleSetting> {
   return Object.fromEntries(RULES.map((r) => [r.meta.id, r.meta.id === id ? r.meta.defaultSeverity : 'off']));
@@ -47,7 +56,7 @@ describe('each rule alone, over its documented examples mutated', () => {
     const seeds = examples(rule.meta.id);
     for (const [kind, texts] of seeds) {
       it(`${rule.meta.id} (${kind}, ${texts.length} example${texts.length === 1 ? '' : 's'})`, () => {
-        const options = { rules: only(rule.meta.id) };
+        const options = { rules: only(rule.meta.id), ...pageGpu(rule.meta.id) };
         fc.assert(fc.property(mutated(texts), (text) => {
           const findings = analyze(text, kind, options);
           const problems = findingProblems(text, findings);

@@ -9,7 +9,8 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { analyze } from '../../server/src/analysis/analyze';
-import type { RuleSetting } from '../../server/src/core/analysisOptions';
+import type { AnalysisOptions, RuleSetting } from '../../server/src/core/analysisOptions';
+import { targetFromName } from '../../server/src/engines/fit/gpuFacts';
 import type { FileKind, Finding } from '../../server/src/core/types';
 import { RULES } from '../../server/src/rules/registry';
 import { REPO_ROOT } from '../corpus/invariants';
@@ -17,12 +18,19 @@ import { REPO_ROOT } from '../corpus/invariants';
 const SNAPSHOT = join(REPO_ROOT, 'test', 'rules', 'messages.snapshot.json');
 const KIND_OF_FENCE: Readonly<Record<string, FileKind>> = { yaml: 'compose', yml: 'compose', dockerfile: 'dockerfile', Dockerfile: 'dockerfile', dotenv: 'dotenv' };
 
-function examples(id: string): { kind: FileKind; text: string }[] {
+/** An example's fence may name the target GPU the memory rules need: ```yaml gpu=L4 (the inferenceStack.gpu setting). */
+function examples(id: string): { kind: FileKind; text: string; gpu?: AnalysisOptions['gpu'] }[] {
   const page = join(REPO_ROOT, 'docs', 'rules', `${id}.md`);
   if (!existsSync(page)) return [];
-  return [...readFileSync(page, 'utf8').matchAll(/^```(\w+)[^\n]*\n([\s\S]*?)^```/gm)]
+  return [...readFileSync(page, 'utf8').matchAll(/^```(\w+)([^\n]*)\n([\s\S]*?)^```/gm)]
     .filter((m) => KIND_OF_FENCE[m[1]!])
-    .map((m) => ({ kind: KIND_OF_FENCE[m[1]!]!, text: m[2]! }));
+    .map((m) => ({ kind: KIND_OF_FENCE[m[1]!]!, text: m[3]!, ...gpuOf(m[2]!) }));
+}
+
+function gpuOf(info: string): { gpu?: AnalysisOptions['gpu'] } {
+  const name = /\bgpu=(\S+)/.exec(info)?.[1];
+  const gpu = name === undefined ? undefined : targetFromName(name);
+  return gpu ? { gpu } : {};
 }
 
 function only(id: string): Record<string, RuleSetting> {
@@ -42,8 +50,8 @@ describe('rule messages and fix titles', () => {
     const actual: Record<string, string[]> = {};
     for (const rule of RULES) {
       const lines: string[] = [];
-      examples(rule.meta.id).forEach(({ kind, text }, i) => {
-        for (const f of analyze(text, kind, { rules: only(rule.meta.id) })) if (f.rule === rule.meta.id) lines.push(...describeFinding(i + 1, f));
+      examples(rule.meta.id).forEach(({ kind, text, gpu }, i) => {
+        for (const f of analyze(text, kind, { rules: only(rule.meta.id), ...(gpu ? { gpu } : {}) })) if (f.rule === rule.meta.id) lines.push(...describeFinding(i + 1, f));
       });
       if (lines.length) actual[rule.meta.id] = lines;
     }
@@ -55,7 +63,7 @@ describe('rule messages and fix titles', () => {
 
   it('every rule that reads Compose files or Dockerfiles says something on its own examples', () => {
     const silent = RULES.filter((r) => r.meta.appliesTo.length > 0)
-      .filter((r) => !examples(r.meta.id).some(({ kind, text }) => analyze(text, kind, { rules: only(r.meta.id) }).some((f) => f.rule === r.meta.id)))
+      .filter((r) => !examples(r.meta.id).some(({ kind, text, gpu }) => analyze(text, kind, { rules: only(r.meta.id), ...(gpu ? { gpu } : {}) }).some((f) => f.rule === r.meta.id)))
       .map((r) => r.meta.id);
     assert.deepEqual(silent, [], 'a doc page whose examples never trigger its rule shows the reader nothing');
   });

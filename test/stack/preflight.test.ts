@@ -28,6 +28,7 @@ function deps(over: Partial<PreflightDeps> = {}): PreflightDeps & { portsAsked: 
 
 const plan = (services: Partial<StackPlan['services'][number]>[], extra: Partial<StackPlan> = {}): StackPlan => ({
   file: '/p/s/compose.yaml',
+  files: ['/p/s/compose.yaml'],
   project: 's',
   services: services.map((s, i) => ({ name: `svc${i}`, isModelService: false, requestsGpu: false, bindMounts: [], publishedPorts: [], hasHealthcheck: false, ...s })),
   ...extra,

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { readGpuState } from '../../client/src/stack/gpu/gpus';
 import { summarizeText } from '../../client/src/stack/probe/metrics';
+import { MetricsWindow } from '../../client/src/stack/probe/metricsWindow';
 import type { ProbeRun } from '../../client/src/stack/probe/probe';
 import {
   formatClock,
@@ -39,6 +40,7 @@ function status(service: string, extra: Partial<ServiceStatus> = {}): ServiceSta
 }
 const plan: StackPlan = {
   file: '/w/compose.yaml',
+  files: ['/w/compose.yaml'],
   project: 'proj',
   services: [
     planned('vllm', { engine: 'vllm', isModelService: true, requestsGpu: true, apiPort: 8000, servedModelName: 'qwen', apiKey: 'sk-secretsecretsecret' }),
@@ -211,11 +213,36 @@ describe('Probe & metrics view rows', () => {
     const row = probeRows(ready([], { metrics: { vllm: { ok: true, summary, at: NOW } } }))[0]!;
     const ttft = child(row, 'ttft')!;
     assert.ok(summary.ttft.count > 0);
-    assert.match(ttft.description!, /^p50 \d.* · p95 \d.* · p99 \d.*$/);
+    assert.match(ttft.description!, new RegExp(`^p50 \\d.* · p95 \\d.* · p99 \\d.* \\(${summary.ttft.count} req\\)$`), 'the percentiles say how many requests they rest on');
+    assert.match(ttft.tooltip!, /since the server started/, 'one scrape: cumulative, and it says so');
     assert.equal(child(row, 'requests')!.description, `${summary.running} running · ${summary.waiting} waiting`);
     assert.equal(child(row, 'kv')!.description, `${(summary.kvCacheUsage! * 100).toFixed(1)}% used`);
     const old = probeRows(ready([], { metrics: { vllm: { ok: true, summary: summarizeText(fixture('metrics', 'vllm-0.8-old-names.txt')), at: NOW } } }))[0]!;
     assert.match(child(old, 'kv')!.description!, /% used$/);
+  });
+
+  it('metrics about now: the last window\'s percentiles, request rate and tokens/s; idle says so', () => {
+    const window = new MetricsWindow();
+    window.push(fixture('metrics', 'vllm-current.txt'), NOW - 5000);
+    const later = window.push(fixture('metrics', 'vllm-current-5s-later.txt'), NOW);
+    const row = probeRows(ready([], { metrics: { vllm: { ok: true, ...later, at: NOW } } }))[0]!;
+    // 10 more first tokens and 100 more generated tokens in the 5 s between the two recorded pages.
+    assert.match(child(row, 'ttft')!.description!, /\(10 req\)$/);
+    assert.match(child(row, 'ttft')!.tooltip!, /10 request\(s\) in the last 5 s/);
+    assert.match(child(row, 'requests')!.description!, /^2\.0 req\/s · \d+ running · \d+ waiting$/);
+    assert.match(child(row, 'tokens')!.description!, /^20 tok\/s generated/);
+    const idle = new MetricsWindow();
+    idle.push(fixture('metrics', 'vllm-current.txt'), NOW - 5000);
+    const same = idle.push(fixture('metrics', 'vllm-current.txt'), NOW);
+    assert.equal(child(probeRows(ready([], { metrics: { vllm: { ok: true, ...same, at: NOW } } }))[0]!, 'ttft')!.description, 'no requests in the last 5 s');
+  });
+
+  it('while the model loads, a refused /metrics is "waiting for the model to load", not an error', () => {
+    const refused = { vllm: { ok: false as const, error: 'cannot read http://127.0.0.1:8000/metrics (ECONNRESET)', at: NOW } };
+    const loading = probeRows(ready([status('vllm', { health: 'starting' })], { metrics: refused }))[0]!;
+    assert.equal(child(loading, 'metrics')!.description, 'waiting for the model to load');
+    const up = probeRows(ready([status('vllm', { health: 'healthy' })], { metrics: refused }))[0]!;
+    assert.match(child(up, 'metrics')!.description!, /ECONNRESET/);
   });
 
   it('says when there are no engine metrics or the scrape failed, and never shows the API key', () => {
@@ -309,5 +336,14 @@ describe('the project\'s models in the Services view', () => {
     assert.deepEqual(rows.map((r) => r.label), ['vllm', 'proxy', 'llm'], 'a provider service is already a service row');
     assert.equal(rows[2]!.description, 'ai/smollm2 · used by proxy');
     assert.equal(rows[2]!.icon?.id, 'hubot');
+  });
+});
+
+describe('the status bar names the project\'s files', () => {
+  it('a project of several files lists them in the tooltip', () => {
+    const withOverride = { ...plan, files: ['/w/compose.yaml', '/w/compose.override.yaml'] };
+    const s = statusSummary(ready([status('vllm', { health: 'healthy' }), status('proxy')], { plan: withOverride }));
+    assert.match(s.tooltip, /^Inference Stack: proj \(compose\.yaml \+ compose\.override\.yaml\)\n/);
+    assert.match(statusSummary(ready([status('vllm', { health: 'healthy' })])).tooltip, /^Inference Stack: proj\n/, 'one file: the project alone');
   });
 });

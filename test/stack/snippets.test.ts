@@ -132,9 +132,10 @@ describe('snippet files', () => {
     }
   });
 
-  it('cover what issue 4 lists', () => {
+  it('cover what issue 4 lists (and log rotation, issue 14)', () => {
     assert.deepEqual(Object.keys(compose).sort(), [
       'GPU reservation',
+      'Log rotation',
       'Model-service healthcheck',
       'Ollama service',
       'Resource limits',
@@ -206,14 +207,15 @@ describe('Compose block snippets fix their rule in a minimal vLLM service', () =
   ].join('\n');
   const before = rulesFired(minimal);
 
-  it('the minimal service has the three problems', () => {
-    assert.deepEqual(before, ['gpu-reservation-missing', 'healthcheck-missing', 'resource-limits-missing']);
+  it('the minimal service has the four problems', () => {
+    assert.deepEqual(before, ['gpu-reservation-missing', 'healthcheck-missing', 'log-rotation-missing', 'resource-limits-missing']);
   });
 
   const cases: Array<[string, string]> = [
     ['GPU reservation', 'gpu-reservation-missing'],
     ['Model-service healthcheck', 'healthcheck-missing'],
     ['Resource limits', 'resource-limits-missing'],
+    ['Log rotation', 'log-rotation-missing'],
   ];
   for (const [name, rule] of cases) {
     it(`${name} makes ${rule} go away, and nothing else changes`, () => {

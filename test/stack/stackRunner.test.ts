@@ -122,7 +122,7 @@ describe('cold start and readiness', () => {
 });
 
 describe('startStack pre-flight', () => {
-  const plan: StackPlan = { file: '/p/s/compose.yaml', project: 's', services: [{ name: 'vllm', isModelService: true, requestsGpu: true, bindMounts: [], publishedPorts: [], hasHealthcheck: true }] };
+  const plan: StackPlan = { file: '/p/s/compose.yaml', files: ['/p/s/compose.yaml'], project: 's', services: [{ name: 'vllm', isModelService: true, requestsGpu: true, bindMounts: [], publishedPorts: [], hasHealthcheck: true }] };
   const deps: PreflightDeps = {
     checkEngine: async () => ({ ok: true, info: { version: '20.10', runtimes: ['runc'], gpuCapable: false } }),
     findCompose: async () => ({ found: true, command: { argv: ['docker-compose'], version: '1.29.2', flavour: 'v1', source: 'detected' }, tried: [] }),

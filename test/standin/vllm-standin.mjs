@@ -55,7 +55,9 @@ export function parseArgs(argv) {
   const ignored = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
-    if (arg === 'serve' && i === 0) continue; // `vllm serve ...` spelled out in a compose command
+    // `vllm serve ...` or `serve ...` spelled out in a compose command (the stand-in's entrypoint is itself).
+    if (i === 0 && arg === 'vllm' && argv[1] === 'serve') { i++; continue; }
+    if (arg === 'serve' && i === 0) continue;
     if (!arg.startsWith('-') || /^-\d/.test(arg)) {
       if (modelTag === undefined) modelTag = arg;
       else ignored.push(arg);

@@ -237,6 +237,7 @@ function modelService(a: NewStackAnswers): string[] {
     ...volumes.map((v) => `    - ${v}`),
     ...(engine.shmSize && a.gpuCount > 0 ? [`  shm_size: ${engine.shmSize}`] : []),
     '  restart: unless-stopped',
+    ...logRotation(),
     ...deploy(a),
     ...indent(2, usesProbe ? probeHealthcheck(a) : endpointHealthcheck(a)),
   ]);
@@ -255,6 +256,11 @@ function commandComment(a: NewStackAnswers): string[] {
     case 'ollama':
       return ['  # The model is pulled by the ollama-pull job below once the server is up.'];
   }
+}
+
+/** Docker's json-file driver never rotates on its own, and a model server logs every request (log-rotation-missing). */
+function logRotation(): string[] {
+  return ['  logging:', '    driver: json-file', '    options:', '      max-size: 10m', '      max-file: "3"'];
 }
 
 function deploy(a: NewStackAnswers): string[] {

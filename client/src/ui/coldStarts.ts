@@ -6,7 +6,7 @@
  */
 import type * as vscode from 'vscode';
 import type { MeasuredColdStartsParams } from '../../../server/src/protocol';
-import { COMPOSE_FILE_KEY } from './chosenComposeFile';
+import { chosenFiles, COMPOSE_FILE_KEY } from './chosenComposeFile';
 
 const COLD_STARTS_KEY = 'inferenceStack.measuredColdStarts';
 
@@ -33,7 +33,7 @@ export class ColdStartStore {
   }
 
   /** Sends the values of the chosen Compose file; the server applies them to that file only. */
-  sendFor(file: string | undefined = this.state.get<string>(COMPOSE_FILE_KEY)): void {
+  sendFor(file: string | undefined = chosenFiles(this.state.get(COMPOSE_FILE_KEY))?.[0]): void {
     const services = this.get(file);
     if (file && Object.keys(services).length) this.send({ file, services });
   }

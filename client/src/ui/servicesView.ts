@@ -1,9 +1,11 @@
 /**
  * The Services view: rows from sidebarModel.serviceRows. The `inferenceStack.state` context key drives the welcome
- * content in package.json (no Compose file chosen). The view's description names the active Compose profiles.
+ * content in package.json (no Compose file chosen). The view's description names the project's files when there are
+ * several, and the active Compose profiles.
  */
 import * as vscode from 'vscode';
 import { describeActiveProfiles } from '../stack/runner/profiles';
+import { describeFileSet } from '../stack/views/composeFiles';
 import { serviceRows, type Row } from '../stack/views/sidebarModel';
 import type { LazyTreeProvider } from './lazyTree';
 import { RowTreeProvider } from './rowTree';
@@ -20,7 +22,10 @@ export function createServicesView(controller: StackController, lazy: LazyTreePr
     }
     const plan = controller.plan;
     const profiles = !plan?.declaredProfiles ? '' : describeActiveProfiles(plan) || 'no profile active';
-    if ((view.description ?? '') !== profiles) view.description = profiles;
+    // A project of several files names them: what Start runs with `-f` each.
+    const files = plan && plan.files.length > 1 ? describeFileSet(plan.files, (f) => vscode.workspace.asRelativePath(f)) : '';
+    const description = [files, profiles].filter(Boolean).join(' · ');
+    if ((view.description ?? '') !== description) view.description = description;
     provider.refresh();
   });
   return vscode.Disposable.from(sub, provider);

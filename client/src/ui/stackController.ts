@@ -13,6 +13,7 @@ import * as vscode from 'vscode';
 import { checkEngine, connectDockerFromProcess, type DockerConnection } from '../stack/docker/dockerApi';
 import { GPU_LIST_COMMAND, GPU_QUERY_COMMAND, readGpuState, type GpuState } from '../stack/gpu/gpus';
 import { scrapeMetrics, type ServiceMetrics } from '../stack/probe/metricsScrape';
+import { MetricsWindow } from '../stack/probe/metricsWindow';
 import type { ProbeRun } from '../stack/probe/probe';
 import type { ProcessRunner } from '../stack/process/processRunner';
 import { ProjectObserver } from '../stack/docker/projectObserver';
@@ -22,7 +23,7 @@ import { planOffThread } from '../stack/plan/planOffThread';
 import { isUnreadable } from '../stack/plan/readPlan';
 import type { ServiceProgress, ServiceStatus } from '../stack/stackTypes';
 import type { StackPlan } from '../../../server/src/compose/stackPlanTypes';
-import { COMPOSE_FILE_KEY } from './chosenComposeFile';
+import { chosenFiles, COMPOSE_FILE_KEY, storedFiles } from './chosenComposeFile';
 import type { ColdStartStore } from './coldStarts';
 import { findComposeFiles } from './workspaceFiles';
 
@@ -41,6 +42,8 @@ export class StackController implements vscode.Disposable {
   gpu: GpuState | undefined;
   private probes: Record<string, TimedProbeRun> = {};
   private metrics: Record<string, ServiceMetrics> = {};
+  /** Each model service's recent /metrics pages: the view shows the last minute. */
+  private readonly metricWindows = new Map<string, MetricsWindow>();
   /** The progress of a Start under way, shown in the views too. */
   private progress: ServiceProgress[] | undefined;
   private observer: ProjectObserver | undefined;
@@ -53,17 +56,27 @@ export class StackController implements vscode.Disposable {
     readonly output: vscode.OutputChannel,
   ) {}
 
+  /** The chosen Compose file (the first, when several were chosen): the stack's profiles and cold starts are kept
+   *  under it. */
   get composeFile(): string | undefined {
-    return this.context.workspaceState.get<string>(COMPOSE_FILE_KEY);
+    return this.composeFiles?.[0];
   }
 
-  async setComposeFile(file: string): Promise<void> {
+  /** The chosen Compose files: one (it stands for its project, override included) or several, in merge order. */
+  get composeFiles(): string[] | undefined {
+    return chosenFiles(this.context.workspaceState.get(COMPOSE_FILE_KEY));
+  }
+
+  async setComposeFile(files: string | readonly string[]): Promise<void> {
+    const list = typeof files === 'string' ? [files] : [...files];
+    const file = list[0];
     // Probe results and metrics belong to the services of one stack.
-    if (file !== this.composeFile) {
+    if (list.join('\n') !== (this.composeFiles ?? []).join('\n')) {
       this.probes = {};
       this.metrics = {};
+      this.metricWindows.clear();
     }
-    await this.context.workspaceState.update(COMPOSE_FILE_KEY, file);
+    await this.context.workspaceState.update(COMPOSE_FILE_KEY, storedFiles(list));
     this.coldStarts.sendFor(file);
     await this.refresh();
   }
@@ -107,8 +120,8 @@ export class StackController implements vscode.Disposable {
 
   /** Re-reads the Compose file, connects if needed and re-lists. The Retry row and the Refresh command land here. */
   async refresh(): Promise<void> {
-    const file = this.composeFile;
-    if (!file) {
+    const files = this.composeFiles;
+    if (!files) {
       // setComposeFile refreshes again, with the file.
       if (await this.adoptComposeFile()) return;
       this.closeWatch();
@@ -126,13 +139,13 @@ export class StackController implements vscode.Disposable {
         this.connection = undefined;
       }
     }
-    const plan = await this.loadPlan(file);
+    const plan = await this.loadPlan(files);
     if (this.disposed) return;
     if (isUnreadable(plan)) {
       // Nothing to list without a project name: the views show why the file was not planned.
       this.closeWatch();
       this.statuses = [];
-      this.setState({ kind: 'plan-error', message: plan.parseError ?? `cannot read ${file}` });
+      this.setState({ kind: 'plan-error', message: plan.parseError ?? `cannot read ${plan.file}` });
       return;
     }
     if (!this.connection) {
@@ -156,12 +169,15 @@ export class StackController implements vscode.Disposable {
   }
 
   /**
-   * The plan of the chosen file, read and planned on a worker thread with a deadline (planOffThread.ts); a file that
-   * cannot be read, is too large, takes too long or does not parse still gives a plan (with parseError).
+   * The plan of the chosen file's project (or of the files chosen, in order), read and planned on a worker thread
+   * with a deadline (planOffThread.ts); a project that cannot be read, is too large, takes too long or that Compose
+   * refuses still gives a plan (with parseError).
    */
-  async loadPlan(file: string): Promise<StackPlan> {
+  async loadPlan(files: string | readonly string[]): Promise<StackPlan> {
+    const list = typeof files === 'string' ? [files] : files;
+    const file = list[0]!;
     const roots = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
-    const { plan, notes } = await planOffThread({ file, roots, env: { ...process.env } });
+    const { plan, notes } = await planOffThread({ file, ...(list.length > 1 ? { files: list } : {}), roots, env: { ...process.env } });
     for (const note of notes) this.output.appendLine(`Compose file: ${note}`);
     const chosen = this.chosenProfiles(file);
     this.plan = chosen && plan.declaredProfiles ? withActiveProfiles(plan, chosen) : plan;
@@ -255,7 +271,9 @@ export class StackController implements vscode.Disposable {
     await Promise.all(services.map(async (s) => {
       const base = this.baseUrl(s.name);
       if (!base || !this.statuses.some((c) => c.service === s.name && c.state === 'running')) return;
-      next[s.name] = await scrapeMetrics(base, s, { trusted: vscode.workspace.isTrusted });
+      let window = this.metricWindows.get(s.name);
+      if (!window) this.metricWindows.set(s.name, (window = new MetricsWindow()));
+      next[s.name] = await scrapeMetrics(base, s, { trusted: vscode.workspace.isTrusted, window });
     }));
     if (this.disposed) return;
     this.metrics = next;

@@ -52,7 +52,9 @@ export function activateStack(host: StackHost): StackFeature {
     createProbeView(controller, host.probe.lazy, host.probe.view),
     createStatusBar(controller),
     vscode.workspace.onDidSaveTextDocument((doc) => {
-      if (doc.uri.fsPath === controller.composeFile) void controller.refresh();
+      // Any file of the stack's project: its override or another file of its set changes the plan too.
+      const path = doc.uri.fsPath;
+      if (path === controller.composeFile || controller.plan?.files.includes(path)) void controller.refresh();
     }),
   ];
   void controller.refresh();

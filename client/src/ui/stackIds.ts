@@ -5,6 +5,7 @@ export const STACK_COMMANDS = [
   'inferenceStack.restartService',
   'inferenceStack.tailLogs',
   'inferenceStack.runProbe',
+  'inferenceStack.runLoadTest',
   'inferenceStack.refresh',
   'inferenceStack.chooseComposeFile',
   'inferenceStack.chooseProfiles',

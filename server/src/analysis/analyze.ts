@@ -33,9 +33,7 @@ export function analyze(text: string, kind: FileKind, options: AnalysisOptions =
   const lines = new LineIndex(text);
   let raw: RawReport[];
   if (kind === 'compose') {
-    const file = parseCompose(text, options.dotEnv, lines);
-    const services = file.services.map((s) => describeService(s, file.dotEnv, options.buildContexts));
-    raw = [...syntaxReports(file), ...collectComposeReports(file, services, options)];
+    raw = composeReports(text, lines, options).raw;
   } else if (kind === 'dotenv') {
     raw = [];
     for (const rule of enabledRules('dotenv', options)) {
@@ -76,6 +74,13 @@ export function declinedAsTooLarge(size: number, options: AnalysisOptions): Find
 
 export function enabledRules(kind: FileKind, options: AnalysisOptions): Rule[] {
   return RULES.filter((r) => r.meta.appliesTo.includes(kind) && options.rules?.[r.meta.id] !== 'off');
+}
+
+/** A Compose text's parse and its reports (syntax and rules), before `finalize`. */
+export function composeReports(text: string, lines: LineIndex, options: AnalysisOptions): { file: ComposeFile; raw: RawReport[] } {
+  const file = parseCompose(text, options.dotEnv, lines);
+  const services = file.services.map((s) => describeService(s, file.dotEnv, options.buildContexts));
+  return { file, raw: [...syntaxReports(file), ...collectComposeReports(file, services, options)] };
 }
 
 export function syntaxReports(file: ComposeFile): RawReport[] {
@@ -139,6 +144,7 @@ export function finalize(raw: readonly RawReport[], text: string, lines: LineInd
     message: report.message,
     range,
     fixes: toFixes(report.fixes ?? [], lines, text.length),
+    ...(report.related?.length ? { relatedInformation: report.related } : {}),
   }));
   const unlisted = shown.length - findings.length;
   if (unlisted > 0 && options.rules?.[TOO_MANY_FINDINGS_RULE_ID] !== 'off') findings.push(tooManyFindings(unlisted));

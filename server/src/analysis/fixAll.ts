@@ -11,11 +11,18 @@ export function preferredFixes(findings: readonly Finding[]): Fix[] {
  * Applies every preferred fix, re-analysing between passes because fixes that touched the same lines were
  * deferred; stops when nothing changes (at most `maxPasses`, so fixes that undo each other cannot loop).
  */
-export function fixAll(text: string, kind: FileKind, options: AnalysisOptions = {}, maxPasses = 10): { text: string; applied: number } {
+export function fixAll(
+  text: string,
+  kind: FileKind,
+  options: AnalysisOptions = {},
+  maxPasses = 10,
+  /** How a pass analyses the text: alone, or within its project (analysis/projectAnalysis.ts). */
+  analyzeText: (text: string) => Finding[] = (t) => analyze(t, kind, options),
+): { text: string; applied: number } {
   let current = text;
   let applied = 0;
   for (let pass = 0; pass < maxPasses; pass++) {
-    const fixes = preferredFixes(analyze(current, kind, options));
+    const fixes = preferredFixes(analyzeText(current));
     if (!fixes.length) break;
     const result = applyFixes(current, fixes);
     if (result.applied === 0 || result.text === current) break;

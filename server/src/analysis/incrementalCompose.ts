@@ -455,7 +455,7 @@ function walkNodes(start: unknown, fn: (node: Node) => void): void {
 }
 
 /** Options as a stable string: an update needs the very same options as the analysis it continues. */
-function optionsKey(options: AnalysisOptions): string {
+export function optionsKey(options: AnalysisOptions): string {
   return stableJson({
     coldStartSeconds: options.coldStartSeconds,
     measuredColdStarts: options.measuredColdStarts,

@@ -3,6 +3,8 @@ import { analyze } from '../analysis/analyze';
 import { analysisStoppedFindings } from '../analysis/analysisBudget';
 import type { ReadRefusal } from '../core/boundedFile';
 import { fixAll } from '../analysis/fixAll';
+import { analyzeInProject } from '../analysis/projectAnalysis';
+import { ProjectJob, projectSourceOf } from '../analysis/projectJob';
 import type { AnalysisOptions } from '../core/analysisOptions';
 import type { FileKind, Finding } from '../core/types';
 import { fileBuildContexts } from '../dockerfile/buildContextFiles';
@@ -16,6 +18,8 @@ export interface FileJob {
   fix: boolean;
   /** Read the `build:` Dockerfiles beside the Compose file, inside `root` (undefined: anywhere). */
   buildContexts?: { composeDir: string; root: string | undefined; rootLabel?: string | undefined };
+  /** A Compose file: analysed within its project (analysis/projectAnalysis.ts). */
+  project?: ProjectJob;
 }
 
 export type FileOutcome =
@@ -116,8 +120,11 @@ export function runFileJob(job: FileJob): FileOutcome {
       const boundary = { root: contexts.root, onRefused: (path: string, refusal: ReadRefusal) => void refusals.push({ path, refusal }), ...(contexts.rootLabel ? { rootLabel: contexts.rootLabel } : {}) };
       options.buildContexts = fileBuildContexts(contexts.composeDir, boundary);
     }
-    const fixedText = job.fix ? fixAll(job.text, job.kind, options).text : undefined;
-    const findings = analyze(fixedText ?? job.text, job.kind, options);
+    const refused = (path: string, refusal: ReadRefusal) => void refusals.push({ path, refusal });
+    const source = job.project && job.kind === 'compose' ? projectSourceOf(job.project, refused) : undefined;
+    const analyzeText = (text: string) => (source ? analyzeInProject(job.project!.file, text, source, options).findings : analyze(text, job.kind, options));
+    const fixedText = job.fix ? fixAll(job.text, job.kind, options, undefined, analyzeText).text : undefined;
+    const findings = analyzeText(fixedText ?? job.text);
     return { findings, refusals, ...(fixedText !== undefined ? { fixedText } : {}) };
   } catch (err) {
     return { error: (err as Error).message };

@@ -7,6 +7,7 @@
 import { stringify } from 'yaml';
 import type { ReadBoundary } from '../core/boundedFile';
 import { boundedReader, ComposeError, composeConfig, loadProject, type ProjectInput } from '../compose/project';
+import { argItems, UsageError } from './args';
 
 const USAGE = `Usage: inference-stack config [options]
 
@@ -33,7 +34,6 @@ interface Io {
   stderr(text: string): void;
 }
 
-class UsageError extends Error {}
 
 interface ConfigArgs {
   input: Omit<ProjectInput, 'cwd' | 'environment'> & { files: string[]; envFiles: string[]; profiles: string[] };
@@ -43,16 +43,7 @@ interface ConfigArgs {
 
 function parseArgs(argv: readonly string[]): ConfigArgs | 'help' {
   const args: ConfigArgs = { input: { files: [], envFiles: [], profiles: [] }, format: 'yaml', allowOutsideProject: false };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
-    const flag = eq > 0 ? arg.slice(0, eq) : arg;
-    const take = () => {
-      if (eq > 0) return arg.slice(eq + 1);
-      const v = argv[++i];
-      if (v === undefined) throw new UsageError(`${flag} needs a value`);
-      return v;
-    };
+  for (const { arg, flag, value: take } of argItems(argv)) {
     switch (flag) {
       case '-h':
       case '--help':

@@ -1,5 +1,6 @@
 import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { boundedReader, resolveProjectOptions } from '../compose/project';
 import { looksLikeCompose } from '../compose/composeFile';
 import { isInside, MAX_COMPOSE_BYTES, readBoundedText, realPath, type ReadBoundary } from '../core/boundedFile';
 import { isComposeFileName, kindFromName } from '../core/fileKind';
@@ -30,7 +31,7 @@ export function collectTargets(paths: readonly string[], warn: (message: string)
       continue;
     }
     if (stat.isDirectory()) {
-      walk(path, targets);
+      walk(path, targets, boundary);
       continue;
     }
     const kind = sniff(path, boundary);
@@ -51,17 +52,32 @@ function sniff(path: string, boundary: ReadBoundary): FileKind | undefined {
   return undefined;
 }
 
-function walk(dir: string, out: LintTarget[]): void {
+function walk(dir: string, out: LintTarget[], boundary: ReadBoundary): void {
   const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
+  // The files COMPOSE_FILE names in the folder's `.env` are Compose files, whatever their names.
+  const listed = entries.some((entry) => entry.isFile() && entry.name === '.env') ? composeFileSet(dir, boundary) : [];
   // A `.env` is what Compose reads beside its file: taken only where one is.
-  const composeHere = entries.some((entry) => entry.isFile() && isComposeFileName(entry.name));
+  const composeHere = listed.length > 0 || entries.some((entry) => entry.isFile() && isComposeFileName(entry.name));
   for (const entry of entries) {
     const full = join(dir, entry.name);
     if (entry.isDirectory()) {
-      if (!SKIPPED_DIRS.has(entry.name)) walk(full, out);
+      if (!SKIPPED_DIRS.has(entry.name)) walk(full, out, boundary);
     } else if (entry.isFile()) {
-      const kind = kindFromName(entry.name);
+      const kind = listed.includes(resolve(full)) ? 'compose' : kindFromName(entry.name);
       if (kind && (kind !== 'dotenv' || composeHere)) out.push({ path: full, kind });
     }
+  }
+}
+
+/** The files of the folder's `.env` COMPOSE_FILE that lie in the folder itself (the others are found where they are). */
+function composeFileSet(dir: string, boundary: ReadBoundary): string[] {
+  const reader = boundedReader({ ...boundary, onRefused: undefined });
+  const envFile = reader.read(join(dir, '.env'));
+  if (!envFile.ok || !/^\s*(export\s+)?COMPOSE_FILE\s*=/m.test(envFile.text)) return [];
+  try {
+    return resolveProjectOptions({ cwd: dir, environment: new Map() }, reader).configFiles.filter((f) => dirname(f) === resolve(dir));
+  } catch {
+    // A set Compose refuses (a file it names is missing): its files are linted by name, as before.
+    return [];
   }
 }

@@ -1,5 +1,5 @@
 import { docsUrl } from '../rules/docsUrl';
-import type { Finding, Severity } from '../core/types';
+import type { Finding, Range, Severity } from '../core/types';
 import { RULES } from '../rules/registry';
 
 export interface FileResult {
@@ -27,7 +27,15 @@ export function formatText(results: readonly FileResult[]): string {
 /** The documented JSON shape: one flat array, 0-based positions. */
 export function formatJson(results: readonly FileResult[]): string {
   const rows = results.flatMap(({ file, findings }) =>
-    findings.map((f) => ({ file, rule: f.rule, severity: f.severity, message: f.message, range: f.range, fixes: f.fixes })),
+    findings.map((f) => ({
+      file,
+      rule: f.rule,
+      severity: f.severity,
+      message: f.message,
+      range: f.range,
+      fixes: f.fixes,
+      ...(f.relatedInformation ? { relatedInformation: f.relatedInformation } : {}),
+    })),
   );
   return JSON.stringify(rows, null, 2) + '\n';
 }
@@ -57,23 +65,21 @@ export function formatSarif(results: readonly FileResult[], version: string): st
             ruleId: f.rule,
             level: SARIF_LEVEL[f.severity],
             message: { text: f.message },
-            locations: [
-              {
-                physicalLocation: {
-                  artifactLocation: { uri: file.replace(/\\/g, '/') },
-                  region: {
-                    startLine: f.range.start.line + 1,
-                    startColumn: f.range.start.character + 1,
-                    endLine: f.range.end.line + 1,
-                    endColumn: f.range.end.character + 1,
-                  },
-                },
-              },
-            ],
+            locations: [{ physicalLocation: sarifLocation(file, f.range) }],
+            ...(f.relatedInformation
+              ? { relatedLocations: f.relatedInformation.map((r, id) => ({ id, physicalLocation: sarifLocation(r.file, r.range), message: { text: r.message } })) }
+              : {}),
           })),
         ),
       },
     ],
   };
   return JSON.stringify(sarif, null, 2) + '\n';
+}
+
+function sarifLocation(file: string, range: Range) {
+  return {
+    artifactLocation: { uri: file.replace(/\\/g, '/') },
+    region: { startLine: range.start.line + 1, startColumn: range.start.character + 1, endLine: range.end.line + 1, endColumn: range.end.character + 1 },
+  };
 }

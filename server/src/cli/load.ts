@@ -8,8 +8,11 @@ import { resolve } from 'node:path';
 import { planStack } from '../compose/stackPlan';
 import { DEFAULT_FILE_NAMES } from '../compose/project';
 import { MAX_COMPOSE_BYTES, readBoundedText } from '../core/boundedFile';
+import { argItems, UsageError } from './args';
+import { baseUrlOf } from '../load/baseUrl';
+import { listedModel } from '../load/listedModel';
 import { runLoad, type LoadOptions, type LoadSummary } from '../load/loadTest';
-import type { Stats } from '../load/stats';
+import { formatComparison, formatSummary } from '../load/report';
 
 const USAGE = `Usage: inference-stack load [URL | --service NAME] [options]
 
@@ -44,7 +47,6 @@ interface Io {
   stderr(text: string): void;
 }
 
-class UsageError extends Error {}
 
 interface LoadArgs {
   url?: string;
@@ -69,28 +71,22 @@ function positiveInt(flag: string, v: string | undefined): number {
 
 function parseArgs(argv: readonly string[]): LoadArgs | 'help' {
   const args: LoadArgs = { concurrency: 4, promptTokens: 128, maxTokens: 128, format: 'text' };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    const value = () => {
-      const v = argv[++i];
-      if (v === undefined) throw new UsageError(`${a} needs a value`);
-      return v;
-    };
-    switch (a) {
+  for (const { arg: a, flag, value } of argItems(argv)) {
+    switch (flag) {
       case '-h': case '--help': return 'help';
       case '--service': args.service = value(); break;
       case '-f': case '--file': args.file = value(); break;
       case '--model': args.model = value(); break;
-      case '--concurrency': args.concurrency = positiveInt(a, value()); break;
-      case '--requests': args.requests = positiveInt(a, value()); break;
+      case '--concurrency': args.concurrency = positiveInt(flag, value()); break;
+      case '--requests': args.requests = positiveInt(flag, value()); break;
       case '--duration': {
         const s = Number(value());
         if (!(s > 0)) throw new UsageError('--duration needs a number of seconds above 0');
         args.durationS = s;
         break;
       }
-      case '--prompt-tokens': args.promptTokens = positiveInt(a, value()); break;
-      case '--max-tokens': args.maxTokens = positiveInt(a, value()); break;
+      case '--prompt-tokens': args.promptTokens = positiveInt(flag, value()); break;
+      case '--max-tokens': args.maxTokens = positiveInt(flag, value()); break;
       case '--format': {
         const f = value();
         if (f !== 'text' && f !== 'json') throw new UsageError('--format is text or json');
@@ -130,58 +126,9 @@ function serviceUrl(args: LoadArgs, cwd: string): string {
 
 /** The first model the server lists, for a run that names none. */
 async function firstModel(baseUrl: string, apiKey: string | undefined): Promise<string> {
-  const res = await fetch(`${baseUrl}/v1/models`, { headers: apiKey ? { authorization: `Bearer ${apiKey}` } : {}, signal: AbortSignal.timeout(10_000) });
-  const body = (await res.json().catch(() => undefined)) as { data?: { id?: unknown }[] } | undefined;
-  const id = body?.data?.[0]?.id;
-  if (!res.ok || typeof id !== 'string') throw new UsageError(`${baseUrl}/v1/models did not name a model (HTTP ${res.status}): pass --model`);
-  return id;
-}
-
-const ms = (v: number) => v.toFixed(2);
-
-function statRows(name: string, s: Stats): string[] {
-  return [`Mean ${name} (ms):`.padEnd(40) + ms(s.mean), `Median ${name} (ms):`.padEnd(40) + ms(s.p50), `P95 ${name} (ms):`.padEnd(40) + ms(s.p95), `P99 ${name} (ms):`.padEnd(40) + ms(s.p99)];
-}
-
-/** vLLM bench serve's result block, in its words. */
-export function formatSummary(s: LoadSummary): string {
-  return [
-    '============ Serving Benchmark Result ============',
-    'Successful requests:'.padEnd(40) + s.requests,
-    'Failed requests:'.padEnd(40) + s.errors,
-    'Benchmark duration (s):'.padEnd(40) + s.duration_s.toFixed(2),
-    'Request throughput (req/s):'.padEnd(40) + s.request_rate.toFixed(2),
-    'Output token throughput (tok/s):'.padEnd(40) + s.output_tokens_per_s.toFixed(2),
-    '---------------Time to First Token----------------',
-    ...statRows('TTFT', s.ttft_ms),
-    '-----Time per Output Token (excl. 1st token)------',
-    ...statRows('TPOT', s.tpot_ms),
-    '---------------Inter-token Latency----------------',
-    ...statRows('ITL', s.itl_ms),
-    '----------------End-to-end Latency----------------',
-    ...statRows('E2EL', s.e2e_ms),
-    ...(s.error_samples.length ? ['-------------------Errors-------------------------', ...s.error_samples] : []),
-    '==================================================',
-    '',
-  ].join('\n');
-}
-
-/** Two saved runs side by side, with the change from the first to the second. */
-export function formatComparison(a: LoadSummary, b: LoadSummary, names: [string, string]): string {
-  const rows: [string, number, number][] = [
-    ['requests', a.requests, b.requests],
-    ['errors', a.errors, b.errors],
-    ['request rate (req/s)', a.request_rate, b.request_rate],
-    ['output tokens/s', a.output_tokens_per_s, b.output_tokens_per_s],
-    ...(['ttft_ms', 'tpot_ms', 'itl_ms', 'e2e_ms'] as const).flatMap((k) => (['p50', 'p95', 'p99'] as const).map((q): [string, number, number] => [`${k.replace('_ms', '').toUpperCase()} ${q} (ms)`, a[k][q], b[k][q]])),
-  ];
-  const change = (x: number, y: number) => (x === 0 ? (y === 0 ? '0%' : '–') : `${y >= x ? '+' : ''}${(((y - x) / x) * 100).toFixed(1)}%`);
-  const width = Math.max(12, ...names.map((n) => n.length));
-  return [
-    `${''.padEnd(24)}${names[0].padStart(width)}  ${names[1].padStart(width)}  change`,
-    ...rows.map(([label, x, y]) => `${label.padEnd(24)}${ms(x).padStart(width)}  ${ms(y).padStart(width)}  ${change(x, y)}`),
-    '',
-  ].join('\n');
+  const listed = await listedModel(baseUrl, apiKey);
+  if (listed.model) return listed.model;
+  throw new UsageError(`${baseUrl}/v1/models did not name a model (${listed.error ?? `HTTP ${listed.status}`}): pass --model`);
 }
 
 function readSummary(path: string): LoadSummary {
@@ -202,7 +149,7 @@ export async function runLoadCommand(argv: readonly string[], io: Io, cwd = proc
       io.stdout(formatComparison(a, b, args.compare));
       return 0;
     }
-    const baseUrl = (args.url ?? serviceUrl(args, cwd)).replace(/\/+$/, '');
+    const baseUrl = baseUrlOf(args.url ?? serviceUrl(args, cwd));
     const apiKey = process.env.OPENAI_API_KEY || undefined;
     const model = args.model ?? (await firstModel(baseUrl, apiKey));
     const total = args.durationS === undefined ? (args.requests ?? 10 * args.concurrency) : args.requests;

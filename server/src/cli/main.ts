@@ -10,9 +10,12 @@ import type { AnalysisOptions } from '../core/analysisOptions';
 import { SEVERITIES, Severity } from '../core/types';
 import { RULES } from '../rules/registry';
 import { dotEnvBeside } from '../compose/dotEnvFile';
+import type { ProjectJob } from '../analysis/projectJob';
 import { BudgetedAnalyzer, FileJob, outcomeFindings } from './budgetedAnalysis';
 import { collectTargets } from './files';
 import { runConfig } from './config';
+import { runLoadCommand } from './load';
+import { runFit } from './fit';
 import { FileResult, formatJson, formatSarif, formatText } from './format';
 
 declare const PACKAGE_VERSION: string | undefined;
@@ -23,8 +26,14 @@ const USAGE = `Usage: inference-stack lint [options] PATH...
 Lints Compose files and Dockerfiles of AI model-serving stacks (vLLM, TGI, SGLang, Ollama, llama.cpp, Triton).
 Files named here are sniffed; folders are searched for ${COMPOSE_NAME_GLOBS.join(', ')},
 ${DOCKERFILE_NAME_GLOBS.join(', ')}.
+A Compose file is linted within its project, as docker compose run in its folder loads it (COMPOSE_FILE from
+the folder's .env, else compose.yaml with its override; files reached through include and extends): nothing is
+reported for what another file of the project supplies, and what the merged project gets wrong is reported in
+the file that wrote it.
 
 Options:
+  -f, --file FILE              a Compose file of the project (repeatable, in order, as docker compose -f): these
+                               files are linted as one project
   --format text|json|sarif     output format (default text)
   --fix                        apply each finding's preferred fix in place, then report what is left
   --cold-start SECONDS         expected model cold start, for the healthcheck rules
@@ -41,6 +50,8 @@ Options:
 Exit status: 0 clean, 1 findings at or above the fail level, 2 usage or I/O error.
 Other commands: inference-stack rules   (lists every rule)
                 inference-stack config  (prints the project as docker compose config does; --help for its options)
+                inference-stack load    (load-tests a model's chat endpoint; --help for its options)
+                inference-stack fit     (will each model fit its GPU? --help for its options)
 `;
 
 export interface CliIo {
@@ -58,10 +69,12 @@ interface LintArgs {
   budgetSeconds: number;
   options: AnalysisOptions;
   paths: string[];
+  /** `-f`, in order: one project of these files. */
+  projectFiles: string[];
 }
 
 function parseLintArgs(argv: readonly string[]): LintArgs {
-  const args: LintArgs = { format: 'text', fix: false, allowOutsideProject: false, failLevel: 'error', budgetSeconds: CLI_DEFAULT_BUDGET_SECONDS, options: {}, paths: [] };
+  const args: LintArgs = { format: 'text', fix: false, allowOutsideProject: false, failLevel: 'error', budgetSeconds: CLI_DEFAULT_BUDGET_SECONDS, options: {}, paths: [], projectFiles: [] };
   const rules: Record<string, Severity | 'off'> = {};
   const value = (i: number, flag: string) => {
     const v = argv[i + 1];
@@ -81,6 +94,10 @@ function parseLintArgs(argv: readonly string[]): LintArgs {
       }
       case '--fix':
         args.fix = true;
+        break;
+      case '-f':
+      case '--file':
+        args.projectFiles.push(take());
         break;
       case '--allow-outside-project':
         args.allowOutsideProject = true;
@@ -115,7 +132,7 @@ function parseLintArgs(argv: readonly string[]): LintArgs {
         args.paths.push(arg);
     }
   }
-  if (!args.paths.length) throw new UsageError('no PATH given');
+  if (!args.paths.length && !args.projectFiles.length) throw new UsageError('no PATH given');
   if (Object.keys(rules).length) args.options.rules = rules;
   return args;
 }
@@ -128,13 +145,21 @@ function lint(argv: readonly string[], io: CliIo): number {
   const args = parseLintArgs(argv);
   // The project is the current folder: a cloned repository's `.env` symlink or `context: ../../..` reads nothing
   // outside it (core/boundedFile.ts), unless the person says otherwise.
+  // A project's files are read for each of its files (and `.env` by this thread and the analyser's): each refusal
+  // is told once.
+  const told = new Set<string>();
   const boundary: ReadBoundary = {
     root: args.allowOutsideProject ? undefined : process.cwd(),
     rootLabel: 'the project folder',
-    onRefused: (path, refusal) =>
-      io.stderr(`${path}: not read: ${refusal.message}${refusal.reason === 'outside' ? ' (pass --allow-outside-project to read it)' : ''}\n`),
+    onRefused: (path, refusal) => {
+      const key = `${resolve(path)}\0${refusal.reason}`;
+      if (told.has(key)) return;
+      told.add(key);
+      io.stderr(`${path}: not read: ${refusal.message}${refusal.reason === 'outside' ? ' (pass --allow-outside-project to read it)' : ''}\n`);
+    },
   };
-  const { targets, refused } = collectTargets(args.paths, (m) => io.stderr(m + '\n'), boundary);
+  const { targets, refused } = collectTargets([...args.projectFiles, ...args.paths], (m) => io.stderr(m + '\n'), boundary);
+  const named = new Set(args.projectFiles.map((f) => resolve(f)));
   let ioErrors = refused;
   const results: FileResult[] = [];
   let fixedFiles = 0;
@@ -151,7 +176,12 @@ function lint(argv: readonly string[], io: CliIo): number {
     }
     const text = read.text;
     const contexts = target.kind === 'compose' ? { composeDir: dirname(resolve(target.path)), root: boundary.root, rootLabel: boundary.rootLabel } : undefined;
-    const job: FileJob = { text, kind: target.kind, options, fix: args.fix, ...(contexts ? { buildContexts: contexts } : {}) };
+    // A Compose file is analysed within its project: the `-f` files when it is one of them, else its folder's.
+    const project: ProjectJob | undefined =
+      target.kind === 'compose'
+        ? { file: resolve(target.path), root: boundary.root, rootLabel: 'the project folder', ...(named.has(resolve(target.path)) ? { files: { cwd: process.cwd(), paths: args.projectFiles } } : {}) }
+        : undefined;
+    const job: FileJob = { text, kind: target.kind, options, fix: args.fix, ...(contexts ? { buildContexts: contexts } : {}), ...(project ? { project } : {}) };
     let outcome = analyzer.run(job);
     if ('fixedText' in outcome && outcome.fixedText !== undefined && outcome.fixedText !== text) {
       try {
@@ -184,8 +214,8 @@ function listRules(io: CliIo): number {
   return 0;
 }
 
-/** Runs the CLI; returns the exit status. Never throws. */
-export function runCli(argv: readonly string[], io: CliIo): number {
+/** Runs the CLI; returns the exit status (a promise for `load`, which waits on the network). Never throws. */
+export function runCli(argv: readonly string[], io: CliIo): number | Promise<number> {
   try {
     const [command, ...rest] = argv;
     if (command === '-h' || command === '--help' || command === undefined) {
@@ -198,6 +228,8 @@ export function runCli(argv: readonly string[], io: CliIo): number {
     }
     if (command === 'rules') return listRules(io);
     if (command === 'config') return runConfig(rest, io);
+    if (command === 'load') return runLoadCommand(rest, io);
+    if (command === 'fit') return runFit(rest, io);
     if (command !== 'lint') throw new UsageError(`unknown command "${command}"`);
     if (rest.includes('-h') || rest.includes('--help')) {
       io.stdout(USAGE);
@@ -217,8 +249,10 @@ export function runCli(argv: readonly string[], io: CliIo): number {
 
 // The bundle is also the CLI's analyzer thread (budgetedAnalysis.ts): there it must not run the CLI.
 if (require.main === module && isMainThread) {
-  process.exitCode = runCli(process.argv.slice(2), {
+  void Promise.resolve(runCli(process.argv.slice(2), {
     stdout: (t) => process.stdout.write(t),
     stderr: (t) => process.stderr.write(t),
+  })).then((code) => {
+    process.exitCode = code;
   });
 }

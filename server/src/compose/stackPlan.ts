@@ -37,6 +37,11 @@ export interface PlanOptions {
    * FROM an engine image gets that engine; the caller passes dockerfile/buildContextFiles.ts `fileBuildContexts`.
    */
   buildContexts?: BuildContextReader;
+  /**
+   * Where an offset of `text` was written, as "file:line:column" for a parseError; default the offset's place in
+   * `file`. The project plan (projectPlan.ts) plans a rendered text and names the file the value came from.
+   */
+  locate?: (offset: number) => string;
 }
 
 /** compose-go loader NormalizeProjectName; empty when nothing usable is left (compose then refuses the name). */
@@ -191,11 +196,14 @@ export function planStack(text: string, file: string, opts: PlanOptions = {}): S
   const parsed = parseCompose(text, vars);
   const rawName = parsed.root?.text('name');
   const topName = rawName === undefined ? undefined : interpolate(rawName, vars);
-  const plan: StackPlan = { file: absFile, project: projectNameFor(absFile, topName, vars), services: [] };
+  const plan: StackPlan = { file: absFile, files: [absFile], project: projectNameFor(absFile, topName, vars), services: [] };
+  const locate = opts.locate ?? ((offset: number) => {
+    const pos = parsed.lines.positionAt(offset);
+    return `${absFile}:${pos.line + 1}:${pos.character + 1}`;
+  });
   const firstError = parsed.syntaxErrors[0];
   if (firstError) {
-    const pos = parsed.lines.positionAt(firstError.span.start);
-    plan.parseError = `${absFile}:${pos.line + 1}:${pos.character + 1}: ${firstError.message}`;
+    plan.parseError = `${locate(firstError.span.start)}: ${firstError.message}`;
     return plan;
   }
   if (!parsed.root || !parsed.root.has('services')) {
@@ -205,8 +213,7 @@ export function planStack(text: string, file: string, opts: PlanOptions = {}): S
   // Compose refuses the whole file over one such name; a name is never used (nor shown) unless it is a Compose name.
   const badName = parsed.services.find((s) => !isComposeName(s.name));
   if (badName) {
-    const pos = parsed.lines.positionAt(badName.keyAt.start);
-    plan.parseError = `${absFile}:${pos.line + 1}:${pos.character + 1}: not a valid service name: Compose accepts only letters, digits, ".", "_" and "-" in service names, and refuses this file`;
+    plan.parseError = `${locate(badName.keyAt.start)}: not a valid service name: Compose accepts only letters, digits, ".", "_" and "-" in service names, and refuses this file`;
     return plan;
   }
   const composeDir = dirname(absFile);

@@ -59,8 +59,15 @@ export interface PlannedModel {
 }
 
 export interface StackPlan {
-  /** Absolute path of the Compose file. */
+  /** Absolute path of the Compose file: the first of `files`, the one the stack is remembered by. */
   file: string;
+  /** The Compose files of the project, absolute, in merge order: `-f` each for every compose command. */
+  files: string[];
+  /** `--env-file` each: set only when Compose run on `files` would not find them itself (not the `.env` beside the
+   *  first file), e.g. the `.env` that named them in `COMPOSE_FILE` from another folder. */
+  envFiles?: string[];
+  /** `--project-directory`: set only when it is not the first file's folder. */
+  projectDirectory?: string;
   /** The Compose project name, as compose derives it (name:, COMPOSE_PROJECT_NAME, else the folder's name). */
   project: string;
   services: PlannedService[];
@@ -74,6 +81,6 @@ export interface StackPlan {
    * `profiles:` start.
    */
   activeProfiles?: string[];
-  /** The YAML does not parse: compose would refuse it too. */
+  /** Compose refuses the project (the YAML does not parse, a file is missing, an `extends` cycle…): its message. */
   parseError?: string;
 }

@@ -26,6 +26,12 @@ export interface AnalysisOptions {
   fileName?: string;
   /** The project the file belongs to, from the project loader; none: the file is judged alone. */
   project?: ProjectContext;
+  /**
+   * The GPU the stack will run on (`inferenceStack.gpu` / `inference-stack fit --gpu`): memory per GPU as nvidia-smi
+   * reports it, the table's name when one was named, and how many the host has when known. None: the memory rules
+   * (model-does-not-fit, kv-cache-below-max-model-len) stay quiet; a GPU is never guessed.
+   */
+  gpu?: { name?: string; memoryBytes: number; count?: number };
 }
 
 /** What the other files of the analysed file's project contribute (files named with `-f`, overrides, includes). */

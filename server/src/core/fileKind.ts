@@ -15,10 +15,11 @@ export const COMPOSE_FILE_GLOBS: readonly string[] = COMPOSE_NAME_GLOBS.map((g) 
 /** Every Dockerfile name, in any folder. */
 export const DOCKERFILE_GLOB = `**/{${DOCKERFILE_NAME_GLOBS.join(',')}}`;
 /**
- * Files whose change re-runs the analysis of open Compose files: `.env`, and any file that may be a build's
- * Dockerfile. Wider than the names above, since `build.dockerfile` may name `Dockerfile-gpu` or `gpu.containerfile`.
+ * Files whose change re-runs the analysis of open Compose files: `.env`, any file that may be a build's
+ * Dockerfile (wider than the names above, since `build.dockerfile` may name `Dockerfile-gpu` or
+ * `gpu.containerfile`), and YAML files: another file of a Compose project (an override, an included or extended file).
  */
-export const COMPOSE_INPUTS_WATCH_GLOB = '**/{.env,*Dockerfile*,*dockerfile*,*Containerfile*,*containerfile*}';
+export const COMPOSE_INPUTS_WATCH_GLOB = '**/{.env,*.yml,*.yaml,*Dockerfile*,*dockerfile*,*Containerfile*,*containerfile*}';
 
 const COMPOSE_NAME = /^(?:(?:docker-)?compose[^/]*|[^/]+\.compose)\.ya?ml$/i;
 const DOCKERFILE_NAME = /^(?:(?:Dockerfile|Containerfile)(?:\.[^/]+)?|[^/]+\.(?:Dockerfile|dockerfile|Containerfile))$/;

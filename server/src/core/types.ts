@@ -37,6 +37,15 @@ export interface Finding {
   message: string;
   range: Range;
   fixes: Fix[];
+  /** Other places involved (the other files of a project that define the same service): LSP relatedInformation. */
+  relatedInformation?: RelatedInformation[];
+}
+
+/** A place in another file that a finding points to (an absolute path: core types know no URIs). */
+export interface RelatedInformation {
+  file: string;
+  range: Range;
+  message: string;
 }
 
 /** A replacement of `start`..`end` (UTF-16 offsets) by `newText`: applying fixes, the client's file edits. */
@@ -78,6 +87,8 @@ export interface Report {
   /** Overrides the rule's default severity for this finding (e.g. an out-of-range value is an error). */
   severity?: Severity;
   fixes?: SpanFix[];
+  /** Other places involved, copied to the finding (analysis/projectAnalysis.ts sets them; rules do not). */
+  related?: RelatedInformation[];
 }
 
 export type Reporter = (report: Report) => void;

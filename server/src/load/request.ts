@@ -4,6 +4,7 @@
  * counts: vLLM sends it with the first token); each later message with `choices` adds an inter-token latency; the
  * latency ends at the last such message; output tokens come from the trailing `usage` (stream_options.include_usage).
  */
+import { baseUrlOf } from './baseUrl';
 import { SseSplitter } from './sse';
 
 export interface ChatRequest {
@@ -41,7 +42,7 @@ export async function streamChat(req: ChatRequest): Promise<RequestOutput> {
   let first = false;
   let chunks = 0;
   try {
-    const res = await (req.fetch ?? fetch)(`${req.baseUrl.replace(/\/+$/, '')}/v1/chat/completions`, {
+    const res = await (req.fetch ?? fetch)(`${baseUrlOf(req.baseUrl)}/v1/chat/completions`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...(req.apiKey ? { authorization: `Bearer ${req.apiKey}` } : {}) },
       body: JSON.stringify({

@@ -1,5 +1,7 @@
 import { analyze } from '../analysis/analyze';
 import { fixAll } from '../analysis/fixAll';
+import { analyzeInProject, multiFileProject } from '../analysis/projectAnalysis';
+import { ProjectJob, projectSourceOf } from '../analysis/projectJob';
 import type { IncrementalStore } from '../analysis/incrementalStore';
 import type { AnalysisOptions } from '../core/analysisOptions';
 import { fileBuildContexts } from '../dockerfile/buildContextFiles';
@@ -19,6 +21,8 @@ export interface AnalysisRequest {
   uri?: string;
   /** Apply every preferred fix (analysis/fixAll.ts) instead of listing findings: the answer is in `fixed`. */
   fixAll?: boolean;
+  /** A Compose file on disk: analysed within its project (analysis/projectAnalysis.ts). */
+  project?: ProjectJob;
 }
 
 /** The document was closed: the worker forgets what it kept for it. */
@@ -42,6 +46,8 @@ export interface AnalysisResponse {
   fixed?: { text: string; applied: number };
   /** Set when the analysis ran past its budget and was stopped (the worker was terminated). */
   stoppedAfterSeconds?: number;
+  /** The files a project analysis read: when one of them changes, this document is analysed again. */
+  projectFiles?: string[];
 }
 
 export function runAnalysisRequest(request: AnalysisRequest, store?: IncrementalStore): AnalysisResponse {
@@ -52,7 +58,18 @@ export function runAnalysisRequest(request: AnalysisRequest, store?: Incremental
     if (request.composeDir !== undefined && request.readRoot !== undefined) {
       options.buildContexts = fileBuildContexts(request.composeDir, { root: request.readRoot });
     }
-    if (request.fixAll) return { id: request.id, fixed: fixAll(request.text, request.kind, options), elapsedMs: performance.now() - started };
+    const source = request.project && request.kind === 'compose' ? projectSourceOf(request.project) : undefined;
+    // A file of a multi-file project is analysed whole (and not kept); a one-file project as before, incrementally.
+    const project = source ? multiFileProject(request.project!.file, request.text, source) : undefined;
+    if (request.fixAll) {
+      const inProject = project ? (text: string) => analyzeInProject(request.project!.file, text, source!, options).findings : undefined;
+      return { id: request.id, fixed: fixAll(request.text, request.kind, options, undefined, inProject), elapsedMs: performance.now() - started };
+    }
+    if (project) {
+      if (request.uri !== undefined) store?.close(request.uri);
+      const { findings, files } = analyzeInProject(request.project!.file, request.text, source!, options, project);
+      return { id: request.id, findings, projectFiles: files, elapsedMs: performance.now() - started };
+    }
     if (store && request.uri !== undefined && request.kind === 'compose') {
       const { findings, incremental, kept } = store.analyze(request.uri, request.text, options);
       return { id: request.id, findings, incremental, kept, elapsedMs: performance.now() - started };

@@ -1,3 +1,4 @@
+import { pathToFileURL } from 'node:url';
 import { CodeDescription, Diagnostic, DiagnosticSeverity } from 'vscode-languageserver';
 import { docsUrl } from '../rules/docsUrl';
 import type { Finding, Fix, Severity } from '../core/types';
@@ -26,5 +27,8 @@ export function toDiagnostic(finding: Finding): Diagnostic {
     source: DIAGNOSTIC_SOURCE,
     message: finding.message,
     data,
+    ...(finding.relatedInformation?.length
+      ? { relatedInformation: finding.relatedInformation.map((r) => ({ location: { uri: pathToFileURL(r.file).href, range: r.range }, message: r.message })) }
+      : {}),
   };
 }

@@ -1,10 +1,11 @@
+import { dirname } from 'node:path';
 import type { Connection, TextDocuments } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { analysisStoppedFindings, lspBudgetSeconds } from '../analysis/analysisBudget';
 import { AnalysisResponse, runAnalysisRequest } from './analysisJob';
 import { AnalysisLanes, SLOW_ANALYSIS_MS } from './analysisLanes';
 import { toDiagnostic } from './diagnostics';
-import { kindOf } from './documentPaths';
+import { kindOf, uriPath } from './documentPaths';
 import type { DocumentSettings } from './settings';
 
 interface DocState {
@@ -21,6 +22,8 @@ interface DocState {
   /** Worker jobs in flight for this document; newer versions wait for them, then only the latest runs. */
   inFlight?: number;
   rerun?: boolean;
+  /** The other files its last analysis read (its project's): when one changes, it is analysed again. */
+  dependsOn?: ReadonlySet<string>;
 }
 
 /**
@@ -72,6 +75,22 @@ export class AnalysisScheduler {
       .forEach((d) => this.schedule(d, true));
   }
 
+  /**
+   * A file changed (an open document edited or closed, a file on disk): the open documents whose last analysis read
+   * it (the other files of its project) are analysed again; `alsoBeside`: and those in its folder (a file created
+   * on disk may be their override).
+   */
+  scheduleDependents(path: string, exceptUri?: string, alsoBeside = false): void {
+    const folder = dirname(path);
+    for (const [uri, state] of this.states) {
+      if (uri === exceptUri) continue;
+      const beside = alsoBeside && dirname(uriPath(uri) ?? '') === folder;
+      if (!beside && !state.dependsOn?.has(path)) continue;
+      const doc = this.documents.get(uri);
+      if (doc) this.schedule(doc);
+    }
+  }
+
   /** Whether the document's analyses were slow or stopped: it belongs on the heavy lane. */
   isSlow(uri: string): boolean {
     return !!this.states.get(uri)?.slow;
@@ -100,7 +119,7 @@ export class AnalysisScheduler {
       return;
     }
     state.running = version;
-    const { enabled, options, request } = await this.settings.inputsFor(doc, kind);
+    const { enabled, options, request } = await this.settings.inputsFor(doc, kind, state.dependsOn);
     if (!enabled) {
       state.running = undefined;
       this.forgetOnWorker(uri, state);
@@ -125,6 +144,7 @@ export class AnalysisScheduler {
       response = runAnalysisRequest({ ...request, id: 0 });
     }
     if (state.running === version) state.running = undefined;
+    if (!response.error && response.stoppedAfterSeconds === undefined) state.dependsOn = response.projectFiles ? new Set(response.projectFiles) : undefined;
     if (response.stoppedAfterSeconds !== undefined || response.elapsedMs >= SLOW_ANALYSIS_MS) state.slow = true;
     // After a full analysis the worker kept, the next edit is most likely re-analysed incrementally: cheap.
     state.lastCostMs = response.kept && !response.incremental ? 0 : response.elapsedMs;

@@ -3,7 +3,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { MEASURED_COLD_STARTS_NOTIFICATION, MeasuredColdStartsParams, SETTINGS_SECTION } from '../protocol';
 import { AnalysisLanes } from './analysisLanes';
 import { CodeActions } from './codeActions';
-import { folderPaths } from './documentPaths';
+import { folderPaths, isComposeLikePath, openTextsInside, uriPath } from './documentPaths';
 import { AnalysisScheduler } from './scheduling';
 import { DocumentSettings } from './settings';
 
@@ -27,6 +27,7 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
   // incremental state re-parses only the edited service.
   const lanes = serverOptions.workerScript ? new AnalysisLanes(serverOptions.workerScript, serverOptions.workerThreshold ?? 16 * 1024) : undefined;
   const settings = new DocumentSettings(connection);
+  settings.openTexts = (root) => openTextsInside(documents, root);
   const scheduler = new AnalysisScheduler(connection, documents, settings, lanes);
   const codeActions = new CodeActions(connection, documents, settings, lanes, (uri) => scheduler.isSlow(uri));
   let canRegisterConfiguration = false;
@@ -72,7 +73,14 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
 
   // The client watches `.env` files and Dockerfiles (languageClient.ts): a Compose file's findings depend on both
   // (interpolation, build: contexts), so its analysis runs again when one changes on disk.
-  connection.onDidChangeWatchedFiles(() => scheduler.rescheduleAll(true));
+  // A Compose file changed on disk: the open documents of its project, and those beside it (it may be a new
+  // override), are analysed again; the others need not be.
+  connection.onDidChangeWatchedFiles((params) => {
+    settings.diskEpoch++;
+    const paths = params.changes.map((c) => uriPath(c.uri));
+    if (paths.every((p) => p !== undefined && isComposeLikePath(p))) paths.forEach((p) => scheduler.scheduleDependents(p!, undefined, true));
+    else scheduler.rescheduleAll(true);
+  });
 
   connection.onNotification(MEASURED_COLD_STARTS_NOTIFICATION, (params: MeasuredColdStartsParams) => {
     settings.setMeasuredColdStarts(params);
@@ -80,9 +88,16 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
   });
 
   documents.onDidOpen((e) => scheduler.schedule(e.document, true));
-  documents.onDidChangeContent((e) => scheduler.schedule(e.document));
+  documents.onDidChangeContent((e) => {
+    scheduler.schedule(e.document);
+    const path = uriPath(e.document.uri);
+    if (path) scheduler.scheduleDependents(path, e.document.uri);
+  });
   documents.onDidClose((e) => {
     scheduler.close(e.document.uri);
+    // Its project's other files now read it from the disk.
+    const path = uriPath(e.document.uri);
+    if (path) scheduler.scheduleDependents(path);
     settings.forget(e.document.uri);
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
   });

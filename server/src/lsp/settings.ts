@@ -3,6 +3,7 @@ import type { Connection } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { composeFileBeside, dotEnvBeside } from '../compose/dotEnvFile';
 import type { AnalysisOptions } from '../core/analysisOptions';
+import { targetFromSetting } from '../engines/fit/gpuFacts';
 import { containingRoot, type ReadBoundary } from '../core/boundedFile';
 import type { FileKind } from '../core/types';
 import { fileBuildContexts } from '../dockerfile/buildContextFiles';
@@ -42,6 +43,13 @@ export class DocumentSettings {
   private readonly measuredColdStarts = new Map<string, Record<string, number>>();
   /** Refusals already logged (path + reason): analyses run on every keystroke. */
   private readonly refusalsLogged = new Set<string>();
+  /**
+   * The open documents' texts (absolute path → text) inside a workspace folder: a project is loaded with what the
+   * editor shows, unsaved edits included (set by server.ts).
+   */
+  openTexts: (root: string) => Array<[string, string]> = () => [];
+  /** Bumped when a watched file changes on disk (a Dockerfile, a `.env`): the workers redo their merged analyses. */
+  diskEpoch = 0;
 
   constructor(private readonly connection: Connection) {}
 
@@ -59,7 +67,8 @@ export class DocumentSettings {
     this.measuredColdStarts.set(params.file ?? '', { ...params.services });
   }
 
-  async inputsFor(doc: TextDocument, kind: FileKind): Promise<DocumentInputs> {
+  /** `dependsOn`: the files the document's last analysis read (its project's), whose open texts it is sent. */
+  async inputsFor(doc: TextDocument, kind: FileKind, dependsOn?: ReadonlySet<string>): Promise<DocumentInputs> {
     const { enabled, options, scope } = await this.optionsFor(doc, kind);
     const { buildContexts: _reader, ...plain } = options;
     const request: Omit<AnalysisRequest, 'id'> = {
@@ -67,8 +76,19 @@ export class DocumentSettings {
       kind,
       options: { ...plain, dotEnv: options.dotEnv ? [...options.dotEnv] : undefined },
       ...(scope ? { composeDir: dirname(scope.file), readRoot: scope.root } : {}),
+      ...(scope && kind === 'compose' ? { project: { file: scope.file, root: scope.root, open: this.projectTexts(scope, dependsOn), epoch: this.diskEpoch } } : {}),
     };
     return { enabled, options, request };
+  }
+
+  /**
+   * The open texts a project analysis of `scope.file` may read: those of its folder (its override, its `.env`) and
+   * of the files its last analysis read; not every open document, which would be copied to the worker on every
+   * keystroke.
+   */
+  private projectTexts(scope: ReadScope, dependsOn: ReadonlySet<string> | undefined): Array<[string, string]> {
+    const folder = dirname(scope.file);
+    return this.openTexts(scope.root).filter(([path]) => path !== scope.file && (dirname(path) === folder || !!dependsOn?.has(path)));
   }
 
   private settingsFor(uri: string): Promise<InferenceStackSettings> {
@@ -92,6 +112,8 @@ export class DocumentSettings {
     // Rules read the name (an override file is a fragment of a project); an unsaved document has none.
     if (kind === 'compose' && path) options.fileName = path;
     if (typeof settings.coldStartSeconds === 'number' && settings.coldStartSeconds > 0) options.coldStartSeconds = settings.coldStartSeconds;
+    const gpu = targetFromSetting(settings.gpu);
+    if (gpu) options.gpu = gpu;
     const scope = kind === 'compose' ? this.readScopeOf(doc.uri) : undefined;
     if (kind === 'compose') options.dotEnv = scope ? dotEnvBeside(scope.file, this.boundaryFor(scope.root)) : new Map();
     if (scope) options.buildContexts = fileBuildContexts(dirname(scope.file), this.boundaryFor(scope.root));

@@ -25,6 +25,15 @@ import { rule as imageUnpinnedRule } from './image-unpinned';
 import { rule as composeReferenceUndefinedRule } from './compose-reference-undefined';
 import { rule as composeInterpolationInvalidRule } from './compose-interpolation-invalid';
 import { rule as dotenvInvalidRule } from './dotenv-invalid';
+import { rule as envDuplicateKeyRule } from './env-duplicate-key';
+import { rule as envValueQuotedRule } from './env-value-quoted';
+import { rule as modelDoesNotFitRule } from './model-does-not-fit';
+import { rule as kvCacheBelowMaxModelLenRule } from './kv-cache-below-max-model-len';
+import { rule as healthcheckIgnoresStatusRule } from './healthcheck-ignores-status';
+import { rule as shmTooSmallRule } from './shm-too-small';
+import { rule as gpuDeviceCountMissingRule } from './gpu-device-count-missing';
+import { rule as gpuSelectedByEnvRule } from './gpu-selected-by-env';
+import { rule as logRotationMissingRule } from './log-rotation-missing';
 
 export const RULES: readonly Rule[] = [
   gpuReservationMissingRule,
@@ -52,6 +61,15 @@ export const RULES: readonly Rule[] = [
   composeReferenceUndefinedRule,
   composeInterpolationInvalidRule,
   dotenvInvalidRule,
+  envDuplicateKeyRule,
+  envValueQuotedRule,
+  modelDoesNotFitRule,
+  kvCacheBelowMaxModelLenRule,
+  healthcheckIgnoresStatusRule,
+  shmTooSmallRule,
+  gpuDeviceCountMissingRule,
+  gpuSelectedByEnvRule,
+  logRotationMissingRule,
 ];
 
 export const RULE_IDS: ReadonlySet<string> = new Set(RULES.map((r) => r.meta.id));

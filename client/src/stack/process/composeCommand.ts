@@ -112,17 +112,28 @@ export async function findComposeCommand(opts: FindComposeOptions): Promise<Comp
 }
 
 export interface ComposeProject {
-  /** -f for each, in order (later files override earlier ones). */
+  /** -f for each, in order (later files override earlier ones); -f even for one, so Compose adds no override file of
+   *  its own and reads no COMPOSE_FILE: the files planned are the files run. */
   files: readonly string[];
+  /** --env-file for each, in order (v2 reads them all; v1 1.29 takes the option once: the last, which wins). */
+  envFiles?: readonly string[];
+  /** --project-directory (v1 since 1.28 and v2): the folder relative paths are read from, when not the first file's. */
+  projectDirectory?: string;
   /** -p; compose derives one from the folder (or `name:`) when absent. */
   project?: string;
   /** --profile for each (v1 since 1.28 and v2): services naming one of them start too. */
   profiles?: readonly string[];
 }
 
-function base(cmd: Pick<ComposeCommand, 'argv'>, target: ComposeProject): Command {
+/** The program, and the flavour when known (only v1 limits the options above). */
+export type ComposeProgram = Pick<ComposeCommand, 'argv'> & Partial<Pick<ComposeCommand, 'flavour'>>;
+
+function base(cmd: ComposeProgram, target: ComposeProject): Command {
   const args = [...cmd.argv.slice(1)];
   for (const f of target.files) args.push('-f', f);
+  const envFiles = cmd.flavour === 'v1' ? (target.envFiles ?? []).slice(-1) : target.envFiles ?? [];
+  for (const f of envFiles) args.push('--env-file', f);
+  if (target.projectDirectory) args.push('--project-directory', target.projectDirectory);
   if (target.project) args.push('-p', target.project);
   for (const p of target.profiles ?? []) args.push('--profile', p);
   return { file: cmd.argv[0]!, args };
@@ -133,13 +144,13 @@ function extend(c: Command, more: readonly string[]): Command {
 }
 
 /** `up -d [services]`: detached, so the extension follows progress from container state, not compose's output. */
-export function upCommand(cmd: Pick<ComposeCommand, 'argv'>, target: ComposeProject, services: readonly string[] = []): Command {
+export function upCommand(cmd: ComposeProgram, target: ComposeProject, services: readonly string[] = []): Command {
   return extend(base(cmd, target), ['up', '-d', ...services]);
 }
 
 /** `down`. Volumes hold model caches of tens of GB: `-v` only with `removeVolumes: 'yes-remove-volumes'`, which the
  *  caller passes after the person confirmed by name. */
-export function downCommand(cmd: Pick<ComposeCommand, 'argv'>, target: ComposeProject, opts: { removeVolumes?: 'yes-remove-volumes' } = {}): Command {
+export function downCommand(cmd: ComposeProgram, target: ComposeProject, opts: { removeVolumes?: 'yes-remove-volumes' } = {}): Command {
   return extend(base(cmd, target), opts.removeVolumes === 'yes-remove-volumes' ? ['down', '-v'] : ['down']);
 }
 

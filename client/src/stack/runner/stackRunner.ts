@@ -16,7 +16,7 @@
 
 import { abortAfter } from '../abortAfter';
 import { dirname } from 'node:path';
-import { downCommand, explainComposeError, upCommand, type ComposeCommand, type ComposeErrorExplanation } from '../process/composeCommand';
+import { downCommand, explainComposeError, upCommand, type ComposeErrorExplanation, type ComposeProgram, type ComposeProject } from '../process/composeCommand';
 import { listProjectServices, findServiceContainer } from '../docker/projectContainers';
 import { followServiceLogs, type LogFollow } from '../docker/containerLogs';
 import { ProjectObserver } from '../docker/projectObserver';
@@ -80,6 +80,25 @@ export function allReady(progress: readonly ServiceProgress[]): boolean {
   return progress.length > 0 && progress.every((p) => p.phase === 'healthy' || p.phase === 'running');
 }
 
+/**
+ * What compose is told so that it loads the project that was planned: `-f` each of its files in order, the env files
+ * and project directory the plan names, its name, the given profiles.
+ */
+export function composeTarget(plan: StackPlan, profiles: readonly string[]): ComposeProject {
+  return {
+    files: plan.files,
+    ...(plan.envFiles ? { envFiles: plan.envFiles } : {}),
+    ...(plan.projectDirectory ? { projectDirectory: plan.projectDirectory } : {}),
+    project: plan.project,
+    profiles,
+  };
+}
+
+/** compose runs in the project's folder: the project directory, else the first file's. */
+export function composeCwd(plan: StackPlan): string {
+  return plan.projectDirectory ?? dirname(plan.file);
+}
+
 /** The `tcp` published ports of the project's running containers, as preflight's ownPorts. */
 export function ownPortsOf(statuses: readonly ServiceStatus[]): Set<string> {
   const out = new Set<string>();
@@ -93,7 +112,7 @@ export function ownPortsOf(statuses: readonly ServiceStatus[]): Set<string> {
 export interface StartOptions {
   plan: StackPlan;
   connection: DockerConnection;
-  compose: Pick<ComposeCommand, 'argv'>;
+  compose: ComposeProgram;
   run: RunCommand;
   preflight: PreflightDeps | 'skip';
   /** Go on when pre-flight found only warnings (the person chose "Start anyway"). */
@@ -278,10 +297,10 @@ export async function startStack(opts: StartOptions): Promise<StartOutcome> {
     // `up` is not tied to the cancel signal: cancelling stops the waiting, not the stack (a killed `up` would leave
     // it half created). Its own timeout bounds it.
     const baseEnv = opts.env ?? process.env;
-    const up = opts.run(upCommand(opts.compose, { files: [plan.file], project: plan.project, profiles: plan.activeProfiles ?? [] }), {
+    const up = opts.run(upCommand(opts.compose, composeTarget(plan, plan.activeProfiles ?? [])), {
       timeoutMs: opts.upTimeoutMs ?? UP_TIMEOUT_MS,
       env: applyEnv(baseEnv, connection.composeEnv),
-      cwd: dirname(plan.file),
+      cwd: composeCwd(plan),
       onStdoutLine: (l) => opts.onOutput?.(maskSecrets(l)),
       onStderrLine: (l) => opts.onOutput?.(maskSecrets(l)),
     });
@@ -332,17 +351,17 @@ export interface StopResult {
 /** `down`: containers and networks go, volumes stay unless `removeVolumes` is exactly 'yes-remove-volumes' (the
  *  UI passes it only after the person typed the project name: model caches are tens of GB). */
 export async function stopStack(opts: {
-  plan: StackPlan; connection: DockerConnection; compose: Pick<ComposeCommand, 'argv'>; run: RunCommand;
+  plan: StackPlan; connection: DockerConnection; compose: ComposeProgram; run: RunCommand;
   removeVolumes?: 'yes-remove-volumes'; timeoutMs?: number; env?: Readonly<Record<string, string | undefined>>;
   onOutput?(line: string): void;
 }): Promise<StopResult> {
   // Every declared profile: compose v2's `down` leaves the containers of inactive profiles (and then cannot remove
   // the network: docker/compose#13027, #13647); v1 1.29 removes them anyway. Either way no variant is left running.
-  const cmd = downCommand(opts.compose, { files: [opts.plan.file], project: opts.plan.project, profiles: opts.plan.declaredProfiles ?? [] }, opts.removeVolumes === 'yes-remove-volumes' ? { removeVolumes: 'yes-remove-volumes' } : {});
+  const cmd = downCommand(opts.compose, composeTarget(opts.plan, opts.plan.declaredProfiles ?? []), opts.removeVolumes === 'yes-remove-volumes' ? { removeVolumes: 'yes-remove-volumes' } : {});
   const r = await opts.run(cmd, {
     timeoutMs: opts.timeoutMs ?? 5 * 60_000,
     env: applyEnv(opts.env ?? process.env, opts.connection.composeEnv),
-    cwd: dirname(opts.plan.file),
+    cwd: composeCwd(opts.plan),
     onStdoutLine: (l) => opts.onOutput?.(maskSecrets(l)),
     onStderrLine: (l) => opts.onOutput?.(maskSecrets(l)),
   });

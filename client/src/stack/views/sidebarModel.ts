@@ -365,7 +365,11 @@ function probeServiceRow(name: string, input: SidebarInput): Row {
       });
     });
   }
-  if (metrics) children.push(...metricRows(id, name, metrics));
+  if (metrics) {
+    const container = input.statuses.find((c) => c.service === name);
+    const phase = phaseOf(container, input.progress?.find((p) => p.service === name), 1).phase;
+    children.push(...metricRows(id, name, metrics, phase === 'creating' || phase === 'starting' || phase === 'loading'));
+  }
   return { id, label: name, description, tooltip, icon, contextValue: 'probe.service', children, expanded: true, service: name };
 }
 
@@ -390,30 +394,59 @@ function failureShort(run: ProbeRun): string {
   }
 }
 
-function metricRows(parent: string, service: string, m: ServiceMetrics): Row[] {
-  if (!m.ok) return [{ id: `${parent}/metrics`, label: 'Metrics', description: oneLine(m.error, 100), tooltip: maskSecrets(m.error), icon: { id: 'graph', color: GREY }, service }];
+/** "12 req" over "the last 60 s" or "since the server started" (one scrape so far). */
+function windowWords(m: Extract<ServiceMetrics, { ok: true }>): string {
+  return m.windowSeconds === undefined ? 'since the server started' : `in the last ${Math.round(m.windowSeconds)} s`;
+}
+
+function perSecond(v: number | undefined, unit: string): string | undefined {
+  if (v === undefined) return undefined;
+  return `${v >= 10 ? Math.round(v).toLocaleString('en-US') : v.toFixed(v >= 1 ? 1 : 2)} ${unit}/s`;
+}
+
+function metricRows(parent: string, service: string, m: ServiceMetrics, loading: boolean): Row[] {
+  if (!m.ok) {
+    // While the engine loads its weights its port is closed: that is the state, not an error.
+    if (loading) return [{ id: `${parent}/metrics`, label: 'Metrics', description: 'waiting for the model to load', tooltip: maskSecrets(m.error), icon: { id: 'loading~spin' }, service }];
+    return [{ id: `${parent}/metrics`, label: 'Metrics', description: oneLine(m.error, 100), tooltip: maskSecrets(m.error), icon: { id: 'graph', color: GREY }, service }];
+  }
   const s = m.summary;
   if (!s.engineMetrics) {
     return [{ id: `${parent}/metrics`, label: 'Metrics', description: 'no vllm: metrics', tooltip: '/metrics has no vllm: series: the server runs with --disable-log-stats, or it is not vLLM.', icon: { id: 'graph', color: GREY }, service }];
   }
   const rows: Row[] = [];
   const t = s.ttft;
+  const when = windowWords(m);
   const pct = (v: number | undefined) => (v === undefined ? '–' : formatSeconds(v));
   rows.push({
     id: `${parent}/ttft`,
     label: 'TTFT',
-    description: t.count === 0 ? 'no requests yet' : `p50 ${pct(t.p50)} · p95 ${pct(t.p95)} · p99 ${pct(t.p99)}`,
-    tooltip: `Time to first token over ${t.count} request(s) since the server started, from the histogram buckets (bucket interpolation, as Prometheus' histogram_quantile).`,
+    description: t.count === 0 ? `no requests ${when}` : `p50 ${pct(t.p50)} · p95 ${pct(t.p95)} · p99 ${pct(t.p99)} (${t.count} req)`,
+    tooltip: `Time to first token over ${t.count} request(s) ${when}, from the histogram buckets (bucket interpolation, as Prometheus' histogram_quantile).${s.reset ? ' The server restarted in the window: counted since the restart.' : ''}`,
     icon: { id: 'watch' },
     service,
   });
+  const rate = perSecond(m.requestsPerSecond, 'req');
   rows.push({
     id: `${parent}/requests`,
     label: 'Requests',
-    description: `${s.running ?? '–'} running · ${s.waiting ?? '–'} waiting`,
+    description: [rate, `${s.running ?? '–'} running`, `${s.waiting ?? '–'} waiting`].filter(Boolean).join(' · '),
+    tooltip: `Running and waiting: now.${rate ? ` Rate: completed first tokens ${when}.` : ''}`,
     icon: { id: 'pulse' },
     service,
   });
+  const generated = perSecond(m.generationTokensPerSecond, 'tok');
+  const prompt = perSecond(m.promptTokensPerSecond, 'tok');
+  if (generated || prompt) {
+    rows.push({
+      id: `${parent}/tokens`,
+      label: 'Tokens',
+      description: [generated && `${generated} generated`, prompt && `${prompt} prompt`].filter(Boolean).join(' · '),
+      tooltip: `vllm:generation_tokens_total and vllm:prompt_tokens_total ${when}.`,
+      icon: { id: 'symbol-text' },
+      service,
+    });
+  }
   rows.push({
     id: `${parent}/kv`,
     label: 'KV cache',
@@ -509,7 +542,9 @@ export function statusSummary(input: SidebarInput): StatusSummary {
     }
   }
   const count = (...phases: StartPhase[]): number => phases.reduce((n, k) => n + (counts.get(k) ?? 0), 0);
-  const project = input.plan?.project ?? 'stack';
+  // The project and, when it is made of several files, which (the status bar says what it is about).
+  const files = input.plan?.files ?? [];
+  const project = `${input.plan?.project ?? 'stack'}${files.length > 1 ? ` (${files.map((f) => f.split(/[\\/]/).pop()).join(' + ')})` : ''}`;
   const anyContainer = input.statuses.length > 0;
   const up = count('healthy', 'running');
   const live = up + count('creating', 'starting', 'loading', 'unhealthy', 'restarting', 'paused');

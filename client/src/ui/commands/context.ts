@@ -4,10 +4,12 @@
  */
 import * as vscode from 'vscode';
 import type { Row } from '../../stack/views/sidebarModel';
-import { settingValue } from '../../stack/trust/trustPolicy';
+import { requestApiKey, settingValue } from '../../stack/trust/trustPolicy';
+import { noProbePortNotice } from '../../stack/views/notices';
+import type { PlannedService } from '../../../../server/src/compose/stackPlanTypes';
 import { isComposeName } from '../../stack/trust/untrustedText';
 import type { LogTerminals } from '../logTerminal';
-import { showWarning } from '../notify';
+import { showError, showWarning } from '../notify';
 import type { StackController } from '../stackController';
 
 export interface Ctx {
@@ -54,4 +56,21 @@ export async function pickService(ctx: Ctx, service: string | undefined, title: 
   }
   if (names.size === 1) return [...names][0];
   return vscode.window.showQuickPick([...names], { title });
+}
+
+/**
+ * Where a service's OpenAI-compatible API answers (its published port) and the key to send, for the probe and the
+ * load test; undefined, with the reason shown, when it publishes no port for its API.
+ */
+export async function serviceApi(ctx: Ctx, service: string): Promise<{ planned: PlannedService | undefined; baseUrl: string; apiKey: string | undefined } | undefined> {
+  const { controller } = ctx;
+  if (controller.statuses.length === 0) await controller.refresh();
+  const planned = controller.plan?.services.find((s) => s.name === service);
+  const baseUrl = controller.baseUrl(service);
+  if (!baseUrl) {
+    void showError(noProbePortNotice(service, planned?.apiPort));
+    return undefined;
+  }
+  // A key from the shell environment goes only to a trusted workspace's service (trustPolicy.ts).
+  return { planned, baseUrl, apiKey: requestApiKey(planned, vscode.workspace.isTrusted) };
 }

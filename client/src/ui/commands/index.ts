@@ -9,6 +9,7 @@ import type { StackCommand } from '../stackIds';
 import { chooseComposeFile } from './composeFile';
 import { serviceArg, type Ctx } from './context';
 import { filterLogs, setLogLevel, toggleProbeRequests } from './logView';
+import { loadTest } from './loadTest';
 import { probe } from './probe';
 import { chooseProfilesCommand } from './profiles';
 import { restart } from './restartService';
@@ -25,6 +26,7 @@ export function stackCommandHandlers(ctx: Ctx): Record<StackCommand, (...args: u
     'inferenceStack.restartService': (arg) => restart(ctx, serviceArg(arg)),
     'inferenceStack.tailLogs': (arg) => tailLogs(ctx, serviceArg(arg)),
     'inferenceStack.runProbe': (arg) => probe(ctx, serviceArg(arg)),
+    'inferenceStack.runLoadTest': (arg) => loadTest(ctx, serviceArg(arg)),
     'inferenceStack.refresh': () => ctx.controller.refresh(),
     'inferenceStack.chooseComposeFile': () => chooseComposeFile(ctx, true),
     'inferenceStack.chooseProfiles': () => chooseProfilesCommand(ctx),

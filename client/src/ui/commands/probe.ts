@@ -1,10 +1,10 @@
 /** "Run Accuracy Probe", and the probe cases from settings that it and "Write Probe Script" send. */
 import * as vscode from 'vscode';
 import { DEFAULT_PROBE_CASES, formatProbeRun, runProbe, validateCase, type ProbeCase } from '../../stack/probe/probe';
-import { requestApiKey, settingValue } from '../../stack/trust/trustPolicy';
-import { invalidProbeCasesNotice, noProbePortNotice, probeNotice } from '../../stack/views/notices';
+import { settingValue } from '../../stack/trust/trustPolicy';
+import { invalidProbeCasesNotice, probeNotice } from '../../stack/views/notices';
 import { showError, showInfo, withNotificationProgress } from '../notify';
-import { pickService, settings, trusted, type Ctx } from './context';
+import { pickService, serviceApi, settings, trusted, type Ctx } from './context';
 import { tailLogs } from './tailLogs';
 
 /** The probe cases from settings; invalid ones are reported (with "Open settings") instead of being sent. */
@@ -28,15 +28,9 @@ export async function probe(ctx: Ctx, arg: string | undefined): Promise<void> {
   const cases = probeCases();
   if (!cases) return;
   const { controller } = ctx;
-  if (controller.statuses.length === 0) await controller.refresh();
-  const planned = controller.plan?.services.find((s) => s.name === service);
-  const baseUrl = controller.baseUrl(service);
-  if (!baseUrl) {
-    void showError(noProbePortNotice(service, planned?.apiPort));
-    return;
-  }
-  // A key from the shell environment goes only to a trusted workspace's service (trustPolicy.ts).
-  const apiKey = requestApiKey(planned, vscode.workspace.isTrusted);
+  const api = await serviceApi(ctx, service);
+  if (!api) return;
+  const { planned, baseUrl, apiKey } = api;
   const run = await withNotificationProgress({ title: `Probing ${service} at ${baseUrl}` }, () =>
     runProbe({
       baseUrl,

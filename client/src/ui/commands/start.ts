@@ -32,7 +32,7 @@ async function startWith(ctx: Ctx, ready: Prepared, preflight: PreflightDeps, ac
   const profiles = describeActiveProfiles(plan);
   const { controller } = ctx;
   const timeoutMs = Math.max(10, settings().get<number>('startTimeoutSeconds', DEFAULT_START_TIMEOUT_SECONDS)) * 1000;
-  controller.output.appendLine(`── ${new Date().toLocaleTimeString()} start ${plan.project} (${plan.file}${profiles ? `, ${profiles}` : ''}) with ${compose.argv.join(' ')} ${compose.version} on ${conn.description}`);
+  controller.output.appendLine(`── ${new Date().toLocaleTimeString()} start ${plan.project} (${plan.files.join(' + ')}${profiles ? `, ${profiles}` : ''}) with ${compose.argv.join(' ')} ${compose.version} on ${conn.description}`);
 
   const outcome = await withNotificationProgress(
     { title: `Starting ${plan.project}${profiles ? ` (${profiles})` : ''}`, cancellable: true },

@@ -37,7 +37,7 @@ export async function writeProbeScript(ctx: Ctx): Promise<void> {
   const { controller } = ctx;
   // The workspace's only Compose file is the stack's, as the Services view takes it.
   const composeFile = await controller.adoptComposeFile();
-  if (!controller.plan && composeFile) await controller.loadPlan(composeFile);
+  if (!controller.plan && composeFile) await controller.loadPlan(controller.composeFiles ?? composeFile);
   const model = controller.plan?.services.find((s) => s.isModelService);
   const target = await pickProbeTarget(ctx, model);
   if (!target) return;

@@ -126,8 +126,15 @@ export function projectNameFromDir(dir: string): string {
  * with its folder's variables. `environment` is the shell's (the editor has none: pass an empty map).
  */
 export function projectForFile(file: string, environment: ReadonlyMap<string, string>, reader: ProjectReader): ProjectOptions {
+  return projectInputForFile(file, environment, reader).options;
+}
+
+/** projectForFile, with the input that loads that project (loadProject). */
+export function projectInputForFile(file: string, environment: ReadonlyMap<string, string>, reader: ProjectReader): { input: ProjectInput; options: ProjectOptions } {
   const absolute = resolve(file);
-  const folder = resolveProjectOptions({ cwd: dirname(absolute), environment }, reader);
-  if (folder.configFiles.includes(absolute)) return folder;
-  return resolveProjectOptions({ cwd: dirname(absolute), environment, files: [absolute] }, reader);
+  const input: ProjectInput = { cwd: dirname(absolute), environment };
+  const folder = resolveProjectOptions(input, reader);
+  if (folder.configFiles.includes(absolute)) return { input, options: folder };
+  const alone: ProjectInput = { ...input, files: [absolute] };
+  return { input: alone, options: resolveProjectOptions(alone, reader) };
 }

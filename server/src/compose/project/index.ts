@@ -28,7 +28,7 @@ import type { ProjectReader } from './context';
 
 export type { ProjectReader, LoaderOptions } from './context';
 export { loadProject, type LoadedProject } from './project';
-export { resolveProjectOptions, projectForFile, defaultConfigFiles, normalizeProjectName, DEFAULT_FILE_NAMES, DEFAULT_OVERRIDE_FILE_NAMES, type ProjectInput, type ProjectOptions } from './files';
+export { resolveProjectOptions, projectForFile, projectInputForFile, defaultConfigFiles, normalizeProjectName, DEFAULT_FILE_NAMES, DEFAULT_OVERRIDE_FILE_NAMES, type ProjectInput, type ProjectOptions } from './files';
 export { composeConfig, goDuration } from './output';
 export { ComposeError, nodeAt, toPlain, type Origin, type ProjectNode, type MapNode, type SeqNode, type ScalarNode, type MapEntry } from './tree';
 

@@ -10,11 +10,11 @@ import { setDefaultValues } from './defaults';
 import { applyExtends, CycleTracker } from './extends';
 import { applyInclude } from './include';
 import { interpolateTree } from './interpolate';
-import { loadDocuments } from './load';
+import { loadDocuments, type LoadedDocument } from './load';
 import { mergeYaml } from './merge';
 import { resolveRelativePaths } from './paths';
 import { applyResets } from './reset';
-import { ComposeError, get, MapNode, mapNode, scalar, stringOf, TreePath } from './tree';
+import { cloneNode, ComposeError, get, MapEntry, MapNode, mapNode, scalar, stringOf, TreePath } from './tree';
 import { enforceUnicity } from './unicity';
 
 /** Every file read while loading, in order, with its text: where the origins point. */
@@ -29,9 +29,9 @@ export interface LoadState {
 export function loadYamlFile(file: string, scope: LoadScope, workingDir: string, tracker: CycleTracker, included: string[], state: LoadState, dict: MapNode = emptyModel(file)): { dict: MapNode; resets: TreePath[] } {
   const text = readFile(file, scope, state);
   let resets: TreePath[] = [];
-  for (const doc of loadDocuments(text, file)) {
+  for (const doc of preparedDocuments(text, file, scope)) {
     const cfg = doc.tree;
-    if (!scope.options.skipInterpolation) interpolateTree(cfg, scope.env, (m) => state.warnings.push(m));
+    state.warnings.push(...doc.warnings);
     if (!scope.options.skipInclude) {
       included = [...included, file];
       applyInclude(workingDir, cfg, scope, included, doc.resets, (files, dir, s, inc) => loadYamlModel(files, dir, s, new CycleTracker(), inc, state));
@@ -41,14 +41,18 @@ export function loadYamlFile(file: string, scope: LoadScope, workingDir: string,
       applyExtends(file, cfg, scope, tracker, doc.resets, (f, s, dir, t, inc) => loadYamlFile(f, s, dir, t, inc, state));
     }
     dict = mergeYaml(dict, cfg, []) as MapNode;
-    enforceUnicity(dict);
+    // compose-go runs these on the whole model after each file; they change nothing the earlier files' runs left,
+    // so only what this file wrote is visited (a project of many files is not processed once per file).
+    const touched = touchedBy(dict, cfg);
+    enforceUnicity(touched);
     if (dict.entries.has('version')) {
       state.warnings.push(`${file}: the attribute \`version\` is obsolete, it will be ignored, please remove it to avoid potential confusion`);
       dict.entries.delete('version');
+      touched.entries.delete('version');
     }
-    dict = canonical(dict);
-    omitEmpty(dict);
-    enforceUnicity(dict);
+    canonical(touched);
+    omitEmpty(touched);
+    enforceUnicity(touched);
     resets = doc.resets;
   }
   return { dict, resets };
@@ -61,6 +65,56 @@ export function loadYamlModel(files: readonly string[], workingDir: string, scop
   if (scope.options.resolvePaths !== false) resolveRelativePaths(dict, workingDir, scope.reader.home);
   resolveEnvironment(dict, scope.env);
   return dict;
+}
+
+/**
+ * A view of `dict` holding the top-level entries `cfg` wrote and, of `services`, only the services it wrote: the
+ * entries are dict's own objects, so what canonical / unicity / omitEmpty set in them is set in dict.
+ */
+function touchedBy(dict: MapNode, cfg: MapNode): MapNode {
+  const view = mapNode(dict.origin);
+  for (const key of cfg.entries.keys()) {
+    const entry = dict.entries.get(key);
+    if (!entry) continue;
+    const written = cfg.entries.get(key)!.value;
+    if (key === 'services' && entry.value.kind === 'map' && written.kind === 'map') {
+      const services = mapNode(entry.value.origin, [...written.entries.keys()].flatMap((name) => {
+        const service = (entry.value as MapNode).entries.get(name);
+        return service ? [[name, service] as [string, MapEntry]] : [];
+      }));
+      view.entries.set(key, { ...entry, value: services });
+    } else view.entries.set(key, entry);
+  }
+  return view;
+}
+
+interface PreparedDocument extends LoadedDocument {
+  /** What interpolating it logged. */
+  warnings: string[];
+}
+
+/**
+ * A file's documents, converted and interpolated, kept per file, text and variables: a project is loaded again
+ * after each keystroke in one of its files, and the others read the same. Handed out as copies (merging changes
+ * the trees; origins are shared, never changed).
+ */
+const prepared = new Map<string, PreparedDocument[]>();
+const PREPARED_CAPACITY = 64;
+
+function preparedDocuments(text: string, file: string, scope: LoadScope): PreparedDocument[] {
+  const interpolate = !scope.options.skipInterpolation;
+  const key = `${file}\0${interpolate ? JSON.stringify([...scope.env]) : '-'}\0${text}`;
+  let docs = prepared.get(key);
+  if (!docs) {
+    docs = loadDocuments(text, file).map((doc) => {
+      const warnings: string[] = [];
+      if (interpolate) interpolateTree(doc.tree, scope.env, (m) => warnings.push(m));
+      return { ...doc, warnings };
+    });
+    if (prepared.size >= PREPARED_CAPACITY) prepared.delete(prepared.keys().next().value!);
+    prepared.set(key, docs);
+  }
+  return docs.map((doc) => ({ ...doc, tree: cloneNode(doc.tree) as MapNode }));
 }
 
 function emptyModel(file: string): MapNode {

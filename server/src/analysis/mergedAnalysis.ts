@@ -1,0 +1,130 @@
+/**
+ * The rules run on a whole project as Compose merges it: the merged model rendered as one Compose text
+ * (compose/project/render.ts), analysed like any file, and each report traced back to the file and node the
+ * reported value came from. analysis/projectAnalysis.ts decides which of these a file gets.
+ */
+import type { ProjectContext, AnalysisOptions } from '../core/analysisOptions';
+import { LineIndex } from '../core/lineIndex';
+import type { LoadedProject, MapNode, Origin, ProjectNode } from '../compose/project';
+import { mapNode } from '../compose/project/tree';
+import { renderedNodeAt, renderProject } from '../compose/project/render';
+import { composeReports, RawReport } from './analyze';
+import { ServiceExtents } from './serviceExtents';
+
+/** A report of the merged project's analysis, traced to where its value was written. */
+export interface MergedReport {
+  raw: RawReport;
+  origin: Origin;
+  /** The merged service it is about, if any. */
+  service?: string;
+  /** Reported at the service's key (something missing in the service). */
+  atServiceKey: boolean;
+}
+
+/** What the project's analyses of each file share: computed once per load. */
+export interface ProjectFacts {
+  /** Per merged service: each file that wrote part of it → the first place it did (its service key first). */
+  contributors: Map<string, Map<string, Origin>>;
+  /** Every name the project defines, by top-level section (services left out by profiles included). */
+  defined: ProjectContext['definedElsewhere'];
+}
+
+export function projectFacts(loaded: LoadedProject): ProjectFacts {
+  return { contributors: serviceContributors(loaded.model), defined: definedNames(loaded) };
+}
+
+/**
+ * Runs the rules (but `skipped`) on the part of `loaded`'s merged model that a file writes (`services`: see
+ * servicesFor) and the top-level sections, interpolated with the project's
+ * variables. Strings are rendered as written, so the rules see `${VAR}` and interpolate it themselves, as they do
+ * in one file. Only reports traced to `file` (or at a key of its services) matter to it: the rest is not rendered.
+ */
+export function analyzeMergedFor(loaded: LoadedProject, services: ReadonlySet<string>, options: AnalysisOptions, skipped: ReadonlySet<string>): MergedReport[] {
+  const rendered = renderProject(withServices(loaded.model, services));
+  const rules = { ...options.rules };
+  for (const id of skipped) rules[id] = 'off';
+  // The merged text is the whole project: no file name (it is no fragment) and nothing defined elsewhere.
+  const { fileName: _name, project: _project, ...rest } = options;
+  const mergedOptions: AnalysisOptions = { ...rest, rules, dotEnv: loaded.options.environment };
+  const { file: parsed, raw } = composeReports(rendered.text, new LineIndex(rendered.text), mergedOptions);
+  const extents = new ServiceExtents(parsed);
+  const reports: MergedReport[] = [];
+  for (const r of raw) {
+    const node = renderedNodeAt(rendered, r.report.span.start);
+    if (!node) continue;
+    const service = extents.at(r.report.span.start);
+    // Kept between keystrokes (projectAnalysis.ts): no YAML node, and no fix (it edits the rendered text), is held.
+    const origin: Origin = { file: node.origin.file, range: node.origin.range };
+    const raw: RawReport = { ...r, report: { ...r.report, fixes: [] } };
+    reports.push({ raw, origin, ...(service ? { service: service.name } : {}), atServiceKey: !!service && service.keyAt.start === r.report.span.start });
+  }
+  return reports;
+}
+
+/** The services `file` writes part of, and those they read (`depends_on`, `volumes_from`). */
+export function servicesFor(facts: ProjectFacts, model: MapNode, file: string): Set<string> {
+  const services = model.entries.get('services')?.value;
+  const names = new Set<string>();
+  if (services?.kind !== 'map') return names;
+  for (const [name, files] of facts.contributors) {
+    if (!files.has(file)) continue;
+    names.add(name);
+    const service = services.entries.get(name)?.value;
+    if (service?.kind !== 'map') continue;
+    const dependsOn = service.entries.get('depends_on')?.value;
+    if (dependsOn?.kind === 'map') for (const dep of dependsOn.entries.keys()) names.add(dep);
+    const volumesFrom = service.entries.get('volumes_from')?.value;
+    if (volumesFrom?.kind !== 'seq') continue;
+    for (const item of volumesFrom.items) if (item.kind === 'scalar' && typeof item.value === 'string') names.add(item.value.replace(/^service:/, '').split(':')[0]!);
+  }
+  return names;
+}
+
+/** The model with only the `wanted` services; nodes are shared, not copied. */
+function withServices(model: MapNode, wanted: ReadonlySet<string>): MapNode {
+  const services = model.entries.get('services');
+  if (services?.value.kind !== 'map') return model;
+  const part = mapNode(services.value.origin, [...services.value.entries].filter(([name]) => wanted.has(name)));
+  return mapNode(model.origin, [...model.entries].map(([key, entry]) => [key, key === 'services' ? { ...entry, value: part } : entry]));
+}
+
+function serviceContributors(model: MapNode): Map<string, Map<string, Origin>> {
+  const out = new Map<string, Map<string, Origin>>();
+  const services = model.entries.get('services')?.value;
+  if (services?.kind !== 'map') return out;
+  for (const [name, entry] of services.entries) {
+    // Where a file writes the service's key; else (a file it `extends`) the first thing that file writes in it.
+    const keys = new Map<string, Origin>();
+    for (const origin of [entry.keyOrigin, ...(entry.alsoAt ?? [])]) if (!keys.has(origin.file)) keys.set(origin.file, origin);
+    const files = new Map(keys);
+    walk(entry.value, (origin) => {
+      const seen = files.get(origin.file);
+      if (!seen || (!keys.has(origin.file) && origin.range[0] < seen.range[0])) files.set(origin.file, origin);
+    });
+    out.set(name, files);
+  }
+  return out;
+}
+
+function walk(node: ProjectNode, add: (origin: Origin) => void): void {
+  add(node.origin);
+  if (node.kind === 'seq') node.items.forEach((item) => walk(item, add));
+  else if (node.kind === 'map') {
+    for (const entry of node.entries.values()) {
+      add(entry.keyOrigin);
+      walk(entry.value, add);
+    }
+  }
+}
+
+const SECTIONS = ['services', 'networks', 'volumes', 'configs', 'secrets', 'models'] as const;
+
+function definedNames(loaded: LoadedProject): ProjectContext['definedElsewhere'] {
+  const names = (section: string) => {
+    const value = loaded.model.entries.get(section)?.value;
+    return new Set(value?.kind === 'map' ? value.entries.keys() : []);
+  };
+  const [services, networks, volumes, configs, secrets, models] = SECTIONS.map(names) as [Set<string>, Set<string>, Set<string>, Set<string>, Set<string>, Set<string>];
+  loaded.disabledServices.forEach((s) => services.add(s));
+  return { services, networks, volumes, configs, secrets, models };
+}

@@ -1,0 +1,32 @@
+import type { ReadRefusal } from '../core/boundedFile';
+import { boundedReader } from '../compose/project';
+import { overlayReader } from '../compose/project/overlayReader';
+import type { ProjectSource } from './projectAnalysis';
+
+/**
+ * What a worker thread needs to analyse a Compose file within its project: plain data (a reader does not cross
+ * threads). The language server and the CLI send it with the file's text.
+ */
+export interface ProjectJob {
+  /** The analysed file's absolute path. */
+  file: string;
+  /** Reads stay inside this folder (the workspace folder, the CLI's project folder); undefined: anywhere. */
+  root: string | undefined;
+  rootLabel?: string;
+  /** The editor's open documents (absolute path, text): read instead of the disk. */
+  open?: Array<[string, string]>;
+  /** The files named with `-f`: the project is these. */
+  files?: { cwd: string; paths: string[] };
+  /** The language server's count of changes on disk (projectAnalysis.ts ProjectSource.epoch). */
+  epoch?: number;
+}
+
+/** The job's project source: its files read inside its root, open documents first. */
+export function projectSourceOf(job: ProjectJob, onRefused?: (path: string, refusal: ReadRefusal) => void): ProjectSource {
+  const disk = boundedReader({ root: job.root, ...(job.rootLabel ? { rootLabel: job.rootLabel } : {}), ...(onRefused ? { onRefused } : {}) });
+  return {
+    reader: overlayReader(disk, new Map(job.open ?? [])),
+    ...(job.files ? { files: job.files } : {}),
+    ...(job.epoch !== undefined ? { epoch: job.epoch, textsKey: JSON.stringify(job.open ?? []) } : {}),
+  };
+}

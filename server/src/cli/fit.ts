@@ -1,0 +1,210 @@
+/**
+ * `inference-stack fit`: will each model service fit its GPU? The same estimate the memory rules use
+ * (compose/serviceFit.ts → engines/fit), per model service, as text or JSON. Exit 1 when something would not start
+ * for memory.
+ */
+import { dirname, resolve } from 'node:path';
+import { MAX_COMPOSE_BYTES, readBoundedText, type ReadBoundary } from '../core/boundedFile';
+import type { AnalysisOptions } from '../core/analysisOptions';
+import { parseCompose } from '../compose/composeFile';
+import { dotEnvBeside } from '../compose/dotEnvFile';
+import { describeService } from '../compose/service';
+import { serviceFit, type ServiceFit } from '../compose/serviceFit';
+import { fileBuildContexts } from '../dockerfile/buildContextFiles';
+import { GIB, gpuLabel, knownGpus, targetFromGiB, targetFromName, type TargetGpu } from '../engines/fit/gpuFacts';
+import type { Refusal } from '../engines/fit/vllmMemory';
+import { collectTargets } from './files';
+import { argItems, UsageError } from './args';
+
+const USAGE = `Usage: inference-stack fit [PATH...] [--gpu NAME | --gpu-memory GiB] [--gpus N] [--format text|json]
+
+Estimates, for each model service of the Compose files (default: the current folder), what vLLM would do on the
+target GPU: weights per GPU, KV cache tokens, concurrency at --max-model-len, and whether it refuses to start.
+
+Options:
+  --gpu NAME                   the target GPU, by name: ${knownGpus().map((g) => g.name).join(', ')}
+  --gpu-memory GiB             the target GPU's memory as nvidia-smi reports it, in GiB (for a GPU not in the list)
+  --gpus N                     how many GPUs the host has
+  --format text|json           output format (default text)
+  --allow-outside-project      also read files outside the current folder
+  -h, --help                   this help
+
+Exit status: 0 everything fits or is unknown, 1 a service would not start for memory, 2 usage or I/O error.
+`;
+
+interface Io {
+  stdout(text: string): void;
+  stderr(text: string): void;
+}
+
+
+interface FitArgs {
+  paths: string[];
+  gpu?: TargetGpu;
+  format: 'text' | 'json';
+  allowOutsideProject: boolean;
+}
+
+function parseArgs(argv: readonly string[]): FitArgs | 'help' {
+  const args: FitArgs = { paths: [], format: 'text', allowOutsideProject: false };
+  let name: string | undefined;
+  let memory: number | undefined;
+  let count: number | undefined;
+  for (const { arg, flag, value: take } of argItems(argv)) {
+    switch (flag) {
+      case '-h':
+      case '--help':
+        return 'help';
+      case '--gpu':
+        name = take();
+        break;
+      case '--gpu-memory': {
+        const v = take();
+        memory = Number(v);
+        if (!(memory > 0)) throw new UsageError(`--gpu-memory takes a size in GiB above 0, not "${v}"`);
+        break;
+      }
+      case '--gpus': {
+        const v = take();
+        count = Number(v);
+        if (!Number.isInteger(count) || count < 1) throw new UsageError(`--gpus takes a whole number above 0, not "${v}"`);
+        break;
+      }
+      case '--format': {
+        const f = take();
+        if (f !== 'text' && f !== 'json') throw new UsageError(`--format must be text or json, not "${f}"`);
+        args.format = f;
+        break;
+      }
+      case '--allow-outside-project':
+        args.allowOutsideProject = true;
+        break;
+      default:
+        if (arg.startsWith('-') && arg !== '-') throw new UsageError(`unknown option ${arg}`);
+        args.paths.push(arg);
+    }
+  }
+  if (name !== undefined && memory !== undefined) throw new UsageError('give --gpu or --gpu-memory, not both');
+  if (name !== undefined) {
+    args.gpu = targetFromName(name, count);
+    if (!args.gpu) throw new UsageError(`unknown GPU "${name}" (known: ${knownGpus().map((g) => g.name).join(', ')}); give its memory with --gpu-memory`);
+  } else if (memory !== undefined) args.gpu = targetFromGiB(memory, count);
+  if (!args.paths.length) args.paths.push('.');
+  return args;
+}
+
+/** One row of `--format json`: GiB = 2^30 bytes; null where a fact is unknown, `reason` says which. */
+export interface FitRow {
+  file: string;
+  service: string;
+  model: string | null;
+  engine: string | null;
+  params: number | null;
+  gpus: number | null;
+  gpu_memory_gib: number | null;
+  weights_gib_per_gpu: number | null;
+  kv_bytes_per_token: number | null;
+  kv_cache_gib: number | null;
+  kv_tokens: number | null;
+  max_model_len: number | null;
+  max_concurrency: number | null;
+  /** False exactly when the engine would refuse to start for memory; null when that cannot be known. */
+  fits: boolean | null;
+  reason: string | null;
+}
+
+const REFUSALS: Readonly<Record<Refusal, string>> = {
+  'weights-exceed-gpu': 'the weights of one GPU are more than the GPU holds: CUDA out of memory while loading',
+  'no-kv-memory': 'nothing is left for the KV cache: "No available memory for the cache blocks"',
+  'kv-below-max-model-len': "the KV cache holds fewer tokens than --max-model-len: the model's max seq len error",
+};
+
+const round = (n: number | null, digits = 2) => (n === null ? null : Number(n.toFixed(digits)));
+const inGib = (bytes: number | null) => (bytes === null ? null : round(bytes / GIB));
+
+function row(file: string, service: string, engine: string | null, est: ServiceFit, gpu: TargetGpu | undefined): FitRow {
+  const fit = est.known ? est.fit : undefined;
+  const decided = !!fit && fit.uncertain === null && (fit.refusal !== null || (fit.kvTokens !== null && fit.maxModelLen !== null));
+  const reason = !est.known
+    ? est.reason
+    : fit!.refusal !== null
+      ? REFUSALS[fit!.refusal]
+      : fit!.uncertain !== null
+        ? `within the estimate's margin (docs/fit-accuracy.md): vLLM may refuse, ${REFUSALS[fit!.uncertain]}`
+        : fit!.unknown.length
+          ? `unknown: ${fit!.unknown.join('; ')}`
+          : null;
+  // The issue's field order.
+  return {
+    file,
+    service,
+    model: est.model ?? null,
+    engine,
+    params: fit?.params ?? null,
+    gpus: est.known ? est.tensorParallel * est.pipelineParallel : null,
+    gpu_memory_gib: gpu ? round(gpu.memoryBytes / GIB) : null,
+    weights_gib_per_gpu: inGib(fit?.weightsBytesPerGpu ?? null),
+    kv_bytes_per_token: fit?.kvBytesPerToken ?? null,
+    kv_cache_gib: inGib(fit?.kvCacheBytes ?? null),
+    kv_tokens: fit?.kvTokens ?? null,
+    max_model_len: fit?.maxModelLen ?? null,
+    max_concurrency: round(fit?.maxConcurrency ?? null),
+    fits: fit?.refusal ? false : decided ? true : null,
+    reason,
+  };
+}
+
+function textLine(r: FitRow, gpu: TargetGpu | undefined): string {
+  const head = `${r.file} ${r.service}: ${r.model ?? '(no model)'}`;
+  if (r.weights_gib_per_gpu === null) return `${head}: unknown (${r.reason})`;
+  const parts = [`${r.weights_gib_per_gpu} GiB weights per GPU`];
+  if (r.kv_tokens !== null) parts.push(`${r.kv_tokens.toLocaleString('en-US')} KV tokens`);
+  if (r.max_concurrency !== null && r.max_model_len !== null) parts.push(`${r.max_concurrency}× at ${r.max_model_len}`);
+  const where = gpu ? ` on ${r.gpus}× ${gpuLabel(gpu)}` : '';
+  const verdict = r.fits === false ? `DOES NOT FIT: ${r.reason}` : r.fits ? 'fits' : `fit unknown (${r.reason})`;
+  return `${head}${where}: ${parts.join(' · ')} — ${verdict}`;
+}
+
+/** Runs `fit`; returns the exit status. */
+export function runFit(argv: readonly string[], io: Io, cwd = process.cwd()): number {
+  let args: FitArgs | 'help';
+  try {
+    args = parseArgs(argv);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    io.stderr(`inference-stack: ${err.message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (args === 'help') {
+    io.stdout(USAGE);
+    return 0;
+  }
+  const boundary: ReadBoundary = {
+    root: args.allowOutsideProject ? undefined : cwd,
+    rootLabel: 'the project folder',
+    onRefused: (path, refusal) => io.stderr(`${path}: not read: ${refusal.message}\n`),
+  };
+  const { targets, refused } = collectTargets(args.paths, (m) => io.stderr(m + '\n'), boundary);
+  let ioErrors = refused;
+  const rows: FitRow[] = [];
+  const options: AnalysisOptions = args.gpu ? { gpu: args.gpu } : {};
+  for (const target of targets.filter((t) => t.kind === 'compose')) {
+    const read = readBoundedText(target.path, boundary, MAX_COMPOSE_BYTES);
+    if (!read.ok) {
+      ioErrors++;
+      continue;
+    }
+    const dotEnv = dotEnvBeside(target.path, boundary);
+    const file = parseCompose(read.text, dotEnv);
+    const contexts = fileBuildContexts(dirname(resolve(target.path)), boundary);
+    for (const service of file.services) {
+      const info = describeService(service, dotEnv, contexts);
+      if (!info.isModelService) continue;
+      rows.push(row(target.path, service.name, info.engine?.id ?? null, serviceFit(file, info, options), args.gpu));
+    }
+  }
+  if (args.format === 'json') io.stdout(JSON.stringify(rows, null, 2) + '\n');
+  else io.stdout(rows.length ? rows.map((r) => textLine(r, args.gpu)).join('\n') + '\n' : 'No model services found.\n');
+  if (ioErrors) return 2;
+  return rows.some((r) => r.fits === false) ? 1 : 0;
+}

@@ -1,0 +1,101 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { yaml } from '../helpers';
+
+const CLI = join(__dirname, '..', '..', '..', 'dist', 'cli.js');
+
+function run(args: string[], cwd: string) {
+  const r = spawnSync(process.execPath, [CLI, 'fit', ...args], { encoding: 'utf8', cwd });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function workspace(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'is-fit-'));
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(join(dir, name, '..'), { recursive: true });
+    writeFileSync(join(dir, name), text);
+  }
+  return dir;
+}
+
+const stack = yaml`
+  services:
+    chat:
+      image: vllm/vllm-openai:v0.11.0
+      command: --model meta-llama/Llama-3.1-8B-Instruct --max-model-len \${LEN}
+    big:
+      image: vllm/vllm-openai:v0.11.0
+      command: --model meta-llama/Llama-3.1-70B-Instruct --tensor-parallel-size 2 --max-model-len 8192
+    mine:
+      image: vllm/vllm-openai:v0.11.0
+      command: --model /models/mine
+    web:
+      image: nginx:1.27
+`;
+
+const FIELDS = ['file', 'service', 'model', 'engine', 'params', 'gpus', 'gpu_memory_gib', 'weights_gib_per_gpu', 'kv_bytes_per_token', 'kv_cache_gib', 'kv_tokens', 'max_model_len', 'max_concurrency', 'fits', 'reason'];
+
+describe('inference-stack fit', () => {
+  it('prints one JSON row per model service, with the issue\'s fields, and exits 0 when everything fits', () => {
+    const dir = workspace({ 'compose.yaml': stack, '.env': 'LEN=16384\n' });
+    const r = run(['--gpu', 'H100', '--gpus', '2', '--format', 'json'], dir);
+    assert.equal(r.code, 0, r.stderr);
+    const rows = JSON.parse(r.stdout) as Array<Record<string, unknown>>;
+    assert.deepEqual(rows.map((x) => x.service), ['chat', 'big', 'mine']);
+    for (const row of rows) assert.deepEqual(Object.keys(row), FIELDS);
+    const chat = rows[0]!;
+    assert.equal(chat.file, 'compose.yaml');
+    assert.equal(chat.engine, 'vllm');
+    assert.equal(chat.params, 8030261248);
+    assert.equal(chat.gpus, 1);
+    assert.equal(chat.gpu_memory_gib, 79.65);
+    assert.equal(chat.weights_gib_per_gpu, 14.96);
+    assert.equal(chat.kv_bytes_per_token, 131072);
+    assert.equal(chat.max_model_len, 16384, 'the length comes from .env');
+    assert.equal(chat.fits, true);
+    assert.equal(chat.reason, null);
+    assert.equal(rows[1]!.gpus, 2);
+    assert.equal(rows[1]!.weights_gib_per_gpu, 65.71);
+    assert.equal(rows[2]!.fits, null);
+    assert.match(String(rows[2]!.reason), /not in the model table/);
+    assert.equal(rows[2]!.weights_gib_per_gpu, null);
+  });
+
+  it('exits 1 and says why when vLLM would refuse to start', () => {
+    const dir = workspace({ 'compose.yaml': stack, '.env': 'LEN=65536\n' });
+    const r = run(['--gpu', 'L4', '--gpus', '2'], dir);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stdout, /^compose\.yaml chat: meta-llama\/Llama-3\.1-8B-Instruct on 1× L4 \(22\.49 GiB\): 14\.96 GiB weights per GPU · 32,336 KV tokens · 0\.49× at 65536 — DOES NOT FIT: the KV cache holds fewer tokens than --max-model-len/m);
+    assert.match(r.stdout, /^compose\.yaml big: .* 65\.71 GiB weights per GPU .* DOES NOT FIT: the weights of one GPU are more than the GPU holds/m);
+    assert.match(r.stdout, /^compose\.yaml mine: \/models\/mine: unknown \(.*not in the model table/m);
+  });
+
+  it('takes a memory size for a GPU not in the table, and honours the host GPU count', () => {
+    const dir = workspace({ 'compose.yaml': stack, '.env': 'LEN=16384\n' });
+    const rows = JSON.parse(run(['--gpu-memory', '96', '--gpus', '1', '--format', 'json'], dir).stdout) as Array<Record<string, unknown>>;
+    assert.equal(rows[0]!.gpu_memory_gib, 96);
+    assert.equal(rows[0]!.fits, true);
+    assert.equal(rows[1]!.fits, null);
+    assert.match(String(rows[1]!.reason), /the host has 1 GPU but the service needs 2/);
+  });
+
+  it('without a GPU everything is unknown and it exits 0', () => {
+    const dir = workspace({ 'compose.yaml': stack });
+    const r = run(['--format', 'json'], dir);
+    assert.equal(r.code, 0);
+    assert.ok((JSON.parse(r.stdout) as Array<{ fits: unknown; reason: string }>).every((x) => x.fits === null && /no target GPU/.test(x.reason)));
+  });
+
+  it('rejects an unknown GPU name and both --gpu and --gpu-memory with exit 2', () => {
+    const dir = workspace({ 'compose.yaml': stack });
+    const unknown = run(['--gpu', 'Voodoo 5'], dir);
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /unknown GPU "Voodoo 5".*--gpu-memory/);
+    assert.equal(run(['--gpu', 'L4', '--gpu-memory', '24'], dir).code, 2);
+    assert.equal(run(['--gpus', 'two'], dir).code, 2);
+  });
+});

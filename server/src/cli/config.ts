@@ -7,7 +7,7 @@
 import { stringify } from 'yaml';
 import type { ReadBoundary } from '../core/boundedFile';
 import { boundedReader, ComposeError, composeConfig, loadProject, type ProjectInput } from '../compose/project';
-import { argItems, UsageError } from './args';
+import { argItems, choice, UsageError } from './args';
 
 const USAGE = `Usage: inference-stack config [options]
 
@@ -65,12 +65,9 @@ function parseArgs(argv: readonly string[]): ConfigArgs | 'help' {
       case '--project-name':
         args.input.projectName = take();
         break;
-      case '--format': {
-        const f = take();
-        if (f !== 'json' && f !== 'yaml') throw new UsageError(`--format must be json or yaml, not "${f}"`);
-        args.format = f;
+      case '--format':
+        args.format = choice(flag, take(), ['json', 'yaml'] as const);
         break;
-      }
       case '--allow-outside-project':
         args.allowOutsideProject = true;
         break;

@@ -14,7 +14,7 @@ import { fileBuildContexts } from '../dockerfile/buildContextFiles';
 import { GIB, gpuLabel, knownGpus, targetFromGiB, targetFromName, type TargetGpu } from '../engines/fit/gpuFacts';
 import type { Refusal } from '../engines/fit/vllmMemory';
 import { collectTargets } from './files';
-import { argItems, UsageError } from './args';
+import { argItems, choice, UsageError, wholeNumber } from './args';
 
 const USAGE = `Usage: inference-stack fit [PATH...] [--gpu NAME | --gpu-memory GiB] [--gpus N] [--format text|json]
 
@@ -64,18 +64,12 @@ function parseArgs(argv: readonly string[]): FitArgs | 'help' {
         if (!(memory > 0)) throw new UsageError(`--gpu-memory takes a size in GiB above 0, not "${v}"`);
         break;
       }
-      case '--gpus': {
-        const v = take();
-        count = Number(v);
-        if (!Number.isInteger(count) || count < 1) throw new UsageError(`--gpus takes a whole number above 0, not "${v}"`);
+      case '--gpus':
+        count = wholeNumber(flag, take());
         break;
-      }
-      case '--format': {
-        const f = take();
-        if (f !== 'text' && f !== 'json') throw new UsageError(`--format must be text or json, not "${f}"`);
-        args.format = f;
+      case '--format':
+        args.format = choice(flag, take(), ['text', 'json'] as const);
         break;
-      }
       case '--allow-outside-project':
         args.allowOutsideProject = true;
         break;

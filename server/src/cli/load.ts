@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import { planStack } from '../compose/stackPlan';
 import { DEFAULT_FILE_NAMES } from '../compose/project';
 import { MAX_COMPOSE_BYTES, readBoundedText } from '../core/boundedFile';
-import { argItems, UsageError } from './args';
+import { argItems, choice, seconds, UsageError, wholeNumber } from './args';
 import { baseUrlOf } from '../load/baseUrl';
 import { listedModel } from '../load/listedModel';
 import { runLoad, type LoadOptions, type LoadSummary } from '../load/loadTest';
@@ -63,12 +63,6 @@ interface LoadArgs {
   compare?: [string, string];
 }
 
-function positiveInt(flag: string, v: string | undefined): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} needs a whole number of at least 1`);
-  return n;
-}
-
 function parseArgs(argv: readonly string[]): LoadArgs | 'help' {
   const args: LoadArgs = { concurrency: 4, promptTokens: 128, maxTokens: 128, format: 'text' };
   for (const { arg: a, flag, value } of argItems(argv)) {
@@ -77,22 +71,12 @@ function parseArgs(argv: readonly string[]): LoadArgs | 'help' {
       case '--service': args.service = value(); break;
       case '-f': case '--file': args.file = value(); break;
       case '--model': args.model = value(); break;
-      case '--concurrency': args.concurrency = positiveInt(flag, value()); break;
-      case '--requests': args.requests = positiveInt(flag, value()); break;
-      case '--duration': {
-        const s = Number(value());
-        if (!(s > 0)) throw new UsageError('--duration needs a number of seconds above 0');
-        args.durationS = s;
-        break;
-      }
-      case '--prompt-tokens': args.promptTokens = positiveInt(flag, value()); break;
-      case '--max-tokens': args.maxTokens = positiveInt(flag, value()); break;
-      case '--format': {
-        const f = value();
-        if (f !== 'text' && f !== 'json') throw new UsageError('--format is text or json');
-        args.format = f;
-        break;
-      }
+      case '--concurrency': args.concurrency = wholeNumber(flag, value()); break;
+      case '--requests': args.requests = wholeNumber(flag, value()); break;
+      case '--duration': args.durationS = seconds(flag, value()); break;
+      case '--prompt-tokens': args.promptTokens = wholeNumber(flag, value()); break;
+      case '--max-tokens': args.maxTokens = wholeNumber(flag, value()); break;
+      case '--format': args.format = choice(flag, value(), ['text', 'json'] as const); break;
       case '--save': args.save = value(); break;
       case '--compare': args.compare = [value(), value()]; break;
       default:

@@ -13,6 +13,7 @@ import { dotEnvBeside } from '../compose/dotEnvFile';
 import type { ProjectJob } from '../analysis/projectJob';
 import { BudgetedAnalyzer, FileJob, outcomeFindings } from './budgetedAnalysis';
 import { collectTargets } from './files';
+import { argItems, choice, seconds, UsageError } from './args';
 import { runConfig } from './config';
 import { runLoadCommand } from './load';
 import { runFit } from './fit';
@@ -59,7 +60,6 @@ export interface CliIo {
   stderr(text: string): void;
 }
 
-class UsageError extends Error {}
 
 interface LintArgs {
   format: 'text' | 'json' | 'sarif';
@@ -76,22 +76,11 @@ interface LintArgs {
 function parseLintArgs(argv: readonly string[]): LintArgs {
   const args: LintArgs = { format: 'text', fix: false, allowOutsideProject: false, failLevel: 'error', budgetSeconds: CLI_DEFAULT_BUDGET_SECONDS, options: {}, paths: [], projectFiles: [] };
   const rules: Record<string, Severity | 'off'> = {};
-  const value = (i: number, flag: string) => {
-    const v = argv[i + 1];
-    if (v === undefined) throw new UsageError(`${flag} needs a value`);
-    return v;
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
-    const take = () => (inline !== undefined ? inline : value(i++, flag));
+  for (const { arg, flag, value: take } of argItems(argv)) {
     switch (flag) {
-      case '--format': {
-        const f = take();
-        if (f !== 'text' && f !== 'json' && f !== 'sarif') throw new UsageError(`--format must be text, json or sarif, not "${f}"`);
-        args.format = f;
+      case '--format':
+        args.format = choice(flag, take(), ['text', 'json', 'sarif'] as const);
         break;
-      }
       case '--fix':
         args.fix = true;
         break;
@@ -102,24 +91,15 @@ function parseLintArgs(argv: readonly string[]): LintArgs {
       case '--allow-outside-project':
         args.allowOutsideProject = true;
         break;
-      case '--cold-start': {
-        const s = Number(take());
-        if (!Number.isFinite(s) || s <= 0) throw new UsageError('--cold-start takes a number of seconds above 0');
-        args.options.coldStartSeconds = s;
+      case '--cold-start':
+        args.options.coldStartSeconds = seconds(flag, take());
         break;
-      }
-      case '--time-budget': {
-        const s = Number(take());
-        if (!Number.isFinite(s) || s <= 0) throw new UsageError('--time-budget takes a number of seconds above 0');
-        args.budgetSeconds = s;
+      case '--time-budget':
+        args.budgetSeconds = seconds(flag, take());
         break;
-      }
-      case '--fail-level': {
-        const l = take();
-        if (l !== 'error' && l !== 'warning' && l !== 'info') throw new UsageError(`--fail-level must be error, warning or info, not "${l}"`);
-        args.failLevel = l;
+      case '--fail-level':
+        args.failLevel = choice(flag, take(), ['error', 'warning', 'info'] as const);
         break;
-      }
       case '--rule': {
         const [id, level] = take().split('=');
         if (!id || !RULES.some((r) => r.meta.id === id)) throw new UsageError(`--rule: unknown rule "${id}" (see: inference-stack rules)`);

@@ -413,7 +413,27 @@ class VSCode {
   /** Closes all editors (unsaved changes are a test bug: it fails rather than prompting). */
   async closeAllEditors() {
     await this.runCommand('View: Close All Editors');
-    await waitFor('all editors closed', async () => (await this.page.locator('.tabs-container .tab').count()) === 0);
+    // A dirty editor makes VS Code ask "Do you want to save…?" in a modal whose default button is Save: left open,
+    // the next Enter typed into the palette would press it and write the test's edit to disk.
+    const closed = await waitFor('all editors closed, or a save prompt', async () => {
+      if (await this.page.locator('.monaco-dialog-box').isVisible().catch(() => false)) return 'prompt';
+      return (await this.page.locator('.tabs-container .tab').count()) === 0 ? 'closed' : undefined;
+    });
+    if (closed === 'prompt') {
+      const text = await this.page.locator('.monaco-dialog-box').innerText().catch(() => '');
+      await this.page.keyboard.press('Escape');
+      throw new Error(`closing all editors asked to save unsaved changes (a test left a file dirty): ${text.replace(/\s+/g, ' ')}`);
+    }
+  }
+
+  /**
+   * Undoes the last edit of the active editor. The editor gets the focus first: after waitForProblems the Problems
+   * panel has it, and a Control+Z typed there never reaches the editor. VS Code in a browser saves after a delay
+   * (files.autoSave is afterDelay on the web), so an edit that is not undone stays on disk.
+   */
+  async undo() {
+    await this.runCommand('View: Focus Active Editor Group');
+    await this.page.keyboard.press('Control+Z');
   }
 
   /** Moves the cursor of the active editor to a 1-based line and column (Go to Line/Column...). */

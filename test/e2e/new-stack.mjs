@@ -87,7 +87,7 @@ try {
   await page.keyboard.press('Shift+End');
   await page.keyboard.type('latest');
   await vsc.waitForProblems((ps) => ps.some((p) => fileOf(p) === 'compose.yaml' && p.code === 'image-unpinned' && p.line === imageLine + 1), { timeoutMs: 30000, what: 'image-unpinned after the edit' });
-  await page.keyboard.press('Control+Z');
+  await vsc.undo();
   const ps = await vsc.waitForProblems((ps) => !ps.some((p) => p.code === 'image-unpinned'), { what: 'image-unpinned to go after undo' });
   await waitFor('compose.yaml not dirty after undo', async () => (await page.locator('.tabs-container .tab.active.dirty').count()) === 0, { timeoutMs: 5000 });
   const serious = ps.filter((p) => p.severity === 'Error' || p.severity === 'Warning');

@@ -42,7 +42,11 @@ try {
   await page.keyboard.type('latest');
   const edited = await vsc.waitForProblems((ps) => has(ours(ps, 'compose.yaml'), 'image-unpinned'), { what: 'image-unpinned on the edited base' });
   const base = ours(edited, 'compose.yaml');
-  await page.keyboard.press('Control+Z');
+  // The edit is on disk by now (autosave): undone, and the file back as it was, or Start would run the edited file.
+  await vsc.undo();
+  await vsc.waitForProblems((ps) => !has(ours(ps, 'compose.yaml'), 'image-unpinned'), { what: 'image-unpinned to go after the undo' });
+  const original = fs.readFileSync(path.join(REPO, 'examples/override-gpu/compose.yaml'), 'utf8');
+  await waitFor('compose.yaml back on disk as it was', async () => fs.readFileSync(path.join(work, 'compose.yaml'), 'utf8') === original, { timeoutMs: 10000 });
   await vsc.openFile('alone/compose.yaml');
   const control = await vsc.waitForProblems((ps) => has(ours(ps, 'alone/compose.yaml'), 'gpu-reservation-missing'), { what: 'gpu-reservation-missing on the base without its override' });
   await vsc.screenshot('override-gpu-problems');

@@ -147,7 +147,7 @@ try {
     await vsc.page.keyboard.press('Shift+End');
     await vsc.page.keyboard.type('latest');
     await vsc.waitForProblems((ps) => has(ours(ps, 'production/compose.yaml'), 'image-unpinned', 5), { what: 'image-unpinned after the edit' });
-    await vsc.page.keyboard.press('Control+Z');
+    await vsc.undo();
     const ps = await vsc.waitForProblems((ps) => !has(ours(ps, 'production/compose.yaml'), 'image-unpinned'), { what: 'image-unpinned to go after undo' });
     const mine = ours(ps, 'production/compose.yaml');
     assert.deepEqual(mine.filter((p) => p.severity === 'Error' || p.severity === 'Warning'), [], describe(mine));

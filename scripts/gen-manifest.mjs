@@ -48,6 +48,11 @@ pkg.contributes.configuration = {
   title: 'Inference Stack',
   properties: {
     'inferenceStack.enable': { type: 'boolean', default: true, description: 'Show Inference Stack diagnostics in Compose files and Dockerfiles.' },
+    'inferenceStack.inlayHints.enabled': {
+      type: 'boolean',
+      default: true,
+      description: 'Show inlay hints in Compose files: the estimated cold start beside a model id, and how long Docker waits before it calls a service unhealthy beside start_period.',
+    },
     'inferenceStack.coldStartSeconds': {
       type: ['number', 'null'],
       default: null,

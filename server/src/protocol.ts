@@ -33,6 +33,8 @@ export interface InferenceStackSettings {
   /** `inferenceStack.gpu`: a GPU name from engines/facts/gpus.json or its memory in GiB; null: unknown. */
   gpu?: string | number | null;
   rules: Record<string, 'off' | 'error' | 'warning' | 'info' | 'hint'>;
+  /** `inferenceStack.inlayHints.enabled`: the cold-start and healthcheck give-up hints (default on). */
+  inlayHints?: { enabled?: boolean };
 }
 
 export const DEFAULT_SETTINGS: InferenceStackSettings = { enable: true, coldStartSeconds: null, rules: {} };

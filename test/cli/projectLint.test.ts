@@ -46,7 +46,7 @@ describe('inference-stack lint: Compose projects (dist/cli.js)', () => {
       rows.map((x) => [x.file, x.rule, x.range.start]),
       [['compose.override.yaml', 'gpu-count-below-parallelism', { line: 7, character: 21 }]],
     );
-    assert.deepEqual(rows[0]!.relatedInformation?.map((x) => x.message), ['"vllm" is also defined in compose.yaml:2']);
+    assert.deepEqual(rows[0]!.relatedInformation?.map((x) => x.message), ['--tensor-parallel-size 2 is set in compose.yaml:4']);
   });
 
   it('prints the findings per file, as for single files', () => {

@@ -77,8 +77,10 @@ describe('language server: a Compose file within its project', () => {
     assert.equal(rest.length, 0);
     assert.ok(d);
     assert.deepEqual(d.range, { start: { line: 7, character: 21 }, end: { line: 7, character: 22 } });
+    // The value the count is compared with, where the base writes it (the "2" after --tensor-parallel-size).
+    const col = BASE.split('\n')[3]!.lastIndexOf('"2"');
     assert.deepEqual(d.relatedInformation, [
-      { location: { uri: pathToFileURL(files.base).href, range: { start: { line: 1, character: 2 }, end: { line: 1, character: 6 } } }, message: '"vllm" is also defined in compose.yaml:2' },
+      { location: { uri: pathToFileURL(files.base).href, range: { start: { line: 3, character: col }, end: { line: 3, character: col + 3 } } }, message: '--tensor-parallel-size 2 is set in compose.yaml:4' },
     ]);
   });
 

@@ -23,6 +23,7 @@ import type { Finding } from '../../server/src/core/types';
 import { VLLM } from '../../server/src/engines/engines';
 import { flagJudgements, judgeFlag, suggestFlags } from '../../server/src/engines/vllmFlags';
 import { ANY_TOKEN_PREFIX } from '../../server/src/core/secretFormats';
+import { schemaKeyPatterns } from '../../server/src/compose/schema/schemaLookup';
 import type { AnalysisResponse } from '../../server/src/lsp/analysisJob';
 import { AnalyzerWorkerProxy } from '../../server/src/lsp/analyzerWorkerProxy';
 import { lint, yaml } from '../helpers';
@@ -182,10 +183,16 @@ describe('every regular expression in server/src runs in linear time (fast-check
     assert.ok(regexes.length > 150, `${regexes.length} found`);
     // Built from run-time values, so checked here by hand: a shell-style name (validated by /^[A-Za-z_][A-Za-z0-9_]*$/
     // before use) in a fixed pattern; and the token prefixes (fuzzed below through the exported ANY_TOKEN_PREFIX).
-    assert.deepEqual(dynamic.map((d) => d.replace(/:\d+$/, '')).sort(), ['server/src/core/secretFormats.ts', 'server/src/rules/env-ignored-by-engine.ts']);
+    // The compose-spec schema's patternProperties keys (fuzzed below through schemaKeyPatterns).
+    assert.deepEqual(dynamic.map((d) => d.replace(/:\d+$/, '')).sort(), ['server/src/compose/schema/schemaLookup.ts', 'server/src/core/secretFormats.ts', 'server/src/rules/env-ignored-by-engine.ts']);
+    assert.ok(schemaKeyPatterns().length >= 5, `${schemaKeyPatterns().length} schema key patterns`);
   });
 
-  const all = [...regexes, { where: 'server/src/core/secretFormats.ts ANY_TOKEN_PREFIX', regex: ANY_TOKEN_PREFIX }];
+  const all = [
+    ...regexes,
+    { where: 'server/src/core/secretFormats.ts ANY_TOKEN_PREFIX', regex: ANY_TOKEN_PREFIX },
+    ...schemaKeyPatterns().map((regex) => ({ where: 'server/src/compose/schema/schemaLookup.ts patternProperties', regex })),
+  ];
   it(`each of them stays under 200 ms on pumped input (${all.length} patterns)`, () => {
     const slow: string[] = [];
     for (const { where, regex } of all) {

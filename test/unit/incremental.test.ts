@@ -200,6 +200,7 @@ describe('incremental Compose analysis', () => {
         if (variant.crlf) text = toCrlf(text);
         if (variant.build) text = withBuilds(text);
         let state = IncrementalCompose.create(text, options);
+        let good = text;
         assertSame(state, text, options, 'initial');
         for (let step = 0; step < 30; step++) {
           const next = randomEdit(text, r);
@@ -214,9 +215,13 @@ describe('incremental Compose analysis', () => {
           }
           state = IncrementalCompose.create(next, options);
           assertSame(state, next, options, 'full');
-          // Keep the chain going on a file that can be updated incrementally: drop an edit that broke it.
-          if (state.incremental) text = next;
-          else state = IncrementalCompose.create(text, options);
+          // Keep the chain going on a file that can be updated incrementally: go back to the last text that was
+          // (a service broken by earlier incremental steps stays broken until an edit mends it).
+          if (state.incremental) text = good = next;
+          else {
+            text = good;
+            state = IncrementalCompose.create(text, options);
+          }
         }
       }
       // The test must exercise the incremental path, including edits that change findings.
@@ -245,7 +250,7 @@ describe('incremental Compose analysis', () => {
     check(base.slice(0, svc(2)) + 'svc-2b:' + base.slice(svc(2) + '  svc-2:'.length), 'a service key renamed (and dedented)');
     check(base.slice(0, svc(3)) + '  extra:\n    image: nginx\n' + base.slice(svc(3)), 'a new service key');
     check(base.slice(0, svc(3)) + 'root: 1\n' + base.slice(svc(3)), 'a top-level key inserted between services');
-    check(base.replace('    ports: ["80:80"]', '    ports: ["80:80"'), 'a syntax error');
+    check(base.replace('    ports: ["80:80"]', '    ports: "80:80'), 'an open quote that runs past the service');
     check(base.replace('    ports: ["80:80"]', '    ports: &p ["80:80"]'), 'an anchor');
     check(base.replace('# generated', '# edited'), 'an edit outside every service');
     check(base.replace('    ports: ["80:80"]', '    ports: ["81:80"]'), 'other options', { rules: { 'secret-literal': 'off' } });
@@ -254,6 +259,39 @@ describe('incremental Compose analysis', () => {
     const state = IncrementalCompose.create(anchored);
     assert.equal(state.incremental, false);
     assert.equal(state.update(anchored.replace('["80:80"]', '["81:80"]')), false, 'a file with anchors is never incremental');
+  });
+
+  it('keeps a syntax error inside one service incremental, agreeing with a full analysis, and gives the fixes back once it is mended', () => {
+    const state = IncrementalCompose.create(base);
+    const broken = base.replace('    ports: ["80:80"]', '    ports: ["80:80"');
+    assert.equal(state.update(broken), true, 'an unclosed bracket the next key closes stays in its service');
+    assertSame(state, broken, {}, 'broken');
+    assert.ok(state.findings.some((f) => f.rule === 'yaml-syntax'), 'the syntax error is reported');
+    assert.ok(state.findings.every((f) => !f.fixes.length), 'no fix is offered while the file is broken');
+    const typed = broken.replace('image: nginx', 'image: nginx:1');
+    assert.equal(state.update(typed), true, 'the next keystroke in the broken service');
+    assertSame(state, typed, {}, 'typed while broken');
+    const mended = typed.replace('    ports: ["80:80"', '    ports: ["80:80"]');
+    assert.equal(state.update(mended), true, 'the mend');
+    assertSame(state, mended, {}, 'mended');
+    assert.ok(state.findings.some((f) => f.fixes.length), 'fixes are back');
+  });
+
+  it('re-checks only the edited service when what other services asked about it is unchanged, and falls back when it changed', () => {
+    // gateway depends on vllm (service_started): depends-on-unhealthy-model asks whether vllm is a model service and
+    // how it can be waited on (ComposeContext.peer).
+    const text =
+      'services:\n  vllm:\n    image: vllm/vllm-openai:v0.11.0\n    ports: ["8000:8000"]\n' +
+      '  gateway:\n    image: nginx:1.27\n    depends_on: [vllm]\n';
+    const port = IncrementalCompose.create(text);
+    const moved = text.replace('"8000:8000"', '"8001:8000"');
+    assert.equal(port.update(moved), true, 'a port says nothing other services asked');
+    assertSame(port, moved, {}, 'after the port edit');
+    const engine = IncrementalCompose.create(text);
+    const notAModel = text.replace('vllm/vllm-openai:v0.11.0', 'nginx:1.28');
+    assert.equal(engine.update(notAModel), false, 'vllm is no longer a model service: gateway must be checked again');
+    assert.ok(analyze(text, 'compose').some((f) => f.rule === 'depends-on-unhealthy-model'));
+    assert.ok(!analyze(notAModel, 'compose').some((f) => f.rule === 'depends-on-unhealthy-model'));
   });
 
   it('falls back when a service gains or loses image/build/extends/provider (the file may turn into a fragment)', () => {

@@ -70,8 +70,36 @@ describe('analyzeInProject', () => {
     assert.equal(f.range.start.line, 7);
     assert.match(f.message, /^Service "vllm" reserves 1 GPU but .*2/);
     assert.deepEqual(f.fixes, [], 'the fix of a merged finding is not offered (it was computed on the merged text)');
+    // The value it was compared with, where the base writes it: line 4, the "2" of the command list.
+    const col = BASE.split('\n')[3]!.lastIndexOf('"2"');
     assert.deepEqual(f.relatedInformation, [
-      { file: join(dir, 'compose.yaml'), range: { start: { line: 1, character: 2 }, end: { line: 1, character: 6 } }, message: '"vllm" is also defined in compose.yaml:2' },
+      { file: join(dir, 'compose.yaml'), range: { start: { line: 3, character: col }, end: { line: 3, character: col + 3 } }, message: '--tensor-parallel-size 2 is set in compose.yaml:4' },
+    ]);
+  });
+
+  it('names the reservation an override sets when the base\'s memory limit is below it', () => {
+    const base = 'services:\n  vllm:\n    image: vllm/vllm-openai:v0.11.0\n    deploy:\n      resources:\n        limits:\n          memory: 8G\n';
+    const override = 'services:\n  vllm:\n    deploy:\n      resources:\n        reservations:\n          memory: 16G\n';
+    const dir = project({ 'compose.yaml': base, 'compose.override.yaml': override });
+    const [f, ...rest] = lint(dir, 'compose.yaml').findings.filter((x) => x.rule === 'resource-limits-below-reservations');
+    assert.ok(f && rest.length === 0, JSON.stringify(lint(dir, 'compose.yaml').findings));
+    assert.equal(at(base, f), '8G');
+    assert.deepEqual(f.relatedInformation?.map((r) => [r.file, r.range.start.line, r.message]), [[join(dir, 'compose.override.yaml'), 5, 'reservations.memory: 16G is set in compose.override.yaml:6']]);
+    // Alone, the base has no reservation to compare with.
+    assert.ok(!rules(analyze(base, 'compose')).includes('resource-limits-below-reservations'));
+  });
+
+  it('reports what a service extends from a file outside the project at its `extends:`, pointing to the value', () => {
+    const common = 'services:\n  vllm-base:\n    image: vllm/vllm-openai:v0.11.0\n    deploy:\n      resources:\n        limits:\n          memory: 8G\n        reservations:\n          memory: 16G\n';
+    const compose = 'services:\n  vllm:\n    extends:\n      file: common.yaml\n      service: vllm-base\n';
+    const dir = project({ 'compose.yaml': compose, 'common.yaml': common });
+    const [f, ...rest] = lint(dir, 'compose.yaml').findings.filter((x) => x.rule === 'resource-limits-below-reservations');
+    assert.ok(f && rest.length === 0, JSON.stringify(lint(dir, 'compose.yaml').findings));
+    assert.equal(at(compose, f), 'extends');
+    assert.match(f.message, /^Service "vllm" limits memory to 8 GiB but reserves 16 GiB/);
+    assert.deepEqual(f.relatedInformation?.map((r) => [r.file, r.range.start.line, r.message]), [
+      [join(dir, 'common.yaml'), 6, 'the value in question is set in common.yaml:7'],
+      [join(dir, 'common.yaml'), 8, 'reservations.memory: 16G is set in common.yaml:9'],
     ]);
   });
 

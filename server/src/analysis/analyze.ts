@@ -5,7 +5,7 @@ import { RULES } from '../rules/registry';
 import { LineIndex } from '../core/lineIndex';
 import type { AnalysisOptions } from '../core/analysisOptions';
 import { MAX_ANALYSED_BYTES } from '../core/boundedFile';
-import type { ComposeContext, DockerfileContext, DotEnvContext, Rule } from '../rules/rule';
+import type { ComposeContext, DockerfileContext, DotEnvContext, PeerLookup, Rule } from '../rules/rule';
 import { Suppressions } from '../core/suppression';
 import type { FileKind, Finding, Fix, Range, Report, Severity, Span, SpanFix } from '../core/types';
 
@@ -89,28 +89,30 @@ export function syntaxReports(file: ComposeFile): RawReport[] {
 
 /**
  * Runs the Compose rules. `services` are the services the rules check (all of them, or the one an
- * incremental run re-checks); `lookup` finds any service by name (default: among `services`); `scope`
- * tells rules that walk the whole document which part to walk.
+ * incremental run re-checks); `peer` answers what rules ask about any service (default: among `services`);
+ * `scope` tells rules that walk the whole document which part to walk.
  */
 export function collectComposeReports(
   file: ComposeFile,
   services: readonly ServiceInfo[],
   options: AnalysisOptions,
   scope?: Span,
-  lookup?: (name: string) => ServiceInfo | undefined,
+  peer?: PeerLookup,
 ): RawReport[] {
   const raw: RawReport[] = [];
-  let service = lookup;
-  if (!service) {
+  if (!peer) {
     const byName = new Map(services.map((s) => [s.service.name, s]));
-    service = (name) => byName.get(name);
+    peer = (name, read) => {
+      const info = byName.get(name);
+      return info && read(info, file.dotEnv);
+    };
   }
   // Around a syntax error the parser guesses at the structure: findings there are still worth showing,
   // but an edit computed from a guessed structure can make the file worse, so no fixes are offered.
   const fixable = file.syntaxErrors.length === 0;
   for (const rule of enabledRules('compose', options)) {
     if (!rule.compose) continue;
-    const ctx: ComposeContext = { file, options, services, service, report: reporterFor(rule, raw, fixable), ...(scope ? { scope } : {}) };
+    const ctx: ComposeContext = { file, options, services, peer, report: reporterFor(rule, raw, fixable), ...(scope ? { scope } : {}) };
     runContained(rule, () => rule.compose!(ctx), raw);
   }
   return raw;

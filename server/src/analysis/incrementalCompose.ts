@@ -1,15 +1,15 @@
 import { isAlias, isCollection, isMap, isPair, isScalar, Node, Pair, parseDocument, YAMLMap } from 'yaml';
-import { ComposeFile, ComposeService, parseCompose, YAML_OPTIONS } from '../compose/composeFile';
-import { readHealthcheck, imageHealthcheck, probeFor } from '../compose/healthcheck';
+import { ComposeFile, ComposeService, parseCompose, SyntaxProblem, syntaxProblems, YAML_OPTIONS } from '../compose/composeFile';
 import { describeService, ServiceInfo } from '../compose/service';
 import { isLoadableAlone } from '../compose/references';
-import { serviceMounts } from '../compose/volumes';
 import { deref, keyText, MapView, MERGE_KEY, resetViewCache, spanOf } from '../compose/yamlView';
 import { collectComposeReports, finalize, RawReport, syntaxReports, tooLargeFindings } from './analyze';
+import { RULES } from '../rules/registry';
 import { LineIndex } from '../core/lineIndex';
 import type { AnalysisOptions, BuildContextReader } from '../core/analysisOptions';
 import type { Finding, Report, Span, SpanFix } from '../core/types';
 import { changedRegion } from '../core/textDiff';
+import type { PeerLookup, PeerRead } from '../rules/rule';
 
 /**
  * The analysis of one Compose document, kept so that an edit inside one service re-parses and re-checks
@@ -25,13 +25,16 @@ import { changedRegion } from '../core/textDiff';
  * Incremental only when it cannot differ from a full analysis; otherwise `update` returns false and the
  * caller starts over with `IncrementalCompose.create` (this instance is then spent). Not incremental: parse
  * errors, anchors / aliases / merge keys anywhere (a service could read another's nodes), an edit across
- * services or outside them, a changed or added service key, a change to what other services read about this
- * one (`crossServiceSignature`), a change of the file's line break style or final line break, other options,
+ * services or outside them, a changed or added service key, a change in an answer rules got about the edited
+ * service while checking others (ComposeContext.peer), a change of the file's line break style or final line break, other options,
  * a `build:` Dockerfile that reads differently now (`BuildReads`).
  */
 export class IncrementalCompose {
-  /** Findings of the current text, as `analyze` would return them. */
-  findings: Finding[];
+  /** The current reports, before suppression comments and settings (`findings` applies them). */
+  private raw: RawReport[];
+  private options: AnalysisOptions;
+  /** Finalized once asked for: the project analysis reads the raw reports only. */
+  private finalized: Finding[] | undefined;
   private readonly eligible: boolean;
   /** Set while the document is being changed; stays set when an update gave up half-way. */
   private spent = false;
@@ -43,9 +46,11 @@ export class IncrementalCompose {
   private infos: Array<ServiceInfo | undefined> = [];
   /** Raw reports per segment; reports that start outside every segment are `global`. */
   private perSegment: RawReport[][] = [];
+  /** YAML syntax errors per segment (a service broken while typing); none when the analysis was created. */
+  private segmentErrors: SyntaxProblem[][] = [];
   private global: RawReport[] = [];
-  /** Service names some rule looked up with ctx.service(): their cross-service facts matter. */
-  private readonly lookedUp = new Set<string>();
+  /** What rules asked about each service (ComposeContext.peer), with the answers they got. */
+  private readonly peerReads: PeerReads;
 
   private constructor(
     private text: string,
@@ -54,17 +59,38 @@ export class IncrementalCompose {
     private readonly optionsKey: string,
     raw: RawReport[],
     infos: ServiceInfo[],
-    lookedUp: Iterable<string>,
+    peerReads: PeerReads,
     /** The Dockerfiles of `build:` contexts read so far, and the reader of the latest options. */
     private readonly reads: BuildReads,
   ) {
-    for (const name of lookedUp) this.lookedUp.add(name);
+    this.peerReads = peerReads;
     this.eligible = !!file && this.index(infos);
     if (this.eligible) this.partition(raw);
     // The views' entry indexes of every service would stay alive as long as the kept document.
     resetViewCache();
     if (this.eligible) this.file = this.rebuildFile(text, file!.lines, 0);
-    this.findings = file ? finalize(raw, text, file.lines, options) : [];
+    this.raw = raw;
+    this.options = options;
+  }
+
+  /** Findings of the current text, as `analyze` would return them. */
+  get findings(): Finding[] {
+    return (this.finalized ??= this.file ? finalize(this.rawReports, this.text, this.file.lines, this.options) : []);
+  }
+
+  /**
+   * The reports of the current text, before finalize (same as analyze.ts composeReports gives). Kept with their
+   * fixes while a service is broken, and given out as a full analysis gives them then: without fixes, and without
+   * the rules that say nothing about a file with a syntax error.
+   */
+  get rawReports(): readonly RawReport[] {
+    if (!this.file?.syntaxErrors.length) return this.raw;
+    return this.raw.filter((r) => !SILENT_ON_SYNTAX_ERRORS.has(r.rule)).map((r) => (r.report.fixes?.length ? { ...r, report: { ...r.report, fixes: [] } } : r));
+  }
+
+  /** The current text as parsed (its services' ranges are current); undefined for a file declined as too large. */
+  get parsed(): ComposeFile | undefined {
+    return this.file;
   }
 
   /** A full analysis of `text` (same findings as `analyze(text, 'compose', options)`). */
@@ -72,8 +98,8 @@ export class IncrementalCompose {
     const key = optionsKey(options);
     const tooLarge = tooLargeFindings(text, options);
     if (tooLarge) {
-      const state = new IncrementalCompose(text, undefined, options, key, [], [], [], new BuildReads(undefined));
-      state.findings = tooLarge;
+      const state = new IncrementalCompose(text, undefined, options, key, [], [], new Map(), new BuildReads(undefined));
+      state.finalized = tooLarge;
       return state;
     }
     const lines = new LineIndex(text);
@@ -81,13 +107,10 @@ export class IncrementalCompose {
     const reads = new BuildReads(options.buildContexts);
     const infos = file.services.map((s) => describeService(s, file.dotEnv, reads.reader));
     const byName = new Map(infos.map((s) => [s.service.name, s]));
-    const lookedUp = new Set<string>();
-    const lookup = (name: string) => {
-      lookedUp.add(name);
-      return byName.get(name);
-    };
-    const raw = [...syntaxReports(file), ...collectComposeReports(file, infos, options, undefined, lookup)];
-    return new IncrementalCompose(text, file, options, key, raw, infos, lookedUp, reads);
+    const peerReads: PeerReads = new Map();
+    const peer = recordingPeer((name) => byName.get(name), file.dotEnv, peerReads);
+    const raw = [...syntaxReports(file), ...collectComposeReports(file, infos, options, undefined, peer)];
+    return new IncrementalCompose(text, file, options, key, raw, infos, peerReads, reads);
   }
 
   /** Length of the analysed text (its kept parse takes about 70 bytes of memory per character). */
@@ -126,12 +149,12 @@ export class IncrementalCompose {
     if (newSegEnd !== newText.length && newText.charCodeAt(newSegEnd - 1) !== 10) return false;
     const last = k === this.names.length - 1;
     const follow: Follow = !last ? 'service' : oldSegEnd < old.length ? 'top-level' : 'end';
-    const pair = this.parseSegment(newText.slice(segStart, newSegEnd), segStart, this.names[k]!, follow);
-    if (!pair) return false;
-    // Everything other services may read about this one, before the edit (from the untouched document).
+    const parsed = this.parseSegment(newText.slice(segStart, newSegEnd), segStart, this.names[k]!, follow);
+    if (!parsed) return false;
+    const { pair, errors } = parsed;
+    // What rules asked about this service while checking others: asked again after the edit, below.
     const name = this.names[k]!;
-    const watched = this.lookedUp.has(name);
-    const before = watched ? crossServiceSignature(this.infoAt(k), file.dotEnv) : '';
+    const asked = this.peerReads.get(name);
     // Whether every service is loadable alone decides whether the whole file is a fragment (compose-reference-undefined).
     const loadableBefore = isLoadableAlone(file.services[k]!.map);
     const shiftedRest = this.shiftReports(k, segStart, oldSegEnd, delta);
@@ -144,6 +167,7 @@ export class IncrementalCompose {
     this.shiftDocument(servicesMap, k, oldSegEnd, delta);
     resetViewCache();
     const lines = LineIndex.afterEdit(file.lines, newText, start, oldEnd, delta);
+    this.segmentErrors = this.segmentErrors.map((list, i) => (i === k ? errors : i < k ? list : list.map((e) => ({ ...e, span: { start: e.span.start + delta, end: e.span.end + delta } }))));
     const next = this.rebuildFile(newText, lines, k);
     this.file = next;
     this.text = newText;
@@ -153,22 +177,29 @@ export class IncrementalCompose {
     this.infos.length = this.names.length;
     const info = describeService(next.services[k]!, next.dotEnv, this.reads.reader);
     this.infos[k] = info;
-    if (watched && crossServiceSignature(info, next.dotEnv) !== before) return false;
+    if (asked && [...asked].some(([read, answer]) => stableJson(read(info, next.dotEnv)) !== answer)) return false;
     if (isLoadableAlone(info.service.map) !== loadableBefore) return false;
 
     const scope: Span = { start: segStart, end: newSegEnd };
-    const raw = collectComposeReports(next, [info], options, scope, (n) => this.lookup(n));
+    // Checked as if the file had no syntax error, so the reports keep their fixes for when the error is gone
+    // (rawReports takes them away meanwhile).
+    const intact: ComposeFile = { ...next, syntaxErrors: [] };
+    const raw = [
+      ...syntaxReports({ ...next, syntaxErrors: errors }),
+      ...collectComposeReports(intact, [info], options, scope, recordingPeer((n) => this.lookup(n), next.dotEnv, this.peerReads)),
+    ];
     if (raw.some((r) => r.report.span.start < segStart || r.report.span.start >= newSegEnd)) return false;
     this.perSegment = shiftedRest.perSegment;
     this.perSegment[k] = raw;
     this.global = shiftedRest.global;
     this.spent = false;
-    this.findings = finalize([...this.global, ...this.perSegment.flat()], newText, lines, options);
+    this.raw = [...this.global, ...this.perSegment.flat()];
+    this.options = options;
+    this.finalized = undefined;
     return true;
   }
 
   private lookup(name: string): ServiceInfo | undefined {
-    this.lookedUp.add(name);
     const i = this.byName.get(name);
     return i === undefined ? undefined : this.infoAt(i);
   }
@@ -227,6 +258,7 @@ export class IncrementalCompose {
   private partition(raw: RawReport[]): void {
     const n = this.names.length;
     this.perSegment = Array.from({ length: n }, () => []);
+    this.segmentErrors = Array.from({ length: n }, () => []);
     for (const r of raw) {
       const k = this.segmentAt(r.report.span.start);
       (k >= 0 ? this.perSegment[k]! : this.global).push(r);
@@ -261,14 +293,21 @@ export class IncrementalCompose {
    * ranges moved to file offsets, or undefined unless it is exactly one service, named `name`, at the
    * services' column, without errors, anchors, aliases or merge keys.
    */
-  private parseSegment(segment: string, segStart: number, name: string, follow: Follow): Pair | undefined {
+  private parseSegment(segment: string, segStart: number, name: string, follow: Follow): { pair: Pair; errors: SyntaxProblem[] } | undefined {
     if (/^(---|\.\.\.)/m.test(segment)) return undefined;
     const prefix = 'services:\n';
     // What follows the segment in the file decides where its last node ends (trailing comments belong to
     // it only when more keys follow), so a stand-in for it follows here too.
     const sentinel = follow === 'service' ? `${' '.repeat(this.column)}${SENTINEL}:\n` : follow === 'top-level' ? `${SENTINEL}:\n` : '';
     const doc = parseDocument(prefix + segment + sentinel, YAML_OPTIONS);
-    if (doc.errors.length || !isMap(doc.contents) || doc.contents.items.length !== (follow === 'top-level' ? 2 : 1)) return undefined;
+    // A syntax error inside the service (an indentation typed half-way) stays its own when the parser still reads
+    // the service's key and, after it, what follows as it follows in the file: the key line of the next service
+    // (or top-level key) closes whatever the error left open: the stand-in below must be read as that key. An error
+    // that reaches past the segment (an open quote or bracket swallows the next lines) fails that check, and the
+    // whole file is parsed again.
+    const inside = (pos: number) => pos >= prefix.length + this.column && pos < prefix.length + segment.length;
+    if (doc.errors.some((e) => !inside(e.pos[0]) || !inside(Math.max(e.pos[0], e.pos[1] - 1)))) return undefined;
+    if (!isMap(doc.contents) || doc.contents.items.length !== (follow === 'top-level' ? 2 : 1)) return undefined;
     const services = doc.contents.items[0]!;
     if (keyText(services) !== 'services' || !isMap(services.value) || services.value.flow) return undefined;
     if (services.value.items.length !== (follow === 'service' ? 2 : 1)) return undefined;
@@ -286,7 +325,7 @@ export class IncrementalCompose {
       r[1] += base;
       r[2] += base;
     });
-    return pair;
+    return { pair, errors: syntaxProblems(doc.errors, base) };
   }
 
   /** Moves every range at or after the old segment end, in the services after `k` and the rest of the file. */
@@ -329,7 +368,7 @@ export class IncrementalCompose {
       const value = items[i]!.value as YAMLMap;
       services.push({ name: this.names[i]!, keyAt: spanOf(items[i]!.key as Node)!, map: new MapView(prev.doc, value, spanOf(value) ?? { start: 0, end: 0 }, false) });
     }
-    return { ...prev, text, lines, root, services };
+    return { ...prev, text, lines, root, services, syntaxErrors: this.segmentErrors.flat() };
   }
 
   /**
@@ -346,6 +385,7 @@ export class IncrementalCompose {
     const moveReport = (r: RawReport): RawReport => {
       const report: Report = { ...r.report, span: move(r.report.span) };
       if (r.report.fixes) report.fixes = r.report.fixes.map((f): SpanFix => ({ ...f, edits: f.edits.map((e) => ({ ...e, span: move(e.span) })) }));
+      if (r.report.involves) report.involves = r.report.involves.map((v) => ({ ...v, span: move(v.span) }));
       return { ...r, report };
     };
     const perSegment = this.perSegment.map((list, i) => (i === k ? [] : list.map(moveReport)));
@@ -389,26 +429,22 @@ class BuildReads {
 type Follow = 'service' | 'top-level' | 'end';
 const SENTINEL = '__inference_stack_next__';
 
-/**
- * What rules read about another service through ctx.service(name) (depends-on-unhealthy-model: is it a model
- * service, can it be waited on; model-cache-not-mounted: the mounts of an `extends` / `volumes_from`
- * service). When it changes, other services' findings may change: the update falls back to a full run.
- */
-export function crossServiceSignature(info: ServiceInfo, dotEnv: ReadonlyMap<string, string>): string {
-  const hc = readHealthcheck(info);
-  const mounts = serviceMounts(info.service.map, dotEnv).mounts.map((m) => [m.type, m.source, m.target]);
-  return JSON.stringify([
-    info.service.name,
-    info.isModelService,
-    info.engine?.id,
-    info.image,
-    info.resolvedImage,
-    hc ? [hc.disabled, !!hc.test, hc.test?.isNull ?? null] : null,
-    !!imageHealthcheck(info),
-    info.service.map.has('extends'),
-    !!probeFor(info, dotEnv),
-    mounts,
-  ]);
+/** Rules that say nothing about a file with a syntax error (RuleMeta.silentOnSyntaxErrors). */
+const SILENT_ON_SYNTAX_ERRORS: ReadonlySet<string> = new Set(RULES.filter((r) => r.meta.silentOnSyntaxErrors).map((r) => r.meta.id));
+
+/** What rules asked about each service through ComposeContext.peer: question → answer (stableJson). */
+type PeerReads = Map<string, Map<PeerRead<unknown>, string>>;
+
+/** ComposeContext.peer over `find`, recording each question and its answer in `reads`. */
+function recordingPeer(find: (name: string) => ServiceInfo | undefined, dotEnv: ReadonlyMap<string, string>, reads: PeerReads): PeerLookup {
+  return (name, read) => {
+    const info = find(name);
+    const answer = info && read(info, dotEnv);
+    let asked = reads.get(name);
+    if (!asked) reads.set(name, (asked = new Map()));
+    asked.set(read as PeerRead<unknown>, stableJson(answer));
+    return answer;
+  };
 }
 
 /** Whether the edit removed or wrote a \r (next to the edit included): only then can `\r\n` appear or go. */

@@ -17,6 +17,12 @@ export class IncrementalStore {
   ) {}
 
   analyze(uri: string, text: string, options: AnalysisOptions): { findings: Finding[]; incremental: boolean; kept: boolean } {
+    const { current, updated } = this.current(uri, text, options);
+    return { findings: current.findings, incremental: updated, kept: current.incremental };
+  }
+
+  /** The analysis of `text` under `uri`: the kept one brought up to date when the edit allows it, else a new one. */
+  current(uri: string, text: string, options: AnalysisOptions): { current: IncrementalCompose; updated: boolean } {
     const state = this.states.get(uri);
     this.states.delete(uri);
     let updated = false;
@@ -38,7 +44,7 @@ export class IncrementalStore {
         this.states.delete(oldest);
       }
     }
-    return { findings: current.findings, incremental: updated, kept: current.incremental };
+    return { current, updated };
   }
 
   close(uri: string): void {

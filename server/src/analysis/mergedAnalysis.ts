@@ -8,6 +8,7 @@ import { LineIndex } from '../core/lineIndex';
 import type { LoadedProject, MapNode, Origin, ProjectNode } from '../compose/project';
 import { mapNode } from '../compose/project/tree';
 import { renderedNodeAt, renderProject } from '../compose/project/render';
+import type { ComposeFile } from '../compose/composeFile';
 import { composeReports, RawReport } from './analyze';
 import { ServiceExtents } from './serviceExtents';
 
@@ -19,6 +20,13 @@ export interface MergedReport {
   service?: string;
   /** Reported at the service's key (something missing in the service). */
   atServiceKey: boolean;
+  /** The other values it was judged with (Report.involves), traced to where they were written. */
+  involved: InvolvedOrigin[];
+}
+
+export interface InvolvedOrigin {
+  origin: Origin;
+  what: string;
 }
 
 /** What the project's analyses of each file share: computed once per load. */
@@ -39,14 +47,25 @@ export function projectFacts(loaded: LoadedProject): ProjectFacts {
  * variables. Strings are rendered as written, so the rules see `${VAR}` and interpolate it themselves, as they do
  * in one file. Only reports traced to `file` (or at a key of its services) matter to it: the rest is not rendered.
  */
-export function analyzeMergedFor(loaded: LoadedProject, services: ReadonlySet<string>, options: AnalysisOptions, skipped: ReadonlySet<string>): MergedReport[] {
+/** Parses and checks a Compose text (analyze.ts composeReports, or an incremental analysis kept between calls). */
+export type TextAnalysis = (text: string, options: AnalysisOptions) => { file: ComposeFile; raw: readonly RawReport[] };
+
+const fullAnalysis: TextAnalysis = (text, options) => composeReports(text, new LineIndex(text), options);
+
+export function analyzeMergedFor(
+  loaded: LoadedProject,
+  services: ReadonlySet<string>,
+  options: AnalysisOptions,
+  skipped: ReadonlySet<string>,
+  analyseText: TextAnalysis = fullAnalysis,
+): MergedReport[] {
   const rendered = renderProject(withServices(loaded.model, services));
   const rules = { ...options.rules };
   for (const id of skipped) rules[id] = 'off';
   // The merged text is the whole project: no file name (it is no fragment) and nothing defined elsewhere.
   const { fileName: _name, project: _project, ...rest } = options;
   const mergedOptions: AnalysisOptions = { ...rest, rules, dotEnv: loaded.options.environment };
-  const { file: parsed, raw } = composeReports(rendered.text, new LineIndex(rendered.text), mergedOptions);
+  const { file: parsed, raw } = analyseText(rendered.text, mergedOptions);
   const extents = new ServiceExtents(parsed);
   const reports: MergedReport[] = [];
   for (const r of raw) {
@@ -55,8 +74,13 @@ export function analyzeMergedFor(loaded: LoadedProject, services: ReadonlySet<st
     const service = extents.at(r.report.span.start);
     // Kept between keystrokes (projectAnalysis.ts): no YAML node, and no fix (it edits the rendered text), is held.
     const origin: Origin = { file: node.origin.file, range: node.origin.range };
-    const raw: RawReport = { ...r, report: { ...r.report, fixes: [] } };
-    reports.push({ raw, origin, ...(service ? { service: service.name } : {}), atServiceKey: !!service && service.keyAt.start === r.report.span.start });
+    const { involves, ...report } = r.report;
+    const raw: RawReport = { ...r, report: { ...report, fixes: [] } };
+    const involved = (involves ?? []).flatMap(({ span, what }) => {
+      const at = renderedNodeAt(rendered, span.start);
+      return at ? [{ origin: { file: at.origin.file, range: at.origin.range }, what }] : [];
+    });
+    reports.push({ raw, origin, ...(service ? { service: service.name } : {}), atServiceKey: !!service && service.keyAt.start === r.report.span.start, involved });
   }
   return reports;
 }

@@ -22,7 +22,8 @@ import { ComposeError, loadProject, projectInputForFile, resolveProjectOptions, 
 import { overlayReader } from '../compose/project/overlayReader';
 import { analyze, composeReports, finalize, RawReport, SYNTAX_RULE_ID, tooLargeFindings } from './analyze';
 import { optionsKey } from './incrementalCompose';
-import { analyzeMergedFor, MergedReport, ProjectFacts, projectFacts, servicesFor } from './mergedAnalysis';
+import { IncrementalStore } from './incrementalStore';
+import { analyzeMergedFor, InvolvedOrigin, MergedReport, ProjectFacts, projectFacts, servicesFor, TextAnalysis } from './mergedAnalysis';
 import { ServiceExtents } from './serviceExtents';
 
 /**
@@ -39,6 +40,7 @@ export const TEXT_RULES: ReadonlySet<string> = new Set([
   'healthcheck-timing-invalid',
   'gpu-capabilities-missing',
   'compose-reference-undefined',
+  'compose-schema',
   'env-duplicate-key',
   'env-value-quoted',
   'internal-error',
@@ -135,32 +137,46 @@ export function analyzeInProject(
   const contributors = (service: string | undefined) => (service === undefined ? undefined : facts.contributors.get(service));
   const shared = (service: string | undefined) => (contributors(service)?.size ?? 0) > 1 && !!contributors(service)?.has(file);
 
-  const kept: RawReport[] = [];
+  // Each report this file gets, with the merged reports that say the same (what the other files contributed).
+  const kept: Array<{ raw: RawReport; merged: readonly MergedReport[] }> = [];
   const counterparts = new Set<MergedReport>();
   for (const s of own.raw) {
     const service = own.extents.at(s.report.span.start);
     if (TEXT_RULES.has(s.rule) || !shared(service?.name)) {
-      kept.push(s);
+      kept.push({ raw: s, merged: [] });
       continue;
     }
     const atKey = service!.keyAt.start === s.report.span.start;
     const confirming = confirmations(reports, fromHere, s, service!.name, atKey);
     confirming.forEach((m) => counterparts.add(m));
-    if (confirming.length) kept.push(s);
+    if (confirming.length) kept.push({ raw: s, merged: confirming });
   }
   // What only the merged project shows (a value an override brings, read with what the base sets), at its origin.
-  const added = new Map<string, RawReport>();
+  const added = new Map<string, { raw: RawReport; merged: readonly MergedReport[] }>();
   for (const m of fromHere) {
     if (counterparts.has(m) || !shared(m.service) || hasCounterpart(own.raw, m)) continue;
     const span: Span = { start: m.origin.range[0], end: m.origin.range[1] };
     const raw: RawReport = { ...m.raw, report: { span, message: m.raw.report.message, ...(m.raw.report.severity ? { severity: m.raw.report.severity } : {}), fixes: [] } };
-    added.set(`${m.raw.rule}\0${span.start}\0${span.end}\0${raw.report.message}`, raw);
+    added.set(`${m.raw.rule}\0${span.start}\0${span.end}\0${raw.report.message}`, { raw, merged: [m] });
+  }
+  // What a file outside the project's file set wrote into a service of F (`extends: {file: ...}`): no editor of that
+  // file sees it in this project, so it is reported at F's `extends:`, which brings it in, pointing to the value.
+  const configFiles = new Set(loaded.options.configFiles);
+  for (const m of reports) {
+    const at = m.service === undefined ? undefined : own.extendsAt.get(m.service);
+    if (!at || m.origin.file === file || configFiles.has(m.origin.file) || own.raw.some((s) => s.rule === m.raw.rule && s.report.span.start === at.start)) continue;
+    const raw: RawReport = { ...m.raw, report: { span: at, message: m.raw.report.message, ...(m.raw.report.severity ? { severity: m.raw.report.severity } : {}), fixes: [] } };
+    const written: MergedReport = { ...m, involved: [{ origin: m.origin, what: 'the value in question' }, ...m.involved] };
+    added.set(`${m.raw.rule}\0${at.start}\0${at.end}\0${raw.report.message}`, { raw, merged: [written] });
   }
   const related = new RelatedFiles(file, loaded, facts);
-  const withRelated = (r: RawReport): RawReport => {
-    const service = own.extents.at(r.report.span.start)?.name ?? serviceOfAdded(r, fromHere);
-    const info = service !== undefined && shared(service) ? related.of(service) : [];
-    return info.length ? { ...r, report: { ...r.report, related: info } } : r;
+  const withRelated = ({ raw: r, merged }: { raw: RawReport; merged: readonly MergedReport[] }): RawReport => {
+    const { involves: _involves, ...report } = r.report;
+    const service = own.extents.at(r.report.span.start)?.name ?? merged[0]?.service;
+    // The values read in the other files when the rule names them; else where the other files define the service.
+    const involved = related.involved(merged.flatMap((m) => m.involved));
+    const info = involved.length ? involved : service !== undefined && shared(service) ? related.of(service) : [];
+    return { ...r, report: info.length ? { ...report, related: info } : report };
   };
   const findings = finalize([...kept, ...added.values()].map(withRelated), text, own.lines, options);
   return { findings, files, inProject: true };
@@ -175,10 +191,6 @@ function confirmations(reports: readonly MergedReport[], fromHere: readonly Merg
 
 function hasCounterpart(own: readonly RawReport[], m: MergedReport): boolean {
   return own.some((s) => s.rule === m.raw.rule && overlaps(m.origin.range, s.report.span));
-}
-
-function serviceOfAdded(r: RawReport, fromHere: readonly MergedReport[]): string | undefined {
-  return fromHere.find((m) => m.origin.range[0] === r.report.span.start && m.raw.rule === r.rule)?.service;
 }
 
 function overlaps(range: readonly [number, number], span: Span): boolean {
@@ -205,6 +217,20 @@ class RelatedFiles {
       out.push({ file: other, range, message: `"${service}" is also defined in ${name}:${range.start.line + 1}` });
     }
     return out;
+  }
+
+  /** "--tensor-parallel-size 2 is set in compose.yaml:4": the values a finding read that other files wrote, once each. */
+  involved(values: readonly InvolvedOrigin[]): RelatedInformation[] {
+    const out = new Map<string, RelatedInformation>();
+    for (const { origin, what } of values) {
+      if (origin.file === this.file) continue;
+      const range = this.rangeOf(origin);
+      if (!range) continue;
+      const name = relative(dirname(this.file), origin.file) || origin.file;
+      const message = `${what} is set in ${name}:${range.start.line + 1}`;
+      out.set(`${origin.file}\0${origin.range[0]}\0${message}`, { file: origin.file, range, message });
+    }
+    return [...out.values()];
   }
 
   private rangeOf(origin: Origin): RelatedInformation['range'] | undefined {
@@ -294,13 +320,34 @@ class Memo<T> {
 const membership = new Memo<{ input: ProjectInput; options: ProjectOptions } | undefined>();
 
 /** S: the file alone (with the project's names), until its text or options change. */
-const ownMemo = new Memo<{ raw: RawReport[]; extents: ServiceExtents; lines: LineIndex }>();
+const ownMemo = new Memo<{ raw: readonly RawReport[]; extents: ServiceExtents; lines: LineIndex; extendsAt: Map<string, Span> }>();
+
+/**
+ * The analyses of the project files' own texts (S) and of their parts of the merged project (M), kept so that a
+ * keystroke re-checks only the edited service, as for a file alone. About 70 bytes a character each (the parse),
+ * so a budget of characters.
+ */
+const incremental = new IncrementalStore(32, 2 * 1024 * 1024);
+
+/** A text analysed with the kept analysis under `key`. */
+function textAnalysis(key: string): TextAnalysis {
+  return (text, options) => {
+    const { current } = incremental.current(key, text, options);
+    // `parsed` is undefined only for a text declined as too large, which projects never analyse (analyzeInProject).
+    return { file: current.parsed ?? composeReports(text, new LineIndex(text), options).file, raw: current.rawReports };
+  };
+}
 
 function ownReports(file: string, text: string, options: AnalysisOptions) {
   return ownMemo.get(file, `${text}\0${optionsKey(options)}`, () => {
-    const lines = new LineIndex(text);
-    const { file: parsed, raw } = composeReports(text, lines, options);
-    return { raw, extents: new ServiceExtents(parsed), lines };
+    const { file: parsed, raw } = textAnalysis(`S\0${file}`)(text, options);
+    const lines = parsed.lines;
+    const extendsAt = new Map<string, Span>();
+    for (const service of parsed.services) {
+      const entry = service.map.get('extends');
+      if (entry) extendsAt.set(service.name, entry.keyAt);
+    }
+    return { raw, extents: new ServiceExtents(parsed), lines, extendsAt };
   });
 }
 
@@ -317,5 +364,5 @@ function mergedReports(file: string, project: CachedProject): MergedReport[] {
   for (const name of services) for (const writer of facts!.contributors.get(name)?.keys() ?? []) writers.add(writer);
   const names = Object.entries(facts!.defined).map(([section, set]) => `${section}:${[...set].sort().join(',')}`);
   const key = [project.optionsKey, JSON.stringify([...loaded.options.environment]), ...names, ...[...services].sort(), ...[...writers].sort().map((w) => `${w}\0${loaded.files.get(w) ?? ''}`)].join('\0');
-  return mergedMemo.get(file, key, () => analyzeMergedFor(loaded, services, project.shared, TEXT_RULES));
+  return mergedMemo.get(file, key, () => analyzeMergedFor(loaded, services, project.shared, TEXT_RULES, textAnalysis(`M\0${file}`)));
 }

@@ -1,4 +1,4 @@
-import { Document, isMap, parseDocument } from 'yaml';
+import { Document, isMap, parseDocument, type YAMLError } from 'yaml';
 import { LineIndex } from '../core/lineIndex';
 import type { Span } from '../core/types';
 import { yamlErrorMessage } from './yamlErrors';
@@ -37,12 +37,14 @@ export const YAML_OPTIONS = {
   merge: false,
 } as const;
 
+/** The parser's errors in our words, at their offsets plus `offset` (a part of a file parsed alone). */
+export function syntaxProblems(errors: readonly YAMLError[], offset = 0): SyntaxProblem[] {
+  return errors.map((e) => ({ span: { start: e.pos[0] + offset, end: Math.max(e.pos[1], e.pos[0] + 1) + offset }, message: yamlErrorMessage(e.message) }));
+}
+
 export function parseCompose(text: string, dotEnv: ReadonlyMap<string, string> = new Map(), lines = new LineIndex(text)): ComposeFile {
   const doc = parseDocument(text, YAML_OPTIONS);
-  const syntaxErrors: SyntaxProblem[] = doc.errors.map((e) => ({
-    span: { start: e.pos[0], end: Math.max(e.pos[1], e.pos[0] + 1) },
-    message: yamlErrorMessage(e.message),
-  }));
+  const syntaxErrors = syntaxProblems(doc.errors);
   const rootNode = deref(doc, doc.contents);
   const root = isMap(rootNode) ? new MapView(doc, rootNode, spanOf(rootNode) ?? { start: 0, end: 0 }, false) : undefined;
   const services: ComposeService[] = [];

@@ -1,8 +1,8 @@
-import type { Span, SpanEdit } from '../core/types';
+import type { InvolvedValue, Span, SpanEdit } from '../core/types';
 import { parseImageRef } from '../engines/engines';
 import type { ComposeFile } from './composeFile';
 import { hasInterpolation, interpolate } from './interpolation';
-import { insertUnderPath } from './nestedInsert';
+import { insertUnderPath, nestUnder } from './nestedInsert';
 import { findFlag, ServiceInfo } from './service';
 import { MapView, ValueView } from './yamlView';
 
@@ -20,6 +20,8 @@ export interface ParallelFactor {
   /** The flag or env var as written, e.g. `--tensor-parallel-size` or `NUM_SHARD`. */
   source: string;
   size: number;
+  /** Where the size is written (the flag's value, or the env var's). */
+  at: Span;
 }
 
 export interface Parallelism {
@@ -67,16 +69,21 @@ function readFactor(
 ): ParallelFactor | undefined | null {
   if (flags.length === 0 && !envName) return undefined;
   const flag = flags.length ? findFlag(info.flags, flags) : undefined;
-  if (flag) return factorFrom(flag.name, flag.value, dotEnv);
+  if (flag) return factorFrom(flag.name, flag.value, flag.valueSpan ?? flag.nameSpan, dotEnv);
   const env = envName ? info.env.find((e) => e.name === envName) : undefined;
   // `- NUM_SHARD` with no value comes from the shell at `up`: unknowable here.
-  if (env) return env.value === undefined ? null : factorFrom(env.name, env.value, dotEnv);
+  if (env) return env.value === undefined ? null : factorFrom(env.name, env.value, env.valueSpan ?? env.nameSpan, dotEnv);
   return undefined;
 }
 
-function factorFrom(source: string, raw: string | undefined, dotEnv: ReadonlyMap<string, string>): ParallelFactor | null {
+function factorFrom(source: string, raw: string | undefined, at: Span, dotEnv: ReadonlyMap<string, string>): ParallelFactor | null {
   const size = resolveInt(raw, dotEnv);
-  return size === undefined || size < 1 ? null : { source, size };
+  return size === undefined || size < 1 ? null : { source, size, at };
+}
+
+/** The parallel sizes as values a finding involves (core/types.ts InvolvedValue). */
+export function involvedFactors(p: Parallelism): InvolvedValue[] {
+  return p.factors.map((f) => ({ span: f.at, what: `${f.source} ${f.size}` }));
 }
 
 /** An integer value, `${VAR}` resolved from `.env`; undefined when it is not one or cannot be resolved. */
@@ -250,6 +257,12 @@ function deviceItem(count: number | 'all'): string[] {
 export function reservationEdit(file: ComposeFile, service: MapView, count: number | 'all'): SpanEdit | undefined {
   const edit = insertUnderPath(file, service, PATH, deviceItem(count));
   return edit && { span: edit.span, newText: alignItem(edit.newText) };
+}
+
+/** A whole new `deploy:` reservation (what completion offers), written with `unit` as the indentation step. */
+export function reservationText(count: number | 'all', unit: string): string {
+  const lines = nestUnder(PATH, deviceItem(count)).map((l) => l.replace(/^((?: {2})*)/, (m) => unit.repeat(m.length / 2)));
+  return alignItem(lines.join('\n'));
 }
 
 /**

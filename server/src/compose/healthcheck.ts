@@ -6,7 +6,8 @@
 import type { EngineSpec } from '../engines/engines';
 import { parseImageRef } from '../engines/engines';
 import { parseComposeDuration } from '../core/duration';
-import { DOCKER_HEALTHCHECK_DEFAULTS } from '../core/healthcheckDefaults';
+import { formatDuration } from '../core/duration';
+import { DOCKER_HEALTHCHECK_DEFAULTS, WRITTEN_HEALTHCHECK_TIMING } from '../core/healthcheckDefaults';
 import { findFlag, ServiceInfo } from './service';
 import { hasInterpolation, interpolate } from './interpolation';
 import type { MapEntry, MapView, ValueView } from './yamlView';
@@ -73,6 +74,15 @@ export function probeFor(info: ServiceInfo, dotEnv: ReadonlyMap<string, string>)
   if (typeof port === 'number') return engine.healthTest(port);
   // A port known only at `compose up`: write the reference itself into the URL.
   return engine.healthTest(0).map((arg) => arg.replace('//localhost:0/', `//localhost:${port}/`));
+}
+
+/**
+ * The keys of a new healthcheck (fixes and completion write the same): the engine's probe, the usual timing and a
+ * `start_period` covering the cold start.
+ */
+export function healthcheckBody(probe: readonly string[], startPeriodSeconds: number): string[] {
+  const { interval, timeout, retries } = WRITTEN_HEALTHCHECK_TIMING;
+  return [`test: ${flowList(probe)}`, `interval: ${interval}`, `timeout: ${timeout}`, `retries: ${retries}`, `start_period: ${formatDuration(startPeriodSeconds)}`];
 }
 
 /** `["CMD", "curl", ...]`: the flow-style list every fix writes. */

@@ -6,7 +6,7 @@ import { interpolate } from './interpolation';
 import { startedByImageEntrypoint, type ServiceInfo } from './service';
 
 /** Env vars that name the model: TGI/TEI read MODEL_ID, llama.cpp LLAMA_ARG_* (serving-engines.json). */
-const MODEL_ENV_VARS: readonly string[] = ['MODEL_ID', 'LLAMA_ARG_MODEL', 'LLAMA_ARG_HF_REPO', 'LLAMA_ARG_MODEL_URL'];
+export const MODEL_ENV_VARS: readonly string[] = ['MODEL_ID', 'LLAMA_ARG_MODEL', 'LLAMA_ARG_HF_REPO', 'LLAMA_ARG_MODEL_URL'];
 
 /**
  * The model a Compose service serves, as far as the file says: command-line flags or vLLM's positional

@@ -64,6 +64,15 @@ export function containingRoot(roots: readonly string[], path: string): string |
   return best;
 }
 
+/**
+ * The real path of `path` when it exists inside `root` (a real path) and outside /proc, /sys and /dev: what a link
+ * to a file or folder the workspace names may point to. Nothing is opened.
+ */
+export function pathInside(root: string, path: string): string | undefined {
+  const real = realPath(path);
+  return real && isInside(root, real) && !SYSTEM_FOLDERS.some((f) => isInside(f, real)) ? real : undefined;
+}
+
 function mib(bytes: number): string {
   const n = bytes / (1024 * 1024);
   return Number.isInteger(n) ? `${n} MiB` : `${bytes} bytes`;

@@ -36,3 +36,17 @@ export function boundedEditDistance(a: string, b: string, max: number): number {
   }
   return Math.min(prev[b.length]!, over);
 }
+
+/** The one candidate within `max` edits of `word`, case aside (a typo's fix); undefined when none, or two tie. */
+export function closestWord(word: string, candidates: Iterable<string>, max: number): string | undefined {
+  const lower = word.toLowerCase();
+  let best: string | undefined;
+  let bestDistance = max + 1;
+  let ties = 0;
+  for (const candidate of candidates) {
+    const d = boundedEditDistance(lower, candidate.toLowerCase(), max);
+    if (d < bestDistance) [best, bestDistance, ties] = [candidate, d, 0];
+    else if (d === bestDistance) ties++;
+  }
+  return ties === 0 ? best : undefined;
+}

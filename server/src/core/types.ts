@@ -79,6 +79,11 @@ export interface RuleMeta {
   /** Which kinds of file the rule reads. */
   appliesTo: readonly FileKind[];
   fixable: boolean;
+  /**
+   * The rule says nothing about a Compose file with a YAML syntax error anywhere (it reads the whole document):
+   * an incremental analysis hides its findings while a service is broken, as a full analysis would not make them.
+   */
+  silentOnSyntaxErrors?: boolean;
 }
 
 export interface Report {
@@ -89,6 +94,19 @@ export interface Report {
   fixes?: SpanFix[];
   /** Other places involved, copied to the finding (analysis/projectAnalysis.ts sets them; rules do not). */
   related?: RelatedInformation[];
+  /**
+   * The other values the finding was judged with (the `--tensor-parallel-size 2` a GPU count is compared to). In a
+   * project of several files, those written in another file become the finding's related information there
+   * ("--tensor-parallel-size 2 is set in compose.yaml:4").
+   */
+  involves?: InvolvedValue[];
+}
+
+/** A value a finding read, besides the one it reports: where it is written, and how to name it to the reader. */
+export interface InvolvedValue {
+  span: Span;
+  /** As the reader would recognise it, e.g. `--tensor-parallel-size 2`. */
+  what: string;
 }
 
 export type Reporter = (report: Report) => void;

@@ -6,8 +6,9 @@ export const SLOW_ANALYSIS_MS = 1000;
 /**
  * Where documents are analysed: never on the main thread, which must keep answering. Two worker threads, so
  * that what is cheap stays prompt: the interactive lane takes small files (milliseconds each); the heavy lane
- * takes large files, which it keeps for incremental re-analysis, and any document whose analysis was slow or
- * stopped, so a costly small file delays the others at most once (by its budget).
+ * takes large files and any document whose analysis was slow or stopped, so a costly small file delays the
+ * others at most once (by its budget). Both keep each document's analysis, so an edit is re-analysed the one
+ * way whatever the file's size: incrementally (analysis/incrementalStore.ts).
  */
 export class AnalysisLanes {
   private readonly interactive: AnalyzerWorkerProxy;
@@ -22,15 +23,9 @@ export class AnalysisLanes {
     this.heavy = new AnalyzerWorkerProxy(script);
   }
 
-  /** The lane for a text of `length`; `keepsState`: the heavy lane, which keeps Compose analyses per uri. */
-  pick(length: number, slow: boolean): { worker: AnalyzerWorkerProxy; keepsState: boolean } {
-    const heavy = slow || length >= this.heavyThreshold;
-    return { worker: heavy ? this.heavy : this.interactive, keepsState: heavy };
-  }
-
-  /** The heavy lane forgets what it kept for a document. */
-  forget(uri: string): void {
-    this.heavy.close(uri);
+  /** The lane for a text of `length`. */
+  pick(length: number, slow: boolean): AnalyzerWorkerProxy {
+    return slow || length >= this.heavyThreshold ? this.heavy : this.interactive;
   }
 
   dispose(): void {

@@ -81,8 +81,8 @@ export class CodeActions {
     const { request } = await this.settings.inputsFor(doc, kind);
     const text = request.text;
     const seconds = lspBudgetSeconds(text.length);
-    const lane = this.lanes?.pick(text.length, this.isSlow(doc.uri));
-    const response = lane ? await lane.worker.run({ ...request, fixAll: true }, seconds) : runAnalysisRequest({ ...request, id: 0, fixAll: true });
+    const worker = this.lanes?.pick(text.length, this.isSlow(doc.uri));
+    const response = worker ? await worker.run({ ...request, fixAll: true }, seconds) : runAnalysisRequest({ ...request, id: 0, fixAll: true });
     if (response.stoppedAfterSeconds !== undefined) this.connection.console.warn(`inference-stack: Fix All on ${doc.uri} stopped after ${seconds} s: the file is too costly to fix.`);
     const fixed = response.fixed;
     // An edit computed for an older version would land in the wrong place.

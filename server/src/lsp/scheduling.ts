@@ -4,6 +4,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { analysisStoppedFindings, lspBudgetSeconds } from '../analysis/analysisBudget';
 import { AnalysisResponse, runAnalysisRequest } from './analysisJob';
 import { AnalysisLanes, SLOW_ANALYSIS_MS } from './analysisLanes';
+import type { AnalyzerWorkerProxy } from './analyzerWorkerProxy';
 import { toDiagnostic } from './diagnostics';
 import { kindOf, uriPath } from './documentPaths';
 import type { DocumentSettings } from './settings';
@@ -15,8 +16,8 @@ interface DocState {
   lastCostMs: number;
   /** Version being analysed now, if any. */
   running?: number;
-  /** The worker keeps an analysis of this document (to redo only what an edit changes). */
-  onWorker?: boolean;
+  /** The worker that keeps an analysis of this document (to redo only what an edit changes). */
+  worker?: AnalyzerWorkerProxy;
   /** An analysis of it was slow or stopped: it stays on the heavy lane, away from cheap files. */
   slow?: boolean;
   /** Worker jobs in flight for this document; newer versions wait for them, then only the latest runs. */
@@ -126,14 +127,14 @@ export class AnalysisScheduler {
       void this.connection.sendDiagnostics({ uri, diagnostics: [] });
       return;
     }
-    const lane = this.lanes?.pick(request.text.length, !!state.slow);
-    const onWorker = !!lane?.keepsState;
-    if (!onWorker) this.forgetOnWorker(uri, state);
-    state.onWorker = onWorker;
+    const worker = this.lanes?.pick(request.text.length, !!state.slow);
+    // Moved to the other lane (it grew, or was slow): the first one's kept analysis would only go stale.
+    if (state.worker !== worker) this.forgetOnWorker(uri, state);
+    state.worker = worker;
     let response: AnalysisResponse;
-    if (lane) {
+    if (worker) {
       state.inFlight = (state.inFlight ?? 0) + 1;
-      response = await lane.worker.run(onWorker ? { ...request, uri } : request, lspBudgetSeconds(request.text.length));
+      response = await worker.run({ ...request, uri }, lspBudgetSeconds(request.text.length));
       state.inFlight--;
       if (state.rerun && state.inFlight === 0) {
         state.rerun = false;
@@ -163,8 +164,8 @@ export class AnalysisScheduler {
   }
 
   private forgetOnWorker(uri: string, state: DocState | undefined): void {
-    if (!state?.onWorker) return;
-    state.onWorker = false;
-    this.lanes?.forget(uri);
+    if (!state?.worker) return;
+    state.worker.close(uri);
+    state.worker = undefined;
   }
 }

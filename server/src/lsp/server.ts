@@ -3,7 +3,12 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { MEASURED_COLD_STARTS_NOTIFICATION, MeasuredColdStartsParams, SETTINGS_SECTION } from '../protocol';
 import { AnalysisLanes } from './analysisLanes';
 import { CodeActions } from './codeActions';
+import { COMPLETION_TRIGGERS, provideCompletion, resolveCompletion } from './completion';
 import { folderPaths, isComposeLikePath, openTextsInside, uriPath } from './documentPaths';
+import { provideHover } from './hover';
+import { InlayHints } from './inlayHints';
+import { Navigation } from './navigation';
+import { NavigationDocuments } from './navigationIndex';
 import { AnalysisScheduler } from './scheduling';
 import { DocumentSettings } from './settings';
 
@@ -30,6 +35,10 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
   settings.openTexts = (root) => openTextsInside(documents, root);
   const scheduler = new AnalysisScheduler(connection, documents, settings, lanes);
   const codeActions = new CodeActions(connection, documents, settings, lanes, (uri) => scheduler.isSlow(uri));
+  const navigations = new NavigationDocuments(documents, settings);
+  const navigation = new Navigation(navigations, () => settings.roots);
+  const inlayHints = new InlayHints(navigations, settings);
+  let canRefreshInlayHints = false;
   let canRegisterConfiguration = false;
   let canFollowFolders = false;
 
@@ -38,6 +47,7 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
     canRegisterConfiguration = !!params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration;
     canFollowFolders = !!params.capabilities.workspace?.workspaceFolders;
     codeActions.canResolve = !!params.capabilities.textDocument?.codeAction?.resolveSupport?.properties.includes('edit');
+    canRefreshInlayHints = !!params.capabilities.workspace?.inlayHint?.refreshSupport;
     const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
     settings.roots = folderPaths(folders);
     if (!folders.length && params.rootPath) settings.roots = [params.rootPath];
@@ -46,6 +56,12 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.SourceFixAll], resolveProvider: true },
+        completionProvider: { triggerCharacters: COMPLETION_TRIGGERS, resolveProvider: true },
+        hoverProvider: true,
+        documentLinkProvider: { resolveProvider: false },
+        documentSymbolProvider: { label: 'Compose' },
+        definitionProvider: true,
+        inlayHintProvider: true,
       },
       serverInfo: { name: 'inference-stack', version: '0.1.0' },
     };
@@ -69,6 +85,7 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
   connection.onDidChangeConfiguration(() => {
     settings.clear();
     scheduler.rescheduleAll();
+    if (canRefreshInlayHints) void connection.languages.inlayHint.refresh();
   });
 
   // The client watches `.env` files and Dockerfiles (languageClient.ts): a Compose file's findings depend on both
@@ -85,6 +102,7 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
   connection.onNotification(MEASURED_COLD_STARTS_NOTIFICATION, (params: MeasuredColdStartsParams) => {
     settings.setMeasuredColdStarts(params);
     scheduler.rescheduleAll();
+    if (canRefreshInlayHints) void connection.languages.inlayHint.refresh();
   });
 
   documents.onDidOpen((e) => scheduler.schedule(e.document, true));
@@ -104,6 +122,13 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
 
   connection.onCodeAction((params) => codeActions.provide(params));
   connection.onCodeActionResolve((action) => codeActions.resolve(action));
+  connection.onCompletion((params) => provideCompletion(documents, settings, params));
+  connection.onCompletionResolve((item) => resolveCompletion(item));
+  connection.onHover((params) => provideHover(documents, settings, params));
+  connection.onDocumentLinks((params, token) => navigation.links(params, token));
+  connection.onDocumentSymbol((params, token) => navigation.symbols(params, token));
+  connection.onDefinition((params) => navigation.definition(params));
+  connection.languages.inlayHint.on((params) => inlayHints.provide(params));
 
   connection.onShutdown(() => lanes?.dispose());
   documents.listen(connection);

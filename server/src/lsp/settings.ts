@@ -91,6 +91,12 @@ export class DocumentSettings {
     return this.openTexts(scope.root).filter(([path]) => path !== scope.file && (dirname(path) === folder || !!dependsOn?.has(path)));
   }
 
+  /** Whether the document's inlay hints are shown (`inferenceStack.inlayHints.enabled`, default on). */
+  async inlayHintsEnabled(uri: string): Promise<boolean> {
+    const settings = await this.settingsFor(uri);
+    return settings.enable !== false && settings.inlayHints?.enabled !== false;
+  }
+
   private settingsFor(uri: string): Promise<InferenceStackSettings> {
     if (!this.canPull) return Promise.resolve(DEFAULT_SETTINGS);
     let cached = this.cache.get(uri);

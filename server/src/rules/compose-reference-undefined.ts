@@ -1,7 +1,7 @@
 import { definedNames, isLoadableAlone, Reference, Section, serviceReferences } from '../compose/references';
 import type { ComposeFile } from '../compose/composeFile';
 import type { AnalysisOptions } from '../core/analysisOptions';
-import { boundedEditDistance } from '../core/editDistance';
+import { closestWord } from '../core/editDistance';
 import type { SpanFix } from '../core/types';
 import type { Rule } from './rule';
 
@@ -23,6 +23,7 @@ export const rule: Rule = {
     title: 'A service refers to a service, network, volume, config, secret or model that is not defined',
     appliesTo: ['compose'],
     fixable: true,
+    silentOnSyntaxErrors: true,
   },
   compose(ctx) {
     const root = ctx.file.root;
@@ -103,16 +104,7 @@ function messageFor(service: string, ref: Reference, suggestion: string | undefi
 
 /** The one defined name within 2 edits (a typo), other than the service itself for a service reference. */
 function closest(name: string, defined: ReadonlySet<string>, self: string, ref: Reference): string | undefined {
-  let best: string | undefined;
-  let bestDistance = 3;
-  let ties = 0;
-  for (const candidate of defined) {
-    if (ref.section === 'services' && candidate === self) continue;
-    const d = boundedEditDistance(name.toLowerCase(), candidate.toLowerCase(), 2);
-    if (d < bestDistance) [best, bestDistance, ties] = [candidate, d, 0];
-    else if (d === bestDistance) ties++;
-  }
-  return ties === 0 ? best : undefined;
+  return closestWord(name, [...defined].filter((candidate) => ref.section !== 'services' || candidate !== self), 2);
 }
 
 function renameFix(ref: Reference, suggestion: string | undefined): SpanFix[] {

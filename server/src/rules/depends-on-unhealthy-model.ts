@@ -4,7 +4,7 @@ import { appendToMap, appendUnderEmptyKey, column, indentUnit, replaceScalar } f
 import type { ServiceInfo } from '../compose/service';
 import type { MapEntry, SeqView, ValueView } from '../compose/yamlView';
 import { spanOf } from '../compose/yamlView';
-import type { ComposeContext, Rule } from './rule';
+import type { ComposeContext, PeerRead, Rule } from './rule';
 import type { SpanEdit, SpanFix } from '../core/types';
 
 /**
@@ -35,30 +35,36 @@ export const rule: Rule = {
 type Readiness = 'has-healthcheck' | 'fixable' | 'none' | 'disabled';
 
 /** Whether `service_healthy` can work for a dependency: Compose stops with "has no healthcheck configured" otherwise. */
-function readiness(ctx: ComposeContext, dep: ServiceInfo): Readiness {
+function readiness(dep: ServiceInfo, dotEnv: ReadonlyMap<string, string>): Readiness {
   const hc = readHealthcheck(dep);
   if (hc?.disabled) return 'disabled';
   // `extends` may bring a healthcheck from another file: give it the benefit of the doubt.
   if ((hc?.test && !hc.test.isNull) || imageHealthcheck(dep) || (!hc && dep.service.map.has('extends'))) return 'has-healthcheck';
-  return probeFor(dep, ctx.file.dotEnv) ? 'fixable' : 'none';
+  return probeFor(dep, dotEnv) ? 'fixable' : 'none';
+}
+
+/** What this rule asks of a dependency (ComposeContext.peer): how it can be waited on, if it is a model service. */
+const modelReadiness: PeerRead<Readiness | null> = (dep, dotEnv) => (dep.isModelService ? readiness(dep, dotEnv) : null);
+
+interface ModelDependency {
+  name: string;
+  readiness: Exclude<Readiness, 'disabled'>;
 }
 
 /** A model service that could be waited on; undefined for anything else (and for `disable: true`). */
-function modelDependency(ctx: ComposeContext, name: string | undefined): { info: ServiceInfo; readiness: Readiness } | undefined {
-  const info = name !== undefined ? ctx.service(name) : undefined;
-  if (!info || !info.isModelService) return undefined;
-  const r = readiness(ctx, info);
-  return r === 'disabled' ? undefined : { info, readiness: r };
+function modelDependency(ctx: ComposeContext, name: string | undefined): ModelDependency | undefined {
+  const r = name !== undefined ? ctx.peer(name, modelReadiness) : undefined;
+  return !r || r === 'disabled' ? undefined : { name: name!, readiness: r };
 }
 
-function message(from: ServiceInfo, dep: ServiceInfo, readiness: Readiness, condition: string | undefined): string {
+function message(from: ServiceInfo, dep: ModelDependency, readiness: Readiness, condition: string | undefined): string {
   const waits =
     condition === 'service_completed_successfully'
-      ? `waits for model service "${dep.service.name}" to exit successfully (\`condition: service_completed_successfully\`), which a server never does`
-      : `waits only until model service "${dep.service.name}" has started (${condition ? `\`condition: ${condition}\`` : 'the short form means service_started'}), not until it is healthy: a model server can take minutes to load before it answers, so the first requests fail`;
+      ? `waits for model service "${dep.name}" to exit successfully (\`condition: service_completed_successfully\`), which a server never does`
+      : `waits only until model service "${dep.name}" has started (${condition ? `\`condition: ${condition}\`` : 'the short form means service_started'}), not until it is healthy: a model server can take minutes to load before it answers, so the first requests fail`;
   const base = `Service "${from.service.name}" ${waits}. Use \`condition: service_healthy\`.`;
-  if (readiness === 'none') return `${base} "${dep.service.name}" needs a healthcheck first (no probe is known for its image).`;
-  if (readiness === 'fixable') return `${base} "${dep.service.name}" has no healthcheck yet: add one too (healthcheck-missing offers it), or Compose stops with "has no healthcheck configured".`;
+  if (readiness === 'none') return `${base} "${dep.name}" needs a healthcheck first (no probe is known for its image).`;
+  if (readiness === 'fixable') return `${base} "${dep.name}" has no healthcheck yet: add one too (healthcheck-missing offers it), or Compose stops with "has no healthcheck configured".`;
   return base;
 }
 
@@ -71,7 +77,7 @@ function checkShortForm(ctx: ComposeContext, info: ServiceInfo, entry: MapEntry,
     if (fix === null) fix = rewriteShortForm(ctx, entry, seq, items, info.service.map.isFlow);
     ctx.report({
       span: item.at,
-      message: message(info, dep.info, dep.readiness, undefined),
+      message: message(info, dep, dep.readiness, undefined),
       fixes: fix && dep.readiness !== 'none' ? [fix] : [],
     });
   }
@@ -138,7 +144,7 @@ function checkLongForm(ctx: ComposeContext, info: ServiceInfo, dep: MapEntry): v
   }
   ctx.report({
     span: dep.keyAt,
-    message: message(info, target.info, target.readiness, condition?.value.text ?? 'service_started'),
+    message: message(info, target, target.readiness, condition?.value.text ?? 'service_started'),
     fixes: edit && target.readiness !== 'none' ? [{ title: 'Use condition: service_healthy', preferred: true, edits: [edit] }] : [],
   });
 }

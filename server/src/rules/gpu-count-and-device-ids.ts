@@ -33,6 +33,7 @@ export const rule: Rule = {
             `The ${where} of service "${info.service.name}" sets both \`count\` and \`device_ids\`: Compose refuses to start it ` +
             '("count" and "device_ids" attributes are exclusive). Keep one of them.',
           fixes: fixesFor(ctx.file, view, count, ids),
+          involves: [{ span: count.keyAt, what: `count: ${count.value.text ?? ''}`.trim() }],
         });
       }
     }

@@ -2,6 +2,7 @@ import {
   describeParallelism,
   deviceRequests,
   GpuRequestEntry,
+  involvedFactors,
   isMultiNode,
   parallelismOf,
   reservedBy,
@@ -51,6 +52,7 @@ export const rule: Rule = {
           `${needed.total}: ${info.engine!.name} stops at start-up when it sees fewer GPUs than its parallel size. ` +
           `Reserve ${needed.total} GPUs or lower the parallel size.`,
         fixes: requests.length === 1 ? raiseCount(target, needed.total) : [],
+        involves: involvedFactors(needed),
       });
     }
   },

@@ -1,8 +1,6 @@
-import { readHealthcheck, imageHealthcheck, probeFor, flowList, servingPort, HealthcheckView } from '../compose/healthcheck';
+import { readHealthcheck, imageHealthcheck, probeFor, healthcheckBody, servingPort, HealthcheckView } from '../compose/healthcheck';
 import { appendToMap, appendUnderEmptyKey } from '../compose/edits';
 import type { ServiceInfo } from '../compose/service';
-import { formatDuration } from '../core/duration';
-import { WRITTEN_HEALTHCHECK_TIMING } from '../core/healthcheckDefaults';
 import type { ComposeContext, Rule } from './rule';
 import type { SpanEdit, SpanFix } from '../core/types';
 import { serviceColdStart } from '../compose/serviceColdStart';
@@ -55,10 +53,8 @@ export const rule: Rule = {
 };
 
 function fixesFor(ctx: ComposeContext, info: ServiceInfo, hc: HealthcheckView | undefined, probe: string[]): SpanFix[] {
-  const testLine = `test: ${flowList(probe)}`;
-  const startPeriod = formatDuration(recommendedStartPeriod(serviceColdStart(info, ctx.options, ctx.file.dotEnv)));
-  const { interval, timeout, retries } = WRITTEN_HEALTHCHECK_TIMING;
-  const body = [testLine, `interval: ${interval}`, `timeout: ${timeout}`, `retries: ${retries}`, `start_period: ${startPeriod}`];
+  const body = healthcheckBody(probe, recommendedStartPeriod(serviceColdStart(info, ctx.options, ctx.file.dotEnv)));
+  const testLine = body[0]!;
   let edit: SpanEdit | undefined;
   let title = `Add a healthcheck that runs \`${probe.slice(1).join(' ')}\``;
   if (!hc) {

@@ -39,6 +39,7 @@ export const rule: Rule = {
           `${gib(fit.weightsBytesPerGpu!)} GiB of weights: vLLM stops with "To serve at least one request with the model's max seq len (${maxLen}) ... ` +
           `larger than the available KV cache memory". Set --max-model-len ${largest} or less, or use more GPUs.`,
         fixes: largest > 0 ? lengthFix(ctx, info, est, largest) : [],
+        ...(est.maxModelLenFlag ? { involves: [{ span: est.modelAt, what: `the model ${est.model}` }] } : {}),
       });
     }
   },

@@ -3,7 +3,7 @@ import { appendToMap, appendToSeq, appendUnderEmptyKey, column, indentUnit } fro
 import { interpolate, suppliedBy } from '../compose/interpolation';
 import { findFlag, ServiceInfo } from '../compose/service';
 import { Mount, normalizePath, pathsOverlap, serviceMounts } from '../compose/volumes';
-import type { ComposeContext, Rule } from './rule';
+import type { ComposeContext, PeerRead, Rule } from './rule';
 import type { SpanEdit, SpanFix } from '../core/types';
 import { engineForImage, EngineSpec } from '../engines/engines';
 
@@ -98,16 +98,19 @@ function allMounts(ctx: ComposeContext, info: ServiceInfo): { entry: ReturnType<
   const extendsView = info.service.map.value('extends');
   if (extendsView) {
     const base = extendsView.text ?? (extendsView.asMap()?.has('file') ? undefined : extendsView.asMap()?.text('service'));
-    const other = base !== undefined ? ctx.service(base) : undefined;
-    mounts.push(...(other && other !== info ? serviceMounts(other.service.map, ctx.file.dotEnv).mounts : [unknown]));
+    const other = base !== undefined && base !== info.service.name ? ctx.peer(base, mountsOf) : undefined;
+    mounts.push(...(other?.map((m) => ({ ...m, at: unknown.at })) ?? [unknown]));
   }
   for (const item of info.service.map.seq('volumes_from')?.items() ?? []) {
     const ref = (item.text ?? '').replace(/^service:/, '').split(':')[0]!;
-    const other = ctx.service(ref);
-    mounts.push(...(other && other !== info ? serviceMounts(other.service.map, ctx.file.dotEnv).mounts : [unknown]));
+    const other = ref !== info.service.name ? ctx.peer(ref, mountsOf) : undefined;
+    mounts.push(...(other?.map((m) => ({ ...m, at: unknown.at })) ?? [unknown]));
   }
   return { entry: own.entry, mounts };
 }
+
+/** What this rule asks of a service another one extends or takes volumes from (ComposeContext.peer): its mounts. */
+const mountsOf: PeerRead<Array<Omit<Mount, 'at'>>> = (other, dotEnv) => serviceMounts(other.service.map, dotEnv).mounts.map(({ type, source, target }) => ({ type, source, target }));
 
 function envValue(ctx: ComposeContext, info: ServiceInfo, name: string): string | null | undefined {
   const entry = info.env.find((e) => e.name === name);

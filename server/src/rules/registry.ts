@@ -23,6 +23,7 @@ import { rule as resourceLimitsMissingRule } from './resource-limits-missing';
 import { rule as resourceLimitsBelowReservationsRule } from './resource-limits-below-reservations';
 import { rule as imageUnpinnedRule } from './image-unpinned';
 import { rule as composeReferenceUndefinedRule } from './compose-reference-undefined';
+import { rule as composeSchemaRule } from './compose-schema';
 import { rule as composeInterpolationInvalidRule } from './compose-interpolation-invalid';
 import { rule as dotenvInvalidRule } from './dotenv-invalid';
 import { rule as envDuplicateKeyRule } from './env-duplicate-key';
@@ -59,6 +60,7 @@ export const RULES: readonly Rule[] = [
   resourceLimitsBelowReservationsRule,
   imageUnpinnedRule,
   composeReferenceUndefinedRule,
+  composeSchemaRule,
   composeInterpolationInvalidRule,
   dotenvInvalidRule,
   envDuplicateKeyRule,

@@ -27,6 +27,7 @@ export const rule: Rule = {
         ctx.report({
           span: memory.limit.value.at,
           message: `Service "${name}" limits memory to ${formatBytes(memory.limitValue)} but reserves ${formatBytes(memory.reservedValue)}: Docker refuses to create the container ("Minimum memory limit can not be less than memory reservation limit"). Raise the limit or lower the reservation.`,
+          involves: [{ span: memory.reservation.value.at, what: `reservations.memory: ${memory.reservation.value.text}` }],
         });
       }
       const cpus = compare(ctx, res.limitCpus, res.reservationCpus, parseCpus);
@@ -35,6 +36,7 @@ export const rule: Rule = {
           span: cpus.limit.value.at,
           severity: 'warning',
           message: `Service "${name}" limits CPUs to ${cpus.limitValue} but reserves ${cpus.reservedValue}: a platform cannot guarantee more than it allows (docker compose ignores reservations.cpus; Swarm schedules on it). Raise the limit or lower the reservation.`,
+          involves: [{ span: cpus.reservation.value.at, what: `reservations.cpus: ${cpus.reservation.value.text}` }],
         });
       }
     }
@@ -43,6 +45,7 @@ export const rule: Rule = {
 
 interface Comparison {
   limit: MapEntry;
+  reservation: MapEntry;
   limitValue: number;
   reservedValue: number;
 }
@@ -50,10 +53,10 @@ interface Comparison {
 function compare(ctx: ComposeContext, limit: MapEntry | undefined, reservation: MapEntry | undefined, parse: (text: string) => number | undefined): Comparison | undefined {
   const limitValue = valueOf(ctx, limit, parse);
   const reservedValue = valueOf(ctx, reservation, parse);
-  if (!limit || limitValue === undefined || reservedValue === undefined) return undefined;
+  if (!limit || !reservation || limitValue === undefined || reservedValue === undefined) return undefined;
   // 0 means "no limit" for Docker.
   if (limitValue === 0 || limitValue >= reservedValue) return undefined;
-  return { limit, limitValue, reservedValue };
+  return { limit, reservation, limitValue, reservedValue };
 }
 
 function valueOf(ctx: ComposeContext, entry: MapEntry | undefined, parse: (text: string) => number | undefined): number | undefined {

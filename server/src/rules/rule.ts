@@ -9,14 +9,15 @@ export interface ComposeContext {
   options: AnalysisOptions;
   /**
    * Every service, with the facts rules share (engine, flags, env, GPU request). In an incremental run, only
-   * the service being re-checked: a rule that compares services reads the others through service(name).
+   * the service being re-checked: a rule that compares services reads the others through peer().
    */
   services: readonly ServiceInfo[];
   /**
-   * Any service of the file by name, checked or not. What a rule reads here about ANOTHER service must be
-   * part of `crossServiceSignature` (analysis/incrementalCompose.ts), or edits to that service go unnoticed.
+   * What the rule reads about another service of the file (checked or not): `read` of the service named `name`,
+   * undefined when there is none. The answer is the declaration of what the rule depends on: an incremental run
+   * asks `read` again about an edited service, and re-checks the whole file when the answer changed.
    */
-  service(name: string): ServiceInfo | undefined;
+  peer<T>(name: string, read: PeerRead<T>): T | undefined;
   report: Reporter;
   /**
    * Set when only part of the file is re-checked (an incremental run over one service): rules that walk the
@@ -24,6 +25,15 @@ export interface ComposeContext {
    */
   scope?: Span;
 }
+
+/**
+ * A question about one service, answered from it and the file's variables alone, as JSON-able data (compared
+ * between runs). A module-level function: it is asked again, by identity, when that service is edited.
+ */
+export type PeerRead<T> = (info: ServiceInfo, dotEnv: ReadonlyMap<string, string>) => T;
+
+/** ComposeContext.peer. */
+export type PeerLookup = <T>(name: string, read: PeerRead<T>) => T | undefined;
 
 export interface DockerfileContext {
   model: DockerfileModel;

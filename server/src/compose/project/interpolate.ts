@@ -7,7 +7,7 @@
 import { interpolationErrorMessage, substitute as substituteTemplate, templateTokens } from '../template';
 import { ComposeError, pathText, ProjectNode, Scalar, stepTrie, trieOf, TrieStates, trieValue } from './tree';
 
-type Cast = (value: string) => Scalar | Error;
+export type Cast = (value: string) => Scalar | Error;
 
 const toInt: Cast = (v) => (/^[+-]?\d+$/.test(v) && Math.abs(Number(v)) < 2 ** 63 ? Number(v) : new Error(`strconv.Atoi: parsing ${JSON.stringify(v)}: invalid syntax`));
 const toInt64: Cast = (v) => (/^[+-]?\d+$/.test(v) ? Number(v) : new Error(`strconv.ParseInt: parsing ${JSON.stringify(v)}: invalid syntax`));
@@ -23,7 +23,8 @@ const toBoolean: Cast = (v) => {
 };
 
 const service = (p: string) => `services.*.${p}`;
-const CASTS = trieOf<Cast>({
+/** The paths whose strings compose-go casts after interpolating them (loader/interpolate.go interpolateTypeCastMapping). */
+export const CASTS = trieOf<Cast>({
   [service('cpu_count')]: toInt64,
   [service('cpu_percent')]: toFloat,
   [service('cpu_period')]: toInt64,

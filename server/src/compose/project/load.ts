@@ -59,6 +59,16 @@ export function loadDocuments(text: string, file: string): LoadedDocument[] {
   return out;
 }
 
+/**
+ * One node of a document already parsed with YAML_OPTIONS (a whole file, or one service's block of it), converted
+ * as loadDocuments converts it; `path` is where the node sits, so `!reset` records the right path. Undefined when
+ * the node is `!reset`; throws ComposeError as compose-go fails (a key written twice, an alias cycle …).
+ */
+export function convertNode(doc: Document, node: unknown, file: string, lines: LineIndex, path: readonly string[] = []): ProjectNode | undefined {
+  const converter = new Converter(doc, file, lines, [...path]);
+  return converter.convert(node);
+}
+
 class Converter {
   readonly resets: TreePath[] = [];
   private visits = 0;
@@ -66,8 +76,6 @@ class Converter {
   private decodeCount = 0;
   private aliasCount = 0;
   private aliasDepth = 0;
-  /** The path of the value being converted: one array, pushed and popped (copied only when a reset records it). */
-  private readonly path: string[] = [];
   /** Alias targets being expanded → the path of each expansion: a target met again inside itself is a cycle. */
   private expanding = new Map<YamlNode, string[]>();
 
@@ -75,6 +83,8 @@ class Converter {
     private readonly doc: Document,
     private readonly file: string,
     private readonly lines: LineIndex,
+    /** The path of the value being converted: one array, pushed and popped (copied only when a reset records it). */
+    private readonly path: string[] = [],
   ) {}
 
   private origin(node: YamlNode | Alias): Origin {
@@ -150,26 +160,38 @@ class Converter {
 
   private convertMap(node: YamlMapLike): MapNode {
     const map = mapNode(this.origin(node as unknown as YamlNode));
-    const firstLine = new Map<string, number>();
+    // Where each key was first written; turned into line numbers only for the error (a lookup per key is costly).
+    const firstAt = new Map<string, YamlNode | null>();
     let merge: unknown;
     let mergeKey: YamlNode | undefined;
     for (const pair of node.items) {
       const keyNode = pair.key as YamlNode | null;
       const key = keyString(keyNode);
-      const line = keyNode?.range ? this.lines.lineOf(keyNode.range[0]) + 1 : 0;
-      const previous = firstLine.get(key);
-      if (previous !== undefined) throw new ComposeError(`line ${line}: mapping key ${JSON.stringify(key)} already defined at line ${previous}`);
-      firstLine.set(key, line);
+      if (firstAt.has(key)) {
+        throw new ComposeError(`line ${this.lineOf(keyNode)}: mapping key ${JSON.stringify(key)} already defined at line ${this.lineOf(firstAt.get(key)!)}`);
+      }
+      firstAt.set(key, keyNode);
       if (key === '<<' && isScalar(keyNode) && (keyNode.source === '<<' || keyNode.value === '<<')) {
         merge = pair.value;
         mergeKey = keyNode;
         continue;
       }
-      const value = this.at(key, () => this.convert(pair.value));
+      // A flow map's key with no value (`{context}`) has no value node: null, placed where the key ends.
+      const value = pair.value === null || pair.value === undefined ? scalar(null, this.afterKey(keyNode, map.origin)) : this.at(key, () => this.convert(pair.value));
       if (value) map.entries.set(key, { value, keyOrigin: keyNode ? this.origin(keyNode) : map.origin });
     }
     if (merge !== undefined) this.mergeInto(map, merge, mergeKey!);
     return map;
+  }
+
+  private afterKey(keyNode: YamlNode | null, fallback: Origin): Origin {
+    const end = keyNode?.range?.[1];
+    return end === undefined ? fallback : { file: this.file, range: [end, end] };
+  }
+
+  /** 1-based, as compose-go's messages count lines; 0 for a key with no place (an empty key). */
+  private lineOf(node: YamlNode | null): number {
+    return node?.range ? this.lines.lineOf(node.range[0]) + 1 : 0;
   }
 
   /** Adds the keys of the merge sources that the map does not have yet (first wins). */

@@ -4,7 +4,7 @@
  * of `environment`, the target of `volumes` and `devices`, the host address, port and protocol of `ports`, …
  */
 import { parseVolumeSpec } from './volumeSpec';
-import { ComposeError, get, pathText, ProjectNode, seqNode, stepTrie, stringOf, TreePath, trieOf, TrieStates, trieValue } from './tree';
+import { ComposeError, get, pathText, ProjectNode, seqNode, stepTrie, stringOf, TreePath, trieLookup, trieOf, TrieStates, trieValue } from './tree';
 
 type Indexer = (entry: ProjectNode, path: TreePath) => string;
 
@@ -39,6 +39,11 @@ const UNIQUE = trieOf<Indexer>({
   'services.*.volumes': volume,
   'services.*.devices': device,
 });
+
+/** Whether compose-go de-duplicates the sequence at `path` before validating the file (so a repeat there is no schema error). */
+export function isDeduplicatedByCompose(path: TreePath): boolean {
+  return trieLookup(UNIQUE, path) !== undefined;
+}
 
 export function enforceUnicity(value: ProjectNode, path: TreePath = [], states: TrieStates<Indexer> = UNIQUE): ProjectNode {
   if (value.kind === 'map') {

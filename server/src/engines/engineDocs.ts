@@ -1,0 +1,294 @@
+/**
+ * What each engine flag and env var does, for completion and hover: read from the vendored facts, never guessed.
+ * - vLLM flags: facts/vllm-cli-flags.json (vllm-project/vllm 52a31cce, vllm/engine/arg_utils.py,
+ *   vllm/entrypoints/openai/cli_args.py, vllm/entrypoints/cli/serve.py): type, default, meaning, choices, removed.
+ * - vLLM env vars: facts/vllm-env.json (vllm/envs.py at the same commit; huggingface_hub ee0a4510 for HF_*).
+ * - Ollama env vars: facts/serving-engines.json `config_via_env` (ollama/ollama fb307609 envconfig/config.go).
+ * Other engines: no flag or env list is vendored, so nothing is offered for them.
+ */
+import cliFacts from './facts/vllm-cli-flags.json';
+import envFacts from './facts/vllm-env.json';
+import servingFacts from './facts/serving-engines.json';
+import { escapeMarkdown, inlineCode } from '../core/markdown';
+import type { EngineId, EngineSpec } from './engines';
+import { normalizeFlag, REMOVED_FLAGS } from './vllmFlags';
+import { compareVersions, parseVllmVersion, releasedBefore, VLLM_0_21, type VersionTuple } from './vllmReleases';
+
+export interface DocLink {
+  label: string;
+  url: string;
+}
+
+export interface FlagDoc {
+  flag: string;
+  aliases: readonly string[];
+  /** As the facts word it: `int`, `bool (--X / --no-X)`, `str/choice`… */
+  type: string;
+  /** The default as the facts give it (null: unset). */
+  default: unknown;
+  defaultNote: string | undefined;
+  /** How the default changed across releases. */
+  defaultHistory: string | undefined;
+  /** A default that older releases had, and the first release with the current one. */
+  olderDefault: { value: unknown; until: VersionTuple; untilLabel: string } | undefined;
+  meaning: string;
+  note: string | undefined;
+  choices: readonly string[] | undefined;
+  /** Choices that work only with another flag (`--allow-deprecated-quantization`). */
+  deprecatedChoices: ReadonlySet<string>;
+  takesValue: boolean;
+  negatable: boolean;
+  /** Written more than once on purpose (`append`, lists): offered again when present. */
+  repeatable: boolean;
+  deprecated: boolean;
+  /** Set for a flag removed from the engine: still accepted by releases out before `date`. */
+  removed: { date: string; pr: string | undefined; replacement: string | null } | undefined;
+  /** One of the few flags most deployments set (the facts' `common_in_deployment`). */
+  common: boolean;
+  source: DocLink;
+}
+
+export interface EnvDoc {
+  name: string;
+  meaning: string;
+  default: string | undefined;
+  /** How the value is read (`integer text: 0 = off…`), when the facts say. */
+  parse: string | undefined;
+  choices: readonly string[] | undefined;
+  deprecated: string | undefined;
+  source: DocLink;
+}
+
+interface RawFlag {
+  flag: string;
+  aliases?: string[];
+  type: string;
+  default: unknown;
+  meaning: string;
+  default_note?: string;
+  default_history?: string;
+  note?: string;
+  common_in_deployment?: boolean;
+}
+
+const VLLM_COMMIT = cliFacts.source.commit;
+const vllmFile = (path: string, label: string): DocLink => ({ label, url: `https://github.com/vllm-project/vllm/blob/${VLLM_COMMIT}/${path}` });
+const SECTIONS: ReadonlyArray<{ options: readonly RawFlag[]; source: DocLink }> = [
+  { options: cliFacts.serve_only_options as RawFlag[], source: vllmFile('vllm/entrypoints/cli/serve.py', 'vllm/entrypoints/cli/serve.py') },
+  { options: cliFacts.frontend_options as RawFlag[], source: vllmFile('vllm/entrypoints/openai/cli_args.py', 'vllm/entrypoints/openai/cli_args.py') },
+  { options: cliFacts.engine_options as RawFlag[], source: vllmFile('vllm/engine/arg_utils.py', 'vllm/engine/arg_utils.py') },
+];
+
+const CHOICES = cliFacts.choices as Record<string, unknown>;
+const DEPRECATED_QUANTIZATION = new Set(CHOICES['quantization_deprecated_need_--allow-deprecated-quantization'] as string[]);
+
+/** Choices from the facts' `choices` table (by the option's name) or from its type (`choice: a|b|c`). */
+function choicesOf(raw: RawFlag): readonly string[] | undefined {
+  const fromTable = CHOICES[raw.flag.replace(/^--/, '').replace(/-/g, '_')];
+  if (Array.isArray(fromTable)) return fromTable as string[];
+  if (fromTable && typeof fromTable === 'object') return Object.keys(fromTable);
+  const inType = /choice:?\s+([\w.-]+(?:\|[\w.-]+)+)/.exec(raw.type);
+  return inType ? inType[1]!.split('|') : undefined;
+}
+
+/** `--gpu-memory-utilization`: 0.9 before v0.21.0 (vllm-cli-flags.json `default_history`; vllmReleases.ts). */
+const GPU_MEMORY_PREVIOUS_DEFAULT = (servingFacts.engines.find((e) => e.name === 'vLLM')?.gpu_memory_setting as { previous_default?: number } | undefined)?.previous_default;
+
+function vllmFlag(raw: RawFlag, source: DocLink): FlagDoc {
+  const choices = choicesOf(raw);
+  return {
+    flag: raw.flag,
+    aliases: raw.aliases ?? [],
+    type: raw.type,
+    default: raw.default,
+    defaultNote: raw.default_note,
+    defaultHistory: raw.default_history,
+    olderDefault:
+      raw.flag === '--gpu-memory-utilization' && GPU_MEMORY_PREVIOUS_DEFAULT !== undefined
+        ? { value: GPU_MEMORY_PREVIOUS_DEFAULT, until: VLLM_0_21, untilLabel: 'v0.21.0' }
+        : undefined,
+    meaning: raw.meaning,
+    note: raw.note,
+    choices,
+    deprecatedChoices: raw.flag === '--quantization' ? DEPRECATED_QUANTIZATION : new Set(),
+    takesValue: !/^bool/.test(raw.type) || /bool\|str/.test(raw.type),
+    negatable: /--X \/ --no-X/.test(raw.type),
+    repeatable: /repeatable|append/.test(raw.type),
+    deprecated: /^deprecated\b/i.test(raw.meaning),
+    removed: undefined,
+    common: raw.common_in_deployment === true,
+    source,
+  };
+}
+
+const REMOVED_SOURCE = vllmFile('vllm/engine/arg_utils.py', 'vllm/engine/arg_utils.py (git history)');
+
+function removedFlag(flag: string): FlagDoc {
+  const removed = REMOVED_FLAGS.get(flag)!;
+  return {
+    flag,
+    aliases: [],
+    type: removed.takesValue ? 'takes a value' : 'switch',
+    default: null,
+    defaultNote: undefined,
+    defaultHistory: undefined,
+    olderDefault: undefined,
+    meaning: `Removed from vLLM on ${removed.date}${removed.pr ? ` (PR #${removed.pr})` : ''}${removed.replacement ? `; instead: ${removed.replacement}` : ''}.`,
+    note: undefined,
+    choices: undefined,
+    deprecatedChoices: new Set(),
+    takesValue: removed.takesValue,
+    negatable: false,
+    repeatable: false,
+    deprecated: true,
+    removed: { date: removed.date, pr: removed.pr, replacement: removed.replacement },
+    common: false,
+    source: REMOVED_SOURCE,
+  };
+}
+
+const VLLM_FLAG_DOCS: readonly FlagDoc[] = SECTIONS.flatMap((s) => s.options.filter((o) => o.flag.startsWith('-')).map((o) => vllmFlag(o, s.source)));
+const VLLM_REMOVED_DOCS: readonly FlagDoc[] = [...REMOVED_FLAGS.keys()].map(removedFlag);
+const VLLM_BY_NAME = new Map<string, FlagDoc>(
+  [...VLLM_FLAG_DOCS, ...VLLM_REMOVED_DOCS].flatMap((d) => [d.flag, ...d.aliases, ...(d.negatable ? [d.flag.replace(/^--/, '--no-')] : [])].map((n) => [n, d] as const)),
+);
+
+/**
+ * The flags an engine's image accepts, for completion: the current ones, plus those removed after the release the
+ * image's tag pins. Undefined when no flag list is vendored for the engine (then nothing is offered).
+ */
+export function flagsFor(engine: EngineSpec | undefined, imageTag: string | undefined): readonly FlagDoc[] | undefined {
+  if (engine?.id !== 'vllm') return undefined;
+  const stillThere = VLLM_REMOVED_DOCS.filter((d) => releasedBefore(imageTag, d.removed!.date).before);
+  return stillThere.length ? [...VLLM_FLAG_DOCS, ...stillThere] : VLLM_FLAG_DOCS;
+}
+
+/** The doc of a flag as written (`--max_model_len`, `-tp`, `--no-enforce-eager`, `--dtype=half`), if known. */
+export function flagDoc(engine: EngineSpec | undefined, written: string): FlagDoc | undefined {
+  if (engine?.id !== 'vllm') return undefined;
+  const name = written.includes('=') ? written.slice(0, written.indexOf('=')) : written;
+  return VLLM_BY_NAME.get(normalizeFlag(name));
+}
+
+interface RawEnv {
+  name: string;
+  default_raw?: string | null;
+  default?: string | number;
+  parse?: string;
+  meaning?: string;
+  source_comment_excerpt?: string;
+  choices?: string[];
+  category?: string;
+  deprecated?: { removal_version?: string; replacement?: string } | string;
+}
+
+const ENVS_PY = vllmFile('vllm/envs.py', 'vllm/envs.py');
+const hubSource = envFacts.source.huggingface_hub;
+const HUB_CONSTANTS: DocLink = {
+  label: 'huggingface_hub constants.py',
+  url: `https://github.com/${hubSource.repository}/blob/${hubSource.commit}/src/huggingface_hub/constants.py`,
+};
+
+function deprecationText(d: RawEnv['deprecated']): string | undefined {
+  if (!d) return undefined;
+  if (typeof d === 'string') return d;
+  return [d.removal_version ? `to be removed in ${d.removal_version}` : '', d.replacement ? `use ${d.replacement}` : ''].filter(Boolean).join('; ') || 'deprecated';
+}
+
+const VLLM_ENV_DOCS: readonly EnvDoc[] = [
+  // Build-time variables (VLLM_TARGET_DEVICE, MAX_JOBS…) do nothing in a running container.
+  ...(envFacts.vllm_env_vars.items as RawEnv[])
+    .filter((e) => e.category !== 'build')
+    .map((e) => ({
+      name: e.name,
+      meaning: e.meaning ?? e.source_comment_excerpt ?? '',
+      default: e.default_raw === null || e.default_raw === undefined ? undefined : String(e.default_raw),
+      parse: e.parse,
+      choices: e.choices,
+      deprecated: deprecationText(e.deprecated),
+      source: ENVS_PY,
+    })),
+  ...(envFacts.huggingface_env_vars as RawEnv[]).map((e) => ({
+    name: e.name,
+    meaning: e.meaning ?? '',
+    default: e.default === undefined ? undefined : String(e.default),
+    parse: undefined,
+    choices: undefined,
+    deprecated: /^deprecated/i.test(e.meaning ?? '') ? 'deprecated' : undefined,
+    source: HUB_CONSTANTS,
+  })),
+];
+
+const ollamaSource = servingFacts.source.ollama;
+const OLLAMA_CONFIG: DocLink = { label: 'ollama envconfig/config.go', url: `https://github.com/${ollamaSource.repository}/blob/${ollamaSource.commit}/envconfig/config.go` };
+const OLLAMA_ENV_DOCS: readonly EnvDoc[] = Object.entries(
+  (servingFacts.engines.find((e) => e.name === 'Ollama')?.config_via_env ?? {}) as Record<string, string>,
+).flatMap(([names, meaning]) =>
+  names.split('/').map((n) => ({
+    name: n.trim(),
+    meaning,
+    default: /\(default ([^;)]+)/.exec(meaning)?.[1],
+    parse: undefined,
+    choices: undefined,
+    deprecated: undefined,
+    source: OLLAMA_CONFIG,
+  })),
+);
+
+const ENV_DOCS: Partial<Record<EngineId, readonly EnvDoc[]>> = { vllm: VLLM_ENV_DOCS, ollama: OLLAMA_ENV_DOCS };
+const ENV_BY_NAME: Partial<Record<EngineId, ReadonlyMap<string, EnvDoc>>> = Object.fromEntries(
+  Object.entries(ENV_DOCS).map(([id, docs]) => [id, new Map(docs.map((d) => [d.name, d]))]),
+);
+
+/** The env vars an engine reads, with their docs; undefined when none are vendored for it. */
+export function envVarsFor(engine: EngineSpec | undefined): readonly EnvDoc[] | undefined {
+  return engine ? ENV_DOCS[engine.id] : undefined;
+}
+
+export function envDoc(engine: EngineSpec | undefined, name: string): EnvDoc | undefined {
+  return engine ? ENV_BY_NAME[engine.id]?.get(name) : undefined;
+}
+
+/** A flag's default as text for people: `0.92`, `"auto"` → `auto`, null → undefined. */
+export function defaultText(value: unknown): string | undefined {
+  if (value === null || value === undefined || value === '') return undefined;
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+/** Markdown for a flag: what it does, type, default (for the image's release when it differs), choices, link. */
+export function flagMarkdown(engineName: string, doc: FlagDoc, imageTag?: string): string {
+  const lines = [`${inlineCode(doc.flag)} · ${escapeMarkdown(doc.type)} · ${escapeMarkdown(engineName)}`, '', escapeMarkdown(doc.meaning)];
+  if (doc.note) lines.push('', escapeMarkdown(doc.note));
+  const facts: string[] = [];
+  const shown = defaultText(doc.default);
+  if (shown !== undefined || doc.defaultNote) facts.push(`Default: ${shown !== undefined ? inlineCode(shown) : 'unset'}${doc.defaultNote ? ` (${escapeMarkdown(doc.defaultNote)})` : ''}`);
+  const older = doc.olderDefault;
+  if (older) {
+    const version = imageTag ? parseVllmVersion(imageTag) : undefined;
+    const pinnedOlder = !!version && compareVersions(version, older.until) < 0;
+    facts.push(`Before ${older.untilLabel}: ${inlineCode(String(older.value))}${pinnedOlder ? ` (this image's tag ${inlineCode(imageTag!)} is older: ${inlineCode(String(older.value))} applies)` : ''}`);
+  }
+  if (doc.defaultHistory && !older) facts.push(`History: ${escapeMarkdown(doc.defaultHistory)}`);
+  if (doc.aliases.length) facts.push(`Also: ${doc.aliases.map(inlineCode).join(', ')}`);
+  if (doc.negatable) facts.push(`Turn off: ${inlineCode(doc.flag.replace(/^--/, '--no-'))}`);
+  if (doc.choices?.length) facts.push(`Choices: ${doc.choices.map(inlineCode).join(', ')}`);
+  if (doc.deprecated && !doc.removed) facts.push('Deprecated.');
+  if (doc.removed) {
+    facts.push(`Removed on vLLM main on ${doc.removed.date}${doc.removed.pr ? ` (PR #${doc.removed.pr})` : ''}: releases out before then accept it, later ones stop with "unrecognized arguments".`);
+  }
+  if (facts.length) lines.push('', ...facts.map((f) => `- ${f}`));
+  lines.push('', `Source: [${escapeMarkdown(doc.source.label)}](${doc.source.url})`);
+  return lines.join('\n');
+}
+
+/** Markdown for an env var: what it does, how it is read, default, choices, link. */
+export function envMarkdown(engineName: string, doc: EnvDoc): string {
+  const lines = [`${inlineCode(doc.name)} · env var read by ${escapeMarkdown(engineName)}`, '', escapeMarkdown(doc.meaning || 'No description in the source.')];
+  const facts: string[] = [];
+  facts.push(`Default: ${doc.default !== undefined && doc.default !== '' ? inlineCode(doc.default) : 'unset'}`);
+  if (doc.parse) facts.push(`Read as: ${escapeMarkdown(doc.parse)}`);
+  if (doc.choices?.length) facts.push(`Choices: ${doc.choices.map(inlineCode).join(', ')}`);
+  if (doc.deprecated) facts.push(`Deprecated: ${escapeMarkdown(doc.deprecated)}`);
+  lines.push('', ...facts.map((f) => `- ${f}`), '', `Source: [${escapeMarkdown(doc.source.label)}](${doc.source.url})`);
+  return lines.join('\n');
+}

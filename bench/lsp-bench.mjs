@@ -14,7 +14,7 @@ export function oursSpec(root) {
   return {
     name: 'inference-stack',
     command: process.execPath,
-    args: [join(root, 'dist/server.js'), '--stdio'],
+    args: [...(process.env.BENCH_SERVER_PROF ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.BENCH_SERVER_PROF] : []), join(root, 'dist/server.js'), '--stdio'],
     cwd: root,
     languageId: 'dockercompose',
     versioned: true,

@@ -145,7 +145,7 @@ ${table(['Measurement', 'Size', 'Inference Stack', 'Reference', 'Goal', 'Result'
 
 ${breakdown(R)}
 
-Notes: latencies are medians unless marked; "keystroke" is a one-character incremental change in the
+${(R.features ?? []).map((f) => `## ${f.title}\n\n\`node bench/${f.script}\`:\n\n${f.out.includes('|---') ? f.out : '```\n' + f.out + '\n```'}\n\n`).join('')}Notes: latencies are medians unless marked; "keystroke" is a one-character incremental change in the
 middle service; yaml-language-server has a fixed 200 ms validation debounce, included in its numbers
 as an editor would see it. dclint and our CLI both print JSON reports; dclint's exit status 1 (findings)
 counts as a normal run.

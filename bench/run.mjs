@@ -2,6 +2,7 @@
 // the bare `yaml` parse (the floor), our analyze(), our language server end to end over stdio against
 // yaml-language-server with the Compose schema, and our CLI against dclint. Writes bench/RESULTS.md.
 // BENCH_QUICK=1 skips the 5,000-service runs of the other tools and times fewer repetitions.
+import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
@@ -103,6 +104,26 @@ async function cliSection(files) {
   return cli;
 }
 
+/**
+ * The benches of single features, each in its own process (its own server), their printed tables kept as they are:
+ * interaction (issue 17: open, lightbulb, keystrokes at 50/500/5,000 services, goals pass/fail), completion and
+ * hover (issue 10), navigation requests (issue 10), project keystrokes (issue 9: 10 files × 50 services).
+ */
+function featureSections() {
+  const benches = [
+    ['Interaction: open, lightbulb, keystrokes (worst of three; goals of issue 17)', 'interaction.mjs', [QUICK ? '50,500' : '50,500,5000']],
+    ['Completion and hover (issue 10: p95 ≤ 20 ms on the seed, ≤ 50 ms at 5,000 services)', 'completion-hover.mjs', [QUICK ? '20' : '60']],
+    ['Navigation: symbols, links, inlay hints, definition (issue 10)', 'navigation-bench.mjs', []],
+    ['A project of 10 files × 50 services, all open: a keystroke in one (issue 9: ≤ 50 ms)', 'project-keystroke.mjs', []],
+  ];
+  return benches.map(([title, script, args]) => {
+    log(`running ${script}`);
+    const run = spawnSync(process.execPath, [join(ROOT, 'bench', script), ...args], { cwd: ROOT, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
+    const out = run.status === 0 ? run.stdout.trim() : `failed (exit ${run.status}): ${(run.stderr || run.stdout).trim().split('\n').slice(-5).join(' / ')}`;
+    return { title, script, out };
+  });
+}
+
 async function main() {
   const started = performance.now();
   const R = { quick: QUICK, machine: machine() };
@@ -112,6 +133,7 @@ async function main() {
   Object.assign(R, await parseSection(R.files));
   Object.assign(R, await lspSection(R.files));
   R.cli = await cliSection(R.files);
+  R.features = featureSections();
   R.tookMs = performance.now() - started;
   const report = renderReport(R);
   writeFileSync(join(ROOT, 'bench', 'RESULTS.md'), report);

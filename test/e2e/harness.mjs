@@ -444,6 +444,32 @@ class VSCode {
     await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 5000 });
   }
 
+  /**
+   * Opens the quick fixes at the cursor of the active editor (Ctrl+.: the editor must have the focus, as after
+   * goToLine), applies the one titled `title` and returns every title the menu offered. The row is reached with the
+   * arrow keys and taken with Enter: a click is swallowed by the context view's pointer block.
+   */
+  async applyQuickFix(title) {
+    await this.page.keyboard.press('Control+Period');
+    const rows = this.page.locator('.action-widget .monaco-list-row.action');
+    await rows.first().waitFor({ state: 'visible', timeout: 10000 });
+    const titles = (await rows.evaluateAll((els) => els.map((el) => el.getAttribute('aria-label') ?? ''))).map((t) => t.trim());
+    if (!titles.includes(title)) {
+      await this.page.keyboard.press('Escape');
+      throw new Error(`no quick fix "${title}"; offered: ${JSON.stringify(titles)}`);
+    }
+    const focused = this.page.locator('.action-widget .monaco-list-row.action.focused');
+    for (let i = 0; i <= titles.length; i++) {
+      const label = (await focused.first().getAttribute('aria-label', { timeout: 5000 }).catch(() => ''))?.trim();
+      if (label === title) break;
+      if (i === titles.length) throw new Error(`could not focus the quick fix "${title}" (focused: "${label}")`);
+      await this.page.keyboard.press('ArrowDown');
+    }
+    await this.page.keyboard.press('Enter');
+    await this.page.locator('.action-widget').waitFor({ state: 'hidden', timeout: 5000 });
+    return titles;
+  }
+
   /** Shows the Problems panel (and focuses it) if it is not visible. */
   async showProblems() {
     if (!(await this.page.locator('.markers-panel').isVisible().catch(() => false))) await this.runCommand('View: Focus Problems');

@@ -8,7 +8,7 @@
 //   - for stack.mjs, a Docker engine and the demo images (scripts/build-test-images.mjs builds them from local files;
 //     the nginx one needs Debian's nginx-light). Without an engine stack.mjs FAILS with the reason: it never skips.
 //   - the packaged extension: `npm run package` (inference-stack.vsix), unless E2E_VSIX names one already built.
-// Usage: node test/e2e/run.mjs [smoke fix-all stack profiles docker-down untrusted command-link boundary huge-compose new-stack probe-script]   (default: all, in that order)
+// Usage: node test/e2e/run.mjs [smoke fix-all editor-intelligence stack profiles docker-down untrusted command-link boundary huge-compose new-stack probe-script]   (default: all, in that order)
 // Screenshots land in test-artifacts/; each test's code-server logs in test-artifacts/logs-<test>/.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -22,6 +22,7 @@ const CHROMIUM = process.env.E2E_CHROMIUM ?? '/usr/bin/chromium';
 const TESTS = [
   { name: 'smoke', about: 'findings in the Problems panel, squiggles, hover, quick fix, Dockerfile, clean production stack' },
   { name: 'fix-all', about: '"Fix All Auto-fixable Problems" from the palette' },
+  { name: 'editor-intelligence', about: 'completion of a vLLM flag as typed, its hover, a compose-schema quick fix, Go to Symbol and the Outline view' },
   { name: 'stack', about: 'start the demo stack, sidebar healthy, probe, logs, stop keeps volumes; a GPU stack gives the explained error', docker: true },
   { name: 'override-gpu', about: 'examples/override-gpu: the base is analysed with its override, the picker says what Compose loads, Start runs with the override (the explained GPU error)', docker: true },
   { name: 'profiles', about: 'a Compose file with profiles: Start asks which, the chosen variant starts, the view names it, Stop removes all', docker: true },
@@ -127,6 +128,7 @@ for (const test of selected) {
 // --- summary ------------------------------------------------------------------------------------------------------
 const failed = results.filter((r) => !r.ok);
 say('Browser tests (code-server + chromium)');
-for (const r of results) console.log(`${r.ok ? 'ok  ' : 'FAIL'} ${r.name.padEnd(10)} ${secs(r.ms).padStart(6)}  ${r.ok ? r.about : r.why}`);
+const nameWidth = Math.max(10, ...results.map((r) => r.name.length));
+for (const r of results) console.log(`${r.ok ? 'ok  ' : 'FAIL'} ${r.name.padEnd(nameWidth)} ${secs(r.ms).padStart(6)}  ${r.ok ? r.about : r.why}`);
 console.log(`e2e: ${results.length - failed.length}/${results.length} passed in ${secs(Date.now() - started)}; screenshots and logs in ${path.relative(REPO, ARTIFACTS) || ARTIFACTS}/`);
 process.exit(failed.length ? 1 : 0);

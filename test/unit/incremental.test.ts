@@ -135,6 +135,15 @@ function randomEdit(text: string, r: () => number): string {
     const len = 1 + Math.floor(r() * (r() < 0.8 ? 3 : 40));
     return text.slice(0, at) + text.slice(at + len);
   }
+  if (op < 0.83) {
+    // Remove a whole service, or rename one (others may name it).
+    const keys = [...text.matchAll(/^ {2}([\w-]+):/gm)];
+    if (keys.length < 2) return text + '# end\n';
+    const i = Math.floor(r() * (keys.length - 1));
+    const at = keys[i]!.index!;
+    if (r() < 0.5) return text.slice(0, at) + text.slice(keys[i + 1]!.index!);
+    return text.slice(0, at + 2) + keys[i]![1] + 'b' + text.slice(at + 2 + keys[i]![1]!.length);
+  }
   // Replace one occurrence of a meaningful token.
   const swaps: Array<[string, string]> = [
     ['0.85', '0.95'], ['0.95', '0.85'], ['v0.11.0', 'latest'], ['service_started', 'service_healthy'],
@@ -248,7 +257,8 @@ describe('incremental Compose analysis', () => {
     };
     check(base.slice(0, svc(2) - 5) + base.slice(svc(3) + 5), 'an edit spanning two services');
     check(base.slice(0, svc(2)) + 'svc-2b:' + base.slice(svc(2) + '  svc-2:'.length), 'a service key renamed (and dedented)');
-    check(base.slice(0, svc(3)) + '  extra:\n    image: nginx\n' + base.slice(svc(3)), 'a new service key');
+    check(base.replace('  svc-0:\n', '  svc-0x:\n'), 'a service renamed that others name (depends_on, volumes_from)');
+    check(base.replace('  svc-6:\n', '  svc-1:\n'), 'a service renamed to a name another service has');
     check(base.slice(0, svc(3)) + 'root: 1\n' + base.slice(svc(3)), 'a top-level key inserted between services');
     check(base.replace('    ports: ["80:80"]', '    ports: "80:80'), 'an open quote that runs past the service');
     check(base.replace('    ports: ["80:80"]', '    ports: &p ["80:80"]'), 'an anchor');
@@ -259,6 +269,24 @@ describe('incremental Compose analysis', () => {
     const state = IncrementalCompose.create(anchored);
     assert.equal(state.incremental, false);
     assert.equal(state.update(anchored.replace('["80:80"]', '["81:80"]')), false, 'a file with anchors is never incremental');
+  });
+
+  it('adds, removes and renames services incrementally when no other service names them', () => {
+    const cases: Array<[string, string]> = [
+      [base.slice(0, svc(3)) + '  extra:\n    image: vllm/vllm-openai:latest\n' + base.slice(svc(3)), 'a service added between two'],
+      [base.replace('  svc-7:\n', '  svc-7b:\n'), 'the last service renamed'],
+      [base.slice(0, svc(4)) + base.slice(svc(5)), 'a service nobody names removed'],
+      [base.slice(0, svc(2)) + base.slice(svc(2), svc(3)).replace('  svc-2:  # the web app', '  svc-2:\n    image: nginx:1.27\n  svc-2b:') + base.slice(svc(3)), 'a service split in two'],
+    ];
+    for (const [text, why] of cases) {
+      const state = IncrementalCompose.create(base);
+      assert.equal(state.update(text), true, why);
+      assertSame(state, text, {}, why);
+      // The next keystroke, in a service after the edit, is incremental too.
+      const next = text.replace('OPENAI_API_KEY: sk-proj-abcd', 'OPENAI_API_KEY: sk-proj-abce');
+      assert.equal(state.update(next), true, `${why}: the next keystroke`);
+      assertSame(state, next, {}, `${why}: the next keystroke`);
+    }
   });
 
   it('keeps a syntax error inside one service incremental, agreeing with a full analysis, and gives the fixes back once it is mended', () => {

@@ -1,7 +1,7 @@
 import { isAlias, isCollection, isMap, isPair, isScalar, Node, Pair, parseDocument, YAMLMap } from 'yaml';
 import { ComposeFile, ComposeService, parseCompose, SyntaxProblem, syntaxProblems, YAML_OPTIONS } from '../compose/composeFile';
 import { describeService, ServiceInfo } from '../compose/service';
-import { isLoadableAlone } from '../compose/references';
+import { isLoadableAlone, serviceReferences } from '../compose/references';
 import { deref, keyText, MapView, MERGE_KEY, resetViewCache, spanOf } from '../compose/yamlView';
 import { collectComposeReports, finalize, RawReport, syntaxReports, tooLargeFindings } from './analyze';
 import { RULES } from '../rules/registry';
@@ -68,7 +68,7 @@ export class IncrementalCompose {
     if (this.eligible) this.partition(raw);
     // The views' entry indexes of every service would stay alive as long as the kept document.
     resetViewCache();
-    if (this.eligible) this.file = this.rebuildFile(text, file!.lines, 0);
+    if (this.eligible) this.file = this.rebuildFile(text, file!.lines, 0, false);
     this.raw = raw;
     this.options = options;
   }
@@ -135,7 +135,7 @@ export class IncrementalCompose {
     if (!this.reads.unchangedFor(options.buildContexts)) return false;
     const old = this.text;
     if (old === newText) return true;
-    const { start, oldEnd, delta } = changedRegion(old, newText);
+    const { start, oldEnd, delta } = this.regionInOneSegment(old, changedRegion(old, newText));
     const k = this.segmentOf(start, oldEnd);
     if (k < 0) return false;
     const segStart = this.bounds[k]!;
@@ -149,12 +149,17 @@ export class IncrementalCompose {
     if (newSegEnd !== newText.length && newText.charCodeAt(newSegEnd - 1) !== 10) return false;
     const last = k === this.names.length - 1;
     const follow: Follow = !last ? 'service' : oldSegEnd < old.length ? 'top-level' : 'end';
-    const parsed = this.parseSegment(newText.slice(segStart, newSegEnd), segStart, this.names[k]!, follow);
+    const parsed = this.parseSegment(newText.slice(segStart, newSegEnd), segStart, follow);
     if (!parsed) return false;
-    const { pair, errors } = parsed;
-    // What rules asked about this service while checking others: asked again after the edit, below.
-    const name = this.names[k]!;
-    const asked = this.peerReads.get(name);
+    const { pairs, errors } = parsed;
+    // The segment may now hold other services (a service added, removed or renamed), never one named elsewhere.
+    const oldName = this.names[k]!;
+    const newNames = pairs.map((p) => keyText(p)!);
+    if (new Set(newNames).size !== newNames.length || newNames.some((n) => n !== oldName && this.byName.has(n))) return false;
+    const renamed = newNames.length !== 1 || newNames[0] !== oldName;
+    if (renamed && !this.otherServicesIgnore(k, oldName, newNames)) return false;
+    // What rules asked about these services while checking others: asked again after the edit, below.
+    const asked = [...new Set([oldName, ...newNames])].map((name) => ({ name, reads: this.peerReads.get(name) }));
     // Whether every service is loadable alone decides whether the whole file is a fragment (compose-reference-undefined).
     const loadableBefore = isLoadableAlone(file.services[k]!.map);
     const shiftedRest = this.shiftReports(k, segStart, oldSegEnd, delta);
@@ -163,22 +168,30 @@ export class IncrementalCompose {
     // From here on the document is changed: a false return leaves this instance spent.
     this.spent = true;
     const servicesMap = this.servicesMap();
-    servicesMap.items[k] = pair;
-    this.shiftDocument(servicesMap, k, oldSegEnd, delta);
+    servicesMap.items.splice(k, 1, ...pairs);
+    this.shiftDocument(servicesMap, k + pairs.length, oldSegEnd, delta);
     resetViewCache();
     const lines = LineIndex.afterEdit(file.lines, newText, start, oldEnd, delta);
-    this.segmentErrors = this.segmentErrors.map((list, i) => (i === k ? errors : i < k ? list : list.map((e) => ({ ...e, span: { start: e.span.start + delta, end: e.span.end + delta } }))));
-    const next = this.rebuildFile(newText, lines, k);
-    this.file = next;
-    this.text = newText;
-    for (let i = k + 1; i < this.bounds.length; i++) this.bounds[i]! += delta;
+    const starts = pairs.map((p) => lines.lineStart(lines.lineOf((p.key as Node).range![0])));
+    const movedErrors = (list: SyntaxProblem[]) => list.map((e) => ({ ...e, span: { start: e.span.start + delta, end: e.span.end + delta } }));
+    this.segmentErrors = [...this.segmentErrors.slice(0, k), ...pairs.map((_, j) => (j === 0 ? errors : [])), ...this.segmentErrors.slice(k + 1).map(movedErrors)];
+    this.bounds = [...this.bounds.slice(0, k), ...starts, ...this.bounds.slice(k + 1).map((b) => b + delta)];
+    if (renamed) {
+      this.names.splice(k, 1, ...newNames);
+      this.byName = new Map(this.names.map((name, i) => [name, i]));
+    }
     // Services before the edit kept their offsets, so their infos stay; later ones are rebuilt on demand.
     this.infos = this.infos.slice(0, k);
     this.infos.length = this.names.length;
-    const info = describeService(next.services[k]!, next.dotEnv, this.reads.reader);
-    this.infos[k] = info;
-    if (asked && [...asked].some(([read, answer]) => stableJson(read(info, next.dotEnv)) !== answer)) return false;
-    if (isLoadableAlone(info.service.map) !== loadableBefore) return false;
+    const next = this.rebuildFile(newText, lines, k, renamed);
+    this.file = next;
+    this.text = newText;
+    const infos = pairs.map((_, j) => (this.infos[k + j] = describeService(next.services[k + j]!, next.dotEnv, this.reads.reader)));
+    for (const { name, reads } of asked) {
+      const info = this.lookup(name);
+      if (reads && [...reads].some(([read, answer]) => stableJson(info && read(info, next.dotEnv)) !== answer)) return false;
+    }
+    if (infos.every((info) => isLoadableAlone(info.service.map)) !== loadableBefore) return false;
 
     const scope: Span = { start: segStart, end: newSegEnd };
     // Checked as if the file had no syntax error, so the reports keep their fixes for when the error is gone
@@ -186,17 +199,39 @@ export class IncrementalCompose {
     const intact: ComposeFile = { ...next, syntaxErrors: [] };
     const raw = [
       ...syntaxReports({ ...next, syntaxErrors: errors }),
-      ...collectComposeReports(intact, [info], options, scope, recordingPeer((n) => this.lookup(n), next.dotEnv, this.peerReads)),
+      ...collectComposeReports(intact, infos, options, scope, recordingPeer((n) => this.lookup(n), next.dotEnv, this.peerReads)),
     ];
     if (raw.some((r) => r.report.span.start < segStart || r.report.span.start >= newSegEnd)) return false;
+    // Each report goes to the service whose lines hold it.
+    const added: RawReport[][] = pairs.map(() => []);
+    for (const r of raw) {
+      let j = starts.length - 1;
+      while (j > 0 && starts[j]! > r.report.span.start) j--;
+      added[j]!.push(r);
+    }
     this.perSegment = shiftedRest.perSegment;
-    this.perSegment[k] = raw;
+    this.perSegment.splice(k, 1, ...added);
     this.global = shiftedRest.global;
     this.spent = false;
     this.raw = [...this.global, ...this.perSegment.flat()];
     this.options = options;
     this.finalized = undefined;
     return true;
+  }
+
+  /**
+   * A deletion is found at the end of the longest common prefix, which for a whole service removed lies in the next
+   * one (`  svc-4:…  svc-5:` less `  svc-4:…` keeps `  svc-` of both): the same deletion a few characters earlier
+   * gives the same text and may fit in one segment.
+   */
+  private regionInOneSegment(old: string, region: { start: number; oldEnd: number; delta: number }): { start: number; oldEnd: number; delta: number } {
+    let { start, oldEnd } = region;
+    if (oldEnd - start !== -region.delta) return region;
+    for (let slid = 0; slid < 256 && start > 0 && this.segmentOf(start, oldEnd) < 0 && old.charCodeAt(start - 1) === old.charCodeAt(oldEnd - 1); slid++) {
+      start--;
+      oldEnd--;
+    }
+    return this.segmentOf(start, oldEnd) < 0 ? region : { start, oldEnd, delta: region.delta };
   }
 
   private lookup(name: string): ServiceInfo | undefined {
@@ -289,11 +324,12 @@ export class IncrementalCompose {
   }
 
   /**
-   * Parses the segment as a file of its own (`services:` then the segment). Returns the service's pair with
-   * ranges moved to file offsets, or undefined unless it is exactly one service, named `name`, at the
-   * services' column, without errors, anchors, aliases or merge keys.
+   * Parses the segment as a file of its own (`services:` then the segment). Returns its services' pairs (none when
+   * the edit removed the service, several when it added some) with ranges moved to file offsets, or undefined unless
+   * each is a map whose key starts a line at the services' column, without anchors, aliases or merge keys, the
+   * first on the segment's first line.
    */
-  private parseSegment(segment: string, segStart: number, name: string, follow: Follow): { pair: Pair; errors: SyntaxProblem[] } | undefined {
+  private parseSegment(segment: string, segStart: number, follow: Follow): { pairs: Pair[]; errors: SyntaxProblem[] } | undefined {
     if (/^(---|\.\.\.)/m.test(segment)) return undefined;
     const prefix = 'services:\n';
     // What follows the segment in the file decides where its last node ends (trailing comments belong to
@@ -310,26 +346,48 @@ export class IncrementalCompose {
     if (!isMap(doc.contents) || doc.contents.items.length !== (follow === 'top-level' ? 2 : 1)) return undefined;
     const services = doc.contents.items[0]!;
     if (keyText(services) !== 'services' || !isMap(services.value) || services.value.flow) return undefined;
-    if (services.value.items.length !== (follow === 'service' ? 2 : 1)) return undefined;
-    if (follow !== 'end' && keyText(doc.contents.items[1] ?? services.value.items[1]!) !== SENTINEL) return undefined;
-    const pair = services.value.items[0]!;
-    const keyStart = (pair.key as Node | null)?.range?.[0];
-    if (keyStart === undefined || keyText(pair) !== name || !isMap(pair.value)) return undefined;
-    // The key opens the segment: a line put before it would belong to the previous service.
-    if (keyStart - prefix.length !== this.column) return undefined;
+    const items = services.value.items;
+    const pairs = follow === 'service' ? items.slice(0, -1) : items;
+    if (follow === 'service' && keyText(items[items.length - 1]!) !== SENTINEL) return undefined;
+    if (follow === 'top-level' && keyText(doc.contents.items[1]!) !== SENTINEL) return undefined;
+    const lines = new LineIndex(prefix + segment);
+    for (const [j, pair] of pairs.entries()) {
+      const keyStart = (pair.key as Node | null)?.range?.[0];
+      if (keyStart === undefined || keyText(pair) === undefined || keyText(pair) === SENTINEL || !isMap(pair.value)) return undefined;
+      // Each key starts a line at the services' column; the first opens the segment (a line put before it would
+      // belong to the previous service).
+      const lineStart = lines.lineStart(lines.lineOf(keyStart));
+      if (keyStart - lineStart !== this.column || (prefix + segment).slice(lineStart, keyStart).trim() !== '') return undefined;
+      if (j === 0 && lineStart !== prefix.length) return undefined;
+    }
     if (hasSharedNodes(doc.contents)) return undefined;
     const base = segStart - prefix.length;
-    walkNodes(pair, (node) => {
-      const r = node.range!;
-      r[0] += base;
-      r[1] += base;
-      r[2] += base;
-    });
-    return { pair, errors: syntaxProblems(doc.errors, base) };
+    for (const pair of pairs) {
+      walkNodes(pair, (node) => {
+        const r = node.range!;
+        r[0] += base;
+        r[1] += base;
+        r[2] += base;
+      });
+    }
+    return { pairs, errors: syntaxProblems(doc.errors, base) };
   }
 
-  /** Moves every range at or after the old segment end, in the services after `k` and the rest of the file. */
-  private shiftDocument(servicesMap: YAMLMap, k: number, from: number, delta: number): void {
+  /**
+   * Whether the other services' findings stay the same when the services of segment `k` change names (one added,
+   * removed or renamed): no finding of compose-reference-undefined elsewhere (its suggestions read every name), and no
+   * other service that names a removed one. What rules asked through ComposeContext.peer is checked after the edit.
+   */
+  private otherServicesIgnore(k: number, oldName: string, newNames: readonly string[]): boolean {
+    if (this.perSegment.some((list, i) => i !== k && list.some((r) => r.rule === REFERENCE_RULE))) return false;
+    if (this.global.some((r) => r.rule === REFERENCE_RULE)) return false;
+    if (newNames.includes(oldName)) return true;
+    const services = this.file!.services;
+    return services.every((service, i) => i === k || !serviceReferences(service.map).some((r) => r.section === 'services' && r.name === oldName));
+  }
+
+  /** Moves every range at or after the old segment end, in the services from `firstMoved` on and the rest of the file. */
+  private shiftDocument(servicesMap: YAMLMap, firstMoved: number, from: number, delta: number): void {
     if (delta === 0) return;
     const shift = (node: Node) => {
       const r = node.range!;
@@ -344,7 +402,7 @@ export class IncrementalCompose {
     }
     if (root.range) shift(root);
     if (servicesMap.range) shift(servicesMap);
-    for (let i = k + 1; i < servicesMap.items.length; i++) walkNodes(servicesMap.items[i]!, shift);
+    for (let i = firstMoved; i < servicesMap.items.length; i++) walkNodes(servicesMap.items[i]!, shift);
     for (const item of root.items) {
       if (item.value === servicesMap) {
         if (isScalar(item.key) && item.key.range) shift(item.key);
@@ -358,7 +416,7 @@ export class IncrementalCompose {
    * The ComposeFile over the updated document: new text and line index, fresh views from service `k` on
    * (views cache their entries' offsets; services before `k` did not move).
    */
-  private rebuildFile(text: string, lines: LineIndex, k: number): ComposeFile {
+  private rebuildFile(text: string, lines: LineIndex, k: number, renamed: boolean): ComposeFile {
     const prev = this.file!;
     const rootNode = deref(prev.doc, prev.doc.contents) as YAMLMap;
     const root = new MapView(prev.doc, rootNode, spanOf(rootNode) ?? { start: 0, end: 0 }, false);
@@ -368,7 +426,8 @@ export class IncrementalCompose {
       const value = items[i]!.value as YAMLMap;
       services.push({ name: this.names[i]!, keyAt: spanOf(items[i]!.key as Node)!, map: new MapView(prev.doc, value, spanOf(value) ?? { start: 0, end: 0 }, false) });
     }
-    return { ...prev, text, lines, root, services, syntaxErrors: this.segmentErrors.flat() };
+    // The names memo holds while no service was added, removed or renamed (loadability changes fall back).
+    return { ...prev, text, lines, root, services, syntaxErrors: this.segmentErrors.flat(), names: renamed ? {} : prev.names ?? {} };
   }
 
   /**
@@ -376,20 +435,38 @@ export class IncrementalCompose {
    * segment. Undefined when one of them touches the edited segment (its fix would be stale).
    */
   private shiftReports(k: number, segStart: number, segEnd: number, delta: number): { perSegment: RawReport[][]; global: RawReport[] } | undefined {
+    // A first pass only reads (a 5,000-service file keeps tens of thousands of reports, and most stay as they are):
+    // a report is copied only when one of its offsets lies past the edited segment and the edit changed the length.
     let stale = false;
-    const at = (offset: number) => {
+    const moves = (offset: number) => {
       if (offset > segStart && offset < segEnd) stale = true;
-      return offset >= segEnd ? offset + delta : offset;
+      return offset >= segEnd;
     };
+    const needsMove = (r: RawReport): boolean => {
+      let any = moves(r.report.span.start) || moves(r.report.span.end);
+      for (const fix of r.report.fixes ?? []) for (const e of fix.edits) any = moves(e.span.start) || moves(e.span.end) || any;
+      for (const v of r.report.involves ?? []) any = moves(v.span.start) || moves(v.span.end) || any;
+      return any && delta !== 0;
+    };
+    const at = (offset: number) => (offset >= segEnd ? offset + delta : offset);
     const move = (span: Span): Span => ({ start: at(span.start), end: at(span.end) });
     const moveReport = (r: RawReport): RawReport => {
+      if (!needsMove(r)) return r;
       const report: Report = { ...r.report, span: move(r.report.span) };
       if (r.report.fixes) report.fixes = r.report.fixes.map((f): SpanFix => ({ ...f, edits: f.edits.map((e) => ({ ...e, span: move(e.span) })) }));
       if (r.report.involves) report.involves = r.report.involves.map((v) => ({ ...v, span: move(v.span) }));
       return { ...r, report };
     };
-    const perSegment = this.perSegment.map((list, i) => (i === k ? [] : list.map(moveReport)));
-    const global = this.global.map(moveReport);
+    const moveList = (list: RawReport[]): RawReport[] => {
+      let moved: RawReport[] | undefined;
+      for (let j = 0; j < list.length; j++) {
+        const r = moveReport(list[j]!);
+        if (r !== list[j]) (moved ??= list.slice())[j] = r;
+      }
+      return moved ?? list;
+    };
+    const perSegment = this.perSegment.map((list, i) => (i === k ? [] : moveList(list)));
+    const global = moveList(this.global);
     return stale ? undefined : { perSegment, global };
   }
 }
@@ -428,6 +505,9 @@ class BuildReads {
 /** What follows a segment in the file: another service, a top-level key, or nothing. */
 type Follow = 'service' | 'top-level' | 'end';
 const SENTINEL = '__inference_stack_next__';
+
+/** The rule whose findings read every service's name (`Did you mean …`). */
+const REFERENCE_RULE = 'compose-reference-undefined';
 
 /** Rules that say nothing about a file with a syntax error (RuleMeta.silentOnSyntaxErrors). */
 const SILENT_ON_SYNTAX_ERRORS: ReadonlySet<string> = new Set(RULES.filter((r) => r.meta.silentOnSyntaxErrors).map((r) => r.meta.id));

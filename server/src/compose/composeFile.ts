@@ -25,6 +25,14 @@ export interface ComposeFile {
   syntaxErrors: SyntaxProblem[];
   /** Variables from the `.env` file beside the Compose file: the only file Compose interpolates from. */
   dotEnv: ReadonlyMap<string, string>;
+  /** Whole-file answers kept while the services' names stay (an incremental update keeps them; references.ts). */
+  names?: NamesMemo;
+}
+
+/** What reading every service of a file gives, which only an added, removed or renamed service changes. */
+export interface NamesMemo {
+  defined?: Record<string, Set<string>>;
+  allLoadableAlone?: boolean;
 }
 
 /** Parse options shared by every reader of Compose text. */
@@ -55,7 +63,7 @@ export function parseCompose(text: string, dotEnv: ReadonlyMap<string, string> =
       if (map) services.push({ name: entry.key, keyAt: entry.keyAt, map });
     }
   }
-  return { text, doc, lines, root, services, syntaxErrors, dotEnv };
+  return { text, doc, lines, root, services, syntaxErrors, dotEnv, names: {} };
 }
 
 /** Is this YAML text a Compose file? It is when its top level is a map with `services`. */

@@ -30,9 +30,21 @@ export interface Reference {
 
 /** The names each top-level section defines in this file (keys, whatever their value, `null` included). */
 export function definedNames(file: ComposeFile): Record<Section, Set<string>> {
+  const kept = file.names?.defined as Record<Section, Set<string>> | undefined;
+  if (kept) return kept;
   const out = {} as Record<Section, Set<string>>;
   for (const section of SECTIONS) out[section] = new Set((file.root?.map(section)?.entries() ?? []).map((e) => e.key));
+  if (file.names) file.names.defined = out;
   return out;
+}
+
+/** Whether every service of the file is loadable alone (else the file is a fragment of a project). */
+export function allLoadableAlone(file: ComposeFile): boolean {
+  const kept = file.names?.allLoadableAlone;
+  if (kept !== undefined) return kept;
+  const all = file.services.every((s) => isLoadableAlone(s.map));
+  if (file.names) file.names.allLoadableAlone = all;
+  return all;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { definedNames, isLoadableAlone, Reference, Section, serviceReferences } from '../compose/references';
+import { allLoadableAlone, definedNames, Reference, Section, serviceReferences } from '../compose/references';
 import type { ComposeFile } from '../compose/composeFile';
 import type { AnalysisOptions } from '../core/analysisOptions';
 import { closestWord } from '../core/editDistance';
@@ -58,7 +58,7 @@ export const rule: Rule = {
 export function standsAlone(file: ComposeFile, options: AnalysisOptions): boolean {
   if (file.root?.has('include')) return false;
   if (options.fileName !== undefined && isOverlayName(options.fileName)) return false;
-  return file.services.every((s) => isLoadableAlone(s.map));
+  return allLoadableAlone(file);
 }
 
 /** `compose.override.yaml`, `x.override.yml`, and variants of the default names: `docker-compose.gpu.yaml`. */

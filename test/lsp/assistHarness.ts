@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import type { CompletionItem, CompletionList, Hover, Position, Range } from 'vscode-languageserver-protocol/node';
 import { CompletionRequest, CompletionResolveRequest, HoverRequest } from 'vscode-languageserver-protocol/node';
 import { LspSession } from './lspHarness';
@@ -40,11 +41,25 @@ export function accept(text: string, item: CompletionItem): string {
 
 let opened = 0;
 
-/** Opens `marked` (with a `|` cursor) as a new Compose document and asks for completion there. */
-export async function completeAt(lsp: LspSession, marked: string): Promise<{ text: string; items: CompletionItem[]; list: CompletionList | null }> {
+/** What a test document is opened as: its file name and language id. */
+export interface AssistFile {
+  name: string;
+  languageId: string;
+}
+
+export const COMPOSE_FILE: AssistFile = { name: 'compose.yaml', languageId: 'dockercompose' };
+export const DOCKERFILE: AssistFile = { name: 'Dockerfile', languageId: 'dockerfile' };
+
+async function openNew(lsp: LspSession, text: string, file: AssistFile): Promise<string> {
+  const uri = `file:///tmp/assist-${process.pid}-${++opened}/${file.name}`;
+  await lsp.open(uri, file.languageId, text);
+  return uri;
+}
+
+/** Opens `marked` (with a `|` cursor) as a new document (Compose unless told) and asks for completion there. */
+export async function completeAt(lsp: LspSession, marked: string, file = COMPOSE_FILE): Promise<{ text: string; items: CompletionItem[]; list: CompletionList | null }> {
   const { text, position } = withCursor(marked);
-  const uri = `file:///tmp/assist-${process.pid}-${++opened}/compose.yaml`;
-  await lsp.open(uri, 'dockercompose', text);
+  const uri = await openNew(lsp, text, file);
   const list = (await lsp.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position })) as CompletionList | null;
   return { text, items: list?.items ?? [], list };
 }
@@ -53,14 +68,22 @@ export async function resolveItem(lsp: LspSession, item: CompletionItem): Promis
   return lsp.connection.sendRequest(CompletionResolveRequest.type, item);
 }
 
-/** Opens `marked` as a new Compose document and hovers at the `|`. */
-export async function hoverAt(lsp: LspSession, marked: string): Promise<{ text: string; hover: Hover | null; markdown: string }> {
+/** Opens `marked` as a new document (Compose unless told) and hovers at the `|`. */
+export async function hoverAt(lsp: LspSession, marked: string, file = COMPOSE_FILE): Promise<{ text: string; hover: Hover | null; markdown: string }> {
   const { text, position } = withCursor(marked);
-  const uri = `file:///tmp/assist-${process.pid}-${++opened}/compose.yaml`;
-  await lsp.open(uri, 'dockercompose', text);
+  const uri = await openNew(lsp, text, file);
   const hover = await lsp.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position });
   const contents = hover?.contents as { value?: string } | undefined;
   return { text, hover, markdown: contents?.value ?? '' };
+}
+
+export const labels = (items: CompletionItem[]): string[] => items.map((i) => i.label);
+
+/** The item labelled `label`; fails the test, naming what was offered, when there is none. */
+export function item(items: CompletionItem[], label: string): CompletionItem {
+  const found = items.find((i) => i.label === label);
+  assert.ok(found, `no ${label} in ${labels(items).slice(0, 20).join(', ')}…`);
+  return found;
 }
 
 /** The range an item's edit replaces. */

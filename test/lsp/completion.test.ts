@@ -1,16 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { CompletionItemTag, InsertTextFormat, type CompletionItem } from 'vscode-languageserver-protocol/node';
+import { CompletionItemTag, InsertTextFormat } from 'vscode-languageserver-protocol/node';
 import { lint, yaml } from '../helpers';
-import { accept, completeAt, editRange, resolveItem, textOfRange } from './assistHarness';
+import { accept, completeAt, editRange, item, labels, resolveItem, textOfRange } from './assistHarness';
 import { LspSession } from './lspHarness';
-
-const labels = (items: CompletionItem[]) => items.map((i) => i.label);
-const item = (items: CompletionItem[], label: string) => {
-  const found = items.find((i) => i.label === label);
-  assert.ok(found, `no ${label} in ${labels(items).slice(0, 20).join(', ')}…`);
-  return found;
-};
 
 describe('completion over LSP (dist/server.js)', () => {
   let lsp: LspSession;
@@ -35,7 +28,8 @@ describe('completion over LSP (dist/server.js)', () => {
     );
     const flag = item(items, '--gpu-memory-utilization');
     assert.equal(textOfRange(text, editRange(flag)), '--gpu-mem');
-    assert.match(flag.detail!, /Fraction \(0,1\] of each GPU's TOTAL memory.*\(default 0\.92\)/);
+    // v0.11.0 is older than v0.21.0, which raised the default to 0.92.
+    assert.match(flag.detail!, /Fraction \(0,1\] of each GPU's TOTAL memory.*\(default 0\.9\)$/);
     assert.equal(flag.insertTextFormat, InsertTextFormat.PlainText);
     assert.match(accept(text, flag), /\n {6}- --gpu-memory-utilization\n$/);
     // Every offered item is a flag the engine knows: nothing guessed, nothing removed from vLLM.
@@ -111,6 +105,13 @@ describe('completion over LSP (dist/server.js)', () => {
     assert.match(doc, /Default: `0\.92`/);
     assert.match(doc, /Before v0\.21\.0: `0\.9` \(this image's tag `v0\.11\.0` is older/);
     assert.match(doc, /\(https:\/\/github\.com\/vllm-project\/vllm\/blob\/52a31ccecca203effd490a5b496dc5f8d9496654\/vllm\/engine\/arg_utils\.py\)/);
+  });
+
+  it("gives the default of the image's release in the one-line detail (0.9 before v0.21.0, 0.92 since)", async () => {
+    const old = await completeAt(lsp, 'services:\n  vllm:\n    image: vllm/vllm-openai:v0.11.0\n    command: [--gpu-mem|]\n');
+    assert.match(item(old.items, '--gpu-memory-utilization').detail ?? '', /\(default 0\.9\)$/);
+    const current = await completeAt(lsp, 'services:\n  vllm:\n    image: vllm/vllm-openai:latest\n    command: [--gpu-mem|]\n');
+    assert.match(item(current.items, '--gpu-memory-utilization').detail ?? '', /\(default 0\.92\)$/);
   });
 
   it('offers the env vars the engine reads, in the map and the list form, leaving out those set', async () => {

@@ -9,10 +9,8 @@
  * HTTP URL is fetched by the builder: never read here.
  */
 import type { BuildContextReader } from '../core/analysisOptions';
-import { Entrypoint } from 'dockerfile-ast';
-import { parseDockerfile, shippedStages } from '../dockerfile/dockerfileModel';
-import { dockerfileEngine, shippedBaseImage } from '../dockerfile/imageEngine';
-import type { EngineSpec } from '../engines/engines';
+import { parseDockerfile } from '../dockerfile/dockerfileModel';
+import { engineOfModel, type BuiltEngine } from '../dockerfile/imageEngine';
 import { interpolateBestEffort } from './interpolation';
 import type { MapView } from './yamlView';
 
@@ -27,24 +25,6 @@ export interface BuildSource {
   target: string | undefined;
   /** A git / HTTP(S) / other URL context, which only the builder fetches. */
   remote: boolean;
-}
-
-/** The engine a service's Dockerfile builds an image of. */
-export interface BuiltEngine {
-  spec: EngineSpec;
-  /**
-   * What named it: the built stage's ENTRYPOINT / CMD (`command`), or its base image (`image`), whose own
-   * entrypoint then still starts the engine. A pip-installed engine (started some way we cannot read) does
-   * not count: its Compose `command:` is not the engine's arguments.
-   */
-  by: 'command' | 'image';
-  /** The built stage's base image, ARG defaults from before the first FROM filled in. */
-  baseImage: string | undefined;
-  /**
-   * No ENTRYPOINT in the stages that ship: the base image's own entrypoint (`vllm serve` for vllm/vllm-openai)
-   * still runs, so a Compose `command:` holds the engine's arguments.
-   */
-  keepsImageEntrypoint: boolean;
 }
 
 /** `git@host:repo`, `github.com/org/repo`, `https://...`, `git://...`: contexts the builder fetches. */
@@ -89,16 +69,7 @@ export function engineOfDockerfile(text: string, target: string | undefined): Bu
 }
 
 function computeEngine(text: string, target: string | undefined): BuiltEngine | undefined {
-  const parsed = parseDockerfile(text);
-  // `target` builds that stage (and what it is FROM) instead of the last one; stage names are case-insensitive.
-  // An unknown target fails the build: no engine.
-  const stage = target === undefined ? parsed.finalStage : parsed.stages.find((s) => s.name?.toLowerCase() === target.toLowerCase());
-  if (!stage) return undefined;
-  const model = { ...parsed, finalStage: stage };
-  const found = dockerfileEngine(model);
-  if (!found || found.by === 'pip') return undefined;
-  const keepsImageEntrypoint = !shippedStages(model).some((st) => st.instructions.some((i) => i instanceof Entrypoint));
-  return { spec: found.spec, by: found.by, baseImage: shippedBaseImage(model), keepsImageEntrypoint };
+  return engineOfModel(parseDockerfile(text), target);
 }
 
 /**

@@ -1,65 +1,19 @@
 /**
  * What to offer where the cursor is in a Compose file: the engine's flags and their values in `command:` /
- * `entrypoint:`, the env vars the engine reads in `environment:`, the service keys that matter to a model service
- * (as snippets that lint clean), and service names in `depends_on`. Facts only (engines/engineDocs.ts): an engine
- * with no vendored flag list gets no flag items.
+ * `entrypoint:`, the env vars the engine reads in `environment:` (both decided by engines/engineSuggestions.ts, as
+ * in a Dockerfile), the service keys that matter to a model service (as snippets that lint clean), and service names
+ * in `depends_on`.
  */
 import type { AnalysisOptions } from '../core/analysisOptions';
-import { isFlagToken } from '../core/commandWords';
-import type { Span } from '../core/types';
 import { recommendedStartPeriod } from '../engines/coldStart';
-import { envDoc, envMarkdown, envVarsFor, flagDoc, flagMarkdown, flagsFor, defaultText, type FlagDoc } from '../engines/engineDocs';
-import { ENGINES, parseImageRef, type EngineId } from '../engines/engines';
+import { releaseTag } from '../engines/engines';
+import { argumentSuggestions as engineArgumentSuggestions, envSuggestions, type Suggestion } from '../engines/engineSuggestions';
 import { runsThroughShell } from './commandEdits';
 import { cursorAt, describeServiceAt, listServices, parseServiceBlock, toParsed, type ComposeCursor, type ServiceAtCursor, type ServiceBlock } from './cursor';
 import { countForReservation, reservationText } from './gpuReservation';
 import { healthcheckBody, probeFor } from './healthcheck';
 import { describeService, engineImage, type ServiceInfo } from './service';
 import { serviceColdStart } from './serviceColdStart';
-
-export type SuggestionKind = 'flag' | 'value' | 'variable' | 'snippet' | 'service';
-
-export interface Suggestion {
-  label: string;
-  kind: SuggestionKind;
-  /** One line beside the label. */
-  detail: string | undefined;
-  /** Markdown. */
-  documentation: string | undefined;
-  /** Where the documentation comes from when it is written only for the item the user looks at (`docFor`). */
-  doc: DocRef | undefined;
-  insertText: string;
-  /** `insertText` is an LSP snippet (`$1`, `${1:x}`); its lines after the first are relative to the cursor's line. */
-  snippet: boolean;
-  /** What accepting the item replaces (document offsets). */
-  replace: Span;
-  /** What the editor matches the typed text against, when not the label. */
-  filterText: string | undefined;
-  deprecated: boolean;
-  /** Orders items the editor ranks alike: the flags most deployments set first. */
-  sortText: string;
-}
-
-/** A flag or env var of an engine, whose documentation `docFor` writes on demand. */
-export interface DocRef {
-  engine: EngineId;
-  flag?: string;
-  env?: string;
-  /** The image tag, for the defaults of its release. */
-  tag?: string;
-}
-
-/** The documentation of an item, written when the editor shows it (hundreds of flags are offered at once). */
-export function docFor(ref: DocRef): string | undefined {
-  const engine = ENGINES.find((e) => e.id === ref.engine);
-  if (!engine) return undefined;
-  if (ref.flag !== undefined) {
-    const doc = flagDoc(engine, ref.flag);
-    return doc && flagMarkdown(engine.name, doc, ref.tag);
-  }
-  const env = ref.env !== undefined ? envDoc(engine, ref.env) : undefined;
-  return env && envMarkdown(engine.name, env);
-}
 
 export interface Suggestions {
   items: Suggestion[];
@@ -83,85 +37,31 @@ export function completionsAt(text: string, offset: number, options: AnalysisOpt
   return NONE;
 }
 
-/** The tag of the image that tells the engine's release; undefined when not pinned or only known at `up`. */
+/** The tag of the image that tells the engine's release (engines.ts `releaseTag`). */
 export function engineTag(info: ServiceInfo): string | undefined {
-  const image = engineImage(info);
-  return image && !image.includes('$') ? parseImageRef(image).tag : undefined;
+  return releaseTag(engineImage(info));
 }
 
 function argumentSuggestions(cursor: ComposeCursor, at: ServiceAtCursor, section: 'command' | 'entrypoint'): Suggestion[] {
   const { info, parsed } = at;
   const engine = info.engine;
-  const tag = engineTag(info);
-  const flags = flagsFor(engine, tag);
-  if (!flags || !engine || runsThroughShell(info)) return [];
+  if (!engine || runsThroughShell(info)) return [];
   const list = section === 'command' ? info.command : info.entrypoint;
   const wordStart = toParsed(parsed, cursor.word.start);
-  const eq = cursor.prefix.indexOf('=');
-  if (cursor.prefix.startsWith('--') && eq > 0) {
-    // `--dtype=` takes its value in the same word.
-    const doc = flagDoc(engine, cursor.prefix.slice(0, eq));
-    return doc ? valueSuggestions(doc, { start: cursor.word.start + eq + 1, end: cursor.word.end }) : [];
-  }
   const before = (list?.tokens ?? []).filter((t) => t.span.end <= wordStart);
-  const previous = before[before.length - 1];
-  if (!cursor.prefix.startsWith('-')) {
-    const owner = previous && isFlagToken(previous.text) && !previous.text.includes('=') ? flagDoc(engine, previous.text) : undefined;
-    if (owner?.takesValue) return valueSuggestions(owner, cursor.word);
-    // A model id, a path, a value of an unknown flag; and an entrypoint's own words before the engine's arguments.
-    if (cursor.prefix !== '' || (section === 'entrypoint' && !previous)) return [];
-  }
-  const present = new Set<string>();
-  for (const flag of info.flags) {
-    const underCursor = flag.nameSpan.start <= wordStart && wordStart <= flag.nameSpan.end;
-    const doc = underCursor ? undefined : flagDoc(engine, flag.name);
-    if (doc && !doc.repeatable) present.add(doc.flag);
-  }
-  return flags
-    .filter((doc) => !present.has(doc.flag))
-    .map((doc) => ({
-      label: doc.flag,
-      kind: 'flag' as const,
-      detail: flagDetail(doc),
-      documentation: undefined,
-      doc: { engine: engine.id, flag: doc.flag, ...(tag !== undefined ? { tag } : {}) },
-      insertText: doc.flag,
-      snippet: false,
-      replace: cursor.word,
-      filterText: undefined,
-      deprecated: doc.deprecated,
-      sortText: `${doc.common ? 0 : 1}${doc.removed ? 1 : 0}${doc.flag}`,
-    }));
-}
-
-/** One line: what the flag does, its default. */
-function flagDetail(doc: FlagDoc): string {
-  if (doc.removed) return `Removed from vLLM on ${doc.removed.date}; this image's release still accepts it.`;
-  const shown = defaultText(doc.default);
-  return `${doc.meaning}${shown !== undefined ? ` (default ${shown})` : ''}`;
-}
-
-function valueSuggestions(doc: FlagDoc, replace: Span): Suggestion[] {
-  const fallback = defaultText(doc.default);
-  return (doc.choices ?? []).map((choice, i) => ({
-    label: choice,
-    kind: 'value' as const,
-    detail: `${doc.flag}${choice === fallback ? ' · default' : ''}${doc.deprecatedChoices.has(choice) ? ' · needs --allow-deprecated-quantization' : ''}`,
-    documentation: undefined,
-    doc: undefined,
-    insertText: choice,
-    snippet: false,
-    replace,
-    filterText: undefined,
-    deprecated: doc.deprecatedChoices.has(choice),
-    sortText: String(i).padStart(3, '0'),
-  }));
+  const written = info.flags.filter((f) => !(f.nameSpan.start <= wordStart && wordStart <= f.nameSpan.end)).map((f) => f.name);
+  return engineArgumentSuggestions({
+    engine,
+    tag: engineTag(info),
+    word: cursor.word,
+    prefix: cursor.prefix,
+    previous: before[before.length - 1]?.text,
+    written,
+    startsWithProgram: section === 'entrypoint',
+  });
 }
 
 function environmentSuggestions(text: string, cursor: ComposeCursor, at: ServiceAtCursor): Suggestion[] {
-  const engine = at.info.engine;
-  const vars = envVarsFor(engine);
-  if (!vars || !engine) return [];
   const form = cursor.slot === 'item' ? 'list' : 'map';
   const eq = cursor.wordText.indexOf('=');
   if (form === 'list' && eq >= 0 && cursor.prefix.length > eq) return []; // past `=`: the value
@@ -169,22 +69,11 @@ function environmentSuggestions(text: string, cursor: ComposeCursor, at: Service
   // The rest of the entry is written already (`NAME: value`, `NAME=value`): replace the name alone.
   const hasSeparator = form === 'list' ? eq >= 0 : text[cursor.word.end] === ':';
   const nameUnderCursor = text.slice(name.start, name.end);
-  const present = new Set(at.info.env.map((e) => e.name).filter((n) => n !== nameUnderCursor));
-  return vars
-    .filter((v) => !present.has(v.name))
-    .map((v) => ({
-      label: v.name,
-      kind: 'variable' as const,
-      detail: `${v.deprecated ? 'Deprecated: ' : ''}${v.meaning}${v.default !== undefined && v.default !== '' ? ` (default ${v.default})` : ''}`,
-      documentation: undefined,
-      doc: { engine: engine.id, env: v.name },
-      insertText: hasSeparator ? v.name : form === 'map' ? `${v.name}: ` : `${v.name}=`,
-      snippet: false,
-      replace: name,
-      filterText: undefined,
-      deprecated: v.deprecated !== undefined,
-      sortText: `${/^(VLLM_|OLLAMA_|HF_TOKEN$)/.test(v.name) ? 0 : 1}${v.name}`,
-    }));
+  return envSuggestions(at.info.engine, {
+    replace: name,
+    written: new Set(at.info.env.map((e) => e.name).filter((n) => n !== nameUnderCursor)),
+    insertText: (v) => (hasSeparator ? v : form === 'map' ? `${v}: ` : `${v}=`),
+  });
 }
 
 /** The keys a model service needs and often lacks, each a snippet the rules accept as it is. */

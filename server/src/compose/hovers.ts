@@ -6,9 +6,8 @@
 import type { AnalysisOptions } from '../core/analysisOptions';
 import { formatDuration } from '../core/duration';
 import { escapeMarkdown, inlineCode } from '../core/markdown';
-import type { Span } from '../core/types';
 import { describeEstimate, parseParameterCount, recommendedStartPeriod } from '../engines/coldStart';
-import { envDoc, envMarkdown, flagDoc, flagMarkdown } from '../engines/engineDocs';
+import { envHover, flagHover, flagValueHover, type HoverText } from '../engines/engineHovers';
 import { gpuLabel } from '../engines/fit/gpuFacts';
 import { modelFacts, parameterCount } from '../engines/fit/modelFacts';
 import { gib } from '../engines/fit/vllmMemory';
@@ -19,12 +18,6 @@ import { cursorAt, describeServiceAt, toDocument, toParsed, type ComposeCursor, 
 import { durationField, imageHealthcheck, readHealthcheck, retriesField, unhealthyAfter } from './healthcheck';
 import { modelOfService, serviceColdStart } from './serviceColdStart';
 import { serviceFit } from './serviceFit';
-
-export interface HoverText {
-  markdown: string;
-  /** What the hover is about (document offsets). */
-  span: Span;
-}
 
 export function hoverAt(text: string, offset: number, options: AnalysisOptions): HoverText | undefined {
   const cursor = cursorAt(text, offset);
@@ -45,32 +38,21 @@ function argumentHover(cursor: ComposeCursor, at: ServiceAtCursor, options: Anal
   const engine = info.engine;
   const word = cursor.wordText;
   if (!engine) return undefined;
-  if (isFlagToken(word)) {
-    const doc = flagDoc(engine, word);
-    if (!doc) return undefined;
-    const eq = word.indexOf('=');
-    const span = eq > 0 && cursor.offset > cursor.word.start + eq ? undefined : { start: cursor.word.start, end: cursor.word.start + (eq > 0 ? eq : word.length) };
-    // On the value of `--flag=value`, the flag still explains it.
-    return { markdown: flagMarkdown(engine.name, doc, engineTag(info)), span: span ?? cursor.word };
-  }
+  if (isFlagToken(word)) return flagHover(engine, engineTag(info), word, cursor.word, cursor.offset);
   const dotEnv = options.dotEnv ?? new Map<string, string>();
   const model = modelOfService(info, dotEnv);
   if (model !== undefined && (interpolate(word, dotEnv) ?? word) === model) return { markdown: modelMarkdown(at, options, model), span: cursor.word };
-  // A value: the flag before it says what it means.
   const list = section === 'command' ? info.command : info.entrypoint;
   const start = toParsed(parsed, cursor.word.start);
   const before = (list?.tokens ?? []).filter((t) => t.span.end <= start);
-  const previous = before[before.length - 1];
-  const owner = previous && isFlagToken(previous.text) ? flagDoc(engine, previous.text) : undefined;
-  return owner?.takesValue ? { markdown: flagMarkdown(engine.name, owner, engineTag(info)), span: cursor.word } : undefined;
+  return flagValueHover(engine, engineTag(info), before[before.length - 1]?.text, cursor.word);
 }
 
 function environmentHover(cursor: ComposeCursor, at: ServiceAtCursor): HoverText | undefined {
   const eq = cursor.wordText.indexOf('=');
   const name = eq >= 0 ? cursor.wordText.slice(0, eq) : cursor.wordText;
   if (cursor.slot === 'item' && eq >= 0 && cursor.offset > cursor.word.start + eq) return undefined;
-  const doc = envDoc(at.info.engine, name);
-  return doc && at.info.engine ? { markdown: envMarkdown(at.info.engine.name, doc), span: { start: cursor.word.start, end: cursor.word.start + name.length } } : undefined;
+  return envHover(at.info.engine, name, { start: cursor.word.start, end: cursor.word.start + name.length });
 }
 
 const DTYPE_BYTES: Readonly<Record<string, number>> = { bfloat16: 2, float16: 2, float32: 4 };

@@ -1,4 +1,4 @@
-import { Arg, Env, Instruction, JSONInstruction, Property, Run } from 'dockerfile-ast';
+import { Arg, Entrypoint, Env, Instruction, JSONInstruction, Property, Run } from 'dockerfile-ast';
 import type { Span } from '../core/types';
 import type { ArgToken } from '../core/commandWords';
 import { DetectedEngine, detectEngine, EngineSpec, SGLANG, VLLM } from '../engines/engines';
@@ -34,6 +34,37 @@ export function dockerfileEngine(model: DockerfileModel): DockerfileEngine | und
 export function shippedBaseImage(model: DockerfileModel): string | undefined {
   const root = shippedStages(model)[0];
   return root ? substituteKnown(root.from.getImage() ?? '', preambleArgs(model)) : undefined;
+}
+
+/** The engine a Dockerfile's built stage runs, for a Compose service built from it and for the Dockerfile's own completion. */
+export interface BuiltEngine {
+  spec: EngineSpec;
+  /**
+   * What named it: the built stage's ENTRYPOINT / CMD (`command`), or its base image (`image`), whose own
+   * entrypoint then still starts the engine. A pip-installed engine (started some way we cannot read) does
+   * not count: its Compose `command:` (or its own CMD) is not the engine's arguments.
+   */
+  by: 'command' | 'image';
+  /** The built stage's base image, ARG defaults from before the first FROM filled in. */
+  baseImage: string | undefined;
+  /**
+   * No ENTRYPOINT in the stages that ship: the base image's own entrypoint (`vllm serve` for vllm/vllm-openai)
+   * still runs, so a Compose `command:` holds the engine's arguments.
+   */
+  keepsImageEntrypoint: boolean;
+}
+
+/** The engine of a parsed Dockerfile's `target` stage (default: the last). */
+export function engineOfModel(parsed: DockerfileModel, target: string | undefined): BuiltEngine | undefined {
+  // `target` builds that stage (and what it is FROM) instead of the last one; stage names are case-insensitive.
+  // An unknown target fails the build: no engine.
+  const stage = target === undefined ? parsed.finalStage : parsed.stages.find((s) => s.name?.toLowerCase() === target.toLowerCase());
+  if (!stage) return undefined;
+  const model = { ...parsed, finalStage: stage };
+  const found = dockerfileEngine(model);
+  if (!found || found.by === 'pip') return undefined;
+  const keepsImageEntrypoint = !shippedStages(model).some((st) => st.instructions.some((i) => i instanceof Entrypoint));
+  return { spec: found.spec, by: found.by, baseImage: shippedBaseImage(model), keepsImageEntrypoint };
 }
 
 /** `pip install vllm`, `uv pip install "sglang[all]>=0.4"`, `pip3 install -U vllm==0.9.0`. */

@@ -255,6 +255,17 @@ export function defaultText(value: unknown): string | undefined {
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
+/** Whether the image's tag pins a release older than the one that changed the flag's default. */
+function pinnedBeforeDefaultChange(doc: FlagDoc, imageTag: string | undefined): boolean {
+  const version = doc.olderDefault && imageTag ? parseVllmVersion(imageTag) : undefined;
+  return !!version && compareVersions(version, doc.olderDefault!.until) < 0;
+}
+
+/** The default the image's release applies, as text (the older one when its tag is older than the change). */
+export function defaultForImage(doc: FlagDoc, imageTag: string | undefined): string | undefined {
+  return pinnedBeforeDefaultChange(doc, imageTag) ? String(doc.olderDefault!.value) : defaultText(doc.default);
+}
+
 /** Markdown for a flag: what it does, type, default (for the image's release when it differs), choices, link. */
 export function flagMarkdown(engineName: string, doc: FlagDoc, imageTag?: string): string {
   const lines = [`${inlineCode(doc.flag)} · ${escapeMarkdown(doc.type)} · ${escapeMarkdown(engineName)}`, '', escapeMarkdown(doc.meaning)];
@@ -264,8 +275,7 @@ export function flagMarkdown(engineName: string, doc: FlagDoc, imageTag?: string
   if (shown !== undefined || doc.defaultNote) facts.push(`Default: ${shown !== undefined ? inlineCode(shown) : 'unset'}${doc.defaultNote ? ` (${escapeMarkdown(doc.defaultNote)})` : ''}`);
   const older = doc.olderDefault;
   if (older) {
-    const version = imageTag ? parseVllmVersion(imageTag) : undefined;
-    const pinnedOlder = !!version && compareVersions(version, older.until) < 0;
+    const pinnedOlder = pinnedBeforeDefaultChange(doc, imageTag);
     facts.push(`Before ${older.untilLabel}: ${inlineCode(String(older.value))}${pinnedOlder ? ` (this image's tag ${inlineCode(imageTag!)} is older: ${inlineCode(String(older.value))} applies)` : ''}`);
   }
   if (doc.defaultHistory && !older) facts.push(`History: ${escapeMarkdown(doc.defaultHistory)}`);

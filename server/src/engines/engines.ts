@@ -264,6 +264,11 @@ export function parseImageRef(ref: string): { name: string; tag?: string; digest
   return { name: rest.toLowerCase(), ...(tag !== undefined ? { tag } : {}), ...(digest !== undefined ? { digest } : {}) };
 }
 
+/** The tag of an engine's image, which tells its release; undefined when not pinned or only known at build or `up`. */
+export function releaseTag(image: string | undefined): string | undefined {
+  return image && !image.includes('$') ? parseImageRef(image).tag : undefined;
+}
+
 export function engineForImage(image: string): EngineSpec | undefined {
   const { name } = parseImageRef(image);
   return ENGINES.find((e) => e.images.some((re) => re.test(name)));

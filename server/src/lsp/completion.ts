@@ -9,7 +9,9 @@ import {
   type TextDocuments,
 } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { completionsAt, docFor, type DocRef, type Suggestion, type SuggestionKind } from '../compose/completions';
+import { completionsAt } from '../compose/completions';
+import { dockerfileCompletionsAt } from '../dockerfile/completions';
+import { docFor, type DocRef, type Suggestion, type SuggestionKind } from '../engines/engineSuggestions';
 import { assistInputs } from './assistInputs';
 import type { DocumentSettings } from './settings';
 
@@ -24,12 +26,13 @@ const KINDS: Record<SuggestionKind, CompletionItemKind> = {
 /** Characters after which the editor asks without a word typed: a flag's dashes, `=` of `--flag=`, a list's space. */
 export const COMPLETION_TRIGGERS = ['-', '=', ' '];
 
-/** `textDocument/completion` for Compose files (compose/completions.ts decides what to offer). */
+/** `textDocument/completion` for Compose files and Dockerfiles (compose/completions.ts, dockerfile/completions.ts decide what to offer). */
 export async function provideCompletion(documents: TextDocuments<TextDocument>, settings: DocumentSettings, params: CompletionParams): Promise<CompletionList | null> {
   const inputs = await assistInputs(documents, settings, params.textDocument.uri);
   if (!inputs) return null;
-  const { doc, options } = inputs;
-  const found = completionsAt(doc.getText(), doc.offsetAt(params.position), options);
+  const { doc, kind, options } = inputs;
+  const offset = doc.offsetAt(params.position);
+  const found = kind === 'compose' ? completionsAt(doc.getText(), offset, options) : { items: dockerfileCompletionsAt(doc.getText(), offset), incomplete: false };
   if (!found.items.length) return null;
   return { isIncomplete: found.incomplete, items: found.items.map((s) => toItem(doc, s)) };
 }

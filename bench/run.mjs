@@ -114,6 +114,7 @@ function featureSections() {
     ['Interaction: open, lightbulb, keystrokes (worst of three; goals of issue 17)', 'interaction.mjs', [QUICK ? '50,500' : '50,500,5000']],
     ['Completion and hover (issue 10: p95 ≤ 20 ms on the seed, ≤ 50 ms at 5,000 services)', 'completion-hover.mjs', [QUICK ? '20' : '60']],
     ['Navigation: symbols, links, inlay hints, definition (issue 10)', 'navigation-bench.mjs', []],
+    ['What the compose-schema rule costs on the seed-size file (issue 10: ≤ 1 ms)', 'schema-cost.mjs', []],
     ['A project of 10 files × 50 services, all open: a keystroke in one (issue 9: ≤ 50 ms)', 'project-keystroke.mjs', []],
   ];
   return benches.map(([title, script, args]) => {

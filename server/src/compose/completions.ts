@@ -4,10 +4,12 @@
  * in a Dockerfile), the service keys that matter to a model service (as snippets that lint clean), and service names
  * in `depends_on`.
  */
+import { dirname } from 'node:path';
 import type { AnalysisOptions } from '../core/analysisOptions';
 import { recommendedStartPeriod } from '../engines/coldStart';
 import { releaseTag } from '../engines/engines';
-import { argumentSuggestions as engineArgumentSuggestions, envSuggestions, type Suggestion } from '../engines/engineSuggestions';
+import { argumentSuggestions as engineArgumentSuggestions, envSuggestions, type LocalModel, type Suggestion } from '../engines/engineSuggestions';
+import { mountedFolders } from './mountedFolders';
 import { runsThroughShell } from './commandEdits';
 import { cursorAt, describeServiceAt, listServices, parseServiceBlock, toParsed, type ComposeCursor, type ServiceAtCursor, type ServiceBlock } from './cursor';
 import { countForReservation, reservationText } from './gpuReservation';
@@ -23,7 +25,10 @@ export interface Suggestions {
 
 const NONE: Suggestions = { items: [], incomplete: false };
 
-export function completionsAt(text: string, offset: number, options: AnalysisOptions): Suggestions {
+/** The models a Hugging Face cache folder of the host holds (core/hfCacheModels.ts, inside the workspace). */
+export type ModelLister = (folder: string) => string[];
+
+export function completionsAt(text: string, offset: number, options: AnalysisOptions, listModels?: ModelLister): Suggestions {
   const cursor = cursorAt(text, offset);
   if (!cursor.service) return NONE;
   const section = cursor.path[2];
@@ -32,7 +37,7 @@ export function completionsAt(text: string, offset: number, options: AnalysisOpt
   if (cursor.path.length !== 3) return NONE;
   const at = describeServiceAt(text, cursor, options);
   if (!at || !at.info.isModelService) return NONE;
-  if ((section === 'command' || section === 'entrypoint') && cursor.slot !== 'key') return { items: argumentSuggestions(cursor, at, section), incomplete: false };
+  if ((section === 'command' || section === 'entrypoint') && cursor.slot !== 'key') return { items: argumentSuggestions(cursor, at, section, options, listModels), incomplete: false };
   if (section === 'environment' && cursor.slot !== 'value') return { items: environmentSuggestions(text, cursor, at), incomplete: false };
   return NONE;
 }
@@ -42,7 +47,7 @@ export function engineTag(info: ServiceInfo): string | undefined {
   return releaseTag(engineImage(info));
 }
 
-function argumentSuggestions(cursor: ComposeCursor, at: ServiceAtCursor, section: 'command' | 'entrypoint'): Suggestion[] {
+function argumentSuggestions(cursor: ComposeCursor, at: ServiceAtCursor, section: 'command' | 'entrypoint', options: AnalysisOptions, listModels: ModelLister | undefined): Suggestion[] {
   const { info, parsed } = at;
   const engine = info.engine;
   if (!engine || runsThroughShell(info)) return [];
@@ -50,15 +55,33 @@ function argumentSuggestions(cursor: ComposeCursor, at: ServiceAtCursor, section
   const wordStart = toParsed(parsed, cursor.word.start);
   const before = (list?.tokens ?? []).filter((t) => t.span.end <= wordStart);
   const written = info.flags.filter((f) => !(f.nameSpan.start <= wordStart && wordStart <= f.nameSpan.end)).map((f) => f.name);
+  const previous = before[before.length - 1]?.text;
+  const afterModelFlag = previous !== undefined && engine.modelFlags.includes(previous);
   return engineArgumentSuggestions({
     engine,
     tag: engineTag(info),
     word: cursor.word,
     prefix: cursor.prefix,
-    previous: before[before.length - 1]?.text,
+    previous,
     written,
     startsWithProgram: section === 'entrypoint',
+    ...(afterModelFlag && listModels ? { localModels: cachedModels(info, options, listModels) } : {}),
   });
+}
+
+/** The models in the Hugging Face caches the service bind-mounts (a saved file's folders only: they are on disk). */
+function cachedModels(info: ServiceInfo, options: AnalysisOptions, listModels: ModelLister): LocalModel[] {
+  if (options.fileName === undefined) return [];
+  const seen = new Set<string>();
+  const out: LocalModel[] = [];
+  for (const folder of mountedFolders(info, options.dotEnv ?? new Map(), dirname(options.fileName)).folders) {
+    for (const id of listModels(folder.path)) {
+      if (seen.has(id)) continue;
+      seen.add(id);
+      out.push({ id, folder: folder.written });
+    }
+  }
+  return out;
 }
 
 function environmentSuggestions(text: string, cursor: ComposeCursor, at: ServiceAtCursor): Suggestion[] {

@@ -9,7 +9,7 @@
  * compose-go loader (`NormalizeProjectName`: lowercase, keep [a-z0-9_-], trim leading `_`/`-`); docker-compose
  * 1.29.2 compose/cli/command.py `get_project_name` (lowercase, keep [-_a-z0-9]: the same, minus the trim).
  */
-import { basename, dirname, isAbsolute, join, resolve as resolvePath } from 'node:path';
+import { basename, dirname, resolve as resolvePath } from 'node:path';
 import { isComposeName } from './composeName';
 import type { BuildContextReader } from '../core/analysisOptions';
 import { allFlags } from './commandEdits';
@@ -19,7 +19,8 @@ import { parseDotEnv } from './dotenv';
 import { interpolate } from './interpolation';
 import { ENGINES, type EngineSpec } from '../engines/engines';
 import { describeService, findFlag, type ServiceInfo } from './service';
-import { serviceMounts, splitShortVolume } from './volumes';
+import { splitShortVolume } from './volumes';
+import { mountedFolders } from './mountedFolders';
 import { plannedModels } from './models';
 import { parseShortPort, portRange, protocolOf } from './ports';
 import type { PlannedPort, PlannedService, StackPlan } from './stackPlanTypes';
@@ -90,28 +91,19 @@ function isReadOnlyMode(mode: string | undefined): boolean {
   return (mode ?? '').split(',').includes('ro');
 }
 
-function hostPath(source: string, composeDir: string, home: string | undefined): string | undefined {
-  if (source === '~' || source.startsWith('~/')) return home ? join(home, source.slice(1)) : undefined;
-  return isAbsolute(source) ? resolvePath(source) : resolvePath(composeDir, source);
-}
-
 function bindMounts(info: ServiceInfo, vars: ReadonlyMap<string, string>, composeDir: string, home: string | undefined): PlannedService['bindMounts'] {
-  const { entry, mounts } = serviceMounts(info.service.map, vars);
+  const { folders, entry } = mountedFolders(info, vars, composeDir, home);
   // Read-only is in the short form's mode or the long form's read_only; find each mount's item by its span.
   const items = new Map<number, ValueView>((entry?.value.asSeq()?.items() ?? []).map((i) => [i.at.start, i]));
   const out: PlannedService['bindMounts'] = [];
-  for (const m of mounts) {
-    if (m.type !== 'bind' || m.source === undefined || m.target === undefined) continue;
-    const source = interpolate(m.source, vars);
-    if (!source) continue;
-    const path = hostPath(source, composeDir, home);
-    if (!path) continue;
-    const item = items.get(m.at.start);
+  for (const { path, mount } of folders) {
+    if (mount.target === undefined) continue;
+    const item = items.get(mount.at.start);
     const long = item?.asMap();
     const readOnly = long
       ? long.text('read_only') === 'true'
       : isReadOnlyMode(item?.text !== undefined ? splitShortVolume(item.text)?.mode : undefined);
-    out.push({ hostPath: path, containerPath: m.target, readOnly });
+    out.push({ hostPath: path, containerPath: mount.target, readOnly });
   }
   return out;
 }

@@ -67,11 +67,22 @@ export interface ArgumentWord {
   written: readonly string[];
   /** The list starts with a program (an entrypoint): its first word is not one of the engine's arguments. */
   startsWithProgram: boolean;
+  /** Models in the Hugging Face caches the service mounts from the workspace (offered after a model flag). */
+  localModels?: readonly LocalModel[];
+}
+
+/** A model found in a mounted Hugging Face cache, and how to name the folder it was found in. */
+export interface LocalModel {
+  id: string;
+  folder: string;
 }
 
 /** The engine's flags not written yet, or the choices of the flag the word is a value of. */
 export function argumentSuggestions(at: ArgumentWord): Suggestion[] {
   const { engine, tag, prefix } = at;
+  // A model flag's value: the models of the mounted caches, whether or not the engine's flags are vendored.
+  const afterModelFlag = !prefix.startsWith('-') && at.previous !== undefined && engine.modelFlags.includes(at.previous);
+  if (afterModelFlag && at.localModels?.length) return modelSuggestions(at.localModels, at.word);
   const flags = flagsFor(engine, tag);
   if (!flags) return [];
   const eq = prefix.indexOf('=');
@@ -110,6 +121,22 @@ function flagDetail(doc: FlagDoc, imageTag: string | undefined): string {
   if (doc.removed) return `Removed from vLLM on ${doc.removed.date}; this image's release still accepts it.`;
   const shown = defaultForImage(doc, imageTag);
   return `${doc.meaning}${shown !== undefined ? ` (default ${shown})` : ''}`;
+}
+
+function modelSuggestions(models: readonly LocalModel[], replace: Span): Suggestion[] {
+  return models.map((m, i) => ({
+    label: m.id,
+    kind: 'value' as const,
+    detail: `in the Hugging Face cache at ${m.folder}`,
+    documentation: undefined,
+    doc: undefined,
+    insertText: m.id,
+    snippet: false,
+    replace,
+    filterText: undefined,
+    deprecated: false,
+    sortText: String(i).padStart(4, '0'),
+  }));
 }
 
 function valueSuggestions(doc: FlagDoc, replace: Span, imageTag: string | undefined): Suggestion[] {

@@ -17,12 +17,12 @@ export async function assistInputs(
   documents: TextDocuments<TextDocument>,
   settings: DocumentSettings,
   uri: string,
-): Promise<{ doc: TextDocument; kind: AssistKind; options: AnalysisOptions } | undefined> {
+): Promise<{ doc: TextDocument; kind: AssistKind; options: AnalysisOptions; readRoot: string | undefined } | undefined> {
   const doc = documents.get(uri);
   const kind = doc && kindOf(doc);
   if (!doc || (kind !== 'compose' && kind !== 'dockerfile')) return undefined;
   const { enabled, options } = await settings.inputsFor(doc, kind);
   // The document may have changed while the settings were pulled: answer for the text the editor has now.
   const now = documents.get(uri);
-  return enabled && now ? { doc: now, kind, options } : undefined;
+  return enabled && now ? { doc: now, kind, options, readRoot: settings.readRootOf(uri) } : undefined;
 }

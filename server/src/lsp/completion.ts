@@ -12,6 +12,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { completionsAt } from '../compose/completions';
 import { dockerfileCompletionsAt } from '../dockerfile/completions';
 import { docFor, type DocRef, type Suggestion, type SuggestionKind } from '../engines/engineSuggestions';
+import { modelsInCache } from '../core/hfCacheModels';
 import { assistInputs } from './assistInputs';
 import type { DocumentSettings } from './settings';
 
@@ -30,9 +31,11 @@ export const COMPLETION_TRIGGERS = ['-', '=', ' '];
 export async function provideCompletion(documents: TextDocuments<TextDocument>, settings: DocumentSettings, params: CompletionParams): Promise<CompletionList | null> {
   const inputs = await assistInputs(documents, settings, params.textDocument.uri);
   if (!inputs) return null;
-  const { doc, kind, options } = inputs;
+  const { doc, kind, options, readRoot } = inputs;
   const offset = doc.offsetAt(params.position);
-  const found = kind === 'compose' ? completionsAt(doc.getText(), offset, options) : { items: dockerfileCompletionsAt(doc.getText(), offset), incomplete: false };
+  // Model ids from the Hugging Face caches the service mounts, read only inside the workspace folder of the file.
+  const listModels = readRoot === undefined ? undefined : (folder: string) => modelsInCache(folder, readRoot);
+  const found = kind === 'compose' ? completionsAt(doc.getText(), offset, options, listModels) : { items: dockerfileCompletionsAt(doc.getText(), offset), incomplete: false };
   if (!found.items.length) return null;
   return { isIncomplete: found.incomplete, items: found.items.map((s) => toItem(doc, s)) };
 }

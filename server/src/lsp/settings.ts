@@ -128,6 +128,11 @@ export class DocumentSettings {
     return { enabled: settings.enable !== false && readByCompose, options, ...(scope ? { scope } : {}) };
   }
 
+  /** The workspace folder a document on disk is read within; undefined: nothing beside it is read. */
+  readRootOf(uri: string): string | undefined {
+    return this.readScopeOf(uri)?.root;
+  }
+
   /** A Compose document on disk inside a workspace folder: its path and that folder; else nothing is read for it. */
   private readScopeOf(uri: string): ReadScope | undefined {
     const file = uri.startsWith('file:') ? uriPath(uri) : undefined;

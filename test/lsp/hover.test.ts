@@ -90,6 +90,20 @@ describe('hover over LSP (dist/server.js)', () => {
     assert.match(markdown, /- Shorter than twice the cold start \(2m32s\)/);
   });
 
+  it("explains a Compose key with the schema's description, at any depth, and says nothing of the file's own names", async () => {
+    const restart = await hoverAt(lsp, 'services:\n  web:\n    image: nginx:1.27\n    rest|art: always\n');
+    assert.match(restart.markdown, /^`restart` · Compose\n\nRestart policy for the service container\./);
+    assert.deepEqual(restart.hover?.range, { start: { line: 3, character: 4 }, end: { line: 3, character: 11 } });
+    const nested = await hoverAt(lsp, 'services:\n  web:\n    image: nginx:1.27\n    deploy:\n      resources:\n        reservations:\n          dev|ices: []\n');
+    assert.match(nested.markdown, /^`devices` · Compose\n\n\S/);
+    const top = await hoverAt(lsp, 'serv|ices:\n  web:\n    image: nginx:1.27\n');
+    assert.match(top.markdown, /^`services` · Compose/);
+    const own = await hoverAt(lsp, 'services:\n  web:\n    image: nginx:1.27\n    labels:\n      com.example.te|am: ml\n');
+    assert.equal(own.hover, null);
+    const value = await hoverAt(lsp, 'services:\n  web:\n    image: nginx:1.27\n    restart: alw|ays\n');
+    assert.equal(value.hover, null);
+  });
+
   it("keeps text from the file as text: a service name or model id can't become a link or HTML", async () => {
     const { markdown } = await hoverAt(
       lsp,

@@ -14,6 +14,7 @@ import { gib } from '../engines/fit/vllmMemory';
 import { isFlagToken } from '../core/commandWords';
 import { interpolate } from './interpolation';
 import { engineTag } from './completions';
+import { describeKey } from './schema/schemaLookup';
 import { cursorAt, describeServiceAt, toDocument, toParsed, type ComposeCursor, type ServiceAtCursor } from './cursor';
 import { durationField, imageHealthcheck, readHealthcheck, retriesField, unhealthyAfter } from './healthcheck';
 import { modelOfService, serviceColdStart } from './serviceColdStart';
@@ -21,7 +22,22 @@ import { serviceFit } from './serviceFit';
 
 export function hoverAt(text: string, offset: number, options: AnalysisOptions): HoverText | undefined {
   const cursor = cursorAt(text, offset);
-  if (!cursor.service || cursor.wordText === '') return undefined;
+  if (cursor.wordText === '') return undefined;
+  return (cursor.service ? serviceHover(cursor, text, options) : undefined) ?? keyHover(cursor);
+}
+
+/** A Compose key: what the compose-spec schema says it means. */
+function keyHover(cursor: ComposeCursor): HoverText | undefined {
+  // On a written key the cursor is in a key slot of the map holding it; the word is the key.
+  if (cursor.slot !== 'key') return undefined;
+  const path = [...cursor.path, cursor.wordText].map((p) => (p === '-' ? '[]' : p));
+  const description = describeKey(path);
+  if (!description) return undefined;
+  const markdown = `${inlineCode(cursor.wordText)} · Compose\n\n${escapeMarkdown(description)}\n\nSource: the Compose specification's schema (compose-go e70e961)`;
+  return { markdown, span: cursor.word };
+}
+
+function serviceHover(cursor: ComposeCursor, text: string, options: AnalysisOptions): HoverText | undefined {
   const section = cursor.path[2];
   const onHealthcheckKey = cursor.path.length === 2 && cursor.wordText === 'healthcheck';
   if (section !== 'command' && section !== 'entrypoint' && section !== 'environment' && section !== 'healthcheck' && !onHealthcheckKey) return undefined;

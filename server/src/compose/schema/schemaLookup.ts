@@ -14,6 +14,7 @@ interface SchemaNode {
   items?: SchemaNode;
   enum?: unknown[];
   type?: string | string[];
+  description?: string;
 }
 
 const ROOT = composeSchema as unknown as SchemaNode & { $defs: Record<string, SchemaNode> };
@@ -61,6 +62,18 @@ export function keysAt(path: readonly string[]): string[] {
 /** Whether a map at `path` takes names of its own choosing as keys (`services`, `volumes`): a bad key is a bad name. */
 export function takesNamesAt(path: readonly string[]): boolean {
   return schemasAt(path).some((node) => Object.keys(node.patternProperties ?? {}).some((p) => p !== '^x-'));
+}
+
+/**
+ * What the schema says a key means: the description at the property (`restart` of a service), else at its
+ * definition. Only for keys the schema names: a name of the file's own (a label, a service) has none.
+ */
+export function describeKey(path: readonly string[]): string | undefined {
+  const key = path[path.length - 1];
+  if (key === undefined) return undefined;
+  const properties = schemasAt(path.slice(0, -1)).flatMap((node) => (node.properties?.[key] ? [node.properties[key]] : []));
+  if (!properties.length) return undefined;
+  return properties.find((p) => p.description)?.description ?? schemasAt(path).find((node) => node.description)?.description;
 }
 
 /** The values the key `key` of a map at `path` may take, when the schema lists them. */

@@ -45,7 +45,10 @@ export class LspClient {
     this.child = spawn(this.spec.command, this.spec.args, { cwd: this.spec.cwd, env: this.spec.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
     this.exited = new Promise((resolve) => this.child.once('exit', resolve));
     this.child.stderr.on('data', (d) => (this.stderr = (this.stderr + d).slice(-4000)));
-    const conn = createProtocolConnection(new StreamMessageReader(this.child.stdout), new StreamMessageWriter(this.child.stdin));
+    const reader = new StreamMessageReader(this.child.stdout);
+    // A message cut off when the server stops would re-arm vscode-jsonrpc's partial-message timer for ever.
+    reader.partialMessageTimeout = 0;
+    const conn = createProtocolConnection(reader, new StreamMessageWriter(this.child.stdin));
     conn.onRequest('workspace/configuration', (params) => {
       this.configurationAnswered++;
       return params.items.map((item) => this.spec.configuration(item) ?? null);

@@ -32,7 +32,12 @@ export class LspSession {
 
   constructor(public settings: Record<string, unknown> = {}) {
     this.process = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
-    this.connection = createProtocolConnection(new StreamMessageReader(this.process.stdout!), new StreamMessageWriter(this.process.stdin!));
+    const reader = new StreamMessageReader(this.process.stdout!);
+    // A message cut off when the server is killed would otherwise re-arm vscode-jsonrpc's partial-message timer every
+    // 10 s for ever, and the test file's process would never exit (seen in CI: the last test of a file left the server
+    // writing a big publishDiagnostics).
+    reader.partialMessageTimeout = 0;
+    this.connection = createProtocolConnection(reader, new StreamMessageWriter(this.process.stdin!));
     this.connection.onRequest(ConfigurationRequest.type, (params) => params.items.map(() => this.settings));
     this.connection.onNotification(PublishDiagnosticsNotification.type, (p) => {
       this.published.push(p);

@@ -283,8 +283,8 @@ describe('a rule that never ends cannot hang the CLI or the language server', ()
        if (workerData.port) {
          workerData.role = 'test'; // or the module would answer the jobs itself
          const { runFileJob } = require(${cli});
-         workerData.port.on('message', (m) => { loop(m.text); workerData.port.postMessage(runFileJob(m)); Atomics.store(workerData.done, 0, 1); Atomics.notify(workerData.done, 0); });
-         Atomics.store(workerData.done, 1, 1); // loaded: the budget starts now
+         workerData.port.on('message', (m) => { loop(m.text); workerData.port.postMessage(runFileJob(m)); Atomics.add(workerData.done, 0, 1); Atomics.notify(workerData.done, 0); });
+         Atomics.add(workerData.done, 1, 1); // loaded: the budget starts now
          Atomics.notify(workerData.done, 1);
        } else {
          const { runAnalysisRequest } = require(${job});
@@ -302,6 +302,19 @@ describe('a rule that never ends cannot hang the CLI or the language server', ()
       assert.ok(stopped.ms < 5000, `${Math.round(stopped.ms)} ms`);
       const next = analyzer.run(job(smallStack));
       assert.ok('findings' in next && next.findings.some((f) => f.rule === 'gpu-capabilities-missing'), JSON.stringify(next));
+    } finally {
+      analyzer.dispose();
+    }
+  });
+
+  it('the CLI analyzer runs files on two threads at once: each looping file stops after its budget, the others are answered, in order', () => {
+    const analyzer = new BudgetedAnalyzer(1, script, 2);
+    try {
+      const job = (text: string): FileJob => ({ text, kind: 'compose', options: {}, fix: false });
+      const jobs = [job(smallStack), job('loop forever'), job(smallStack), job(smallStack), job('loop forever'), job(smallStack)];
+      const all = { value: analyzer.runAll(jobs) };
+      assert.deepEqual(all.value.map((o) => ('stoppedAfterSeconds' in o ? 'stopped' : 'findings' in o ? 'answered' : 'error')), ['answered', 'stopped', 'answered', 'answered', 'stopped', 'answered']);
+      for (const o of all.value) if ('findings' in o) assert.ok(o.findings.some((f) => f.rule === 'gpu-capabilities-missing'));
     } finally {
       analyzer.dispose();
     }

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { isMainThread, MessageChannel, MessagePort, receiveMessageOnPort, Worker, workerData } from 'node:worker_threads';
 import { analyze } from '../analysis/analyze';
 import { analysisStoppedFindings } from '../analysis/analysisBudget';
@@ -29,11 +30,17 @@ export type FileOutcome =
 
 const ROLE = 'cli-analyzer';
 
-/** Flags the worker sets in shared memory: [DONE] a job's answer is posted; [READY] its code is loaded. */
+/**
+ * Shared memory of the analyzer threads, two counters: [DONE] answers posted (every worker of the CLI adds to it, so
+ * the main thread can wait for any of them, and no answer is missed between a look and a wait); [READY] workers that
+ * have loaded their code.
+ */
 const DONE = 0;
 const READY = 1;
 /** How long a fresh worker may take to load the analyser before the CLI gives up (a loaded CI machine: seconds). */
 const STARTUP_LIMIT_MS = 60_000;
+/** More threads than this only add start-up cost: a lint run is dozens of files, not thousands. */
+const MAX_THREADS = 8;
 
 interface WorkerSetup {
   role: typeof ROLE;
@@ -41,61 +48,119 @@ interface WorkerSetup {
   done: Int32Array;
 }
 
+interface AnalyzerThread {
+  thread: Worker;
+  port: MessagePort;
+}
+
+/** A job on a thread: which one, and when its budget ends. */
+interface Running {
+  index: number;
+  deadline: number;
+}
+
 /**
- * Analyses files on a worker thread with a time budget per file, while `runCli` stays synchronous: the main
- * thread waits on a shared flag (Atomics.wait) for at most the budget, then takes the answer off the port
- * (receiveMessageOnPort). A file that is not done by then is left: the worker is terminated (the only way to stop
- * a rule that loops) and a fresh one takes the next file. The worker runs this very file (the bundle, dist/cli.js,
- * or its compiled module), which answers jobs when started with `role: 'cli-analyzer'`.
+ * Analyses files on worker threads, one file per thread at a time, with a time budget per file, while `runCli` stays
+ * synchronous: the main thread waits on the shared flag (Atomics.wait) until a thread answers or the nearest budget
+ * ends, then takes the answers off the ports (receiveMessageOnPort). A file that is not done by then is left: its
+ * thread is terminated (the only way to stop a rule that loops) and a fresh one takes the next file. Several files run
+ * on several threads, up to the cores there are. The workers run this very file (the bundle, dist/cli.js, or its
+ * compiled module), which answers jobs when started with `role: 'cli-analyzer'`.
  */
 export class BudgetedAnalyzer {
-  private worker: { thread: Worker; port: MessagePort; done: Int32Array } | undefined;
+  private readonly shared = new Int32Array(new SharedArrayBuffer(8));
+  /** Loaded threads, idle between runs. */
+  private idle: AnalyzerThread[] = [];
+  private started = 0;
 
   constructor(
     private readonly budgetSeconds: number,
     private readonly script: string = __filename,
+    /** Threads at most (default: the cores, up to 8). */
+    private readonly maxThreads: number = Math.min(MAX_THREADS, availableParallelism()),
   ) {}
 
   run(job: FileJob): FileOutcome {
-    const worker = this.ensureWorker();
-    Atomics.store(worker.done, DONE, 0);
-    worker.port.postMessage(job);
-    // The budget is the analysis's own: it starts once the worker has loaded, not while a thread starts.
-    const deadline = performance.now() + this.budgetSeconds * 1000;
-    for (;;) {
-      const answer = receiveMessageOnPort(worker.port);
-      if (answer) return answer.message as FileOutcome;
-      const left = deadline - performance.now();
-      if (left <= 0) break;
-      Atomics.wait(worker.done, DONE, 0, left);
+    return this.runAll([job])[0]!;
+  }
+
+  /** The outcome of each job, in order; as many run at once as there are threads (never more than jobs). */
+  runAll(jobs: readonly FileJob[]): FileOutcome[] {
+    const outcomes: FileOutcome[] = new Array(jobs.length);
+    const busy = new Map<AnalyzerThread, Running>();
+    let next = 0;
+    while (next < jobs.length || busy.size) {
+      // Start the jobs that have a thread; the budget starts once the thread has loaded, not while it starts.
+      if (next < jobs.length) {
+        const threads = this.threads(Math.min(this.maxThreads, busy.size + jobs.length - next) - busy.size);
+        for (const thread of threads) {
+          const index = next++;
+          thread.port.postMessage(jobs[index]);
+          busy.set(thread, { index, deadline: performance.now() + this.budgetSeconds * 1000 });
+        }
+      }
+      // Read the flag before the ports: an answer posted after this read wakes the wait below at once.
+      const seen = Atomics.load(this.shared, DONE);
+      let answered = false;
+      for (const [thread, running] of busy) {
+        const answer = receiveMessageOnPort(thread.port);
+        if (!answer) continue;
+        outcomes[running.index] = answer.message as FileOutcome;
+        busy.delete(thread);
+        this.idle.push(thread);
+        answered = true;
+      }
+      if (answered) continue;
+      const now = performance.now();
+      for (const [thread, running] of busy) {
+        if (running.deadline > now) continue;
+        outcomes[running.index] = { stoppedAfterSeconds: this.budgetSeconds };
+        busy.delete(thread);
+        this.stop(thread);
+      }
+      const nearest = Math.min(...[...busy.values()].map((r) => r.deadline));
+      if (busy.size) Atomics.wait(this.shared, DONE, seen, Math.max(0, nearest - now));
     }
-    this.dispose();
-    return { stoppedAfterSeconds: this.budgetSeconds };
+    return outcomes;
   }
 
   dispose(): void {
-    const worker = this.worker;
-    this.worker = undefined;
-    if (!worker) return;
-    worker.port.close();
-    void worker.thread.terminate();
+    for (const thread of this.idle) this.stop(thread);
+    this.idle = [];
   }
 
-  private ensureWorker(): NonNullable<BudgetedAnalyzer['worker']> {
-    if (this.worker) return this.worker;
+  /** `count` loaded threads: idle ones first, then new ones, started together and waited for together. */
+  private threads(count: number): AnalyzerThread[] {
+    const out = this.idle.splice(0, count);
+    const fresh: AnalyzerThread[] = [];
+    while (out.length + fresh.length < count) fresh.push(this.startThread());
+    const target = this.started;
+    const limit = performance.now() + STARTUP_LIMIT_MS;
+    while (Atomics.load(this.shared, READY) < target) {
+      const ready = Atomics.load(this.shared, READY);
+      const left = limit - performance.now();
+      if (left <= 0 || Atomics.wait(this.shared, READY, ready, left) === 'timed-out') {
+        fresh.forEach((t) => this.stop(t));
+        throw new Error(`the analyser's worker thread did not start within ${STARTUP_LIMIT_MS / 1000} s`);
+      }
+    }
+    return [...out, ...fresh];
+  }
+
+  private startThread(): AnalyzerThread {
     const { port1, port2 } = new MessageChannel();
-    const done = new Int32Array(new SharedArrayBuffer(8));
-    const setup: WorkerSetup = { role: ROLE, port: port2, done };
+    const setup: WorkerSetup = { role: ROLE, port: port2, done: this.shared };
     const thread = new Worker(this.script, { workerData: setup, transferList: [port2] });
     // Neither may keep the process alive once the CLI has printed its answer.
     thread.unref();
     port1.unref();
-    if (Atomics.wait(done, READY, 0, STARTUP_LIMIT_MS) === 'timed-out' && Atomics.load(done, READY) === 0) {
-      void thread.terminate();
-      throw new Error(`the analyser's worker thread did not start within ${STARTUP_LIMIT_MS / 1000} s`);
-    }
-    this.worker = { thread, port: port1, done };
-    return this.worker;
+    this.started++;
+    return { thread, port: port1 };
+  }
+
+  private stop(thread: AnalyzerThread): void {
+    thread.port.close();
+    void thread.thread.terminate();
   }
 }
 
@@ -136,9 +201,9 @@ if (setup?.role === ROLE && setup.port && setup.done) {
   const { port, done } = setup;
   port.on('message', (job: FileJob) => {
     port.postMessage(runFileJob(job));
-    Atomics.store(done, DONE, 1);
+    Atomics.add(done, DONE, 1);
     Atomics.notify(done, DONE);
   });
-  Atomics.store(done, READY, 1);
+  Atomics.add(done, READY, 1);
   Atomics.notify(done, READY);
 }

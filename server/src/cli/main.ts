@@ -143,14 +143,16 @@ function lint(argv: readonly string[], io: CliIo): number {
   let ioErrors = refused;
   const results: FileResult[] = [];
   let fixedFiles = 0;
-  // Each file is analysed on a worker thread within the time budget: a costly file stops, the run goes on.
+  // Each file is analysed on a worker thread within the time budget (a costly file stops, the run goes on), several
+  // files at once on several threads. Files are read here first, in order; results keep that order.
   const analyzer = new BudgetedAnalyzer(args.budgetSeconds);
+  const slots: Array<{ target: (typeof targets)[number]; options: AnalysisOptions; job?: FileJob; text?: string; declined?: ReturnType<typeof declinedAsTooLarge> }> = [];
   for (const target of targets) {
     // A Compose file's `.env` and `build:` Dockerfiles are read beside it (the Dockerfiles by the analyzer thread).
     const options: AnalysisOptions = target.kind === 'compose' ? { ...args.options, dotEnv: dotEnvBeside(target.path, boundary), fileName: target.path } : args.options;
     const read = readBoundedText(target.path, boundary, MAX_COMPOSE_BYTES);
     if (!read.ok) {
-      if (read.refusal.reason === 'too-large') results.push({ file: target.path, findings: declinedAsTooLarge(statSync(target.path).size, options) });
+      if (read.refusal.reason === 'too-large') slots.push({ target, options, declined: declinedAsTooLarge(statSync(target.path).size, options) });
       else ioErrors++;
       continue;
     }
@@ -162,7 +164,17 @@ function lint(argv: readonly string[], io: CliIo): number {
         ? { file: resolve(target.path), root: boundary.root, rootLabel: 'the project folder', ...(named.has(resolve(target.path)) ? { files: { cwd: process.cwd(), paths: args.projectFiles } } : {}) }
         : undefined;
     const job: FileJob = { text, kind: target.kind, options, fix: args.fix, ...(contexts ? { buildContexts: contexts } : {}), ...(project ? { project } : {}) };
-    let outcome = analyzer.run(job);
+    slots.push({ target, options, job, text });
+  }
+  const jobs = slots.flatMap((s) => (s.job ? [s.job] : []));
+  const outcomes = new Map(analyzer.runAll(jobs).map((outcome, i) => [jobs[i]!, outcome]));
+  for (const slot of slots) {
+    const { target, options, job, text } = slot;
+    if (!job) {
+      results.push({ file: target.path, findings: slot.declined! });
+      continue;
+    }
+    let outcome = outcomes.get(job)!;
     if ('fixedText' in outcome && outcome.fixedText !== undefined && outcome.fixedText !== text) {
       try {
         writeTextInside(target.path, outcome.fixedText, boundary);

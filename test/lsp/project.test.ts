@@ -69,6 +69,26 @@ describe('language server: a Compose file within its project', () => {
     assert.ok(lacks('gpu-reservation-missing')(await nextPublish(lsp, base, before)), 'the GPU is back in the override');
   });
 
+  it('does not send the base the same diagnostics again when an edit of the override changes nothing for it', async () => {
+    const files = folder(NO_GPU);
+    const base = pathToFileURL(files.base).href;
+    const override = pathToFileURL(files.override).href;
+    await lsp.open(base, 'dockercompose', BASE);
+    assert.ok(has('gpu-reservation-missing')(await lsp.diagnostics(base, { version: 1 })));
+    await lsp.open(override, 'dockercompose', NO_GPU);
+    await lsp.diagnostics(override, { version: 1 });
+    // The base is analysed again after each override edit; its diagnostics are the same, so nothing is sent for it.
+    await new Promise((r) => setTimeout(r, 300));
+    const quiet = lsp.published.length;
+    await lsp.replace(override, NO_GPU.replace('INFO', 'DEBUG'), 2);
+    await lsp.diagnostics(override, { version: 2 });
+    await new Promise((r) => setTimeout(r, 500));
+    assert.deepEqual(lsp.published.slice(quiet).map((p) => p.uri), [override]);
+    // An edit that changes the base's findings is sent.
+    await lsp.replace(override, gpu(2), 3);
+    assert.ok(lacks('gpu-reservation-missing')(await nextPublish(lsp, base, quiet)));
+  });
+
   it('reports count: 1 in the override, below the base\'s tensor parallel size, naming the base', async () => {
     const files = folder(gpu(1));
     const override = pathToFileURL(files.override).href;

@@ -83,6 +83,13 @@ export function composeReports(text: string, lines: LineIndex, options: Analysis
   return { file, raw: [...syntaxReports(file), ...collectComposeReports(file, services, options)] };
 }
 
+/** The reports of one rule, the others not run (a rule whose inputs changed while the rest of the file did not). */
+export function ruleReports(file: ComposeFile, options: AnalysisOptions, ruleId: string): RawReport[] {
+  const rules = Object.fromEntries(RULES.map((r) => [r.meta.id, r.meta.id === ruleId ? (options.rules?.[ruleId] ?? r.meta.defaultSeverity) : 'off']));
+  const services = file.services.map((s) => describeService(s, file.dotEnv, options.buildContexts));
+  return collectComposeReports(file, services, { ...options, rules });
+}
+
 export function syntaxReports(file: ComposeFile): RawReport[] {
   return file.syntaxErrors.map((e) => ({ rule: SYNTAX_RULE_ID, severity: 'error' as const, report: { span: e.span, message: e.message } }));
 }

@@ -375,10 +375,12 @@ export class IncrementalCompose {
 
   /**
    * Whether the other services' findings stay the same when the services of segment `k` change names (one added,
-   * removed or renamed): no finding of compose-reference-undefined elsewhere (its suggestions read every name), and no
-   * other service that names a removed one. What rules asked through ComposeContext.peer is checked after the edit.
+   * removed or renamed): compose-reference-undefined off, or no finding of it elsewhere (its suggestions read every
+   * name) and no other service that names a removed one. What rules asked through ComposeContext.peer is checked after the edit.
    */
   private otherServicesIgnore(k: number, oldName: string, newNames: readonly string[]): boolean {
+    // Off (a project's merged analysis leaves it to each file's own), nothing else reads every name.
+    if (this.options.rules?.[REFERENCE_RULE] === 'off') return true;
     if (this.perSegment.some((list, i) => i !== k && list.some((r) => r.rule === REFERENCE_RULE))) return false;
     if (this.global.some((r) => r.rule === REFERENCE_RULE)) return false;
     if (newNames.includes(oldName)) return true;

@@ -20,7 +20,7 @@ import { LineIndex } from '../core/lineIndex';
 import type { Finding, RelatedInformation, Span } from '../core/types';
 import { ComposeError, loadProject, projectInputForFile, resolveProjectOptions, type LoadedProject, type Origin, type ProjectInput, type ProjectOptions, type ProjectReader } from '../compose/project';
 import { overlayReader } from '../compose/project/overlayReader';
-import { analyze, composeReports, finalize, RawReport, SYNTAX_RULE_ID, tooLargeFindings } from './analyze';
+import { analyze, composeReports, finalize, RawReport, ruleReports, SYNTAX_RULE_ID, tooLargeFindings } from './analyze';
 import { optionsKey } from './incrementalCompose';
 import { IncrementalStore } from './incrementalStore';
 import { analyzeMergedFor, InvolvedOrigin, MergedReport, ProjectFacts, projectFacts, servicesFor, TextAnalysis } from './mergedAnalysis';
@@ -338,9 +338,16 @@ function textAnalysis(key: string): TextAnalysis {
   };
 }
 
+/** The one rule that reads the names the project's other files define (options.project). */
+const REFERENCE_RULE = 'compose-reference-undefined';
+
 function ownReports(file: string, text: string, options: AnalysisOptions) {
   return ownMemo.get(file, `${text}\0${optionsKey(options)}`, () => {
-    const { file: parsed, raw } = textAnalysis(`S\0${file}`)(text, options);
+    // The kept analysis of the text goes on without the project's names, which one rule reads: a service renamed in
+    // another file then costs this file that rule again, not a full analysis.
+    const { project: _project, ...alone } = options;
+    const { file: parsed, raw: rest } = textAnalysis(`S\0${file}`)(text, { ...alone, rules: { ...alone.rules, [REFERENCE_RULE]: 'off' } });
+    const raw = options.rules?.[REFERENCE_RULE] === 'off' ? rest : [...rest, ...ruleReports(parsed, options, REFERENCE_RULE)];
     const lines = parsed.lines;
     const extendsAt = new Map<string, Span>();
     for (const service of parsed.services) {

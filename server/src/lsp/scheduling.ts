@@ -1,5 +1,5 @@
 import { dirname } from 'node:path';
-import type { Connection, TextDocuments } from 'vscode-languageserver';
+import type { Connection, Diagnostic, TextDocuments } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { analysisStoppedFindings, lspBudgetSeconds } from '../analysis/analysisBudget';
 import { AnalysisResponse, runAnalysisRequest } from './analysisJob';
@@ -23,6 +23,8 @@ interface DocState {
   /** Worker jobs in flight for this document; newer versions wait for them, then only the latest runs. */
   inFlight?: number;
   rerun?: boolean;
+  /** What was last published for it: the same diagnostics for the same version are not sent again. */
+  published?: { version: number; diagnostics: Diagnostic[] };
   /** The other files its last analysis read (its project's): when one changes, it is analysed again. */
   dependsOn?: ReadonlySet<string>;
 }
@@ -124,6 +126,7 @@ export class AnalysisScheduler {
     if (!enabled) {
       state.running = undefined;
       this.forgetOnWorker(uri, state);
+      state.published = undefined;
       void this.connection.sendDiagnostics({ uri, diagnostics: [] });
       return;
     }
@@ -160,7 +163,13 @@ export class AnalysisScheduler {
     }
     // Past its budget the file gets one finding that says so, instead of holding a thread for as long as it likes.
     const findings = response.stoppedAfterSeconds !== undefined ? analysisStoppedFindings(response.stoppedAfterSeconds, options) : (response.findings ?? []);
-    void this.connection.sendDiagnostics({ uri, version, diagnostics: findings.map(toDiagnostic) });
+    const diagnostics = findings.map(toDiagnostic);
+    // Another file of the project changed and this one was analysed again: most often nothing changed for it, and
+    // sending the same hundreds of diagnostics again only costs the editor (the Problems panel redraws).
+    const previous = state.published;
+    if (previous?.version === version && JSON.stringify(previous.diagnostics) === JSON.stringify(diagnostics)) return;
+    state.published = { version, diagnostics };
+    void this.connection.sendDiagnostics({ uri, version, diagnostics });
   }
 
   private forgetOnWorker(uri: string, state: DocState | undefined): void {

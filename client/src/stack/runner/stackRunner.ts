@@ -139,6 +139,8 @@ export interface StartOptions {
 export const DEFAULT_START_TIMEOUT_SECONDS = 900;
 /** How long `compose up -d` itself may run: it pulls images, tens of GB for a model server. */
 const UP_TIMEOUT_MS = 30 * 60_000;
+/** How long a ready stack waits for the health events that measure its cold starts (they trail the listing). */
+const COLD_START_GRACE_MS = 3000;
 const TICK_MS = 1000;
 const OWN_PORTS_TIMEOUT_MS = 3000;
 
@@ -192,6 +194,7 @@ export async function startStack(opts: StartOptions): Promise<StartOutcome> {
   let done = false;
   let lastSent = '';
   let upFinished = false;
+  let readySince: number | undefined;
 
   const progress = (): ServiceProgress[] => [...tracked.values()].map((t) => {
     const { phase, detail } = servicePhase(phaseInputOf(t));
@@ -231,7 +234,14 @@ export async function startStack(opts: StartOptions): Promise<StartOutcome> {
       const reason = failureReason(t.planned.name, phaseInputOf(t), rules);
       if (reason) return finish?.({ kind: 'failed', services, coldStarts: coldStarts(), reason });
     }
-    if (allReady(services)) finish?.({ kind: 'ready', services, coldStarts: coldStarts() });
+    if (!allReady(services)) return;
+    // The listing can show the last replica healthy a moment before its health event reaches the cold-start meter:
+    // wait for the events a little, so the measured cold start is in the outcome (and remembered by the rules).
+    readySince ??= now();
+    // Only containers this start started are measured (a service already running has no start event to measure from).
+    const measuring = [...tracked.values()].some((t) => t.status?.health === 'healthy' && (t.status.startedAt ?? 0) >= t0 - 1000 && t.coldStart === undefined);
+    if (measuring && now() - readySince < COLD_START_GRACE_MS) return;
+    finish?.({ kind: 'ready', services, coldStarts: coldStarts() });
   };
 
   const startLogs = (t: Tracked): void => {
@@ -285,6 +295,7 @@ export async function startStack(opts: StartOptions): Promise<StartOutcome> {
     onColdStart: (measured) => {
       const t = tracked.get(measured.service);
       if (t) t.coldStart = measured.seconds;
+      evaluate();
     },
   });
   disposers.push(() => subscription.dispose());

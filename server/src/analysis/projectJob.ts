@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { ReadRefusal } from '../core/boundedFile';
 import { boundedReader } from '../compose/project';
 import { overlayReader } from '../compose/project/overlayReader';
@@ -27,6 +28,16 @@ export function projectSourceOf(job: ProjectJob, onRefused?: (path: string, refu
   return {
     reader: overlayReader(disk, new Map(job.open ?? [])),
     ...(job.files ? { files: job.files } : {}),
-    ...(job.epoch !== undefined ? { epoch: job.epoch, textsKey: JSON.stringify(job.open ?? []) } : {}),
+    ...(job.epoch !== undefined ? { epoch: job.epoch, textsKey: textsKey(job.open ?? []) } : {}),
   };
+}
+
+/**
+ * The open texts as a short key: a digest of each path and text. The texts themselves as a key (their JSON) cost a
+ * few milliseconds to build and to compare for each of a project's open files on every keystroke.
+ */
+function textsKey(open: ReadonlyArray<[string, string]>): string {
+  const hash = createHash('sha256');
+  for (const [path, text] of open) hash.update(`${path.length}:${path}${text.length}:`).update(text);
+  return hash.digest('base64');
 }

@@ -10,6 +10,7 @@ import type { AnalysisOptions, BuildContextReader } from '../core/analysisOption
 import type { Finding, Report, Span, SpanFix } from '../core/types';
 import { changedRegion } from '../core/textDiff';
 import type { PeerLookup, PeerRead } from '../rules/rule';
+import { REFERENCE_RULE_ID } from '../rules/compose-reference-undefined';
 
 /**
  * The analysis of one Compose document, kept so that an edit inside one service re-parses and re-checks
@@ -380,9 +381,9 @@ export class IncrementalCompose {
    */
   private otherServicesIgnore(k: number, oldName: string, newNames: readonly string[]): boolean {
     // Off (a project's merged analysis leaves it to each file's own), nothing else reads every name.
-    if (this.options.rules?.[REFERENCE_RULE] === 'off') return true;
-    if (this.perSegment.some((list, i) => i !== k && list.some((r) => r.rule === REFERENCE_RULE))) return false;
-    if (this.global.some((r) => r.rule === REFERENCE_RULE)) return false;
+    if (this.options.rules?.[REFERENCE_RULE_ID] === 'off') return true;
+    if (this.perSegment.some((list, i) => i !== k && list.some((r) => r.rule === REFERENCE_RULE_ID))) return false;
+    if (this.global.some((r) => r.rule === REFERENCE_RULE_ID)) return false;
     if (newNames.includes(oldName)) return true;
     const services = this.file!.services;
     return services.every((service, i) => i === k || !serviceReferences(service.map).some((r) => r.section === 'services' && r.name === oldName));
@@ -508,8 +509,6 @@ class BuildReads {
 type Follow = 'service' | 'top-level' | 'end';
 const SENTINEL = '__inference_stack_next__';
 
-/** The rule whose findings read every service's name (`Did you mean …`). */
-const REFERENCE_RULE = 'compose-reference-undefined';
 
 /** Rules that say nothing about a file with a syntax error (RuleMeta.silentOnSyntaxErrors). */
 const SILENT_ON_SYNTAX_ERRORS: ReadonlySet<string> = new Set(RULES.filter((r) => r.meta.silentOnSyntaxErrors).map((r) => r.meta.id));

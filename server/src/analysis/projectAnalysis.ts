@@ -25,6 +25,7 @@ import { optionsKey } from './incrementalCompose';
 import { IncrementalStore } from './incrementalStore';
 import { analyzeMergedFor, InvolvedOrigin, MergedReport, ProjectFacts, projectFacts, servicesFor, TextAnalysis } from './mergedAnalysis';
 import { ServiceExtents } from './serviceExtents';
+import { REFERENCE_RULE_ID } from '../rules/compose-reference-undefined';
 
 /**
  * Rules about the text as written, whatever the other files say: a file Compose refuses to parse or interpolate, a
@@ -338,16 +339,14 @@ function textAnalysis(key: string): TextAnalysis {
   };
 }
 
-/** The one rule that reads the names the project's other files define (options.project). */
-const REFERENCE_RULE = 'compose-reference-undefined';
 
 function ownReports(file: string, text: string, options: AnalysisOptions) {
   return ownMemo.get(file, `${text}\0${optionsKey(options)}`, () => {
     // The kept analysis of the text goes on without the project's names, which one rule reads: a service renamed in
     // another file then costs this file that rule again, not a full analysis.
     const { project: _project, ...alone } = options;
-    const { file: parsed, raw: rest } = textAnalysis(`S\0${file}`)(text, { ...alone, rules: { ...alone.rules, [REFERENCE_RULE]: 'off' } });
-    const raw = options.rules?.[REFERENCE_RULE] === 'off' ? rest : [...rest, ...ruleReports(parsed, options, REFERENCE_RULE)];
+    const { file: parsed, raw: rest } = textAnalysis(`S\0${file}`)(text, { ...alone, rules: { ...alone.rules, [REFERENCE_RULE_ID]: 'off' } });
+    const raw = options.rules?.[REFERENCE_RULE_ID] === 'off' ? rest : [...rest, ...ruleReports(parsed, options, REFERENCE_RULE_ID)];
     const lines = parsed.lines;
     const extendsAt = new Map<string, Span>();
     for (const service of parsed.services) {

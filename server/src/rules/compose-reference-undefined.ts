@@ -16,9 +16,12 @@ import type { Rule } from './rule';
  * rule speaks only about a file that can stand alone (see `standsAlone`). A same-file `extends` does not depend on
  * other files: it is checked unless the file has `include:`.
  */
+/** Its id: the analysis runs this rule apart when only the names other services or files define change. */
+export const REFERENCE_RULE_ID = 'compose-reference-undefined';
+
 export const rule: Rule = {
   meta: {
-    id: 'compose-reference-undefined',
+    id: REFERENCE_RULE_ID,
     defaultSeverity: 'error',
     title: 'A service refers to a service, network, volume, config, secret or model that is not defined',
     appliesTo: ['compose'],

@@ -18,6 +18,7 @@ import { describeService, type ServiceInfo } from './service';
 import { MODEL_ENV_VARS, modelOfService } from './serviceColdStart';
 import { splitShortVolume, volumeTypeOf } from './volumes';
 import { spanOf, type MapView, type ValueView } from './yamlView';
+import { withoutTrailingSlashes } from '../core/trailingSlashes';
 
 export interface OutlineEntry {
   name: string;
@@ -282,11 +283,4 @@ export function movedFacts(facts: NavigationFacts, by: number): NavigationFacts 
     models: facts.models.map((m) => ({ ...withSpan(m), end: m.end + by })),
     giveUps: facts.giveUps.map((g) => ({ ...g, at: g.at + by })),
   };
-}
-
-/** `a/b//` → `a/b` (a loop: `/\/+$/` is quadratic on a long run of slashes followed by something else). */
-function withoutTrailingSlashes(path: string): string {
-  let end = path.length;
-  while (end > 0 && path[end - 1] === '/') end--;
-  return path.slice(0, end);
 }

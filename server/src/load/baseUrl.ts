@@ -1,6 +1,6 @@
-/** The server's base URL without trailing slashes (a loop, not /\/+$/: that regex is quadratic on "/////…x"). */
+import { withoutTrailingSlashes } from '../core/trailingSlashes';
+
+/** The server's base URL without trailing slashes. */
 export function baseUrlOf(url: string): string {
-  let end = url.length;
-  while (end > 0 && url.charCodeAt(end - 1) === 0x2f) end--;
-  return url.slice(0, end);
+  return withoutTrailingSlashes(url);
 }

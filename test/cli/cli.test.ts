@@ -98,7 +98,9 @@ describe('inference-stack lint (dist/cli.js)', () => {
     assert.deepEqual([...new Set(walked.map((x) => x.file))], [join(dir, 'a/docker-compose.yml')]);
     const named = run(['lint', '--format', 'json', join(dir, 'c/stack.yml'), join(dir, 'b/notes.yaml')]);
     assert.ok((JSON.parse(named.stdout) as Array<{ file: string }>).some((x) => x.file.endsWith('stack.yml')));
-    assert.match(named.stderr, /notes\.yaml: skipped/);
+    // A named file that is not linted fails the run: CI must not pass it.
+    assert.equal(named.code, 2);
+    assert.match(named.stderr, /notes\.yaml: not linted: not a Compose file \(no top-level "services"\)/);
   });
 
   it('exits 2 with a clear message on usage and I/O errors', () => {

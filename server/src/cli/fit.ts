@@ -178,8 +178,8 @@ export function runFit(argv: readonly string[], io: Io, cwd = process.cwd()): nu
     rootLabel: 'the project folder',
     onRefused: (path, refusal) => io.stderr(`${path}: not read: ${refusal.message}\n`),
   };
-  const { targets, refused } = collectTargets(args.paths, (m) => io.stderr(m + '\n'), boundary);
-  let ioErrors = refused;
+  const { targets, errors } = collectTargets(args.paths, (m) => io.stderr(m + '\n'), boundary);
+  let ioErrors = errors;
   const rows: FitRow[] = [];
   const options: AnalysisOptions = args.gpu ? { gpu: args.gpu } : {};
   for (const target of targets.filter((t) => t.kind === 'compose')) {

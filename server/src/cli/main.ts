@@ -25,7 +25,9 @@ const VERSION = typeof PACKAGE_VERSION === 'string' ? PACKAGE_VERSION : '0.0.0-d
 const USAGE = `Usage: inference-stack lint [options] PATH...
 
 Lints Compose files and Dockerfiles of AI model-serving stacks (vLLM, TGI, SGLang, Ollama, llama.cpp, Triton).
-Files named here are sniffed; folders are searched for ${COMPOSE_NAME_GLOBS.join(', ')},
+Files named here are linted whatever their names: by name, else by text (YAML with top-level services is a
+Compose file, a first instruction FROM a Dockerfile); one that is neither or cannot be read exits 2.
+Folders are searched by name only, for ${COMPOSE_NAME_GLOBS.join(', ')},
 ${DOCKERFILE_NAME_GLOBS.join(', ')}.
 A Compose file is linted within its project, as docker compose run in its folder loads it (COMPOSE_FILE from
 the folder's .env, else compose.yaml with its override; files reached through include and extends): nothing is
@@ -138,9 +140,9 @@ function lint(argv: readonly string[], io: CliIo): number {
       io.stderr(`${path}: not read: ${refusal.message}${refusal.reason === 'outside' ? ' (pass --allow-outside-project to read it)' : ''}\n`);
     },
   };
-  const { targets, refused } = collectTargets([...args.projectFiles, ...args.paths], (m) => io.stderr(m + '\n'), boundary);
+  const { targets, errors } = collectTargets(args.paths, (m) => io.stderr(m + '\n'), boundary, args.projectFiles);
   const named = new Set(args.projectFiles.map((f) => resolve(f)));
-  let ioErrors = refused;
+  let ioErrors = errors;
   const results: FileResult[] = [];
   let fixedFiles = 0;
   // Each file is analysed on a worker thread within the time budget (a costly file stops, the run goes on), several

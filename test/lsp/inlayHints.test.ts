@@ -80,8 +80,8 @@ describe('language server: inlay hints', () => {
       `${after_('"Qwen/Qwen3-0.6B"')} ≈ cold start 1m2s`,
       // 2m + 3 retries × 10s
       `${after_('start_period: 2m')} gives up after 2m30s`,
-      // 60 s + 2 s × 8 B
-      `${after_('meta-llama/Llama-3.1-8B-Instruct')} ≈ cold start 1m16s`,
+      // TGI: 20 s + 1 s per GB of bf16 weights (16 GB), coldStart.ts
+      `${after_('meta-llama/Llama-3.1-8B-Instruct')} ≈ cold start 36s`,
       // 5m + Docker's 3 retries × 30s
       `${after_('start_period: 5m')} gives up after 6m30s`,
       // no size in `/models/my-model`: no cold start hint; the model `.env` names: 60 s + 2 s × 8 B
@@ -103,7 +103,7 @@ describe('language server: inlay hints', () => {
     const tgi = lines.findIndex((l) => l.trim() === 'tgi:');
     const local = lines.findIndex((l) => l.trim() === 'local:');
     assert.deepEqual(shown(await hints({ start: { line: tgi, character: 0 }, end: { line: local, character: 0 } })), [
-      `${after_('meta-llama/Llama-3.1-8B-Instruct')} ≈ cold start 1m16s`,
+      `${after_('meta-llama/Llama-3.1-8B-Instruct')} ≈ cold start 36s`,
       `${after_('start_period: 5m')} gives up after 6m30s`,
     ]);
   });

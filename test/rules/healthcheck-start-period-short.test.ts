@@ -73,22 +73,55 @@ describe(RULE, () => {
           healthcheck:
             test: ["CMD", "curl", "-fsS", "http://localhost:80/health"]
     `;
-    assert.ok(assertFixResolves(RULE, tgi).includes('start_period: 6m40s'));
+    // TGI: 20 s + 1 s per GB of weights; 70B in 16 bits is 140 GB → 160 s → 320 s.
+    assert.ok(assertFixResolves(RULE, tgi).includes('start_period: 5m20s'));
   });
 
-  it('fires at the service name for a llama.cpp server image whose own HEALTHCHECK has no start period', () => {
+  it('estimates by engine and weight format: quantized checkpoints load fewer bytes', () => {
+    const fp8 = bad.replace('meta-llama/Llama-3.1-8B-Instruct', 'RedHatAI/Meta-Llama-3.1-70B-Instruct-FP8');
+    // 70B × 1.1 bytes = 77 GB → 60 + 77 = 137 s → 274 s.
+    const [f] = findingsOf(RULE, fp8);
+    assert.match(f!.message, /about 2m17s \(estimated from the 70B parameters in "RedHatAI\/Meta-Llama-3\.1-70B-Instruct-FP8": about 77 GB of 8-bit weights on vLLM/);
+    assert.ok(assertFixResolves(RULE, fp8).includes('start_period: 4m34s'));
+    const ollama = yaml`
+      services:
+        ollama:
+          image: ollama/ollama:0.6.0
+          gpus: all
+          healthcheck:
+            test: ["CMD", "ollama", "list"]
+    `;
+    assert.deepEqual(findingsOf(RULE, ollama), [], "Ollama's API answers before any model loads: 5 s, inside 90 s of default grace");
+  });
+
+  it("stays quiet when the llama.cpp image's own HEALTHCHECK grace already covers a small GGUF", () => {
     const text = yaml`
       services:
         llama:
           image: ghcr.io/ggml-org/llama.cpp:server-cuda
           command: -m /models/llama-2-13b.Q4_K_M.gguf --port 8080
     `;
+    // 13B × (4 + 1) / 8 bytes = 8.1 GB → 1 + 8.1 s → 10 s; 3 retries × 30 s = 90 s ≥ 2 × 10 s.
+    assert.deepEqual(findingsOf(RULE, text), []);
+    assert.deepEqual(findingsOf(RULE, text.replace('/models/llama-2-13b.Q4_K_M.gguf', '/models/model.gguf')), [], 'no size named: 20 s');
+    assert.deepEqual(findingsOf(RULE, text.replace('-m /models/llama-2-13b.Q4_K_M.gguf', '-hf bartowski/Llama-3.2-3B-Instruct-GGUF')), []);
+  });
+
+  it('fires at the service name for a llama.cpp server image whose own HEALTHCHECK is too short for a large GGUF', () => {
+    const text = yaml`
+      services:
+        llama:
+          image: ghcr.io/ggml-org/llama.cpp:server-cuda
+          command: -m /models/Meta-Llama-3.1-70B-Instruct-Q8_0.gguf --port 8080
+    `;
     const [f] = findingsOf(RULE, text);
     assert.equal(rangeText(text, f!), 'llama');
     assert.match(f!.message, /the image's HEALTHCHECK has no start period/);
+    // 70B × 9 / 8 bytes = 78.75 GB → 1 + 78.75 s → 80 s → 160 s, over the image's 90 s.
+    assert.match(f!.message, /about 1m20s \(estimated from the 70B parameters in "\/models\/Meta-Llama-3\.1-70B-Instruct-Q8_0\.gguf": about 79 GB of GGUF Q8_0 weights on llama\.cpp/);
     const fixed = assertFixResolves(RULE, text);
     // Compose merges a healthcheck that sets only start_period with the image's HEALTHCHECK.
-    assert.ok(fixed.endsWith('    healthcheck:\n      start_period: 2m52s\n'), fixed);
+    assert.ok(fixed.endsWith('    healthcheck:\n      start_period: 2m40s\n'), fixed);
   });
 
   it('stays quiet without a probe, when disabled, on a `${VAR}` start_period, and on unknown GPU services of unknown model', () => {

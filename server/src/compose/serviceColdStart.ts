@@ -1,4 +1,7 @@
-/** The cold start of a Compose service: the model its command line, env or image names, then engines/coldStart.ts. */
+/**
+ * The cold start of a Compose service: the model its command line, env or image names, timed with its engine's
+ * profile (engines/coldStart.ts).
+ */
 import type { AnalysisOptions } from '../core/analysisOptions';
 import { estimateColdStart, modelFromArgs, type ColdStartEstimate } from '../engines/coldStart';
 import { parseImageRef } from '../engines/engines';
@@ -10,8 +13,8 @@ export const MODEL_ENV_VARS: readonly string[] = ['MODEL_ID', 'LLAMA_ARG_MODEL',
 
 /**
  * The model a Compose service serves, as far as the file says: command-line flags or vLLM's positional
- * model, then env vars that name it, then (for GPU services of no known engine, such as NVIDIA NIM images,
- * which are named after their model) the image name. `${VAR}` references are resolved with `.env`.
+ * model, then env vars that name it, then (for NVIDIA NIM images, which are named after their model, and GPU
+ * services of no known engine) the image name. `${VAR}` references are resolved with `.env`.
  */
 export function modelOfService(info: ServiceInfo, dotEnv: ReadonlyMap<string, string> = new Map()): string | undefined {
   const resolve = (text: string | undefined) => (text === undefined ? undefined : interpolate(text, dotEnv));
@@ -23,7 +26,7 @@ export function modelOfService(info: ServiceInfo, dotEnv: ReadonlyMap<string, st
     const value = resolve(info.env.find((e) => e.name === name)?.value);
     if (value) return value;
   }
-  if (!info.engine && info.image) {
+  if ((!info.engine || info.engine.id === 'nim') && info.image) {
     const image = resolve(info.image);
     if (image) return parseImageRef(image).name;
   }
@@ -32,5 +35,5 @@ export function modelOfService(info: ServiceInfo, dotEnv: ReadonlyMap<string, st
 
 /** The cold-start estimate of a Compose service. */
 export function serviceColdStart(info: ServiceInfo, options: AnalysisOptions, dotEnv?: ReadonlyMap<string, string>): ColdStartEstimate {
-  return estimateColdStart(options, info.service.name, modelOfService(info, dotEnv ?? options.dotEnv ?? new Map()));
+  return estimateColdStart(options, info.service.name, modelOfService(info, dotEnv ?? options.dotEnv ?? new Map()), info.engine?.id);
 }

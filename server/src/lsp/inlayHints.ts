@@ -29,7 +29,7 @@ export class InlayHints {
     for (const facts of nav.factsIn(span)) {
       for (const mention of facts.models) {
         if (!inRange(mention.end)) continue;
-        const estimate = estimateColdStart(options, mention.service, mention.model);
+        const estimate = estimateColdStart(options, mention.service, mention.model, mention.engine);
         if (estimate.source === 'default') continue;
         hints.push({
           position: nav.lines.positionAt(mention.end),

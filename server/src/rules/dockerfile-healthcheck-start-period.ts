@@ -35,7 +35,7 @@ export const rule: Rule = {
     const spec = found.by === 'pip' ? undefined : found.spec;
     // The vLLM image's own ENTRYPOINT is `vllm serve`, so a bare CMD starts with the model.
     const model = modelFromArgs(spec, args, spec?.id === 'vllm' && !hasEntrypoint);
-    check(ctx, healthcheck, estimateColdStart(ctx.options, undefined, model));
+    check(ctx, healthcheck, estimateColdStart(ctx.options, undefined, model, found.spec.id));
   },
 };
 

@@ -12,7 +12,10 @@ import { describeEstimate, recommendedStartPeriod } from '../engines/coldStart';
  * llama.cpp answers 503: serving-engines.json). Docker ignores failures inside start_period, then marks the
  * container unhealthy after `retries` failures `interval` apart (moby daemon/health.go). So the grace a
  * healthcheck gives a loading model is start_period + retries × interval; when that is under twice the cold
- * start (engines/coldStart.ts), a slow load is reported unhealthy and `service_healthy` dependents fail.
+ * start (engines/coldStart.ts, by engine, model size and weight format), a slow load is reported unhealthy and
+ * `service_healthy` dependents fail. A service with no healthcheck of its own that relies on its image's HEALTHCHECK
+ * (the llama.cpp `server*` images: no options, so Docker's defaults, 3 × 30 s = 90 s of grace) is timed the same way:
+ * no finding when that grace already covers twice the estimate (a small GGUF loads in seconds).
  */
 export const rule: Rule = {
   meta: {

@@ -245,3 +245,183 @@ describe(`${RULE}: boundaries and forms`, () => {
     assert.ok(applyFix(text, preferredFix(f!)).includes('command: --api-key ${VLLM_API_KEY} --model m'));
   });
 });
+
+describe(`${RULE}: passwords in URLs`, () => {
+  const urls = yaml`
+    services:
+      app:
+        image: ghcr.io/example/app:1
+        environment:
+          DATABASE_URL: postgresql://app:s3cr3t-pg@db:5432/app
+        command: ["--broker", "amqp://guest:guest@rabbitmq:5672/"]
+  `;
+  for (const [name, text] of [['LF', urls], ['CRLF', toCrlf(urls)]] as const) {
+    it(`reports the password itself, never in the message; a variable's URL is fixed with a \${..._PASSWORD} (${name})`, () => {
+      const [db, amqp, ...rest] = findingsOf(RULE, text);
+      assert.equal(rest.length, 0);
+      assert.equal(rangeText(text, db!), 's3cr3t-pg');
+      assert.deepEqual(db!.range, { start: { line: 4, character: 37 }, end: { line: 4, character: 46 } });
+      assert.equal(db!.severity, 'error');
+      assert.equal(
+        db!.message,
+        'A literal password is written in the URL in the value of DATABASE_URL: anyone who can read this file or its history can use it. Reference it as ${DATABASE_PASSWORD} and keep the value in .env (out of version control) or a secret store; revoke it if it was ever committed.',
+      );
+      assert.ok(assertFixResolves(RULE, text).includes('DATABASE_URL: postgresql://app:${DATABASE_PASSWORD}@db:5432/app'));
+      assert.equal(rangeText(text, amqp!), 'guest', 'the password, not the user of the same name');
+      assert.deepEqual(amqp!.range.start, { line: 5, character: 40 });
+      assert.match(amqp!.message, /^A literal password is written in a URL in this value: .* Write the password as a \$\{VAR\} reference inside the URL/);
+      assert.deepEqual(amqp!.fixes, [], 'no variable to name: no fix');
+      assertNoSecretInMessages(text, ['s3cr3t-pg', 'guest']);
+    });
+  }
+
+  it('finds them in list-form environment, string commands, healthchecks, with an empty user or a token as password', () => {
+    const text = yaml`
+      services:
+        app:
+          image: ghcr.io/example/app:1
+          environment:
+            - REDIS_URL=redis://:r3dis-pass@redis:6379/0
+          command: python serve.py --repo https://bot:tok3n-value@git.example.com/org/repo.git --port 80
+          healthcheck:
+            test: ["CMD", "curl", "-f", "http://admin:hc-pass-1@localhost:80/health"]
+    `;
+    const found = findingsOf(RULE, text);
+    assert.deepEqual(found.map((f) => rangeText(text, f)), ['r3dis-pass', 'tok3n-value', 'hc-pass-1']);
+    assert.ok(applyFix(text, preferredFix(found[0]!)).includes('- REDIS_URL=redis://:${REDIS_PASSWORD}@redis:6379/0'));
+    assertNoSecretInMessages(text, ['r3dis-pass', 'tok3n-value', 'hc-pass-1']);
+  });
+
+  it('stays quiet on ${VAR} and empty passwords, a user with no password, ports, placeholders and plain URLs', () => {
+    const text = yaml`
+      services:
+        app:
+          image: ghcr.io/example/app:1
+          environment:
+            DATABASE_URL: postgresql://app:\${DB_PASSWORD}@db:5432/app
+            DSN: postgresql://\${DB_USER:-app}:\${DB_PASSWORD:?set it}@db/app
+            REDIS_URL: redis://:\${REDIS_PASSWORD}@redis:6379
+            EMPTY_URL: redis://:@redis:6379
+            SSH_URL: ssh://git@github.com:22/org/repo.git
+            USER_URL: https://bot@git.example.com/org/repo
+            API_BASE: http://vllm:8000/v1
+            MAIL: mailto:someone@example.com
+            DOC: "postgresql://<user>:<password>@<host>/<db>"
+            AT_IN_PATH: http://host:8080/files/a@b
+            ESCAPED: postgresql://app:$$DB_PASSWORD@db/app
+            IN_A_DEFAULT: \${DATABASE_URL:-postgresql://app:dev-only-pg@db/app}
+    `;
+    assert.deepEqual(findingsOf(RULE, text), []);
+  });
+
+  it('reads Dockerfile instructions too', () => {
+    const text = dockerfile`
+      FROM python:3.12
+      ARG PIP_PASSWORD
+      RUN pip install --index-url https://ci:\${PIP_PASSWORD}@pypi.example.com/simple app
+      RUN git clone https://bot:tok3n-value@git.example.com/org/repo.git
+    `;
+    const [f, ...rest] = findingsOf(RULE, text, 'dockerfile');
+    assert.equal(rest.length, 0);
+    assert.equal(rangeText(text, f!), 'tok3n-value');
+    assert.match(f!.message, /^A literal password is written in a URL in this RUN instruction: /);
+    assert.ok(!f!.message.includes('tok3n-value'));
+  });
+});
+
+describe(`${RULE}: well-known passwords on a published port`, () => {
+  const stack = yaml`
+    services:
+      db:
+        image: postgres:16
+        ports: ["5432:5432"]
+        environment:
+          POSTGRES_PASSWORD: \${POSTGRES_PASSWORD:-postgres}
+      minio:
+        image: quay.io/minio/minio:RELEASE.2025-01-20T14-49-07Z
+        ports:
+          - "9000:9000"
+        environment:
+          - MINIO_ROOT_PASSWORD=minioadmin
+  `;
+  for (const [name, text] of [['LF', stack], ['CRLF', toCrlf(stack)]] as const) {
+    it(`a \${VAR:-default} is reported at the default, a literal at the value; both fixed as a required variable (${name})`, () => {
+      const [dflt, literal, ...rest] = findingsOf(RULE, text);
+      assert.equal(rest.length, 0);
+      assert.equal(rangeText(text, dflt!), 'postgres');
+      assert.deepEqual(dflt!.range, { start: { line: 5, character: 46 }, end: { line: 5, character: 54 } });
+      assert.equal(
+        dflt!.message,
+        'The default of ${POSTGRES_PASSWORD} in the value of POSTGRES_PASSWORD, used whenever .env does not set POSTGRES_PASSWORD, is a well-known default password, ' +
+          'and service "db" publishes port 5432:5432: it is among the first passwords anyone who reaches that port tries. ' +
+          'Make the variable required (${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD in .env}) and set a strong password in .env (out of version control).',
+      );
+      const fixed = applyFix(text, preferredFix(dflt!));
+      assert.ok(fixed.includes('POSTGRES_PASSWORD: ${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD in .env}\n') || fixed.includes('in .env}\r\n'), fixed);
+      assert.deepEqual(findingsOf('compose-interpolation-invalid', fixed), []);
+      assert.equal(rangeText(text, literal!), 'minioadmin');
+      assert.match(literal!.message, /^The value of MINIO_ROOT_PASSWORD is a well-known default password, and service "minio" publishes port 9000:9000: /);
+      assert.ok(applyFix(text, preferredFix(literal!)).includes('- MINIO_ROOT_PASSWORD=${MINIO_ROOT_PASSWORD:?set MINIO_ROOT_PASSWORD in .env}'));
+      assertNoSecretInMessages(text, ['postgres', 'minioadmin']);
+    });
+  }
+
+  it('knows the images\' own variables: Grafana GF_, RabbitMQ, and generic admin passwords', () => {
+    const text = yaml`
+      services:
+        grafana:
+          image: grafana/grafana:11.4.0
+          ports: ["3000:3000"]
+          environment:
+            GF_SECURITY_ADMIN_PASSWORD: \${GRAFANA_ADMIN_PASSWORD:-admin}
+        queue:
+          image: rabbitmq:4-management
+          ports: ["15672:15672"]
+          environment:
+            RABBITMQ_DEFAULT_PASS: guest
+        ui:
+          image: ghcr.io/example/ui:1
+          ports: ["8080:8080"]
+          environment:
+            ADMIN_PASSWORD: \${ADMIN_PASSWORD-changeme}
+    `;
+    const found = findingsOf(RULE, text);
+    assert.deepEqual(found.map((f) => rangeText(text, f)), ['admin', 'guest', 'changeme']);
+    for (const f of found) assert.match(f.message, /is a well-known default password, and service "\w+" publishes port \d+:\d+/);
+  });
+
+  it('stays quiet without a published port, on loopback, when .env sets it, on a client\'s variable, on another default', () => {
+    const text = yaml`
+      services:
+        internal:
+          image: postgres:16
+          environment:
+            POSTGRES_PASSWORD: \${POSTGRES_PASSWORD:-postgres}
+        local:
+          image: quay.io/minio/minio:RELEASE.2025-01-20T14-49-07Z
+          ports: ["127.0.0.1:9000:9000", { target: 9001, published: "9001", host_ip: 127.0.0.1 }]
+          environment:
+            MINIO_ROOT_PASSWORD: \${MINIO_ROOT_PASSWORD:-minioadmin}
+        grafana:
+          image: grafana/grafana:11.4.0
+          ports: ["3000:3000"]
+          environment:
+            GF_SECURITY_ADMIN_PASSWORD: \${GF_PASSWORD:-admin}
+        app:
+          image: ghcr.io/example/app:1
+          ports: ["8501:8501"]
+          environment:
+            - NEO4J_PASSWORD=\${NEO4J_PASSWORD-password}
+            - ADMIN_PASSWORD=\${ADMIN_PASSWORD:-dev-only-Zq81}
+            - ROOT_PASSWORD=pre\${SUFFIX:-admin}
+    `;
+    assert.deepEqual(findingsOf(RULE, text, 'compose', { dotEnv: new Map([['GF_PASSWORD', 'Strong-1']]) }), []);
+  });
+
+  it('without a published port, a literal well-known password keeps the usual finding and fix', () => {
+    const text = 'services:\n  db:\n    image: postgres:16\n    environment:\n      POSTGRES_PASSWORD: postgres\n';
+    const [f] = findingsOf(RULE, text);
+    assert.match(f!.message, /^A literal password is written in the value of POSTGRES_PASSWORD: anyone who can read this file/);
+    assert.ok(applyFix(text, preferredFix(f!)).includes('POSTGRES_PASSWORD: ${POSTGRES_PASSWORD}\n'));
+  });
+});

@@ -1,7 +1,10 @@
 import { isMap, isScalar, isSeq, Node, Scalar, YAMLSeq } from 'yaml';
 import { splitWords } from '../core/commandWords';
 import type { ComposeFile } from '../compose/composeFile';
-import { hasInterpolation, literalPart } from '../compose/interpolation';
+import { hasInterpolation, interpolateBestEffort, literalPart } from '../compose/interpolation';
+import { parseShortPortSpec } from '../compose/ports';
+import type { ServiceInfo } from '../compose/service';
+import { templateTokens } from '../compose/template';
 import type { ComposeContext, DockerfileContext, Rule } from './rule';
 import { outsideScope } from './scope';
 import type { Span, SpanFix } from '../core/types';
@@ -31,6 +34,16 @@ const PLACEHOLDERS: readonly RegExp[] = [
   /(^|[-_ ])here$/i,
   /^(empty|none|null|nil|dummy|fake|unused|placeholder|redacted|token|api[-_ ]?key|ollama|-|n\/?a|not[-_ ]?(needed|required|used|set)|no[-_ ]?key([-_ ]?required)?|sk-no-key-required)$/i,
 ];
+
+/**
+ * Passwords that images ship as their default, or their docs and tutorials write (compared lower-case): the first
+ * ones anyone tries on a port that answers.
+ */
+const WELL_KNOWN_PASSWORDS: ReadonlySet<string> = new Set([
+  'password', 'passw0rd', 'password1', 'password123', 'pass', 'changeme', 'changeit', 'admin', 'admin123', 'administrator',
+  'minioadmin', 'minio123', 'postgres', 'mysql', 'redis', 'neo4j', 'root', 'toor', 'secret', 'guest', 'test', 'example',
+  'default', 'qwerty', 'letmein', '1234', '12345', '123456', '12345678', '123456789',
+]);
 
 /** Token-shaped strings that are obviously made up (runs, alphabets, counting). */
 const FAKE_TOKEN = /(.)\1{5,}|xxxx|your|example|placeholder|dummy|redacted|abcdef|123456789/i;
@@ -65,6 +78,16 @@ interface Hit {
   envName: string;
   /** The span to replace with `${envName}` (a literal default replaces its whole `${VAR:-...}`). */
   replace?: { span: Span; newText: string; title: string };
+  /** The whole message, when secretMessage's does not fit. */
+  message?: string;
+}
+
+/** A service that publishes a port, and the first such `ports:` entry as written. */
+interface Exposed {
+  service: string;
+  port: string;
+  /** The service's name and its image's, lower case: what the variables of its own login are named after. */
+  names: string;
 }
 
 class ComposeScan {
@@ -72,12 +95,21 @@ class ComposeScan {
   private readonly file: ComposeFile;
   /** Command / entrypoint nodes of vLLM services, whose `--api-key` is best replaced by VLLM_API_KEY. */
   private readonly vllmArgs = new Set<Node>();
+  /** The `environment:` values of services that publish a port (where they are written, anchors included). */
+  private readonly exposedEnv = new Map<Node, Exposed>();
 
   constructor(private readonly ctx: ComposeContext) {
     this.file = ctx.file;
     for (const info of ctx.services) {
-      if (info.engine?.id !== 'vllm') continue;
-      for (const list of [info.command, info.entrypoint]) if (list && !list.view.inherited && list.view.node) this.vllmArgs.add(list.view.node);
+      if (info.engine?.id === 'vllm') {
+        for (const list of [info.command, info.entrypoint]) if (list && !list.view.inherited && list.view.node) this.vllmArgs.add(list.view.node);
+      }
+      const port = publishedPort(info, this.file.dotEnv);
+      const env = info.environment?.value;
+      if (!port || !env) continue;
+      for (const value of env.asMap()?.entries().map((e) => e.value) ?? env.asSeq()?.items() ?? []) {
+        if (value.node) this.exposedEnv.set(value.node, { service: info.service.name, port, names: `${info.service.name} ${info.resolvedImage ?? ''}`.toLowerCase() });
+      }
     }
   }
 
@@ -117,36 +149,83 @@ class ComposeScan {
     const tokenShaped = value.length >= SHORTEST_TOKEN && ANY_TOKEN_PREFIX.test(value);
     const secretName = keyName !== undefined && isSecretName(keyName);
     const assignment = keyName === undefined && value.includes('=');
-    if (!tokenShaped && !secretName && !assignment && !/\s/.test(value)) return;
+    const url = value.includes('://');
+    if (!tokenShaped && !secretName && !assignment && !url && !/\s/.test(value)) return;
     const src = sourceOf(this.file.text, node);
     if (!src) return;
     if (tokenShaped) for (const hit of strongHits(src, keyName)) this.report(hit);
+    const eq = keyName === undefined ? /^([A-Za-z_][\w.-]*)=/.exec(value) : null;
+    // A URL's password is reported at the password; the value around it is then not reported again.
+    const inUrl = url ? urlHits(src, keyName ?? eq?.[1]) : [];
+    for (const hit of inUrl) this.report(hit);
     if (secretName) {
-      this.named(keyName!, value, src.exact ? valueSpanIn(src, value) : undefined, src.whole);
+      if (!inUrl.length) this.named(keyName!, value, src.exact ? valueSpanIn(src, value) : undefined, src.whole, node);
       return;
     }
-    const eq = keyName === undefined ? /^([A-Za-z_][\w.-]*)=/.exec(value) : null;
     if (eq) {
       const assigned = value.slice(eq[0].length);
       const at = src.exact && src.body === value ? { start: src.base + eq[0].length, end: src.base + value.length } : undefined;
-      this.named(eq[1]!, assigned, at, src.whole);
+      if (!inUrl.length) this.named(eq[1]!, assigned, at, src.whole, node);
       return;
     }
     if (/\s/.test(value)) this.flagWords(value, src, vllm);
   }
 
   /** `NAME: value` or `NAME=value` where NAME says it is a secret. */
-  private named(name: string, value: string, exactAt: Span | undefined, whole: Span): void {
-    if (!isSecretName(name) || !isLiteralSecret(value)) return;
+  private named(name: string, value: string, exactAt: Span | undefined, whole: Span, node: Node): void {
+    if (!isSecretName(name)) return;
+    const exposed = this.exposedEnv.get(node);
+    const ownLogin = exposed && isOwnLogin(name, exposed) ? exposed : undefined;
+    if (!isLiteralSecret(value)) {
+      if (ownLogin) this.wellKnownDefault(name, value, exactAt, whole, ownLogin);
+      return;
+    }
     const envName = varName(name);
     const at = exactAt ?? whole;
-    const exact = exactAt !== undefined;
+    if (ownLogin && isWellKnownPassword(value)) {
+      const required = requiredRef(envName);
+      this.report({
+        span: at,
+        label: 'password',
+        where: `the value of ${name}`,
+        envName,
+        ...(exactAt ? { replace: { span: at, newText: required, title: `Replace with ${required}` } } : {}),
+        message: wellKnownMessage(`The value of ${name}`, ownLogin, `Reference it as ${required} and set a strong password in .env (out of version control) or a secret store`),
+      });
+      return;
+    }
     this.report({
       span: at,
       label: /pass/i.test(name) ? 'password' : 'secret',
       where: `the value of ${name}`,
       envName,
-      ...(exact ? { replace: { span: at, newText: `\${${envName}}`, title: `Replace with \${${envName}} (set ${envName} in .env, kept out of git)` } } : {}),
+      ...(exactAt ? { replace: { span: at, newText: `\${${envName}}`, title: `Replace with \${${envName}} (set ${envName} in .env, kept out of git)` } } : {}),
+    });
+  }
+
+  /**
+   * `${VAR:-changeme}` on a service that publishes a port: whenever .env does not set VAR, the password is one
+   * anyone would try. (A plain development default elsewhere stays quiet, see isLiteralSecret.)
+   */
+  private wellKnownDefault(name: string, value: string, exactAt: Span | undefined, whole: Span, exposed: Exposed): void {
+    const [token, ...more] = templateTokens(value);
+    // The whole value is the reference (`pre${X:-admin}` is another password).
+    if (!token || more.length || token.kind !== 'operator' || token.start !== 0 || token.end !== value.length) return;
+    if ((token.op !== ':-' && token.op !== '-') || !isWellKnownPassword(value.slice(token.argFrom, token.argTo))) return;
+    const set = this.file.dotEnv.get(token.name);
+    if (set !== undefined && (set !== '' || token.op === '-')) return;
+    const required = requiredRef(token.name);
+    this.report({
+      span: exactAt ? { start: exactAt.start + token.argFrom, end: exactAt.start + token.argTo } : whole,
+      label: 'password',
+      where: `the value of ${name}`,
+      envName: token.name,
+      ...(exactAt ? { replace: { span: { start: exactAt.start, end: exactAt.start + value.length }, newText: required, title: `Replace with ${required}` } } : {}),
+      message: wellKnownMessage(
+        `The default of \${${token.name}} in the value of ${name}, used whenever .env does not set ${token.name},`,
+        exposed,
+        `Make the variable required (${required}) and set a strong password in .env (out of version control)`,
+      ),
     });
   }
 
@@ -203,7 +282,7 @@ class ComposeScan {
     this.seen.add(hit.span.start);
     this.ctx.report({
       span: hit.span,
-      message: secretMessage(hit),
+      message: hit.message ?? secretMessage(hit),
       fixes: hit.replace ? [{ title: hit.replace.title, preferred: true, edits: [{ span: hit.replace.span, newText: hit.replace.newText }] }] : [],
     });
   }
@@ -215,6 +294,58 @@ function secretMessage(hit: Pick<Hit, 'label' | 'where' | 'envName'>, advice?: s
     (advice ?? `Reference it as \${${hit.envName}} and keep the value in .env (out of version control) or a secret store`) +
     '; revoke it if it was ever committed.'
   );
+}
+
+/** A well-known password on a service that publishes a port: guessed over the network, no file needed. */
+function wellKnownMessage(subject: string, exposed: Exposed, advice: string): string {
+  return (
+    `${subject} is a well-known default password, and service "${exposed.service}" publishes port ${exposed.port}: ` +
+    `it is among the first passwords anyone who reaches that port tries. ${advice}.`
+  );
+}
+
+/**
+ * `${NAME:?...}`: Compose refuses to start until NAME is set. Not `${NAME}`: unset, that is empty, and an image
+ * given an empty password can fall back to its own default, the well-known one (Grafana ignores an empty `GF_`
+ * variable and keeps `admin`).
+ */
+function requiredRef(name: string): string {
+  return `\${${name}:?set ${name} in .env}`;
+}
+
+/** First words of a server's own login variables that do not name it: generic ones, and images' own prefixes. */
+const OWN_LOGIN_WORDS: ReadonlySet<string> = new Set(['admin', 'root', 'ui', 'webui']);
+const PREFIX_OF_IMAGE: Readonly<Record<string, readonly string[]>> = { gf: ['grafana'], mysql: ['mariadb'], postgres: ['pgvector', 'postgis', 'timescale'] };
+
+/**
+ * Whether NAME sets the login of the service itself (`POSTGRES_PASSWORD` on `postgres:16`, `MINIO_ROOT_PASSWORD`
+ * on `minio/minio`, `GF_SECURITY_ADMIN_PASSWORD` on Grafana, `ADMIN_PASSWORD`), not one it connects to with
+ * (`NEO4J_PASSWORD` on an app that talks to Neo4j): only the first is tried on the service's own port.
+ */
+function isOwnLogin(name: string, exposed: Exposed): boolean {
+  const words = name.toLowerCase().split(/[-_.]/);
+  const first = words[0]!;
+  if (words.length === 1 || OWN_LOGIN_WORDS.has(first) || exposed.names.includes(first)) return true;
+  return (PREFIX_OF_IMAGE[first] ?? []).some((image) => exposed.names.includes(image));
+}
+
+function isWellKnownPassword(value: string): boolean {
+  return WELL_KNOWN_PASSWORDS.has(value.trim().toLowerCase());
+}
+
+/** Host addresses that publish to this machine only (`127.0.0.1:9000:9000`): nobody else reaches those. */
+const LOOPBACK = /^(?:127\.|localhost$|::1$)/;
+
+/** The first `ports:` entry of the service that publishes beyond this host, as written; undefined when none. */
+function publishedPort(info: ServiceInfo, dotEnv: ReadonlyMap<string, string>): string | undefined {
+  for (const item of info.service.map.seq('ports')?.items() ?? []) {
+    const long = item.asMap();
+    const written = long ? (long.text('published') ?? long.text('target')) : item.text;
+    if (written === undefined) continue;
+    const hostIp = long ? (long.text('host_ip') ?? '') : (parseShortPortSpec(interpolateBestEffort(written, dotEnv))?.hostIp ?? '');
+    if (!LOOPBACK.test(interpolateBestEffort(hostIp, dotEnv))) return written;
+  }
+  return undefined;
 }
 
 const DOCKERFILE_ADVICE =
@@ -269,6 +400,54 @@ function strongHits(src: Source, keyName: string | undefined): Hit[] {
   return hits;
 }
 
+/** Characters that end a URL's authority (RFC 3986), or the URL in a command line. */
+const AUTHORITY_END = /[/?#"'<>`\\\s]/;
+
+/**
+ * Passwords of URL credentials (`postgresql://user:pass@db`, `redis://:pass@redis`): from each `://`, the
+ * authority runs to the first `/`, `?`, `#` or space, and its password from the first `:` to the last `@`, as URL
+ * parsers read it. A `${...}` is passed over whole (`${DB_USER:-app}` holds no separator); a password that is one,
+ * or empty, or a placeholder, is not a secret, and neither is a URL inside a `${VAR:-...}` (a development default,
+ * as for a named value). `name`: the variable the URL is the value of.
+ */
+function urlHits(src: Source, name: string | undefined): Hit[] {
+  const hits: Hit[] = [];
+  const body = src.body;
+  const refs = templateTokens(body).filter((t) => t.kind !== 'escaped' && t.kind !== 'dollar');
+  let ref = 0;
+  for (let from = 0, at = body.indexOf('://'); at !== -1; at = body.indexOf('://', from)) {
+    from = at + 3;
+    while (ref < refs.length && refs[ref]!.end <= at) ref++;
+    if (ref < refs.length && refs[ref]!.start < at) {
+      from = refs[ref]!.end;
+      continue;
+    }
+    if (at === 0 || !/[A-Za-z0-9]/.test(body[at - 1]!)) continue;
+    let colon = -1;
+    let lastAt = -1;
+    for (let j = at + 3, next = ref; j < body.length && !AUTHORITY_END.test(body[j]!); j++) {
+      if (next < refs.length && refs[next]!.start === j) j = refs[next++]!.end - 1;
+      else if (body[j] === '@') lastAt = j;
+      else if (body[j] === ':' && colon < 0) colon = j;
+    }
+    if (colon < 0 || lastAt <= colon || !isLiteralSecret(body.slice(colon + 1, lastAt))) continue;
+    const span = src.exact ? { start: src.base + colon + 1, end: src.base + lastAt } : src.whole;
+    const where = name ? `the URL in the value of ${name}` : 'a URL in this value';
+    // `DATABASE_URL` → `${DATABASE_PASSWORD}`; a URL that is no variable's value gets no fix (no name to give one).
+    const envName = !name ? undefined : isSecretName(name) ? varName(name) : `${varName(name).replace(/_(?:URL|URI|DSN|ADDR|ADDRESS|CONNECTION(?:_STRING)?)$/, '')}_PASSWORD`;
+    const advice = envName ? undefined : 'Write the password as a ${VAR} reference inside the URL and keep the value in .env (out of version control) or a secret store';
+    hits.push({
+      span,
+      label: 'password',
+      where,
+      envName: envName ?? '',
+      message: secretMessage({ label: 'password', where, envName: envName ?? '' }, advice),
+      ...(envName && src.exact ? { replace: { span, newText: `\${${envName}}`, title: `Replace with \${${envName}} (set ${envName} in .env, kept out of git)` } } : {}),
+    });
+  }
+  return hits;
+}
+
 /** Replace the literal with `${NAME}`; a literal default (`${HF_TOKEN:-hf_...}`) goes with its braces. */
 function replacement(src: Source, span: Span, envName: string): Hit['replace'] {
   const local = span.start - src.base;
@@ -316,10 +495,11 @@ function dockerfileScan(ctx: DockerfileContext): void {
         : [];
     report(prop.valueSpan, secretMessage(hit, DOCKERFILE_ADVICE), fixes);
   }
-  // Prefix-shaped secrets in any instruction (a RUN with --token hf_..., an ENV, a LABEL).
+  // Prefix-shaped secrets and URL passwords in any instruction (a RUN with --token hf_..., an ENV, a LABEL).
   for (const instruction of model.dockerfile.getInstructions()) {
     const whole = spanOfRange(model, instruction.getRange());
     const src: Source = { whole, body: model.text.slice(whole.start, whole.end), base: whole.start, exact: true };
     for (const hit of strongHits(src, undefined)) report(hit.span, secretMessage({ ...hit, where: `this ${instruction.getKeyword()} instruction` }, DOCKERFILE_ADVICE));
+    for (const hit of urlHits(src, undefined)) report(hit.span, secretMessage({ ...hit, where: `a URL in this ${instruction.getKeyword()} instruction` }, DOCKERFILE_ADVICE));
   }
 }

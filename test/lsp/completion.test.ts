@@ -128,12 +128,16 @@ describe('completion over LSP (dist/server.js)', () => {
     assert.match((resolved.documentation as { value: string }).value, /vllm\/envs\.py/);
 
     const ollama = await completeAt(lsp, 'services:\n  ollama:\n    image: ollama/ollama\n    environment:\n      - OLLAMA_KEEP|\n');
-    assert.match(item(ollama.items, 'OLLAMA_KEEP_ALIVE').detail!, /how long models stay loaded/);
+    assert.match(item(ollama.items, 'OLLAMA_KEEP_ALIVE').detail!, /duration that models stay loaded in memory/);
   });
 
-  it('is silent for an engine whose flags are not vendored, and for a service that runs no engine', async () => {
-    const tgi = await completeAt(lsp, 'services:\n  tgi:\n    image: ghcr.io/huggingface/text-generation-inference:3.3.5\n    command: [--model-id, x, --|]\n');
-    assert.equal(tgi.list, null);
+  it("offers TGI's launcher flags (read from its clap source); silent for NIM (no flags) and a service that runs no engine", async () => {
+    const tgi = await completeAt(lsp, 'services:\n  tgi:\n    image: ghcr.io/huggingface/text-generation-inference:3.3.5\n    command: [--model-id, x, --max-batch-pre|]\n');
+    const prefill = item(tgi.list!.items, '--max-batch-prefill-tokens');
+    assert.ok(!tgi.list!.items.some((i) => i.label === '--model-id'), 'a flag already written is left out');
+    assert.ok(prefill);
+    const nim = await completeAt(lsp, 'services:\n  nim:\n    image: nvcr.io/nim/meta/llama-3.1-8b-instruct:1.8\n    command: [--|]\n');
+    assert.equal(nim.list, null);
     const custom = await completeAt(
       lsp,
       yaml`

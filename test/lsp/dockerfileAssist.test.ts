@@ -86,15 +86,15 @@ describe('Dockerfile completion and hover over LSP (dist/server.js)', () => {
     assert.equal(legacyValue.list, null);
 
     const ollama = await completeDockerfile(lsp, 'FROM ollama/ollama:0.6.0\nENV OLLAMA_KEEP|\n');
-    assert.match(item(ollama.items, 'OLLAMA_KEEP_ALIVE').detail!, /how long models stay loaded/);
+    assert.match(item(ollama.items, 'OLLAMA_KEEP_ALIVE').detail!, /duration that models stay loaded in memory/);
   });
 
-  it('offers nothing where the engine is unknown or its flags are not vendored, in a builder stage, or in a sh -c script', async () => {
+  it('offers nothing where the engine is unknown or takes no flags (NIM), in a builder stage, or in a sh -c script', async () => {
     const cases = [
       'FROM ubuntu:22.04\nCMD ["--gpu-mem|"]\n',
       'FROM ubuntu:22.04\nENV VLLM_LOGG|\n',
       'FROM python:3.12\nRUN pip install vllm\nCMD ["--gpu-mem|"]\n',
-      'FROM ghcr.io/huggingface/text-generation-inference:3.3.5\nCMD ["--model-id", "x", "--|"]\n',
+      'FROM nvcr.io/nim/meta/llama-3.1-8b-instruct:1.8\nCMD ["--|"]\n',
       'FROM vllm/vllm-openai:latest AS weights\nCMD ["--gpu-mem|"]\nFROM ubuntu:22.04\nCOPY --from=weights /root /root\n',
       'FROM vllm/vllm-openai:latest\nENTRYPOINT ["/bin/sh", "-c", "huggingface-cli download m && vllm serve m --gpu-mem|"]\n',
       'FROM vllm/vllm-openai:latest\nRUN pip install --gpu-mem|\n',

@@ -123,9 +123,16 @@ describe('hover over LSP (dist/server.js)', () => {
     assert.match(markdown, /&lt;img src=x onerror=alert\(1\)&gt;\\\[y\\\]\(command:z\)-7B/);
   });
 
-  it('is silent where nothing is known: an engine without vendored flags, an unknown flag, a plain service', async () => {
+  it("explains a TGI flag from its clap source: meaning, default and the env var that sets it", async () => {
     const tgi = await hoverAt(lsp, 'services:\n  tgi:\n    image: ghcr.io/huggingface/text-generation-inference:3.3.5\n    command: [--max-batch-pre|fill-tokens, "4096"]\n');
-    assert.equal(tgi.hover, null);
+    assert.match(tgi.markdown, /^`--max-batch-prefill-tokens` · unsigned integer · Hugging Face TGI\n\nLimits the number of tokens for the prefill operation/);
+    assert.match(tgi.markdown, /- Env var: `MAX_BATCH_PREFILL_TOKENS`/);
+    assert.match(tgi.markdown, /Source: \[huggingface\/text-generation-inference launcher\/src\/main\.rs\]\(https:\/\/github\.com\/huggingface\/text-generation-inference\/blob\/[0-9a-f]{40}\/launcher\/src\/main\.rs\)/);
+  });
+
+  it('is silent where nothing is known: an engine that takes no flags, an unknown flag, a plain service', async () => {
+    const nim = await hoverAt(lsp, 'services:\n  nim:\n    image: nvcr.io/nim/meta/llama-3.1-8b-instruct:1.8\n    command: [--max-batch-pre|fill-tokens, "4096"]\n');
+    assert.equal(nim.hover, null);
     const unknown = await hoverAt(lsp, 'services:\n  vllm:\n    image: vllm/vllm-openai:latest\n    command: [--not-a-fl|ag]\n');
     assert.equal(unknown.hover, null);
     const plain = await hoverAt(lsp, 'services:\n  web:\n    image: nginx\n    command: [nginx, -g, "daemon of|f;"]\n');

@@ -150,7 +150,7 @@ describe('language server: navigation in a Compose file', () => {
             ['app', '[x](command:workbench.action.quit)'],
             ['web', 'nginx:1.27'],
             ['worker', ''],
-            ['nim', 'nvcr.io/nim/meta/llama-3.1-8b-instruct:1.8'],
+            ['nim', 'NVIDIA NIM · nvcr.io/nim/meta/llama-3.1-8b-instruct'],
           ],
         ],
         ['volumes', [['hf-cache', '']]],

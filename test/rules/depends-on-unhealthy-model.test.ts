@@ -91,9 +91,9 @@ describe(RULE, () => {
     const [f] = findingsOf(RULE, noHealthcheck);
     assert.match(f!.message, /has no healthcheck yet/);
     assert.equal(f!.fixes.length, 1, 'healthcheck-missing adds the vLLM probe, so service_healthy will work');
-    const nim = stack('    depends_on:\n      - nim').replace('  vllm:', '  nim:\n    image: nvcr.io/nim/meta/llama3-8b-instruct:1.0.0\n    gpus: all\n  vllm:');
-    const [g] = findingsOf(RULE, nim);
-    assert.equal(rangeText(nim, g!), 'nim');
+    const custom = stack('    depends_on:\n      - llm').replace('  vllm:', '  llm:\n    image: tabbyml/tabby:0.20.0\n    gpus: all\n  vllm:');
+    const [g] = findingsOf(RULE, custom);
+    assert.equal(rangeText(custom, g!), 'llm');
     assert.deepEqual(g!.fixes, []);
   });
 

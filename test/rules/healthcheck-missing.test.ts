@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseDocument } from 'yaml';
-import { assertFixResolves, findingsOf, rangeText, toCrlf, yaml } from '../helpers';
+import { applyFix, assertFixResolves, findingsOf, rangeText, toCrlf, yaml } from '../helpers';
 
 const RULE = 'healthcheck-missing';
 
@@ -78,8 +78,8 @@ describe(RULE, () => {
     assert.match(f!.message, /probes port 8080 while the server listens on 9090/);
     const fixed = assertFixResolves(RULE, text);
     assert.ok(fixed.includes('test: ["CMD", "curl", "-fsS", "http://localhost:9090/health"]'), fixed);
-    // 7B: 60 s + 14 s = 74 s, twice that 148 s.
-    assert.ok(fixed.includes('start_period: 2m28s'), fixed);
+    // 7B Q4_K_M on llama.cpp: 1 s + 1 s per GB of GGUF (about 4.4 GB) = 6 s, twice that 12 s (coldStart.ts).
+    assert.ok(fixed.includes('start_period: 12s'), fixed);
   });
 
   it('uses the image port of TGI (PORT=80) and the PORT env when set, and `ollama list` for Ollama', () => {
@@ -97,7 +97,7 @@ describe(RULE, () => {
     assert.equal(rangeText(text, tgi!), 'tgi');
     assert.ok(assertFixResolves(RULE, text).includes('"http://localhost:8080/health"]'));
     assert.match(ollama!.message, /Ollama's own health probe: `ollama list`/);
-    assert.ok(tgi!.fixes[0]!.edits[0]!.newText.includes('start_period: 6m40s'), '70B: 2 × (60 + 140) s');
+    assert.ok(tgi!.fixes[0]!.edits[0]!.newText.includes('start_period: 5m20s'), '70B bf16 on TGI: 2 × (20 + 140) s');
   });
 
   it('keeps a `${PORT}` reference in the probe URL when .env does not resolve it', () => {
@@ -142,14 +142,27 @@ describe(RULE, () => {
   it('fires without a fix on a GPU service of no known engine (no probe is known)', () => {
     const text = yaml`
       services:
+        llm:
+          image: tabbyml/tabby:0.20.0
+          gpus: all
+    `;
+    const [f] = findingsOf(RULE, text);
+    assert.equal(rangeText(text, f!), 'llm');
+    assert.deepEqual(f!.fixes, []);
+    assert.match(f!.message, /No probe is known/);
+  });
+
+  it('offers NIM\'s readiness endpoint for an NVIDIA NIM image (nim-facts.json: /v1/health/ready on 8000)', () => {
+    const text = yaml`
+      services:
         nim:
-          image: nvcr.io/nim/meta/llama3-8b-instruct:1.0.0
+          image: nvcr.io/nim/meta/llama-3.1-8b-instruct:1.3.3
           gpus: all
     `;
     const [f] = findingsOf(RULE, text);
     assert.equal(rangeText(text, f!), 'nim');
-    assert.deepEqual(f!.fixes, []);
-    assert.match(f!.message, /No probe is known/);
+    const fixed = applyFix(text, f!.fixes[0]!);
+    assert.match(fixed, /http:\/\/localhost:8000\/v1\/health\/ready/);
   });
 
   it('stays quiet on init jobs, override fragments and `extends`', () => {

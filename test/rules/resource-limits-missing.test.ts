@@ -94,7 +94,7 @@ describe(RULE, () => {
                   capabilities: [gpu]
       services:
         a:
-          image: my/app:1
+          image: tabbyml/tabby:0.20.0
           <<: *gpu
     `;
     const [f, ...rest] = findingsOf(RULE, text);

@@ -28,7 +28,7 @@ import { REFERENCE_RULE_ID } from '../rules/compose-reference-undefined';
  * errors, anchors / aliases / merge keys anywhere (a service could read another's nodes), an edit across
  * services or outside them, a changed or added service key, a change in an answer rules got about the edited
  * service while checking others (ComposeContext.peer), a change of the file's line break style or final line break, other options,
- * a `build:` Dockerfile that reads differently now (`BuildReads`).
+ * a `build:` Dockerfile or a file a rule read (a vLLM `--config`) that reads differently now (`BuildReads`).
  */
 export class IncrementalCompose {
   /** The current reports, before suppression comments and settings (`findings` applies them). */
@@ -110,7 +110,7 @@ export class IncrementalCompose {
     const byName = new Map(infos.map((s) => [s.service.name, s]));
     const peerReads: PeerReads = new Map();
     const peer = recordingPeer((name) => byName.get(name), file.dotEnv, peerReads);
-    const raw = [...syntaxReports(file), ...collectComposeReports(file, infos, options, undefined, peer)];
+    const raw = [...syntaxReports(file), ...collectComposeReports(file, infos, { ...options, buildContexts: reads.reader }, undefined, peer)];
     return new IncrementalCompose(text, file, options, key, raw, infos, peerReads, reads);
   }
 
@@ -200,7 +200,7 @@ export class IncrementalCompose {
     const intact: ComposeFile = { ...next, syntaxErrors: [] };
     const raw = [
       ...syntaxReports({ ...next, syntaxErrors: errors }),
-      ...collectComposeReports(intact, infos, options, scope, recordingPeer((n) => this.lookup(n), next.dotEnv, this.peerReads)),
+      ...collectComposeReports(intact, infos, { ...options, buildContexts: this.reads.reader }, scope, recordingPeer((n) => this.lookup(n), next.dotEnv, this.peerReads)),
     ];
     if (raw.some((r) => r.report.span.start < segStart || r.report.span.start >= newSegEnd)) return false;
     // Each report goes to the service whose lines hold it.
@@ -475,31 +475,35 @@ export class IncrementalCompose {
 }
 
 /**
- * Every Dockerfile the analysis read through `options.buildContexts`, with the text it got. Kept findings of
- * other services were computed from those texts: an update first reads them again with the new options'
- * reader, and falls back to a full analysis when one differs.
+ * Every file the analysis read through `options.buildContexts` (the Dockerfiles of `build:`, the files rules read
+ * with `readFile`), with the text it got. Kept findings of other services were computed from those texts: an
+ * update first reads them again with the new options' reader, and falls back to a full analysis when one differs.
  */
 class BuildReads {
-  private readonly texts = new Map<string, { context: string; dockerfile: string; text: string | undefined }>();
-  /** What describeService is given: records every read; undefined without a reader, as in `analyze`. */
+  /** Each read, keyed by what it asked, with the text it got and how to ask another reader the same. */
+  private readonly texts = new Map<string, { read: (reader: BuildContextReader) => string | undefined; text: string | undefined }>();
+  /** What describeService and the rules are given: records every read; undefined without a reader, as in `analyze`. */
   readonly reader: BuildContextReader | undefined;
   private inner: BuildContextReader | undefined;
 
   constructor(inner: BuildContextReader | undefined) {
     this.inner = inner;
     this.reader = inner && {
-      readDockerfile: (context, dockerfile) => {
-        const text = this.inner?.readDockerfile(context, dockerfile);
-        this.texts.set(JSON.stringify([context, dockerfile]), { context, dockerfile, text });
-        return text;
-      },
+      readDockerfile: (context, dockerfile) => this.record([context, dockerfile], (r) => r.readDockerfile(context, dockerfile)),
+      readFile: (path) => this.record([path], (r) => r.readFile?.(path)),
     };
+  }
+
+  private record(asked: string[], read: (reader: BuildContextReader) => string | undefined): string | undefined {
+    const text = this.inner && read(this.inner);
+    this.texts.set(JSON.stringify(asked), { read, text });
+    return text;
   }
 
   /** Whether `reader` gives every file read so far the same text; if so, later reads go to it. */
   unchangedFor(reader: BuildContextReader | undefined): boolean {
     if (!reader || !this.inner) return !reader && !this.inner;
-    for (const { context, dockerfile, text } of this.texts.values()) if (reader.readDockerfile(context, dockerfile) !== text) return false;
+    for (const { read, text } of this.texts.values()) if (read(reader) !== text) return false;
     this.inner = reader;
     return true;
   }

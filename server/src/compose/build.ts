@@ -74,13 +74,16 @@ function computeEngine(text: string, target: string | undefined): BuiltEngine | 
 
 /**
  * A reader over files held in memory, keyed by their path relative to the Compose file's folder
- * (`vllm-image/Dockerfile`); for tests and callers that already hold the files.
+ * (`vllm-image/Dockerfile`, `vllm.yaml`); for tests and callers that already hold the files.
  */
 export function buildContextsFrom(files: ReadonlyMap<string, string> | Readonly<Record<string, string>>): BuildContextReader {
   const map = files instanceof Map ? (files as ReadonlyMap<string, string>) : new Map(Object.entries(files));
   return {
     readDockerfile(context, dockerfile) {
       return map.get(normalizePath(dockerfile.startsWith('/') ? dockerfile : `${context}/${dockerfile}`));
+    },
+    readFile(path) {
+      return map.get(normalizePath(path));
     },
   };
 }

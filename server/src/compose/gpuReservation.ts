@@ -42,8 +42,8 @@ export function parallelismOf(info: ServiceInfo, dotEnv: ReadonlyMap<string, str
   if (!engine) return { total: 1, factors: [] };
   const factors: ParallelFactor[] = [];
   const groups: Array<{ flags: readonly string[]; env?: string }> = [
-    { flags: engine.tensorParallelFlags, ...(engine.id === 'tgi' ? { env: 'NUM_SHARD' } : {}) },
-    { flags: engine.pipelineParallelFlags },
+    { flags: engine.tensorParallelFlags, ...(engine.tensorParallelEnv ? { env: engine.tensorParallelEnv } : {}) },
+    { flags: engine.pipelineParallelFlags, ...(engine.pipelineParallelEnv ? { env: engine.pipelineParallelEnv } : {}) },
   ];
   for (const group of groups) {
     const factor = readFactor(info, group.flags, group.env, dotEnv);

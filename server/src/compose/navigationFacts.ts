@@ -15,6 +15,7 @@ import { hasInterpolation, interpolate } from './interpolation';
 import { SECTIONS, serviceReferences, type Section } from './references';
 import { huggingFacePage, imagePage, type PageLink } from './registryPages';
 import { describeService, type ServiceInfo } from './service';
+import type { EngineId } from '../engines/engines';
 import { MODEL_ENV_VARS, modelOfService } from './serviceColdStart';
 import { splitShortVolume, volumeTypeOf } from './volumes';
 import { spanOf, type MapView, type ValueView } from './yamlView';
@@ -61,6 +62,8 @@ export interface AnchorMark {
 export interface ModelMention {
   service: string;
   model: string;
+  /** The engine that serves it: cold starts differ by engine. */
+  engine: EngineId | undefined;
   span: Span;
   /** The span holds exactly the id (not a `${VAR}` that resolves to it, nor a whole escaped scalar). */
   exact: boolean;
@@ -121,7 +124,8 @@ class FactReader {
   service(service: ComposeService, buildContexts: BuildContextReader | undefined): void {
     const info = describeService(service, this.file.dotEnv, buildContexts);
     const model = info.engine && info.isModelService ? modelOfService(info, this.file.dotEnv) : undefined;
-    const detail = info.engine ? [info.engine.name, model].filter(Boolean).join(' · ') : info.image;
+    // Without a model argument the image says what is served (a NIM's image is its model).
+    const detail = info.engine ? [info.engine.name, model ?? info.image].filter(Boolean).join(' · ') : info.image;
     this.facts.services.push({ name: service.name, keyAt: this.move(service.keyAt), span: this.move(entrySpan(this.file.text, service.keyAt, service.map)), ...(detail ? { detail } : {}) });
 
     const map = service.map;
@@ -191,7 +195,7 @@ class FactReader {
     const resolved = (text: string) => interpolate(text, dotEnv) ?? text;
     const push = ([span, exact]: [Span, boolean], word: Span) => {
       if (!this.own(span)) return;
-      this.facts.models.push({ service: info.service.name, model, span: this.move(span), exact, end: this.move(word).end });
+      this.facts.models.push({ service: info.service.name, model, engine: info.engine?.id, span: this.move(span), exact, end: this.move(word).end });
       const page = exact ? huggingFacePage(model) : undefined;
       if (page) this.facts.links.push({ span: this.move(span), target: { kind: 'page', ...page } });
     };

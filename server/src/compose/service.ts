@@ -1,7 +1,8 @@
 import { isMap, isPair, isScalar, isSeq, Node, Pair } from 'yaml';
 import type { BuildContextReader } from '../core/analysisOptions';
 import type { Span } from '../core/types';
-import { detectEngine, EngineSpec } from '../engines/engines';
+import { detectEngine, EngineSpec, parseImageRef } from '../engines/engines';
+import { isKnownModelServer } from '../engines/modelServers';
 import type { BuiltEngine } from '../dockerfile/imageEngine';
 import { BuildSource, builtEngine, readBuild } from './build';
 import { readFlags, type ParsedFlag } from '../core/commandWords';
@@ -37,10 +38,13 @@ export interface ServiceInfo {
   environment: MapEntry | undefined;
   gpu: GpuRequest;
   /**
-   * Runs a model server in this file: a known engine, or anything that asks for a GPU; see `runsServer`
-   * for what does not count.
+   * Runs a model server in this file: a known engine, named by its command, its image or the Dockerfile it is
+   * built from; see `runsServer` for what does not count. A GPU reservation alone does not make one (a ComfyUI
+   * UI, a development shell, a vector database): the rules about serving a model speak only of model servers.
    */
   isModelService: boolean;
+  /** Asks for a GPU and runs something, with no engine we know: GPU rules apply, serving rules do not. */
+  isGpuWorkload: boolean;
 }
 
 export interface EnvEntry {
@@ -103,7 +107,7 @@ export function describeService(service: ComposeService, dotEnv: ReadonlyMap<str
   const built = detected || !build ? undefined : builtEngine(build, buildContexts);
   const engine = detected?.spec ?? built?.spec;
   const detectedBy: ServiceInfo['detectedBy'] = detected?.by ?? (built ? 'build' : gpu.any ? 'gpu' : undefined);
-  const info: Omit<ServiceInfo, 'isModelService'> = {
+  const info: Omit<ServiceInfo, 'isModelService' | 'isGpuWorkload'> = {
     service,
     image,
     resolvedImage,
@@ -119,7 +123,9 @@ export function describeService(service: ComposeService, dotEnv: ReadonlyMap<str
     environment,
     gpu,
   };
-  return { ...info, isModelService: detectedBy !== undefined && runsServer(info) };
+  const runs = detectedBy !== undefined && runsServer(info);
+  const serves = detectedBy !== 'gpu' || isKnownModelServer(resolvedImage === undefined ? undefined : parseImageRef(resolvedImage).name, commandLine);
+  return { ...info, isModelService: runs && serves, isGpuWorkload: runs && !serves };
 }
 
 /**
@@ -128,7 +134,7 @@ export function describeService(service: ComposeService, dotEnv: ReadonlyMap<str
  * replaced by something that is not the engine (a `/bin/sh -c "ollama pull ..."` init job), or an Ollama
  * image told to run a client command instead of `serve`.
  */
-function runsServer(info: Omit<ServiceInfo, 'isModelService'>): boolean {
+function runsServer(info: Omit<ServiceInfo, 'isModelService' | 'isGpuWorkload'>): boolean {
   const { engine } = info;
   if (!info.image && !info.service.map.has('build')) return false;
   // A `provider:` service is set up by a plugin (Model Runner for `type: model`), not run from an image; a

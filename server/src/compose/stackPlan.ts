@@ -143,7 +143,8 @@ function planService(file: ComposeFile, info: ServiceInfo, vars: ReadonlyMap<str
   const health = readHealthcheck(info);
   const planned: PlannedService = {
     name: info.service.name,
-    isModelService: info.isModelService || labelled !== undefined,
+    // The sidebar watches a GPU workload's cold start too, whatever serves in it.
+    isModelService: info.isModelService || info.isGpuWorkload || labelled !== undefined,
     requestsGpu: info.gpu.any,
     bindMounts: bindMounts(info, vars, composeDir, home),
     publishedPorts: servicePorts(info, vars),
@@ -158,6 +159,13 @@ function planService(file: ComposeFile, info: ServiceInfo, vars: ReadonlyMap<str
     planned.engine = engine.id;
     const port = servingPort(info, engine, vars);
     if (typeof port === 'number') planned.apiPort = port;
+    if (engine.metricsPath) planned.metricsPath = engine.metricsPath;
+  }
+  if (engine?.id === 'nim') {
+    // NIM names the model it serves from NIM_SERVED_MODEL_NAME (nim-facts.json `env_vars`).
+    const entry = info.env.find((e) => e.name === 'NIM_SERVED_MODEL_NAME');
+    const served = firstValue(entry?.value, vars);
+    if (served) planned.servedModelName = served;
   }
   if (engine?.id === 'vllm' || engine?.id === 'sglang') {
     const served = firstValue(findFlag(flags, ['--served-model-name'])?.value, vars);

@@ -29,6 +29,8 @@ export interface PlannedService {
   servedModelName?: string;
   /** The container port the engine serves its API on (engine default or --port). */
   apiPort?: number;
+  /** Where the engine serves Prometheus metrics on the API port, when not `/metrics` (NIM: `/v1/metrics`). */
+  metricsPath?: string;
   hasHealthcheck: boolean;
   /** The API key the engine demands (--api-key, VLLM_API_KEY), resolved with .env, for the probe only: never shown. */
   apiKey?: string;

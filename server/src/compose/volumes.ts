@@ -108,9 +108,12 @@ export function normalizePath(path: string): string {
 
 /** True when one absolute path is the other or lies under it (a volume at a parent or child counts). */
 export function pathsOverlap(a: string, b: string): boolean {
-  const x = normalizePath(a);
-  const y = normalizePath(b);
-  if (x === y) return true;
-  const under = (inner: string, outer: string) => outer === '/' || inner.startsWith(`${outer}/`);
-  return under(x, y) || under(y, x);
+  return isAncestorOrSelf(a, b) || isAncestorOrSelf(b, a);
+}
+
+/** `outer` is `inner` or a folder above it. */
+export function isAncestorOrSelf(outer: string, inner: string): boolean {
+  const x = normalizePath(outer);
+  const y = normalizePath(inner);
+  return x === y || x === '/' || y.startsWith(`${x}/`);
 }

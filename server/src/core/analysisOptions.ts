@@ -58,4 +58,10 @@ export interface BuildContextReader {
    * unless absolute). Undefined when it cannot be read: missing, not a file, or too large. Never throws.
    */
   readDockerfile(context: string, dockerfile: string): string | undefined;
+  /**
+   * The text of another file the Compose file names (a bind mount's source: vLLM's `--config` YAML), `path` as
+   * written: relative to the Compose file's folder unless absolute. Same limits as a Dockerfile. Absent from a
+   * reader made for Dockerfiles alone: nothing else is read then.
+   */
+  readFile?(path: string): string | undefined;
 }

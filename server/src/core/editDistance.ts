@@ -50,3 +50,18 @@ export function closestWord(word: string, candidates: Iterable<string>, max: num
   }
   return ties === 0 ? best : undefined;
 }
+
+/** The candidate closest to `name` within `maxDistance` edits (the first found on a tie), or undefined. */
+export function closestWithin(name: string, candidates: Iterable<string>, maxDistance: number): string | undefined {
+  let best: string | undefined;
+  let bestDistance = maxDistance + 1;
+  for (const candidate of candidates) {
+    // Bounded below the best so far: a far candidate costs a few steps, not a full table.
+    const d = boundedEditDistance(name, candidate, bestDistance - 1);
+    if (d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  return best;
+}

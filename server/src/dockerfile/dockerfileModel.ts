@@ -42,6 +42,21 @@ export function spanOfRange(model: DockerfileModel, range: { start: { line: numb
 }
 
 /**
+ * The string an exec-form JSON string holds, read from the file: dockerfile-ast's getJSONValue drops the spaces
+ * inside it (`"--model-id org/m"` comes back as `--model-idorg/m`).
+ */
+export function jsonStringValue(model: DockerfileModel, s: { getRange(): Parameters<typeof spanOfRange>[1]; getJSONValue(): string }): string {
+  const span = spanOfRange(model, s.getRange());
+  try {
+    const value: unknown = JSON.parse(model.text.slice(span.start, span.end));
+    if (typeof value === 'string') return value;
+  } catch {
+    // Not a complete JSON string (an instruction still being typed): the parser's reading.
+  }
+  return s.getJSONValue();
+}
+
+/**
  * The stages the final image is built from, following `FROM <stage>` back to its root. Linear, and computed once
  * per model (most Dockerfile rules ask): a 20,000-stage chain took minutes when each step searched every stage
  * and each rule walked the chain again.

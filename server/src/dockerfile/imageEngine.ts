@@ -3,7 +3,7 @@ import type { Span } from '../core/types';
 import type { ArgToken } from '../core/commandWords';
 import { DetectedEngine, detectEngine, EngineSpec, SGLANG, VLLM } from '../engines/engines';
 import { preambleArgs, substituteKnown } from './buildArgs';
-import { DockerfileModel, shippedStages, spanOfRange, Stage } from './dockerfileModel';
+import { DockerfileModel, jsonStringValue, shippedStages, spanOfRange, Stage } from './dockerfileModel';
 
 /** The engine a Dockerfile builds an image of, and what gave it away. */
 export interface DockerfileEngine {
@@ -94,7 +94,7 @@ export function instructionTokens(model: DockerfileModel, instruction: Instructi
   if (json.length) {
     return json.map((s) => {
       const span = spanOfRange(model, s.getRange());
-      const value = s.getJSONValue();
+      const value = jsonStringValue(model, s);
       const exact = model.text.slice(span.start, span.end) === JSON.stringify(value) && !value.includes('\\');
       return { text: value, span: exact ? { start: span.start + 1, end: span.end - 1 } : span, exact };
     });

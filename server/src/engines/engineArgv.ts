@@ -1,6 +1,6 @@
 /**
- * Finds vLLM's own arguments in a command line: the words after `vllm serve` or
- * `python -m vllm.entrypoints.openai.api_server`, looking inside `sh -c '...'` scripts too.
+ * Finds an engine's own arguments in a command line: the words after what starts its server (`vllm serve`,
+ * `python -m sglang.launch_server`, `text-generation-launcher`), looking inside `sh -c '...'` scripts too.
  * Pure: words in, words out; spans and edit containers travel with the words.
  */
 import { shellScriptAt, splitWords } from '../core/commandWords';
@@ -18,30 +18,31 @@ export interface Word {
   index: number;
 }
 
-export interface VllmArgs {
+/** What starts an engine's server: a program (with its subcommand), or a Python module run with `-m`. */
+export type Launcher = { program: RegExp; subcommand?: string } | { pythonModule: RegExp };
+
+export interface EngineArgs {
   /** The words that start the server (`vllm serve`, `python3 -m ...api_server`). */
   marker: Word[];
-  /** vLLM's arguments after the marker. */
+  /** The engine's arguments after the marker. */
   args: Word[];
 }
-
-const API_SERVER = /^vllm\.entrypoints\.(openai\.)?api_server$/;
 /** Words that end a simple command in a shell script. */
 const SHELL_OPERATORS = new Set(['&&', '||', ';', '|', '&', '>', '>>', '<', '2>&1', '2>', '1>']);
 
-/** vLLM's arguments in an exec-form command line (Compose `entrypoint` + `command`, Dockerfile JSON form). */
-export function findVllmArgs(words: readonly Word[], text: string): VllmArgs | undefined {
+/** The engine's arguments in an exec-form command line (Compose `entrypoint` + `command`, Dockerfile JSON form). */
+export function findEngineArgs(words: readonly Word[], text: string, launchers: readonly Launcher[]): EngineArgs | undefined {
   const shell = shellScriptAt(words);
   const script = shell >= 0 ? words[shell + 2] : undefined;
-  if (script) return findInScript(scriptWords(script, text));
-  const at = markerAt(words);
+  if (script) return findInScript(scriptWords(script, text), launchers);
+  const at = markerAt(words, launchers);
   if (!at) return undefined;
   return { marker: words.slice(at.start, at.end), args: words.slice(at.end) };
 }
 
-/** vLLM's arguments in a shell script's words: they stop at the first shell operator. */
-export function findInScript(words: readonly Word[]): VllmArgs | undefined {
-  const at = markerAt(words);
+/** The engine's arguments in a shell script's words: they stop at the first shell operator. */
+export function findInScript(words: readonly Word[], launchers: readonly Launcher[]): EngineArgs | undefined {
+  const at = markerAt(words, launchers);
   if (!at) return undefined;
   const args: Word[] = [];
   for (const w of words.slice(at.end)) {
@@ -51,15 +52,20 @@ export function findInScript(words: readonly Word[]): VllmArgs | undefined {
   return { marker: words.slice(at.start, at.end), args };
 }
 
-/** `[start, end)` of the words that start vLLM's server. */
-export function markerAt(words: readonly Word[]): { start: number; end: number } | undefined {
-  for (let i = 0; i + 1 < words.length; i++) {
+/** `[start, end)` of the words that start the engine's server. */
+export function markerAt(words: readonly Word[], launchers: readonly Launcher[]): { start: number; end: number } | undefined {
+  for (let i = 0; i < words.length; i++) {
     const a = words[i]!.text;
-    const b = words[i + 1]!.text;
-    if (/(^|\/)vllm$/.test(a) && b === 'serve') return { start: i, end: i + 2 };
-    if (a === '-m' && API_SERVER.test(b)) {
-      const python = i > 0 && /(^|\/)python[\d.]*$/.test(words[i - 1]!.text);
-      return { start: python ? i - 1 : i, end: i + 2 };
+    const b = words[i + 1]?.text;
+    for (const launcher of launchers) {
+      if ('program' in launcher) {
+        if (!launcher.program.test(a)) continue;
+        if (launcher.subcommand === undefined) return { start: i, end: i + 1 };
+        if (b === launcher.subcommand) return { start: i, end: i + 2 };
+      } else if (a === '-m' && b !== undefined && launcher.pythonModule.test(b)) {
+        const python = i > 0 && /(^|\/)python[\d.]*$/.test(words[i - 1]!.text);
+        return { start: python ? i - 1 : i, end: i + 2 };
+      }
     }
   }
   return undefined;

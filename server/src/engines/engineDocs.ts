@@ -3,15 +3,18 @@
  * - vLLM flags: facts/vllm-cli-flags.json (vllm-project/vllm 52a31cce, vllm/engine/arg_utils.py,
  *   vllm/entrypoints/openai/cli_args.py, vllm/entrypoints/cli/serve.py): type, default, meaning, choices, removed.
  * - vLLM env vars: facts/vllm-env.json (vllm/envs.py at the same commit; huggingface_hub ee0a4510 for HF_*).
- * - Ollama env vars: facts/serving-engines.json `config_via_env` (ollama/ollama fb307609 envconfig/config.go).
- * Other engines: no flag or env list is vendored, so nothing is offered for them.
+ * - TGI, TEI, SGLang, llama.cpp server, Triton and Ollama: facts/<engine>-flags.json, read from each engine's own
+ *   source at the commit it names (engineFlagTables.ts).
+ * NVIDIA NIM: closed source; its env vars come from its documentation (facts/nim-facts.json).
  */
 import cliFacts from './facts/vllm-cli-flags.json';
 import envFacts from './facts/vllm-env.json';
 import servingFacts from './facts/serving-engines.json';
+import { NIM_FACTS_JSON } from './engineTables.generated';
 import { escapeMarkdown, inlineCode } from '../core/markdown';
 import type { EngineId, EngineSpec } from './engines';
 import { normalizeFlag, REMOVED_FLAGS } from './vllmFlags';
+import { flagTable, tableSourceUrl, type EngineFlagTable, type TableFlag } from './engineFlagTables';
 import { compareVersions, parseVllmVersion, releasedBefore, VLLM_0_21, type VersionTuple } from './vllmReleases';
 
 export interface DocLink {
@@ -45,6 +48,8 @@ export interface FlagDoc {
   removed: { date: string; pr: string | undefined; replacement: string | null } | undefined;
   /** One of the few flags most deployments set (the facts' `common_in_deployment`). */
   common: boolean;
+  /** The env var that sets it too (TGI, TEI, llama.cpp read their settings from either). */
+  env?: string | undefined;
   source: DocLink;
 }
 
@@ -158,16 +163,82 @@ const VLLM_BY_NAME = new Map<string, FlagDoc>(
  * image's tag pins. Undefined when no flag list is vendored for the engine (then nothing is offered).
  */
 export function flagsFor(engine: EngineSpec | undefined, imageTag: string | undefined): readonly FlagDoc[] | undefined {
-  if (engine?.id !== 'vllm') return undefined;
+  if (!engine) return undefined;
+  if (engine.id !== 'vllm') return tableDocs(engine.id)?.flags;
   const stillThere = VLLM_REMOVED_DOCS.filter((d) => releasedBefore(imageTag, d.removed!.date).before);
   return stillThere.length ? [...VLLM_FLAG_DOCS, ...stillThere] : VLLM_FLAG_DOCS;
 }
 
 /** The doc of a flag as written (`--max_model_len`, `-tp`, `--no-enforce-eager`, `--dtype=half`), if known. */
 export function flagDoc(engine: EngineSpec | undefined, written: string): FlagDoc | undefined {
-  if (engine?.id !== 'vllm') return undefined;
+  if (!engine) return undefined;
   const name = written.includes('=') ? written.slice(0, written.indexOf('=')) : written;
+  if (engine.id !== 'vllm') return tableDocs(engine.id)?.byName.get(name);
   return VLLM_BY_NAME.get(normalizeFlag(name));
+}
+
+interface TableDocs {
+  flags: readonly FlagDoc[];
+  byName: ReadonlyMap<string, FlagDoc>;
+  env: readonly EnvDoc[];
+}
+
+const TABLE_DOCS = new Map<EngineId, TableDocs | undefined>();
+
+/** Docs of an engine's flag table (engineFlagTables.ts), made on first use. */
+function tableDocs(id: EngineId): TableDocs | undefined {
+  if (TABLE_DOCS.has(id)) return TABLE_DOCS.get(id);
+  const table = flagTable(id);
+  const docs = table && makeTableDocs(table);
+  TABLE_DOCS.set(id, docs);
+  return docs;
+}
+
+function makeTableDocs(table: EngineFlagTable): TableDocs {
+  const source: DocLink = { label: `${table.repository} ${table.flagsFile ?? ''}`.trim(), url: tableSourceUrl(table, table.flagsFile) };
+  const flags = table.flags.map((f) => tableFlagDoc(f, source));
+  const byName = new Map<string, FlagDoc>(
+    flags.flatMap((d, i) => [d.flag, ...d.aliases, ...(table.flags[i]!.negated ?? []), ...(d.negatable ? [d.flag.replace(/^--/, '--no-')] : [])].map((n) => [n, d] as const)),
+  );
+  const fromFlags: EnvDoc[] = table.flags.flatMap((f) =>
+    f.env ? [{ name: f.env, meaning: `Sets ${f.flag}: ${f.meaning}`, default: defaultText(f.default), parse: undefined, choices: f.choices ?? undefined, deprecated: f.deprecated ? 'deprecated' : undefined, source }] : [],
+  );
+  const own: EnvDoc[] = table.envVars.map((e) => ({
+    name: e.name,
+    meaning: e.meaning,
+    default: defaultText(e.default),
+    parse: undefined,
+    choices: undefined,
+    deprecated: undefined,
+    source: e.source_file ? { label: `${table.repository} ${e.source_file}`, url: tableSourceUrl(table, e.source_file) } : source,
+  }));
+  const seen = new Set<string>();
+  const env = [...fromFlags, ...own].filter((d) => !seen.has(d.name) && seen.add(d.name));
+  return { flags, byName, env };
+}
+
+function tableFlagDoc(f: TableFlag, source: DocLink): FlagDoc {
+  return {
+    flag: f.flag,
+    aliases: f.aliases,
+    type: f.type,
+    default: f.default,
+    defaultNote: undefined,
+    defaultHistory: undefined,
+    olderDefault: undefined,
+    meaning: f.meaning,
+    note: undefined,
+    choices: f.choices ?? undefined,
+    deprecatedChoices: new Set(),
+    takesValue: f.takes_value,
+    negatable: f.negatable === true,
+    repeatable: f.repeatable,
+    deprecated: f.deprecated,
+    removed: undefined,
+    common: false,
+    env: f.env ?? undefined,
+    source,
+  };
 }
 
 interface RawEnv {
@@ -219,34 +290,73 @@ const VLLM_ENV_DOCS: readonly EnvDoc[] = [
   })),
 ];
 
-const ollamaSource = servingFacts.source.ollama;
-const OLLAMA_CONFIG: DocLink = { label: 'ollama envconfig/config.go', url: `https://github.com/${ollamaSource.repository}/blob/${ollamaSource.commit}/envconfig/config.go` };
-const OLLAMA_ENV_DOCS: readonly EnvDoc[] = Object.entries(
-  (servingFacts.engines.find((e) => e.name === 'Ollama')?.config_via_env ?? {}) as Record<string, string>,
-).flatMap(([names, meaning]) =>
-  names.split('/').map((n) => ({
-    name: n.trim(),
-    meaning,
-    default: /\(default ([^;)]+)/.exec(meaning)?.[1],
+const ENV_BY_NAME = new Map<EngineId, ReadonlyMap<string, EnvDoc>>([['vllm', new Map(VLLM_ENV_DOCS.map((d) => [d.name, d]))]]);
+
+interface RawNimEnv {
+  name: string;
+  meaning?: string;
+  default?: string | null;
+  source: string;
+  doc_line?: string;
+}
+
+interface NimFacts {
+  sources: ReadonlyArray<{ id: string; url_or_repo: string; commit_or_version: string }>;
+  env_vars: readonly RawNimEnv[];
+}
+
+let nimEnvDocs: readonly EnvDoc[] | undefined;
+
+/** NIM's env vars as NVIDIA's docs (1.x and 2.x) name them; `doc_line` says which doc line names each. */
+function nimEnvDocsOf(): readonly EnvDoc[] {
+  if (!nimEnvDocs) {
+    const facts = JSON.parse(NIM_FACTS_JSON) as NimFacts;
+    const sources = new Map(facts.sources.map((s) => [s.id, s]));
+    nimEnvDocs = facts.env_vars.map((e) => nimEnvDoc(e, sources.get(e.source)));
+  }
+  return nimEnvDocs;
+}
+
+function nimEnvDoc(e: RawNimEnv, source: NimFacts['sources'][number] | undefined): EnvDoc {
+  const line = e.doc_line === '1.x' || e.doc_line === '2.x' ? ` (NIM ${e.doc_line} docs)` : '';
+  return {
+    name: e.name,
+    meaning: (e.meaning ?? '') + line,
+    default: e.default ?? undefined,
     parse: undefined,
     choices: undefined,
     deprecated: undefined,
-    source: OLLAMA_CONFIG,
-  })),
-);
+    source: nimLink(source),
+  };
+}
 
-const ENV_DOCS: Partial<Record<EngineId, readonly EnvDoc[]>> = { vllm: VLLM_ENV_DOCS, ollama: OLLAMA_ENV_DOCS };
-const ENV_BY_NAME: Partial<Record<EngineId, ReadonlyMap<string, EnvDoc>>> = Object.fromEntries(
-  Object.entries(ENV_DOCS).map(([id, docs]) => [id, new Map(docs.map((d) => [d.name, d]))]),
-);
+/** A docs page as is; a repository at the commit its entry names. */
+function nimLink(source: { url_or_repo: string; commit_or_version: string } | undefined): DocLink {
+  if (!source) return { label: 'NVIDIA NIM docs', url: 'https://docs.nvidia.com/nim/large-language-models/latest/' };
+  if (source.url_or_repo.startsWith('https://')) return { label: source.commit_or_version, url: source.url_or_repo };
+  const commit = /^[0-9a-f]{40}/.exec(source.commit_or_version)?.[0];
+  return { label: source.url_or_repo, url: `https://github.com/${source.url_or_repo}${commit ? `/tree/${commit}` : ''}` };
+}
+
+function envDocsOf(id: EngineId): readonly EnvDoc[] | undefined {
+  if (id === 'vllm') return VLLM_ENV_DOCS;
+  if (id === 'nim') return nimEnvDocsOf();
+  return tableDocs(id)?.env;
+}
 
 /** The env vars an engine reads, with their docs; undefined when none are vendored for it. */
 export function envVarsFor(engine: EngineSpec | undefined): readonly EnvDoc[] | undefined {
-  return engine ? ENV_DOCS[engine.id] : undefined;
+  return engine ? envDocsOf(engine.id) : undefined;
 }
 
 export function envDoc(engine: EngineSpec | undefined, name: string): EnvDoc | undefined {
-  return engine ? ENV_BY_NAME[engine.id]?.get(name) : undefined;
+  if (!engine) return undefined;
+  let byName = ENV_BY_NAME.get(engine.id);
+  if (!byName) {
+    byName = new Map((envDocsOf(engine.id) ?? []).map((d) => [d.name, d]));
+    ENV_BY_NAME.set(engine.id, byName);
+  }
+  return byName.get(name);
 }
 
 /** A flag's default as text for people: `0.92`, `"auto"` → `auto`, null → undefined. */
@@ -280,6 +390,7 @@ export function flagMarkdown(engineName: string, doc: FlagDoc, imageTag?: string
   }
   if (doc.defaultHistory && !older) facts.push(`History: ${escapeMarkdown(doc.defaultHistory)}`);
   if (doc.aliases.length) facts.push(`Also: ${doc.aliases.map(inlineCode).join(', ')}`);
+  if (doc.env) facts.push(`Env var: ${inlineCode(doc.env)}`);
   if (doc.negatable) facts.push(`Turn off: ${inlineCode(doc.flag.replace(/^--/, '--no-'))}`);
   if (doc.choices?.length) facts.push(`Choices: ${doc.choices.map(inlineCode).join(', ')}`);
   if (doc.deprecated && !doc.removed) facts.push('Deprecated.');

@@ -3,8 +3,9 @@
  * (see server/src/engines/facts/serving-engines.json, vllm-cli-flags.json, vllm-env.json and their `source` fields).
  */
 import { VLLM_ENV_VARS, VLLM_FLAGS } from './vllmFacts.generated';
+import type { Launcher } from './engineArgv';
 
-export type EngineId = 'vllm' | 'tgi' | 'sglang' | 'ollama' | 'llamacpp' | 'triton' | 'tei';
+export type EngineId = 'vllm' | 'tgi' | 'sglang' | 'ollama' | 'llamacpp' | 'triton' | 'tei' | 'nim';
 
 export interface EngineSpec {
   id: EngineId;
@@ -15,10 +16,14 @@ export interface EngineSpec {
   images: readonly RegExp[];
   /** Matched against the entrypoint and command joined by spaces. */
   commands: readonly RegExp[];
+  /** The words that start the engine's server: its arguments follow them. */
+  launchers: readonly Launcher[];
   /** What the image's ENTRYPOINT already runs, so a `command:` holds only its arguments. */
   imageEntrypoint: readonly string[];
   defaultPort: number;
   healthPath: string;
+  /** Prometheus metrics on the API port, when not at `/metrics`. */
+  metricsPath?: string;
   /** A Compose healthcheck `test` that works inside the engine's own image (curl is there unless noted). */
   healthTest(port: number): string[];
   /** Container paths where the engine keeps downloaded weights (mount a volume at one of these). */
@@ -27,6 +32,9 @@ export interface EngineSpec {
   modelFlags: readonly string[];
   tensorParallelFlags: readonly string[];
   pipelineParallelFlags: readonly string[];
+  /** Env vars that set the same sizes, for engines configured from env (TGI's NUM_SHARD, NIM's NIM_TENSOR_PARALLEL_SIZE). */
+  tensorParallelEnv?: string;
+  pipelineParallelEnv?: string;
   /**
    * Data parallelism in one container multiplies the GPUs it uses (each replica holds tensor × pipeline GPUs):
    * the size flags, the "replicas on this node" flags that win over them, and the flags that make this container a
@@ -49,6 +57,12 @@ export interface EngineSpec {
    * the healthcheck (serving-engines.json `image_python3`). A custom image labelled as the engine gives no such promise.
    */
   imageHasPython3: boolean;
+  /**
+   * Whether curl, wget and python3 are in the engine's own image, for a healthcheck to run (true: shipped, false: not,
+   * absent: unknown). Where tags differ (hardware variants on other base images), the first entry whose `tags` matches
+   * the image's tag (`latest` when none) counts; no entry: unknown. `source` names the fact.
+   */
+  imageTools: readonly { tags?: RegExp; curl?: boolean; wget?: boolean; python3?: boolean; source: string }[];
   /** Every flag the engine accepts, when the full list is known (vLLM); undefined means "do not check". */
   knownFlags?: ReadonlySet<string>;
 }
@@ -98,6 +112,7 @@ export const VLLM: EngineSpec = {
   source: 'vllm-project/vllm 52a31cce (2026-05-27): arg_utils.py, cli_args.py, envs.py, docker/Dockerfile',
   images: [/(^|\/)vllm\/vllm-openai$/, /(^|\/)vllm-openai(-nonroot)?$/, /(^|\/)vllm\/vllm-(tpu|cpu|rocm)$/, /(^|\/)rocm\/vllm(-dev)?$/],
   commands: [/(^|\s|\/)vllm\s+serve\b/, /\bvllm\.entrypoints\.openai\.api_server\b/, /\bvllm\.entrypoints\.api_server\b/],
+  launchers: [{ program: /(^|\/)vllm$/, subcommand: 'serve' }, { pythonModule: /^vllm\.entrypoints\.(openai\.)?api_server$/ }],
   imageEntrypoint: ['vllm', 'serve'],
   defaultPort: 8000,
   healthPath: '/health',
@@ -114,6 +129,7 @@ export const VLLM: EngineSpec = {
   gpuMemoryFlag: { flag: '--gpu-memory-utilization', default: 0.92 },
   needsGpu: true,
   imageHasPython3: true,
+  imageTools: [{ curl: true, python3: true, source: 'vllm-env.json vllm_openai_image.tools_in_image (docker/Dockerfile at 52a31cce)' }],
   knownFlags: new Set(VLLM_FLAGS.flatMap((f) => [f.flag, ...f.aliases, ...(f.negatable ? [f.flag.replace(/^--/, '--no-')] : [])])),
 };
 
@@ -123,6 +139,7 @@ export const TGI: EngineSpec = {
   source: 'huggingface/text-generation-inference db931fcf (v3.3.7+1): launcher/src/main.rs, Dockerfile',
   images: [/(^|\/)huggingface\/text-generation-inference$/],
   commands: [/\btext-generation-launcher\b/],
+  launchers: [{ program: /(^|\/)text-generation-launcher$/ }],
   imageEntrypoint: ['/tgi-entrypoint.sh'],
   defaultPort: 80,
   healthPath: '/health',
@@ -131,11 +148,14 @@ export const TGI: EngineSpec = {
   modelFlags: ['--model-id'],
   tensorParallelFlags: ['--num-shard'],
   pipelineParallelFlags: [],
+  tensorParallelEnv: 'NUM_SHARD',
   settingsFromEnv: true,
   ignoredEnvToFlag: { GPU_MEMORY_UTILIZATION: '--cuda-memory-fraction' },
   gpuMemoryFlag: { flag: '--cuda-memory-fraction', default: 1, env: 'CUDA_MEMORY_FRACTION' },
   needsGpu: true,
   imageHasPython3: true,
+  // The -trtllm, -rocm, -intel-*, -neuron and -gaudi tags are built on other bases: unknown.
+  imageTools: [{ tags: /^(?!.*-(?:trtllm|rocm|intel-xpu|intel-cpu|neuron|gaudi)$)/, curl: true, wget: false, python3: true, source: 'tgi-flags.json image.ships (Dockerfile at db931fcf, on nvidia/cuda base)' }],
 };
 
 export const SGLANG: EngineSpec = {
@@ -144,6 +164,7 @@ export const SGLANG: EngineSpec = {
   source: 'sgl-project/sglang 8905cbd4 (2026-07-20): server_args.py, http_server.py, docker/compose.yaml',
   images: [/(^|\/)lmsysorg\/sglang$/],
   commands: [/\bsglang\.launch_server\b/, /(^|\s|\/)sglang\s+serve\b/],
+  launchers: [{ pythonModule: /^sglang\.launch_server$/ }, { program: /(^|\/)sglang$/, subcommand: 'serve' }],
   imageEntrypoint: [],
   defaultPort: 30000,
   healthPath: '/health',
@@ -157,6 +178,7 @@ export const SGLANG: EngineSpec = {
   gpuMemoryFlag: { flag: '--mem-fraction-static' },
   needsGpu: true,
   imageHasPython3: true,
+  imageTools: [{ curl: true, wget: true, python3: true, source: 'sglang-flags.json image.ships (docker/Dockerfile at 8905cbd4)' }],
 };
 
 export const OLLAMA: EngineSpec = {
@@ -165,6 +187,7 @@ export const OLLAMA: EngineSpec = {
   source: 'ollama/ollama fb307609 (v0.33.0-rc2): Dockerfile, envconfig/config.go, server/routes.go',
   images: [/(^|\/)ollama\/ollama$/],
   commands: [/(^|\s|\/)ollama\s+serve\b/],
+  launchers: [{ program: /(^|\/)ollama$/, subcommand: 'serve' }],
   imageEntrypoint: ['/bin/ollama'],
   defaultPort: 11434,
   healthPath: '/',
@@ -178,6 +201,7 @@ export const OLLAMA: EngineSpec = {
   ignoredEnvToFlag: {},
   needsGpu: false,
   imageHasPython3: false,
+  imageTools: [{ curl: false, wget: false, python3: false, source: 'ollama-flags.json image.ships: its Dockerfile at fb307609 adds only ca-certificates, libvulkan1 and libopenblas0 to ubuntu:24.04' }],
 };
 
 export const LLAMACPP: EngineSpec = {
@@ -186,6 +210,7 @@ export const LLAMACPP: EngineSpec = {
   source: 'ggml-org/llama.cpp 3f545bec (2026-08-22): tools/server/README.md, .devops/cuda.Dockerfile',
   images: [/(^|\/)ggml-org\/llama\.cpp$/, /(^|\/)ggerganov\/llama\.cpp$/],
   commands: [/(^|\s|\/)llama-server\b/],
+  launchers: [{ program: /(^|\/)llama-server$/ }],
   imageEntrypoint: ['/app/llama-server'],
   defaultPort: 8080,
   healthPath: '/health',
@@ -198,6 +223,12 @@ export const LLAMACPP: EngineSpec = {
   ignoredEnvToFlag: {},
   needsGpu: false,
   imageHasPython3: false,
+  // cuda, cpu and vulkan.Dockerfile install libgomp1 and curl on nvidia/cuda or ubuntu, the full stage adds python3;
+  // the rocm, intel, openvino, musa… tags start from bases that may have wget: unknown.
+  imageTools: [
+    { tags: /^(?:server|light)(?:-cuda\d*|-vulkan)?(?:-b\d+)?$/, curl: true, wget: false, python3: false, source: 'llamacpp-flags.json image.ships (.devops/cuda.Dockerfile at 3f545bec)' },
+    { tags: /^full(?:-cuda\d*|-vulkan)?(?:-b\d+)?$/, curl: true, wget: false, python3: true, source: 'llamacpp-flags.json image (.devops/cuda.Dockerfile at 3f545bec, full stage)' },
+  ],
 };
 
 export const TRITON: EngineSpec = {
@@ -206,6 +237,7 @@ export const TRITON: EngineSpec = {
   source: 'triton-inference-server/server e1db8a60 (2.73.0dev): command_line_parser.cc, http_server.cc',
   images: [/(^|\/)nvidia\/tritonserver$/],
   commands: [/(^|\s|\/)tritonserver\b/],
+  launchers: [{ program: /(^|\/)tritonserver$/ }],
   imageEntrypoint: [],
   defaultPort: 8000,
   healthPath: '/v2/health/ready',
@@ -217,7 +249,8 @@ export const TRITON: EngineSpec = {
   settingsFromEnv: false,
   ignoredEnvToFlag: {},
   needsGpu: true,
-  imageHasPython3: false,
+  imageHasPython3: true,
+  imageTools: [{ curl: true, wget: true, python3: true, source: 'triton-flags.json image.ships (build.py at e1db8a60)' }],
 };
 
 export const TEI: EngineSpec = {
@@ -226,6 +259,7 @@ export const TEI: EngineSpec = {
   source: 'huggingface/text-embeddings-inference 0d124dc9 (v1.9.3+18): router/src/main.rs, Dockerfile-cuda',
   images: [/(^|\/)huggingface\/text-embeddings-inference$/],
   commands: [/\btext-embeddings-router\b/],
+  launchers: [{ program: /(^|\/)text-embeddings-router$/ }],
   imageEntrypoint: ['./entrypoint.sh'],
   defaultPort: 80,
   healthPath: '/health',
@@ -238,9 +272,43 @@ export const TEI: EngineSpec = {
   ignoredEnvToFlag: {},
   needsGpu: true,
   imageHasPython3: false,
+  // The cpu-ipex, xpu-ipex and hpu tags are built on Intel bases: unknown.
+  imageTools: [{ tags: /^(?!(?:cpu-ipex|xpu-ipex|hpu)-)/, curl: true, wget: false, python3: false, source: 'tei-flags.json images[].tools (Dockerfile, Dockerfile-cuda at 0d124dc9)' }],
 };
 
-export const ENGINES: readonly EngineSpec[] = [VLLM, TGI, SGLANG, OLLAMA, LLAMACPP, TRITON, TEI];
+/**
+ * NVIDIA NIM: closed source, so its facts come from NVIDIA's NIM docs and NVIDIA's own Compose files
+ * (facts/nim-facts.json names each page and repository). One engine for every `nvcr.io/nim/...` image: the LLM
+ * NIMs and the Triton-based ones (embedding, reranking) share the cache, port and health endpoints.
+ */
+export const NIM: EngineSpec = {
+  id: 'nim',
+  name: 'NVIDIA NIM',
+  source: 'docs.nvidia.com/nim/large-language-models (1.x and 2.x), NVIDIA-AI-Blueprints and NVIDIA/GenerativeAIExamples Compose files: facts/nim-facts.json',
+  images: [/^nvcr\.io\/nim\//],
+  commands: [/(^|\s|\/)nim-serve\b/, /\/opt\/nim\/start_server\.sh\b/],
+  launchers: [],
+  imageEntrypoint: [],
+  defaultPort: 8000,
+  healthPath: '/v1/health/ready',
+  // nim-facts.json `health.metrics`: /v1/metrics on the API port (the 24.05 docs' /metrics is gone).
+  metricsPath: '/v1/metrics',
+  // NVIDIA's own Compose files run curl inside NIM 1.x and 2.0 images (nim-facts.json `images.ships`).
+  healthTest: (port) => curl(port, '/v1/health/ready'),
+  cachePaths: ['/opt/nim/.cache'],
+  modelFlags: [],
+  tensorParallelFlags: [],
+  pipelineParallelFlags: [],
+  tensorParallelEnv: 'NIM_TENSOR_PARALLEL_SIZE',
+  pipelineParallelEnv: 'NIM_PIPELINE_PARALLEL_SIZE',
+  settingsFromEnv: true,
+  ignoredEnvToFlag: {},
+  needsGpu: true,
+  imageHasPython3: true,
+  imageTools: [{ curl: true, python3: true, source: "nim-facts.json images.ships (NVIDIA's own Compose files run them)" }],
+};
+
+export const ENGINES: readonly EngineSpec[] = [VLLM, TGI, SGLANG, OLLAMA, LLAMACPP, TRITON, TEI, NIM];
 
 /** vLLM reads only these env vars (plus HF_* from huggingface_hub); source: vllm/envs.py. */
 export const VLLM_ENV_VAR_NAMES: ReadonlySet<string> = new Set(VLLM_ENV_VARS);

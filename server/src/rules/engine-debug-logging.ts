@@ -17,7 +17,8 @@ import type { EngineId, EngineSpec } from '../engines/engines';
  * TGI launcher and TEI router read LOG_LEVEL as a tracing EnvFilter (TGI launcher/src/main.rs, TEI
  * router/src/logging.rs), not RUST_LOG; Ollama OLLAMA_DEBUG (envconfig, serving-engines.json); llama.cpp
  * `-v/--verbose/--log-verbose` and `-lv/--log-verbosity N` / LLAMA_LOG_VERBOSITY, 4 = debug
- * (tools/server/README.md); NCCL_DEBUG=TRACE logs every collective call.
+ * (tools/server/README.md); NCCL_DEBUG=TRACE logs every collective call; NVIDIA NIM NIM_LOG_LEVEL (DEBUG, and TRACE
+ * in 1.x), NIM_TRITON_LOG_VERBOSE (Triton-based NIMs, 0-5) and NIM_DISABLE_LOG_REQUESTS=0 (nim-facts.json `debug_logging`).
  */
 
 /** What to do about a noisy env var: set another value, or drop the entry. */
@@ -38,9 +39,18 @@ const ENV_CHECKS: Record<string, { engines?: readonly EngineId[]; check: EnvChec
   VLLM_DEBUG_LOG_API_SERVER_RESPONSE: { check: (v) => (/^true$/i.test(v.trim()) ? { what: 'logging of every API response' } : undefined) },
   OLLAMA_DEBUG: { check: (v) => (OFF.test(v.trim()) ? undefined : { what: 'Ollama debug logging' }) },
   LOG_LEVEL: { engines: ['tgi', 'tei'], check: envFilterCheck },
-  LLAMA_LOG_VERBOSITY: { engines: ['llamacpp'], check: (v) => (Number(v) >= 4 ? { what: 'llama.cpp debug verbosity', replaceWith: '3' } : undefined) },
-  NCCL_DEBUG: { engines: ['vllm', 'sglang', 'tgi', 'tei', 'triton', 'llamacpp', 'ollama'], check: (v) => (/^trace$/i.test(v.trim()) ? { what: 'NCCL TRACE logging (a line per collective call)', replaceWith: 'WARN' } : undefined) },
+  // Renamed LLAMA_ARG_LOG_VERBOSITY on 2026-05-27 (b9376, llamacpp-flags.json `removed_env_vars`): older images read the first.
+  LLAMA_LOG_VERBOSITY: { engines: ['llamacpp'], check: llamaVerbosity },
+  LLAMA_ARG_LOG_VERBOSITY: { engines: ['llamacpp'], check: llamaVerbosity },
+  NIM_LOG_LEVEL: { engines: ['nim'], check: (v) => (/^(debug|trace)$/i.test(v.trim()) ? { what: `NIM ${v.trim().toUpperCase()} logging`, replaceWith: 'INFO' } : undefined) },
+  NIM_TRITON_LOG_VERBOSE: { engines: ['nim'], check: (v) => (/^\s*\d+\s*$/.test(v) && Number(v) > 0 ? { what: 'Triton verbose logging in the NIM', replaceWith: '0' } : undefined) },
+  NIM_DISABLE_LOG_REQUESTS: { engines: ['nim'], check: (v) => (OFF.test(v.trim()) && v.trim() !== '' ? { what: 'logging of every request (prompts included)', replaceWith: '1' } : undefined) },
+  NCCL_DEBUG: { engines: ['vllm', 'sglang', 'tgi', 'tei', 'triton', 'llamacpp', 'ollama', 'nim'], check: (v) => (/^trace$/i.test(v.trim()) ? { what: 'NCCL TRACE logging (a line per collective call)', replaceWith: 'WARN' } : undefined) },
 };
+
+function llamaVerbosity(value: string): EnvVerdict | undefined {
+  return Number(value) >= 4 ? { what: 'llama.cpp debug verbosity', replaceWith: '3' } : undefined;
+}
 
 /** A tracing EnvFilter (`debug`, `text_generation_router=trace,info`): debug or trace anywhere is noisy. */
 function envFilterCheck(value: string): EnvVerdict | undefined {

@@ -5,13 +5,14 @@ import { removeEntry } from '../compose/edits';
 import { interpolate } from '../compose/interpolation';
 import { parseShortPortSpec } from '../compose/ports';
 import { engineImage, EnvEntry, findFlag, ServiceInfo } from '../compose/service';
-import { boundedEditDistance } from '../core/editDistance';
+import { boundedEditDistance, closestWithin } from '../core/editDistance';
 import type { ComposeContext, DockerfileContext, Rule } from './rule';
 import type { SpanFix } from '../core/types';
 import { readFlags } from '../core/commandWords';
 import { dockerfileEngine, launchTokens, properties, shippedBaseImage } from '../dockerfile/imageEngine';
 import { shippedStages } from '../dockerfile/dockerfileModel';
-import { EngineSpec, VLLM_ENV_VAR_NAMES } from '../engines/engines';
+import { EngineSpec, releaseTag, VLLM_ENV_VAR_NAMES } from '../engines/engines';
+import { judgeEnvName } from '../engines/engineEnvNames';
 import { pinnedBefore, VLLM_0_21 } from '../engines/vllmReleases';
 import { VLLM_FACTS_DATE, VLLM_FLAGS, VLLM_REMOVED_ENV_VARS } from '../engines/vllmFacts.generated';
 
@@ -109,7 +110,7 @@ function isReferenced(name: string, text: string): boolean {
 function classify(s: Setting, name: string, value: string | undefined): Problem | undefined {
   const flag = s.engine.ignoredEnvToFlag[name];
   if (flag) return lookalike(s.engine, name, flag);
-  if (s.engine.id !== 'vllm') return undefined;
+  if (s.engine.id !== 'vllm') return envNameProblem(s, name);
   if (name === 'VLLM_PORT') return vllmPort(s, value);
   if (name === 'VLLM_HOST_IP') return vllmHostIp(s, value);
   if (!name.startsWith('VLLM_') || VLLM_ENV_VAR_NAMES.has(name)) return undefined;
@@ -134,6 +135,25 @@ function classify(s: Setting, name: string, value: string | undefined): Problem 
       `vLLM (main as of ${VLLM_FACTS_DATE}) does not know the environment variable ${name}: it ignores it and only warns "Unknown vLLM environment variable detected". ` +
       (near ? `Did you mean ${near}?` : 'Options go on the command line (`vllm serve --help`).'),
     ...(near ? { rename: near } : {}),
+  };
+}
+
+/** A name an env-configured engine removed, or a misspelling of one it reads (engineEnvNames.ts). */
+function envNameProblem(s: Setting, name: string): Problem | undefined {
+  const verdict = judgeEnvName(s.engine, name, releaseTag(s.image));
+  if (!verdict) return undefined;
+  if (verdict.kind === 'removed') {
+    const pinned = verdict.imageVersion ? `the image pins ${verdict.imageVersion}` : 'the image follows new releases';
+    return {
+      message: `${s.engine.name} no longer reads ${name} (gone since ${verdict.since}) and ${pinned}: the setting is ignored. ` + (verdict.replacement ? `Use ${verdict.replacement} instead.` : 'Remove it.'),
+      ...(verdict.replacement && /^[A-Z][A-Z0-9_]*$/.test(verdict.replacement) ? { rename: verdict.replacement } : { remove: !verdict.replacement }),
+    };
+  }
+  return {
+    message:
+      `${s.engine.name} (as of ${verdict.factsLabel}) reads no variable ${name}: it ignores it without a word, and the setting keeps its default.` +
+      (verdict.suggestion ? ` Did you mean ${verdict.suggestion}?` : ''),
+    ...(verdict.suggestion ? { rename: verdict.suggestion } : {}),
   };
 }
 
@@ -190,16 +210,7 @@ function nearLookalike(engine: EngineSpec, name: string): string | undefined {
 }
 
 function nearestVllmVar(name: string): string | undefined {
-  let best: string | undefined;
-  let bestDistance = 3;
-  for (const known of VLLM_ENV_VAR_NAMES) {
-    const d = boundedEditDistance(name, known, bestDistance - 1);
-    if (d < bestDistance) {
-      best = known;
-      bestDistance = d;
-    }
-  }
-  return best;
+  return closestWithin(name, VLLM_ENV_VAR_NAMES, 2);
 }
 
 /** The container ports a service publishes or exposes, as text (VLLM_PORT is compared as written). */

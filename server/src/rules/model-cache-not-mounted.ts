@@ -2,7 +2,7 @@ import type { ComposeFile } from '../compose/composeFile';
 import { appendToMap, appendToSeq, appendUnderEmptyKey, column, indentUnit } from '../compose/edits';
 import { interpolate, suppliedBy } from '../compose/interpolation';
 import { findFlag, ServiceInfo } from '../compose/service';
-import { Mount, normalizePath, pathsOverlap, serviceMounts } from '../compose/volumes';
+import { isAncestorOrSelf, Mount, normalizePath, serviceMounts } from '../compose/volumes';
 import type { ComposeContext, PeerRead, Rule } from './rule';
 import type { SpanEdit, SpanFix } from '../core/types';
 import { engineForImage, EngineSpec } from '../engines/engines';
@@ -33,13 +33,16 @@ export const rule: Rule = {
 
 /** Env vars that move where weights are downloaded, most specific first. */
 const CACHE_ENV = ['HF_HUB_CACHE', 'HUGGINGFACE_HUB_CACHE', 'HF_HOME'] as const;
-const OLLAMA_MODELS_ENV = 'OLLAMA_MODELS';
 /** Env vars that name the model for engines configured from the environment. */
 const MODEL_ENV: Readonly<Record<string, readonly string[]>> = {
   tgi: ['MODEL_ID'],
   tei: ['MODEL_ID'],
   llamacpp: ['LLAMA_ARG_MODEL', 'LLAMA_ARG_HF_REPO', 'LLAMA_ARG_MODEL_URL'],
+  // NIM 2.x names the model with NIM_MODEL_PATH, 1.x multi-LLM NIMs with NIM_MODEL_NAME (nim-facts.json).
+  nim: ['NIM_MODEL_PATH', 'NIM_MODEL_NAME'],
 };
+/** Env vars that move an engine's own cache (nim-facts.json `cache.moved_by`). */
+const ENGINE_CACHE_ENV: Partial<Record<string, readonly string[]>> = { ollama: ['OLLAMA_MODELS'], nim: ['NIM_CACHE_PATH'] };
 
 interface Needed {
   /** A volume overlapping any of these paths stores the weights. */
@@ -62,6 +65,9 @@ function check(ctx: ComposeContext, info: ServiceInfo, engine: EngineSpec): void
   if (!needed) return;
   const stored = mounts.filter((m) => m.type !== 'tmpfs' && m.target !== undefined);
   if (needed.paths.some((p) => stored.some((m) => covers(m, p)))) return;
+  // NIMs other than the LLM ones (Riva speech NIMs) keep their cache under the user's home (`~/.cache/nim`):
+  // a mount there is the author's cache, whatever the image.
+  if (engine.id === 'nim' && stored.some((m) => /(^|\/)\.cache\/nim$/.test(normalizePath(m.target!)))) return;
 
   const name = info.service.name;
   const volumeName = `${name}-model-cache`;
@@ -87,7 +93,9 @@ function covers(mount: Mount, path: string): boolean {
     const first = path.split('/')[0]!;
     return target.split('/').pop() === first;
   }
-  return pathsOverlap(target, path);
+  // The cache folder itself, a parent of it, or its Hugging Face hub folder (`$HF_HOME/hub`, where the weights
+  // go) keeps the weights; another folder inside it (`/data/hub/models` for TGI's /data) does not.
+  return isAncestorOrSelf(target, path) || normalizePath(target) === `${normalizePath(path)}/hub`;
 }
 
 /** The service's mounts, with those of a service it `extends` in this file or takes with `volumes_from`. */
@@ -142,7 +150,7 @@ function neededPaths(ctx: ComposeContext, info: ServiceInfo, engine: EngineSpec)
     if (dir === undefined) return undefined;
     explicit.push({ path: dir, raw: downloadDir.value });
   }
-  const envNames = engine.id === 'ollama' ? [OLLAMA_MODELS_ENV, ...CACHE_ENV] : CACHE_ENV;
+  const envNames = [...(ENGINE_CACHE_ENV[engine.id] ?? []), ...CACHE_ENV];
   for (const name of envNames) {
     const value = envValue(ctx, info, name);
     if (value === null) return undefined;

@@ -14,6 +14,8 @@ import { rule as envLegacyHfTokenRule } from './env-legacy-hf-token';
 import { rule as secretLiteralRule } from './secret-literal';
 import { rule as gpuMemoryUtilizationHighRule } from './gpu-memory-utilization-high';
 import { rule as engineFlagUnknownRule } from './engine-flag-unknown';
+import { rule as engineArgJoinedRule } from './engine-arg-joined';
+import { rule as commandRepeatsEntrypointRule } from './command-repeats-entrypoint';
 import { rule as engineDebugLoggingRule } from './engine-debug-logging';
 import { rule as modelCacheNotMountedRule } from './model-cache-not-mounted';
 import { rule as dockerfileModelWeightsBakedRule } from './dockerfile-model-weights-baked';
@@ -31,10 +33,12 @@ import { rule as envValueQuotedRule } from './env-value-quoted';
 import { rule as modelDoesNotFitRule } from './model-does-not-fit';
 import { rule as kvCacheBelowMaxModelLenRule } from './kv-cache-below-max-model-len';
 import { rule as healthcheckIgnoresStatusRule } from './healthcheck-ignores-status';
+import { rule as healthcheckProbeBinaryMissingRule } from './healthcheck-probe-binary-missing';
 import { rule as shmTooSmallRule } from './shm-too-small';
 import { rule as gpuDeviceCountMissingRule } from './gpu-device-count-missing';
 import { rule as gpuSelectedByEnvRule } from './gpu-selected-by-env';
 import { rule as logRotationMissingRule } from './log-rotation-missing';
+import { rule as engineConfigInvalidRule } from './engine-config-invalid';
 
 export const RULES: readonly Rule[] = [
   gpuReservationMissingRule,
@@ -51,6 +55,8 @@ export const RULES: readonly Rule[] = [
   secretLiteralRule,
   gpuMemoryUtilizationHighRule,
   engineFlagUnknownRule,
+  engineArgJoinedRule,
+  commandRepeatsEntrypointRule,
   engineDebugLoggingRule,
   modelCacheNotMountedRule,
   dockerfileModelWeightsBakedRule,
@@ -68,10 +74,12 @@ export const RULES: readonly Rule[] = [
   modelDoesNotFitRule,
   kvCacheBelowMaxModelLenRule,
   healthcheckIgnoresStatusRule,
+  healthcheckProbeBinaryMissingRule,
   shmTooSmallRule,
   gpuDeviceCountMissingRule,
   gpuSelectedByEnvRule,
   logRotationMissingRule,
+  engineConfigInvalidRule,
 ];
 
 export const RULE_IDS: ReadonlySet<string> = new Set(RULES.map((r) => r.meta.id));

@@ -18,13 +18,15 @@ import type { ComposeContext, Rule } from './rule';
  *   to using the host memory if peer-to-peer using NVLink or PCI is not possible. To allow the container to use
  *   1G of Shared Memory and support SHM sharing, we add --shm-size 1g"; `NCCL_SHM_DISABLE=1` turns it off.
  * - SGLang, sgl-project/sglang docker/compose.yaml and docs/get-started/install: `ipc: host` (`--ipc=host`).
- * NVIDIA NIM (docs.nvidia.com/nim/large-language-models configuration, "Shared memory flag": `--shm-size=16GB`
- * "is required when not using NVLink for multi-GPU setups") is not a known engine here yet.
+ * - NVIDIA NIM, docs.nvidia.com/nim/large-language-models 1.1.0 configuration: "Passing --shm-size=16GB to docker
+ *   run is required when not using NVLink for multi-GPU setups. It is not required on SXM systems or when using
+ *   profiles using only 1 GPU" (nim-facts.json `shm`); NVIDIA's own NIM Compose files set `shm_size: 16GB`.
  */
 const DOCUMENTED: Partial<Record<EngineId, { docs: string; size?: { bytes: number; text: string } }>> = {
   vllm: { docs: "vLLM's Docker docs ask for `ipc: host` or a larger `shm_size`" },
   tgi: { docs: "TGI's docs run it with `--shm-size 1g`", size: { bytes: 1024 ** 3, text: '1g' } },
   sglang: { docs: "SGLang's Docker docs run it with `ipc: host`" },
+  nim: { docs: "NVIDIA's NIM docs require `--shm-size=16GB` for multi-GPU serving without NVLink (not on SXM systems)", size: { bytes: 16 * 1024 ** 3, text: '16GB' } },
 };
 
 /** Docker's /dev/shm when nothing sets it (docker run reference, `--shm-size`: "default is 64MB"). */
@@ -89,7 +91,7 @@ function ownsSharedMemory(info: ServiceInfo, dotEnv: ReadonlyMap<string, string>
   return disable !== undefined && (disable.value === undefined || disable.value.trim() !== '0');
 }
 
-/** Where the parallelism is set: the flag, or TGI's NUM_SHARD. */
+/** Where the parallelism is set: the flag, or its env var (TGI's NUM_SHARD, NIM_TENSOR_PARALLEL_SIZE). */
 function factorSpan(info: ServiceInfo, parallelism: Parallelism): Span | undefined {
   const source = parallelism.factors.find((f) => f.size > 1)?.source;
   if (source === undefined) return undefined;

@@ -22,9 +22,9 @@ export interface ScrapeOptions {
   window?: MetricsWindow;
 }
 
-/** GET `${base}/metrics` of `service`; never throws. */
+/** GET the service's metrics page (`${base}/metrics`, NIM's `/v1/metrics`); never throws. */
 export async function scrapeMetrics(base: string, service: PlannedService, opts: ScrapeOptions): Promise<ServiceMetrics> {
-  const url = `${base}/metrics`;
+  const url = `${base}${service.metricsPath ?? '/metrics'}`;
   const apiKey = requestApiKey(service, opts.trusted);
   const withheld = service.apiKey !== undefined && apiKey === undefined;
   try {

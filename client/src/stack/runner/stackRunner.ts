@@ -47,7 +47,8 @@ const MILESTONE_ENGINES: readonly MilestoneEngineId[] = ['vllm', 'sglang', 'tgi'
  * `FROM vllm/vllm-openai`, a private mirror) gets vLLM's table: on another program's logs it matches nothing.
  */
 export function trackerEngine(service: Pick<PlannedService, 'engine'>): MilestoneEngineId | undefined {
-  if (service.engine === undefined) return 'vllm';
+  // NIM for LLMs runs vLLM (or TRT-LLM, SGLang) behind its own server (nim-facts.json): vLLM's lines, when it prints them.
+  if (service.engine === undefined || service.engine === 'nim') return 'vllm';
   return MILESTONE_ENGINES.find((e) => e === service.engine);
 }
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { fixAll } from '../../server/src/analysis/fixAll';
-import { applyFix, assertFixResolves, findingsOf, preferredFix, rangeText, toCrlf, yaml } from '../helpers';
+import { applyFix, assertFixResolves, dockerfile, findingsOf, preferredFix, rangeText, toCrlf, yaml } from '../helpers';
 
 const RULE = 'gpu-memory-utilization-high';
 
@@ -173,5 +173,35 @@ describe(RULE, () => {
     const fixed = fixAll(text, 'compose').text;
     assert.ok(fixed.includes('"--gpu-memory-utilization", "0.85"'), fixed);
     assert.ok(!fixed.includes('0.90'), fixed);
+  });
+});
+
+describe('gpu-memory-utilization-high in Dockerfiles', () => {
+  it('judges the share in ENTRYPOINT / CMD: a literal, and a shell default used when the variable is unset at start', () => {
+    const text = dockerfile`
+      FROM vllm/vllm-openai:v0.11.0
+      ENTRYPOINT vllm serve Qwen/Qwen3-0.6B --gpu-memory-utilization \${GMU:-0.95}
+    `;
+    const [f, ...rest] = findingsOf('gpu-memory-utilization-high', text, 'dockerfile');
+    assert.equal(rest.length, 0);
+    assert.equal(rangeText(text, f!), '${GMU:-0.95}');
+    assert.match(f!.message, /--gpu-memory-utilization \$\{GMU:-0\.95\} \(0\.95 unless GMU is set when the container starts\) leaves less than 10%/);
+    assert.match(applyFix(text, preferredFix(f!)), /--gpu-memory-utilization \$\{GMU:-0\.90\}/);
+    const literal = dockerfile`
+      FROM vllm/vllm-openai:v0.11.0
+      CMD ["Qwen/Qwen3-0.6B", "--gpu-memory-utilization=1.5"]
+    `;
+    const [g] = findingsOf('gpu-memory-utilization-high', literal, 'dockerfile');
+    assert.equal(g!.severity, 'error');
+    assert.match(g!.message, /outside \(0, 1\]/);
+  });
+
+  it("is silent where the image's ENV sets the variable, in exec form (no shell expands it), and at 0.9", () => {
+    const cases = [
+      'FROM vllm/vllm-openai:v0.11.0\nENV GMU=0.8\nENTRYPOINT vllm serve m --gpu-memory-utilization ${GMU:-0.95}\n',
+      'FROM vllm/vllm-openai:v0.11.0\nENTRYPOINT ["vllm", "serve", "m", "--gpu-memory-utilization", "${GMU:-0.95}"]\n',
+      'FROM vllm/vllm-openai:v0.11.0\nCMD ["m", "--gpu-memory-utilization", "0.9"]\n',
+    ];
+    for (const text of cases) assert.deepEqual(findingsOf('gpu-memory-utilization-high', text, 'dockerfile'), [], text);
   });
 });

@@ -1,9 +1,13 @@
 import { allFlags, appendFlags, FoundFlag, hasOpaqueEntrypoint, replaceArgText, replaceFlagValue } from '../compose/commandEdits';
 import { hasInterpolation, interpolate, suppliedBy } from '../compose/interpolation';
 import { engineImage, findFlag, ServiceInfo } from '../compose/service';
-import type { ComposeContext, Rule } from './rule';
+import type { ComposeContext, DockerfileContext, Rule } from './rule';
 import type { SpanFix } from '../core/types';
-import type { EngineSpec } from '../engines/engines';
+import { ENGINES, type EngineSpec } from '../engines/engines';
+import type { Word } from '../engines/engineArgv';
+import { dockerfileEngineArgs } from '../dockerfile/dockerfileEngineArgs';
+import { shippedStages } from '../dockerfile/dockerfileModel';
+import { properties } from '../dockerfile/imageEngine';
 import { pinnedBefore, VLLM_0_21 } from '../engines/vllmReleases';
 
 /**
@@ -23,7 +27,7 @@ export const rule: Rule = {
     id: 'gpu-memory-utilization-high',
     defaultSeverity: 'warning',
     title: 'GPU memory share above 0.90 or out of range',
-    appliesTo: ['compose'],
+    appliesTo: ['compose', 'dockerfile'],
     fixable: true,
   },
   compose(ctx) {
@@ -38,7 +42,57 @@ export const rule: Rule = {
       if (engine.id === 'vllm') checkVllmDefault(ctx, info);
     }
   },
+  dockerfile(ctx) {
+    checkDockerfile(ctx);
+  },
 };
+
+/**
+ * The share in the image's ENTRYPOINT / CMD. A shell-form command (or a `sh -c` script) expands `${GMU:-0.95}` when
+ * the container starts: 0.95 unless GMU is set then (an ENV of the image sets it for good). An exec-form word is
+ * passed as written, so only literal values are judged there.
+ */
+function checkDockerfile(ctx: DockerfileContext): void {
+  const found = dockerfileEngineArgs(ctx.model);
+  if (!found) return;
+  const env = new Map(properties(ctx.model, shippedStages(ctx.model)).flatMap((p) => (p.keyword === 'ENV' && p.value !== undefined ? [[p.name, p.value] as const] : [])));
+  for (const { parser, args } of found.launches) {
+    const engine = ENGINES.find((e) => e.id === parser.engine);
+    const setting = engine?.gpuMemoryFlag;
+    if (!engine || !setting) continue;
+    args.forEach((word, i) => {
+      const eq = word.text.indexOf('=');
+      const name = eq > 0 ? word.text.slice(0, eq) : word.text;
+      if (name !== setting.flag) return;
+      const value = eq > 0 ? { text: word.text.slice(eq + 1), word, offset: eq + 1 } : args[i + 1] && { text: args[i + 1]!.text, word: args[i + 1]!, offset: 0 };
+      if (value) checkDockerfileValue(ctx, engine, name, value, env);
+    });
+  }
+}
+
+function checkDockerfileValue(ctx: DockerfileContext, engine: EngineSpec, name: string, value: { text: string; word: Word; offset: number }, env: ReadonlyMap<string, string>): void {
+  const shell = value.word.container?.continuation === true;
+  const fallback = /^\$\{(\w+):?-([^}]*)\}$/.exec(value.text);
+  let resolved = value.text;
+  if (hasInterpolation(value.text)) {
+    // Exec form passes `${…}` as written; the image's own ENV wins over a default; anything else is only known at start.
+    if (!shell || !fallback || env.has(fallback[1]!)) return;
+    resolved = fallback[2]!;
+  }
+  const verdict = judge(resolved);
+  const shownValue = fallback ? `${value.text} (${resolved} unless ${fallback[1]} is set when the container starts)` : resolved;
+  const message = describe(engine, name, shownValue, verdict);
+  if (!message) return;
+  const inner = value.word.inner;
+  const start = inner ? inner.start + value.offset + (fallback ? value.text.lastIndexOf(resolved) : 0) : undefined;
+  const edit = start === undefined || resolved === '' ? undefined : { span: { start, end: start + resolved.length }, newText: SAFE };
+  ctx.report({
+    span: value.word.span,
+    message,
+    ...(verdict.kind === 'high' ? {} : { severity: 'error' as const }),
+    fixes: edit ? [{ title: `Set ${name} to ${SAFE}`, preferred: true, edits: [edit] }] : [],
+  });
+}
 
 function judge(value: string): Verdict {
   const text = value.trim();

@@ -116,3 +116,24 @@ describe(RULE, () => {
     assert.deepEqual(f!.fixes, []);
   });
 });
+
+describe('depends-on-unhealthy-model: reverse proxies', () => {
+  it('lets a reverse proxy start with the model (it answers 502 until the upstream listens), not an app that calls it', () => {
+    const text = yaml`
+      services:
+        vllm:
+          image: vllm/vllm-openai:v0.11.0
+          healthcheck:
+            test: ["CMD", "curl", "-fsS", "http://localhost:8000/health"]
+        gateway:
+          image: nginx:1.27
+          depends_on: [vllm]
+        app:
+          image: myorg/chat-ui:1.0
+          depends_on: [vllm]
+    `;
+    const found = findingsOf('depends-on-unhealthy-model', text);
+    assert.deepEqual(found.map((f) => rangeText(text, f)), ['vllm']);
+    assert.equal(found[0]!.range.start.line, 10, "the app's depends_on, not the gateway's");
+  });
+});

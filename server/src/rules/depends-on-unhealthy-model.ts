@@ -2,6 +2,7 @@ import type { Node } from 'yaml';
 import { imageHealthcheck, probeFor, readHealthcheck } from '../compose/healthcheck';
 import { appendToMap, appendUnderEmptyKey, column, indentUnit, replaceScalar } from '../compose/edits';
 import type { ServiceInfo } from '../compose/service';
+import { parseImageRef } from '../engines/engines';
 import type { MapEntry, SeqView, ValueView } from '../compose/yamlView';
 import { spanOf } from '../compose/yamlView';
 import type { ComposeContext, PeerRead, Rule } from './rule';
@@ -23,7 +24,7 @@ export const rule: Rule = {
   compose(ctx) {
     for (const info of ctx.services) {
       const entry = info.service.map.get('depends_on');
-      if (!entry) continue;
+      if (!entry || isReverseProxy(info)) continue;
       const seq = entry.value.asSeq();
       if (seq) checkShortForm(ctx, info, entry, seq);
       const map = entry.value.asMap();
@@ -31,6 +32,18 @@ export const rule: Rule = {
     }
   },
 };
+
+/**
+ * What breaks if a reverse proxy starts before the model is ready? Nothing: it answers 502 until the upstream
+ * listens, then forwards. It needs the upstream's container to exist (nginx resolves upstream names at start-up),
+ * which the short form's service_started gives; waiting for health would only hold the gateway back.
+ */
+const REVERSE_PROXY = /(^|\/)(nginx|nginxinc\/nginx-unprivileged|traefik|envoyproxy\/envoy|haproxy|caddy|kong|openresty\/openresty)$/;
+
+function isReverseProxy(info: ServiceInfo): boolean {
+  const image = info.resolvedImage;
+  return image !== undefined && REVERSE_PROXY.test(parseImageRef(image).name);
+}
 
 type Readiness = 'has-healthcheck' | 'fixable' | 'none' | 'disabled';
 

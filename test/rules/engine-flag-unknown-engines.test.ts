@@ -116,6 +116,9 @@ describe(`${RULE}: engines other than vLLM`, () => {
     // `--log-verbos` is a prefix of `--log-verbose` alone: getopt_long takes it.
     assert.deepEqual(found, []);
     const bad = text.replace('--log-verbos 1', '--strict-readiness-check true');
+    // A republished image (a private mirror) is still tritonserver.
+    const mirrored = bad.replace('nvcr.io/nvidia/tritonserver', 'registry.example.com/mirror/tritonserver');
+    assert.equal(findingsOf(RULE, mirrored).length, 1);
     const [f] = findingsOf(RULE, bad);
     assert.equal(rangeText(bad, f!), '--strict-readiness-check');
     assert.match(f!.message, /tritonserver has no flag/);

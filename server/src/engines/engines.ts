@@ -235,7 +235,7 @@ export const TRITON: EngineSpec = {
   id: 'triton',
   name: 'NVIDIA Triton Inference Server',
   source: 'triton-inference-server/server e1db8a60 (2.73.0dev): command_line_parser.cc, http_server.cc',
-  images: [/(^|\/)nvidia\/tritonserver$/],
+  images: [/(^|\/)tritonserver$/],
   commands: [/(^|\s|\/)tritonserver\b/],
   launchers: [{ program: /(^|\/)tritonserver$/ }],
   imageEntrypoint: [],

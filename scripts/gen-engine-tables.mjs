@@ -51,6 +51,8 @@ function slimTable(engine) {
       deprecated: !!f.deprecated,
       meaning: brief(f.meaning),
       ...(f.negated?.length ? { negated: f.negated } : {}),
+      // TGI and TEI: the first release with the flag (`v0.2.0 or earlier` when it predates the history read).
+      ...(f.added_in && !/or earlier/.test(f.added_in) ? { added_in: f.added_in } : {}),
       ...(f.negatable ? { negatable: true } : {}),
     })),
     env_vars: raw.env_vars.map((e) => ({

@@ -129,6 +129,18 @@ describe('completion over LSP (dist/server.js)', () => {
 
     const ollama = await completeAt(lsp, 'services:\n  ollama:\n    image: ollama/ollama\n    environment:\n      - OLLAMA_KEEP|\n');
     assert.match(item(ollama.items, 'OLLAMA_KEEP_ALIVE').detail!, /duration that models stay loaded in memory/);
+
+    // TGI reads each launcher flag from its env var too; NIM's variables come from NVIDIA's docs.
+    const tgi = await completeAt(lsp, 'services:\n  tgi:\n    image: ghcr.io/huggingface/text-generation-inference:3.3.5\n    environment:\n      MAX_BATCH_PRE|\n');
+    assert.match(item(tgi.items, 'MAX_BATCH_PREFILL_TOKENS').detail!, /Sets --max-batch-prefill-tokens/);
+    const nim = await completeAt(lsp, 'services:\n  nim:\n    image: nvcr.io/nim/meta/llama-3.1-8b-instruct:1.3.3\n    environment:\n      - NIM_CACHE|\n');
+    assert.ok(item(nim.items, 'NIM_CACHE_PATH'));
+  });
+
+  it("offers a TGI flag only to images of a release that has it (facts: each flag's first release)", async () => {
+    const at = (tag: string) => completeAt(lsp, `services:\n  tgi:\n    image: ghcr.io/huggingface/text-generation-inference:${tag}\n    command: [--model-id, x, --cuda-gr|]\n`);
+    assert.ok((await at('3.3.5')).list!.items.some((i) => i.label === '--cuda-graphs'));
+    assert.ok(!((await at('1.4.5')).list?.items ?? []).some((i) => i.label === '--cuda-graphs'), '--cuda-graphs came in v2.0.0');
   });
 
   it("offers TGI's launcher flags (read from its clap source); silent for NIM (no flags) and a service that runs no engine", async () => {

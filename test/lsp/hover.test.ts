@@ -127,6 +127,7 @@ describe('hover over LSP (dist/server.js)', () => {
     const tgi = await hoverAt(lsp, 'services:\n  tgi:\n    image: ghcr.io/huggingface/text-generation-inference:3.3.5\n    command: [--max-batch-pre|fill-tokens, "4096"]\n');
     assert.match(tgi.markdown, /^`--max-batch-prefill-tokens` · unsigned integer · Hugging Face TGI\n\nLimits the number of tokens for the prefill operation/);
     assert.match(tgi.markdown, /- Env var: `MAX_BATCH_PREFILL_TOKENS`/);
+    assert.match(tgi.markdown, /- Since v0\.9\.0/);
     assert.match(tgi.markdown, /Source: \[huggingface\/text-generation-inference launcher\/src\/main\.rs\]\(https:\/\/github\.com\/huggingface\/text-generation-inference\/blob\/[0-9a-f]{40}\/launcher\/src\/main\.rs\)/);
   });
 

@@ -15,6 +15,7 @@ import { escapeMarkdown, inlineCode } from '../core/markdown';
 import type { EngineId, EngineSpec } from './engines';
 import { normalizeFlag, REMOVED_FLAGS } from './vllmFlags';
 import { flagTable, tableSourceUrl, type EngineFlagTable, type TableFlag } from './engineFlagTables';
+import { compareReleases, factsRelease, releaseOfTag } from './engineReleases';
 import { compareVersions, parseVllmVersion, releasedBefore, VLLM_0_21, type VersionTuple } from './vllmReleases';
 
 export interface DocLink {
@@ -50,6 +51,8 @@ export interface FlagDoc {
   common: boolean;
   /** The env var that sets it too (TGI, TEI, llama.cpp read their settings from either). */
   env?: string | undefined;
+  /** The first release with the flag (TGI, TEI), for the hover and to leave it out for older images. */
+  addedIn?: string | undefined;
   source: DocLink;
 }
 
@@ -164,7 +167,16 @@ const VLLM_BY_NAME = new Map<string, FlagDoc>(
  */
 export function flagsFor(engine: EngineSpec | undefined, imageTag: string | undefined): readonly FlagDoc[] | undefined {
   if (!engine) return undefined;
-  if (engine.id !== 'vllm') return tableDocs(engine.id)?.flags;
+  if (engine.id !== 'vllm') {
+    const flags = tableDocs(engine.id)?.flags;
+    // An image pinned to an older release lacks the flags added since.
+    const release = releaseOfTag(engine.id, imageTag);
+    if (!flags || release.kind !== 'version') return flags;
+    return flags.filter((d) => {
+      const added = d.addedIn ? factsRelease(engine.id, d.addedIn, '') : undefined;
+      return !added || compareReleases(release.version, added) >= 0;
+    });
+  }
   const stillThere = VLLM_REMOVED_DOCS.filter((d) => releasedBefore(imageTag, d.removed!.date).before);
   return stillThere.length ? [...VLLM_FLAG_DOCS, ...stillThere] : VLLM_FLAG_DOCS;
 }
@@ -237,6 +249,7 @@ function tableFlagDoc(f: TableFlag, source: DocLink): FlagDoc {
     removed: undefined,
     common: false,
     env: f.env ?? undefined,
+    addedIn: f.added_in,
     source,
   };
 }
@@ -391,6 +404,7 @@ export function flagMarkdown(engineName: string, doc: FlagDoc, imageTag?: string
   if (doc.defaultHistory && !older) facts.push(`History: ${escapeMarkdown(doc.defaultHistory)}`);
   if (doc.aliases.length) facts.push(`Also: ${doc.aliases.map(inlineCode).join(', ')}`);
   if (doc.env) facts.push(`Env var: ${inlineCode(doc.env)}`);
+  if (doc.addedIn) facts.push(`Since ${escapeMarkdown(doc.addedIn)}`);
   if (doc.negatable) facts.push(`Turn off: ${inlineCode(doc.flag.replace(/^--/, '--no-'))}`);
   if (doc.choices?.length) facts.push(`Choices: ${doc.choices.map(inlineCode).join(', ')}`);
   if (doc.deprecated && !doc.removed) facts.push('Deprecated.');

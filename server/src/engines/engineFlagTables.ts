@@ -23,6 +23,8 @@ export interface TableFlag {
   negatable?: boolean;
   /** Spellings that turn it off (llama.cpp `--no-mmap`). */
   negated?: readonly string[];
+  /** The first release with the flag, where the facts read the engine's release history (TGI, TEI). */
+  added_in?: string;
 }
 
 export interface TableEnvVar {

@@ -3,9 +3,9 @@
  * Each check returns a list of readable problems (empty when all is well) instead of throwing at the first,
  * so one failing test shows everything wrong with a file at once.
  */
-import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { DockerfileParser } from 'dockerfile-ast';
 import { parseDocument } from 'yaml';
 import { YAML_OPTIONS } from '../../server/src/compose/composeFile';
@@ -129,6 +129,131 @@ function multisetMinus(a: readonly string[], b: readonly string[]): string[] {
     }
     return true;
   });
+}
+
+/**
+ * One entry of a reviewed snapshot: the finding's snapshot line and the reviewer's one-line reason. The reason says
+ * why the finding is true as the file's author would see it, or starts with `debatable: `; an empty reason means
+ * nobody has reviewed the finding yet, and `false: ` marks a false positive that the rule must stop reporting.
+ */
+export interface ReviewedFinding {
+  finding: string;
+  reason: string;
+}
+
+/** A reviewed snapshot: file key → its findings, each with its reason. */
+export type ReviewedSnapshot = Record<string, ReviewedFinding[]>;
+
+/** Reasons that mark a finding as debatable or false (case-insensitive prefix). */
+export const DEBATABLE = /^debatable:/i;
+export const FALSE_POSITIVE = /^false:/i;
+
+/**
+ * Reads a reviewed snapshot, or undefined when there is none. Throws with a readable message when the file is not
+ * `{ "<file>": [{ "finding": "...", "reason": "..." }, ...] }` (an old snapshot of bare lines, a hand-edit gone wrong).
+ */
+export function readReviewedSnapshot(path: string): ReviewedSnapshot | undefined {
+  if (!existsSync(path)) return undefined;
+  const parsed = JSON.parse(readFileSync(path, 'utf8')) as unknown;
+  const bad = (why: string) => new Error(`${path}: ${why}; each file maps to [{ "finding": "...", "reason": "..." }, ...]`);
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw bad('not an object');
+  for (const [key, entries] of Object.entries(parsed as Record<string, unknown>)) {
+    if (!Array.isArray(entries)) throw bad(`"${key}" is not a list`);
+    entries.forEach((e: unknown, i) => {
+      const entry = e as Partial<ReviewedFinding> | null;
+      if (!entry || typeof entry !== 'object' || typeof entry.finding !== 'string' || typeof entry.reason !== 'string') {
+        throw bad(`"${key}" entry ${i + 1} is not { finding, reason } with two strings`);
+      }
+      const extra = Object.keys(entry).filter((k) => k !== 'finding' && k !== 'reason');
+      if (extra.length) throw bad(`"${key}" entry ${i + 1} has unknown keys ${extra.join(', ')}`);
+    });
+  }
+  return parsed as ReviewedSnapshot;
+}
+
+/**
+ * The snapshot to write for the findings of now: every finding keeps the reason of an equal line in the previous
+ * snapshot (each previous entry used once), a new finding gets an empty reason (which the test then rejects until a
+ * person writes one), and entries whose finding is gone are dropped.
+ */
+export function mergeReviews(previous: ReviewedSnapshot | undefined, actual: Record<string, string[]>): ReviewedSnapshot {
+  const out: ReviewedSnapshot = {};
+  for (const [key, lines] of Object.entries(actual)) {
+    const left = [...(previous?.[key] ?? [])];
+    out[key] = lines.map((finding) => {
+      const i = left.findIndex((e) => e.finding === finding);
+      const reason = i >= 0 ? left.splice(i, 1)[0]!.reason : '';
+      return { finding, reason };
+    });
+  }
+  return out;
+}
+
+/** The snapshot as JSON with one entry per line, so a diff shows each finding beside its reason. */
+export function formatReviewedSnapshot(snapshot: ReviewedSnapshot): string {
+  const files = Object.entries(snapshot).map(([key, entries]) => {
+    if (!entries.length) return `  ${JSON.stringify(key)}: []`;
+    const rows = entries.map((e) => `    { "finding": ${JSON.stringify(e.finding)}, "reason": ${JSON.stringify(e.reason)} }`);
+    return `  ${JSON.stringify(key)}: [\n${rows.join(',\n')}\n  ]`;
+  });
+  return `{\n${files.join(',\n')}\n}\n`;
+}
+
+/**
+ * Everything wrong between a reviewed snapshot and the findings of now: drift (a new finding, a reviewed finding
+ * that is gone, a file added or removed), findings with no reason, and findings marked false.
+ */
+export function reviewProblems(expected: ReviewedSnapshot, actual: Record<string, string[]>): { drift: string[]; unreviewed: string[]; falsePositives: string[] } {
+  const lines = Object.fromEntries(Object.entries(expected).map(([k, entries]) => [k, entries.map((e) => e.finding)]));
+  // A finding that is gone shows the reason it had, to carry over by hand when it only moved or was reworded.
+  const drift: string[] = [];
+  let key = '';
+  for (const d of snapshotDiff(lines, actual)) {
+    if (!d.startsWith('  ')) key = d.replace(/:( new file.*| in the snapshot.*)?$/, '');
+    const gone = d.startsWith('  - ') ? expected[key]?.find((e) => e.finding === d.slice(4)) : undefined;
+    drift.push(gone?.reason ? `${d}\n      (its reason: ${gone.reason})` : d);
+  }
+  const unreviewed: string[] = [];
+  const falsePositives: string[] = [];
+  for (const [key, entries] of Object.entries(expected)) {
+    for (const e of entries) {
+      if (!e.reason.trim()) unreviewed.push(`${key}: ${e.finding}`);
+      else if (FALSE_POSITIVE.test(e.reason.trim())) falsePositives.push(`${key}: ${e.finding}\n    ${e.reason}`);
+    }
+  }
+  return { drift, unreviewed, falsePositives };
+}
+
+/**
+ * The test of a reviewed snapshot: UPDATE_SNAPSHOT=1 rewrites it (keeping the reasons of unchanged findings);
+ * otherwise it fails on drift, on a finding with no reason and on a finding marked false, each listed.
+ */
+export function checkReviewedSnapshot(path: string, actual: Record<string, string[]>): void {
+  const name = relative(REPO_ROOT, path).split(sep).join('/');
+  if (process.env.UPDATE_SNAPSHOT === '1') {
+    const merged = mergeReviews(readReviewedSnapshot(path), actual);
+    writeFileSync(path, formatReviewedSnapshot(merged));
+    const missing = Object.values(merged).flat().filter((e) => !e.reason.trim()).length;
+    if (missing) console.log(`${name}: ${missing} finding(s) have an empty reason: review each against its file and write one.`);
+    return;
+  }
+  const expected = readReviewedSnapshot(path);
+  if (!expected) throw new Error(`no snapshot at ${path}: run with UPDATE_SNAPSHOT=1, then review every finding and write its reason`);
+  const { drift, unreviewed, falsePositives } = reviewProblems(expected, actual);
+  const parts: string[] = [];
+  if (drift.length) {
+    parts.push(`findings drifted from ${name} (- reviewed but no longer found, + found but not in the snapshot).\n` +
+      `Review every line; rerun with UPDATE_SNAPSHOT=1 (it keeps the reasons of unchanged findings and leaves new ones empty).\n${drift.join('\n')}`);
+  }
+  if (unreviewed.length) {
+    parts.push(`${unreviewed.length} finding(s) in ${name} have no reason: read each against its file, then write why it is true ` +
+      `(or "debatable: ...") in its "reason"; a false one is fixed in the rule instead.\n${unreviewed.map((u) => `  ${u}`).join('\n')}`);
+  }
+  if (falsePositives.length) {
+    parts.push(`${falsePositives.length} finding(s) in ${name} are marked false: fix the rule (and add the case to its own test) until they ` +
+      `disappear, then rerun with UPDATE_SNAPSHOT=1.\n${falsePositives.map((f) => `  ${f}`).join('\n')}`);
+  }
+  if (parts.length) throw new Error(parts.join('\n\n'));
 }
 
 /** A project folder with corpus Compose files (corpus name → upstream name) and other files. */

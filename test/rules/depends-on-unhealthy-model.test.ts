@@ -136,4 +136,21 @@ describe('depends-on-unhealthy-model: reverse proxies', () => {
     assert.deepEqual(found.map((f) => rangeText(text, f)), ['vllm']);
     assert.equal(found[0]!.range.start.line, 10, "the app's depends_on, not the gateway's");
   });
+
+  it('lets a service start with Ollama, which answers within seconds and loads models on request', () => {
+    const text = yaml`
+      services:
+        ollama:
+          image: ollama/ollama:0.6.0
+          healthcheck:
+            test: ["CMD", "ollama", "list"]
+        pull:
+          image: ollama/ollama:0.6.0
+          entrypoint: ["/bin/sh", "-c", "sleep 3; ollama pull llama3.2"]
+          environment:
+            OLLAMA_HOST: ollama:11434
+          depends_on: [ollama]
+    `;
+    assert.deepEqual(findingsOf('depends-on-unhealthy-model', text), []);
+  });
 });

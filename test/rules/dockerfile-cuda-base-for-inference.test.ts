@@ -62,3 +62,14 @@ describe(RULE, () => {
     }
   });
 });
+
+describe('dockerfile-cuda-base-for-inference: engines that compile at run time', () => {
+  it('is silent for SGLang, which compiles kernels with nvcc when it serves (its own image ships on -devel)', () => {
+    const text = dockerfile`
+      FROM nvidia/cuda:12.4.1-devel-ubuntu22.04
+      RUN pip install "sglang[all]>=0.4.9"
+      CMD ["python3", "-m", "sglang.launch_server", "--model-path", "Qwen/Qwen3-0.6B"]
+    `;
+    assert.deepEqual(findingsOf('dockerfile-cuda-base-for-inference', text, 'dockerfile'), []);
+  });
+});

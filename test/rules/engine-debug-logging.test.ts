@@ -107,3 +107,24 @@ describe(RULE, () => {
     assert.ok(applyFix(text, preferredFix(found[0]!)).includes('ENV VLLM_LOGGING_LEVEL="INFO"'));
   });
 });
+
+describe('engine-debug-logging: NVIDIA NIM', () => {
+  it('reports NIM_TRITON_LOG_VERBOSE on the Triton-based NIMs that read it, not on an LLM NIM; NIM_LOG_LEVEL=DEBUG on any', () => {
+    const text = yaml`
+      services:
+        embed:
+          image: nvcr.io/nim/nvidia/llama-3.2-nv-embedqa-1b-v2:1.3.0
+          environment:
+            - NIM_TRITON_LOG_VERBOSE=1
+        llm:
+          image: nvcr.io/nim/meta/llama-3.1-8b-instruct:1.3.3
+          environment:
+            - NIM_TRITON_LOG_VERBOSE=1
+            - NIM_LOG_LEVEL=DEBUG
+    `;
+    const found = findingsOf('engine-debug-logging', text);
+    assert.deepEqual(found.map((f) => rangeText(text, f)), ['1', 'DEBUG']);
+    assert.equal(found[0]!.range.start.line, 4);
+    assert.match(found[1]!.message, /NIM DEBUG logging/);
+  });
+});

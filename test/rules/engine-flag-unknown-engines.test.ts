@@ -156,3 +156,21 @@ describe(`${RULE}: engines other than vLLM`, () => {
     }
   });
 });
+
+describe('derived images that name their vLLM release in the tag', () => {
+  it('are vLLM of that release: a removed flag still works there (info), and the serving rules apply', () => {
+    const text = yaml`
+      services:
+        llm:
+          image: ghcr.io/acme/inference:vllm-openai-v0.9.1
+          command: ["vllm", "serve", "Qwen/Qwen3-0.6B", "--swap-space", "4"]
+    `;
+    const [f] = findingsOf(RULE, text);
+    assert.equal(rangeText(text, f!), '--swap-space');
+    assert.equal(f!.severity, 'info');
+    assert.match(f!.message, /still works in vLLM 0\.9\.1, the pinned image/);
+    assert.equal(findingsOf('healthcheck-missing', text).length, 1);
+    // A tag that merely mentions vLLM without a release says nothing about the image.
+    assert.deepEqual(findingsOf('healthcheck-missing', text.replace('vllm-openai-v0.9.1', 'vllm-experiments').replace(/command: .*\n/, '')), []);
+  });
+});

@@ -213,3 +213,23 @@ describe(RULE, () => {
     assert.ok(fixed.includes('x-base: &base\n  image: vllm/vllm-openai:v0.11.0\nx-hc'), 'the anchor is untouched');
   });
 });
+
+describe('healthcheck-missing: NVIDIA NIM ports', () => {
+  it("probes the port NIM_HTTP_API_PORT sets, and offers no probe for a speech NIM whose port the facts don't give", () => {
+    const text = yaml`
+      services:
+        rerank:
+          image: nvcr.io/nim/nvidia/llama-3.2-nv-rerankqa-1b-v2:1.3.0
+          environment:
+            NIM_HTTP_API_PORT: "9000"
+          gpus: all
+        asr:
+          image: nvcr.io/nim/nvidia/parakeet-ctc-1.1b-asr:1.0.0
+          gpus: all
+    `;
+    const [rerank, asr] = findingsOf('healthcheck-missing', text);
+    assert.match(applyFix(text, rerank!.fixes[0]!), /"http:\/\/localhost:9000\/v1\/health\/ready"/);
+    assert.equal(rangeText(text, asr!), 'asr');
+    assert.deepEqual(asr!.fixes, []);
+  });
+});

@@ -76,7 +76,7 @@ function service(i: number, r: () => number): string[] {
     case 3:
       return [
         `  ${name}:`,
-        '    image: ollama/ollama:0.5.7',
+        '    image: ghcr.io/huggingface/text-generation-inference:3.3.4',
         '    gpus: all',
         '    healthcheck:',
         '      disable: true',
@@ -311,18 +311,18 @@ describe('incremental Compose analysis', () => {
   });
 
   it('re-checks only the edited service when what other services asked about it is unchanged, and falls back when it changed', () => {
-    // gateway depends on vllm (service_started): depends-on-unhealthy-model asks whether vllm is a model service and
+    // app depends on vllm (service_started): depends-on-unhealthy-model asks whether vllm is a model service and
     // how it can be waited on (ComposeContext.peer).
     const text =
       'services:\n  vllm:\n    image: vllm/vllm-openai:v0.11.0\n    ports: ["8000:8000"]\n' +
-      '  gateway:\n    image: nginx:1.27\n    depends_on: [vllm]\n';
+      '  app:\n    image: myorg/chat-ui:1.0\n    depends_on: [vllm]\n';
     const port = IncrementalCompose.create(text);
     const moved = text.replace('"8000:8000"', '"8001:8000"');
     assert.equal(port.update(moved), true, 'a port says nothing other services asked');
     assertSame(port, moved, {}, 'after the port edit');
     const engine = IncrementalCompose.create(text);
     const notAModel = text.replace('vllm/vllm-openai:v0.11.0', 'nginx:1.28');
-    assert.equal(engine.update(notAModel), false, 'vllm is no longer a model service: gateway must be checked again');
+    assert.equal(engine.update(notAModel), false, 'vllm is no longer a model service: app must be checked again');
     assert.ok(analyze(text, 'compose').some((f) => f.rule === 'depends-on-unhealthy-model'));
     assert.ok(!analyze(notAModel, 'compose').some((f) => f.rule === 'depends-on-unhealthy-model'));
   });

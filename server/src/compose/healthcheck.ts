@@ -49,7 +49,16 @@ export function imageHealthcheck(info: ServiceInfo): { port: number } | undefine
 
 /** Flags and env vars that set the HTTP port, per engine (serving-engines.json). */
 const PORT_FLAGS: Partial<Record<EngineSpec['id'], readonly string[]>> = { triton: ['--http-port'] };
-const PORT_ENV: Partial<Record<EngineSpec['id'], string>> = { tgi: 'PORT', tei: 'PORT', llamacpp: 'LLAMA_ARG_PORT' };
+const PORT_ENV: Partial<Record<EngineSpec['id'], readonly string[]>> = {
+  tgi: ['PORT'],
+  tei: ['PORT'],
+  llamacpp: ['LLAMA_ARG_PORT'],
+  // NIM for LLMs reads NIM_SERVER_PORT; NVIDIA's other NIMs (retrievers, speech) NIM_HTTP_API_PORT (nim-facts.json).
+  nim: ['NIM_SERVER_PORT', 'NIM_HTTP_API_PORT'],
+};
+
+/** NVIDIA's speech NIMs (Riva) serve HTTP on a port of their own that the facts do not give: no probe is offered. */
+const NIM_SPEECH = /(^|\/)(riva|parakeet|canary|fastpitch|magpie|audio2face)[\w.-]*$|(^|[/-])(asr|tts)([/-]|$)/;
 
 /**
  * The port the engine listens on inside the container: its port flag, else its port env var, else the
@@ -58,8 +67,8 @@ const PORT_ENV: Partial<Record<EngineSpec['id'], string>> = { tgi: 'PORT', tei: 
  */
 export function servingPort(info: ServiceInfo, engine: EngineSpec, dotEnv: ReadonlyMap<string, string>): number | string {
   const flag = findFlag(info.flags, PORT_FLAGS[engine.id] ?? ['--port']);
-  const envName = PORT_ENV[engine.id];
-  const raw = flag?.value ?? (envName ? info.env.find((e) => e.name === envName)?.value : undefined);
+  const envNames = PORT_ENV[engine.id] ?? [];
+  const raw = flag?.value ?? info.env.find((e) => envNames.includes(e.name))?.value;
   if (raw === undefined) return engine.defaultPort;
   const value = interpolate(raw, dotEnv);
   if (value !== undefined && /^\d+$/.test(value.trim())) return Number(value.trim());
@@ -70,6 +79,8 @@ export function servingPort(info: ServiceInfo, engine: EngineSpec, dotEnv: Reado
 export function probeFor(info: ServiceInfo, dotEnv: ReadonlyMap<string, string>): string[] | undefined {
   const engine = info.engine;
   if (!engine) return undefined;
+  const portSet = (PORT_ENV[engine.id] ?? []).some((name) => info.env.some((e) => e.name === name));
+  if (engine.id === 'nim' && !portSet && info.resolvedImage && NIM_SPEECH.test(parseImageRef(info.resolvedImage).name)) return undefined;
   const port = servingPort(info, engine, dotEnv);
   if (typeof port === 'number') return engine.healthTest(port);
   // A port known only at `compose up`: write the reference itself into the URL.

@@ -14,6 +14,11 @@ export interface EngineSpec {
   source: string;
   /** Matched against the image reference without its tag or digest. */
   images: readonly RegExp[];
+  /**
+   * Matched against the tag of any image: images built on the engine's that name it and its release in their tag
+   * (`myorg/inference:vllm-openai-v0.9.1`).
+   */
+  releaseTags?: readonly RegExp[];
   /** Matched against the entrypoint and command joined by spaces. */
   commands: readonly RegExp[];
   /** The words that start the engine's server: its arguments follow them. */
@@ -106,11 +111,15 @@ const SGLANG_ENV_LOOKALIKES: Record<string, string> = {
   MODEL_PATH: '--model-path',
 };
 
+/** `vllm-openai-v0.9.1`, `vllm-0.10.1-cu128`: a derived image that says which vLLM release it carries. */
+const VLLM_RELEASE_TAG = /(^|[-_.])vllm(-openai)?[-_]v?\d+\.\d+/i;
+
 export const VLLM: EngineSpec = {
   id: 'vllm',
   name: 'vLLM',
   source: 'vllm-project/vllm 52a31cce (2026-05-27): arg_utils.py, cli_args.py, envs.py, docker/Dockerfile',
   images: [/(^|\/)vllm\/vllm-openai$/, /(^|\/)vllm-openai(-nonroot)?$/, /(^|\/)vllm\/vllm-(tpu|cpu|rocm)$/, /(^|\/)rocm\/vllm(-dev)?$/],
+  releaseTags: [VLLM_RELEASE_TAG],
   commands: [/(^|\s|\/)vllm\s+serve\b/, /\bvllm\.entrypoints\.openai\.api_server\b/, /\bvllm\.entrypoints\.api_server\b/],
   launchers: [{ program: /(^|\/)vllm$/, subcommand: 'serve' }, { pythonModule: /^vllm\.entrypoints\.(openai\.)?api_server$/ }],
   imageEntrypoint: ['vllm', 'serve'],
@@ -338,8 +347,8 @@ export function releaseTag(image: string | undefined): string | undefined {
 }
 
 export function engineForImage(image: string): EngineSpec | undefined {
-  const { name } = parseImageRef(image);
-  return ENGINES.find((e) => e.images.some((re) => re.test(name)));
+  const { name, tag } = parseImageRef(image);
+  return ENGINES.find((e) => e.images.some((re) => re.test(name)) || (tag !== undefined && !!e.releaseTags?.some((re) => re.test(tag))));
 }
 
 export function engineForCommand(commandLine: string): EngineSpec | undefined {

@@ -44,9 +44,12 @@ export const VLLM_RELEASES: readonly VllmRelease[] = [
 
 export type VersionTuple = readonly [number, number, number, number];
 
-/** `v0.10.1.1`, `0.9.2`, `v0.11.0-cu130`, `v0.8.5.post1`, `v0.12.0rc1` → numbers; undefined for `latest` etc. */
+/**
+ * `v0.10.1.1`, `0.9.2`, `v0.11.0-cu130`, `v0.8.5.post1`, `v0.12.0rc1`, and a derived image's `vllm-openai-v0.9.1`
+ * → numbers; undefined for `latest` etc.
+ */
 export function parseVllmVersion(tag: string): VersionTuple | undefined {
-  const m = /^v?(\d+)\.(\d+)(?:\.(\d+))?(?:\.(\d+))?/.exec(tag.trim());
+  const m = /^(?:[\w.-]*?vllm(?:-openai)?[-_])?v?(\d+)\.(\d+)(?:\.(\d+))?(?:\.(\d+))?/i.exec(tag.trim());
   if (!m) return undefined;
   return [Number(m[1]), Number(m[2]), Number(m[3] ?? 0), Number(m[4] ?? 0)];
 }

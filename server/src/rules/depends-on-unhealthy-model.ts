@@ -57,7 +57,9 @@ function readiness(dep: ServiceInfo, dotEnv: ReadonlyMap<string, string>): Readi
 }
 
 /** What this rule asks of a dependency (ComposeContext.peer): how it can be waited on, if it is a model service. */
-const modelReadiness: PeerRead<Readiness | null> = (dep, dotEnv) => (dep.isModelService ? readiness(dep, dotEnv) : null);
+// Ollama answers within seconds of starting and loads a model on the first request for it (serving-engines.json
+// `health`): nothing waits minutes behind its start.
+const modelReadiness: PeerRead<Readiness | null> = (dep, dotEnv) => (dep.isModelService && dep.engine?.id !== 'ollama' ? readiness(dep, dotEnv) : null);
 
 interface ModelDependency {
   name: string;

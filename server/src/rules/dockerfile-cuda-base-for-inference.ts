@@ -3,6 +3,7 @@ import type { SpanFix } from '../core/types';
 import { preambleArgs, substitute } from '../dockerfile/buildArgs';
 import { shippedStages, spanOfRange } from '../dockerfile/dockerfileModel';
 import { parseImageRef } from '../engines/engines';
+import { dockerfileEngine } from '../dockerfile/imageEngine';
 
 /**
  * CUDA `-devel` images carry the compilers, headers and static libraries needed to build kernels; a server
@@ -27,6 +28,9 @@ export const rule: Rule = {
     if (!root || !final) return;
     // A final stage named for development or building is not a serving image.
     if (final.name && /(^|[-_])(dev|devel|develop|build|builder|ci|test)([-_]|$)/i.test(final.name)) return;
+    // SGLang compiles kernels with nvcc when it serves (JIT): its own image ships on -devel (sgl-project/sglang
+    // docker/Dockerfile, facts/sglang-flags.json `image`).
+    if (dockerfileEngine(model)?.spec.id === 'sglang') return;
     const from = root.from;
     const raw = from.getImage();
     const imageRange = from.getImageRange();

@@ -7,8 +7,8 @@ import { innerSpan } from '../core/commandWordEdits';
 import type { ComposeContext, DockerfileContext, Rule } from './rule';
 import type { SpanFix } from '../core/types';
 import { shippedStages } from '../dockerfile/dockerfileModel';
-import { dockerfileEngine, launchTokens, properties } from '../dockerfile/imageEngine';
-import type { EngineId, EngineSpec } from '../engines/engines';
+import { dockerfileEngine, launchTokens, properties, shippedBaseImage } from '../dockerfile/imageEngine';
+import { parseImageRef, type EngineId, type EngineSpec } from '../engines/engines';
 
 /**
  * Debug logging left on in a model server: per-request and per-step lines fill disks in hours under load.
@@ -32,8 +32,17 @@ type EnvCheck = (value: string) => EnvVerdict | undefined;
 
 const OFF = /^(|0|false|no|off)$/i;
 
-/** Env checks by name; `engines` limits generic names to the engines that read them. */
-const ENV_CHECKS: Record<string, { engines?: readonly EngineId[]; check: EnvCheck }> = {
+/**
+ * NVIDIA documents NIM_TRITON_LOG_VERBOSE for the NIMs that serve through Triton (retriever embedding, reranking, OCR and
+ * document-image models); NIM for LLMs does not read it (nim-facts.json `debug_logging`). By the image's name.
+ */
+function isTritonNim(info: { resolvedImage: string | undefined }): boolean {
+  const name = info.resolvedImage ? parseImageRef(info.resolvedImage).name : '';
+  return /(embed|rerank|page-elements|graphic-elements|table-structure|ocr|yolox)/.test(name);
+}
+
+/** Env checks by name; `engines` limits generic names to the engines that read them, `appliesTo` to some images. */
+const ENV_CHECKS: Record<string, { engines?: readonly EngineId[]; check: EnvCheck; appliesTo?: (info: { resolvedImage: string | undefined }) => boolean }> = {
   VLLM_LOGGING_LEVEL: { check: (v) => (/^debug$/i.test(v.trim()) ? { what: 'vLLM DEBUG logging', replaceWith: 'INFO' } : undefined) },
   VLLM_TRACE_FUNCTION: { check: (v) => (/^\s*-?\d+\s*$/.test(v) && Number(v) !== 0 ? { what: 'vLLM function-call tracing (a line for every Python call)' } : undefined) },
   VLLM_DEBUG_LOG_API_SERVER_RESPONSE: { check: (v) => (/^true$/i.test(v.trim()) ? { what: 'logging of every API response' } : undefined) },
@@ -43,7 +52,7 @@ const ENV_CHECKS: Record<string, { engines?: readonly EngineId[]; check: EnvChec
   LLAMA_LOG_VERBOSITY: { engines: ['llamacpp'], check: llamaVerbosity },
   LLAMA_ARG_LOG_VERBOSITY: { engines: ['llamacpp'], check: llamaVerbosity },
   NIM_LOG_LEVEL: { engines: ['nim'], check: (v) => (/^(debug|trace)$/i.test(v.trim()) ? { what: `NIM ${v.trim().toUpperCase()} logging`, replaceWith: 'INFO' } : undefined) },
-  NIM_TRITON_LOG_VERBOSE: { engines: ['nim'], check: (v) => (/^\s*\d+\s*$/.test(v) && Number(v) > 0 ? { what: 'Triton verbose logging in the NIM', replaceWith: '0' } : undefined) },
+  NIM_TRITON_LOG_VERBOSE: { engines: ['nim'], check: (v) => (/^\s*\d+\s*$/.test(v) && Number(v) > 0 ? { what: 'Triton verbose logging in the NIM', replaceWith: '0' } : undefined), appliesTo: isTritonNim },
   NIM_DISABLE_LOG_REQUESTS: { engines: ['nim'], check: (v) => (OFF.test(v.trim()) && v.trim() !== '' ? { what: 'logging of every request (prompts included)', replaceWith: '1' } : undefined) },
   NCCL_DEBUG: { engines: ['vllm', 'sglang', 'tgi', 'tei', 'triton', 'llamacpp', 'ollama', 'nim'], check: (v) => (/^trace$/i.test(v.trim()) ? { what: 'NCCL TRACE logging (a line per collective call)', replaceWith: 'WARN' } : undefined) },
 };
@@ -108,15 +117,16 @@ export const rule: Rule = {
   },
 };
 
-function applies(name: string, engine: EngineSpec | undefined): EnvCheck | undefined {
+function applies(name: string, engine: EngineSpec | undefined, image: string | undefined): EnvCheck | undefined {
   const entry = ENV_CHECKS[name];
   if (!entry) return undefined;
   if (entry.engines && !(engine && entry.engines.includes(engine.id))) return undefined;
+  if (entry.appliesTo && !entry.appliesTo({ resolvedImage: image })) return undefined;
   return entry.check;
 }
 
 function composeEnv(ctx: ComposeContext, info: ServiceInfo, env: EnvEntry): void {
-  const check = applies(env.name, info.engine);
+  const check = applies(env.name, info.engine, info.resolvedImage);
   if (!check || env.value === undefined) return;
   const value = interpolate(env.value, ctx.file.dotEnv);
   if (value === undefined) return;
@@ -152,7 +162,7 @@ function dockerfileCheck(ctx: DockerfileContext): void {
   // A pip-installed engine is started some way we cannot read: its flags are not in ENTRYPOINT/CMD.
   const engine = found?.by === 'pip' ? undefined : found?.spec;
   for (const prop of properties(model, stages)) {
-    const check = applies(prop.name, engine);
+    const check = applies(prop.name, engine, shippedBaseImage(model));
     if (!check || prop.value === undefined || /\$\{?[A-Za-z_]/.test(prop.value)) continue;
     const verdict = check(prop.value);
     if (!verdict) continue;

@@ -4,6 +4,7 @@ import type { ComposeFile } from '../compose/composeFile';
 import { insertAfterLine } from '../compose/edits';
 import { readHealthcheck } from '../compose/healthcheck';
 import type { ValueView } from '../compose/yamlView';
+import { composeHealthcheckCommand, dockerHealthcheckCommand } from '../core/healthcheckCommand';
 import { statusBlindArgv, statusBlindScript, type StatusBlindProbe } from '../core/httpProbe';
 import type { Span, SpanEdit, SpanFix } from '../core/types';
 import { shippedStages, spanOfRange } from '../dockerfile/dockerfileModel';
@@ -72,26 +73,18 @@ interface Found {
 /** `test: [CMD, curl, ...]`, `test: [CMD-SHELL, "curl ..."]` or `test: curl ...` (a shell string). */
 function composeProbe(file: ComposeFile, test: ValueView): Found | undefined {
   const seq = test.asSeq();
-  if (!seq) {
-    const script = test.text;
-    const probe = script === undefined ? undefined : statusBlindScript(script);
-    return probe && { probe, edit: scriptEdit(file, test, probe) };
+  const command = composeHealthcheckCommand(test.text, seq?.items().map((i) => ({ text: i.text, at: i })), test);
+  if (!command) return undefined;
+  if (command.kind === 'script') {
+    const probe = statusBlindScript(command.script);
+    return probe && { probe, edit: scriptEdit(file, command.at, probe) };
   }
-  const items = seq.items();
-  const kind = items[0]?.text;
-  if (kind === 'CMD-SHELL') {
-    const script = items[1]?.text;
-    const probe = script === undefined ? undefined : statusBlindScript(script);
-    return probe && { probe, edit: scriptEdit(file, items[1]!, probe) };
-  }
-  if (kind !== 'CMD') return undefined;
-  const argv = items.slice(1).map((i) => i.text ?? '');
-  const probe = statusBlindArgv(argv);
+  const probe = statusBlindArgv(command.argv);
   if (!probe) return undefined;
-  if (probe.scriptIndex !== undefined) return { probe, edit: scriptEdit(file, items[probe.scriptIndex + 1]!, probe) };
+  if (probe.scriptIndex !== undefined) return { probe, edit: scriptEdit(file, command.items[probe.scriptIndex]!, probe) };
   if (probe.curlIndex === undefined) return { probe, edit: undefined };
-  const curl = items[probe.curlIndex + 1]!;
-  return { probe, edit: seq.inherited ? undefined : argvEdit(file, curl, seq.isFlow) };
+  const curl = command.items[probe.curlIndex]!;
+  return { probe, edit: seq!.inherited ? undefined : argvEdit(file, curl, seq!.isFlow) };
 }
 
 /** Inserts ` -f` after the curl word of a script written plainly in the file (no escapes, one line). */
@@ -127,19 +120,14 @@ function argvEdit(file: ComposeFile, curl: ValueView, flow: boolean): SpanEdit |
 /** A Dockerfile HEALTHCHECK CMD in shell form (`CMD curl ...`) or exec form (`CMD ["curl", ...]`). */
 function dockerfileProbe(ctx: DockerfileContext, span: Span): Found | undefined {
   const text = ctx.model.text.slice(span.start, span.end);
-  if (!text.startsWith('[')) {
-    const probe = statusBlindScript(text);
+  const command = dockerHealthcheckCommand(text);
+  if (!command) return undefined;
+  if (command.kind === 'script') {
+    const probe = statusBlindScript(command.script);
     const at = probe?.curlEnd === undefined ? undefined : span.start + probe.curlEnd;
     return probe && { probe, edit: at === undefined ? undefined : { span: { start: at, end: at }, newText: ' -f' } };
   }
-  let argv: unknown;
-  try {
-    argv = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  if (!Array.isArray(argv) || !argv.every((a) => typeof a === 'string')) return undefined;
-  const probe = statusBlindArgv(argv as string[]);
+  const probe = statusBlindArgv(command.argv);
   if (!probe) return undefined;
   // The curl string of the JSON array ends where `, "-f"` goes.
   const end = probe.curlIndex === undefined ? undefined : jsonStringEnds(text)[probe.curlIndex];

@@ -4,6 +4,7 @@ import { replaceEntry } from '../compose/edits';
 import { flowList, probeFor, readHealthcheck, type HealthcheckView } from '../compose/healthcheck';
 import type { ServiceInfo } from '../compose/service';
 import type { ValueView } from '../compose/yamlView';
+import { composeHealthcheckCommand, dockerHealthcheckCommand, type HealthcheckCommand } from '../core/healthcheckCommand';
 import { argvProgram, basename, scriptProgram, type ProbeProgram } from '../core/probeProgram';
 import type { SpanEdit, SpanFix } from '../core/types';
 import { shippedStages, spanOfRange } from '../dockerfile/dockerfileModel';
@@ -121,24 +122,19 @@ function replaceTest(file: ComposeFile, hc: HealthcheckView, probe: string[]): S
 
 /** `test: [CMD, ...]`, `test: [CMD-SHELL, "..."]` or `test: "..."` (a shell string). */
 function composeProgram(test: ValueView): ProbeProgram | undefined {
-  const seq = test.asSeq();
-  if (!seq) return test.text === undefined ? undefined : scriptProgram(test.text);
-  const items = seq.items().map((i) => i.text);
-  if (items.some((i) => i === undefined)) return undefined;
-  if (items[0] === 'CMD-SHELL') return items[1] === undefined ? undefined : scriptProgram(items[1]);
-  return items[0] === 'CMD' ? argvProgram(items.slice(1) as string[]) : undefined;
+  const items = test.asSeq()?.items().map((i) => ({ text: i.text, at: i }));
+  if (items?.some((i) => i.text === undefined)) return undefined;
+  return programOf(composeHealthcheckCommand(test.text, items, test));
 }
 
 /** A Dockerfile `HEALTHCHECK CMD` in exec form (`["curl", ...]`) or shell form (`curl ...`, continuations joined). */
 function dockerfileProgram(text: string): ProbeProgram | undefined {
-  if (!text.startsWith('[')) return scriptProgram(text.replace(/\\\r?\n/g, ' '));
-  let argv: unknown;
-  try {
-    argv = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  return Array.isArray(argv) && argv.every((a) => typeof a === 'string') ? argvProgram(argv as string[]) : undefined;
+  return programOf(dockerHealthcheckCommand(text.startsWith('[') ? text : text.replace(/\\\r?\n/g, ' ')));
+}
+
+function programOf<T>(command: HealthcheckCommand<T> | undefined): ProbeProgram | undefined {
+  if (!command) return undefined;
+  return command.kind === 'script' ? scriptProgram(command.script) : argvProgram(command.argv);
 }
 
 /** The port of a local or named URL in the check (`http://localhost:8080/health`), for the probe that replaces it. */

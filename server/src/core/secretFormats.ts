@@ -104,3 +104,25 @@ export const SECRET_FLAG = /^--?(api[-_]key|admin[-_]api[-_]key|hf[-_]token|hft|
 export const PRIVATE_KEY_BEGIN = /-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY-----/g;
 /** Where a PEM block ends (its END line). */
 export const PEM_END = '-----END ';
+
+/** Characters that end a URL's authority (RFC 3986), or the URL in a command line or a log line. */
+const AUTHORITY_END = /[/?#"'<>`\\\x00-\x20]/;
+
+/**
+ * The password of the URL whose `://` is at `at`: from the authority's first `:` to its last `@`, as URL parsers read
+ * it (`user:pass@db`, `:pass@redis`; undefined when there is none), and where the authority ends. One pass over the
+ * authority only (indexOf / lastIndexOf could run past it: quadratic over many URLs). `skipAt(j)`: the end of a
+ * stretch starting at j that holds no separator (a `${...}` reference), if one does.
+ */
+export function urlPasswordAt(text: string, at: number, skipAt?: (j: number) => number | undefined): { password: { start: number; end: number } | undefined; authorityEnd: number } {
+  let colon = -1;
+  let lastAt = -1;
+  let j = at + 3;
+  for (; j < text.length && !AUTHORITY_END.test(text[j]!); j++) {
+    const skipped = skipAt?.(j);
+    if (skipped !== undefined) j = skipped - 1;
+    else if (text.charCodeAt(j) === 0x40 /* @ */) lastAt = j;
+    else if (text.charCodeAt(j) === 0x3a /* : */ && colon === -1) colon = j;
+  }
+  return { password: colon !== -1 && colon < lastAt ? { start: colon + 1, end: lastAt } : undefined, authorityEnd: j };
+}

@@ -10,7 +10,7 @@ import { outsideScope } from './scope';
 import type { Span, SpanFix } from '../core/types';
 import { spanOfRange } from '../dockerfile/dockerfileModel';
 import { properties } from '../dockerfile/imageEngine';
-import { ANY_TOKEN_PREFIX, isSecretName, SECRET_FLAG, SHORTEST_TOKEN, TOKEN_FORMATS } from '../core/secretFormats';
+import { ANY_TOKEN_PREFIX, isSecretName, SECRET_FLAG, SHORTEST_TOKEN, TOKEN_FORMATS, urlPasswordAt } from '../core/secretFormats';
 
 /**
  * A literal token, key or password written in a Compose file or Dockerfile. The document's own scalars are
@@ -400,9 +400,6 @@ function strongHits(src: Source, keyName: string | undefined): Hit[] {
   return hits;
 }
 
-/** Characters that end a URL's authority (RFC 3986), or the URL in a command line. */
-const AUTHORITY_END = /[/?#"'<>`\\\s]/;
-
 /**
  * Passwords of URL credentials (`postgresql://user:pass@db`, `redis://:pass@redis`): from each `://`, the
  * authority runs to the first `/`, `?`, `#` or space, and its password from the first `:` to the last `@`, as URL
@@ -423,15 +420,10 @@ function urlHits(src: Source, name: string | undefined): Hit[] {
       continue;
     }
     if (at === 0 || !/[A-Za-z0-9]/.test(body[at - 1]!)) continue;
-    let colon = -1;
-    let lastAt = -1;
-    for (let j = at + 3, next = ref; j < body.length && !AUTHORITY_END.test(body[j]!); j++) {
-      if (next < refs.length && refs[next]!.start === j) j = refs[next++]!.end - 1;
-      else if (body[j] === '@') lastAt = j;
-      else if (body[j] === ':' && colon < 0) colon = j;
-    }
-    if (colon < 0 || lastAt <= colon || !isLiteralSecret(body.slice(colon + 1, lastAt))) continue;
-    const span = src.exact ? { start: src.base + colon + 1, end: src.base + lastAt } : src.whole;
+    let next = ref;
+    const { password } = urlPasswordAt(body, at, (j) => (next < refs.length && refs[next]!.start === j ? refs[next++]!.end : undefined));
+    if (!password || !isLiteralSecret(body.slice(password.start, password.end))) continue;
+    const span = src.exact ? { start: src.base + password.start, end: src.base + password.end } : src.whole;
     const where = name ? `the URL in the value of ${name}` : 'a URL in this value';
     // `DATABASE_URL` → `${DATABASE_PASSWORD}`; a URL that is no variable's value gets no fix (no name to give one).
     const envName = !name ? undefined : isSecretName(name) ? varName(name) : `${varName(name).replace(/_(?:URL|URI|DSN|ADDR|ADDRESS|CONNECTION(?:_STRING)?)$/, '')}_PASSWORD`;

@@ -1,4 +1,4 @@
-import { escapeRegExp, isSecretName, PEM_END, PRIVATE_KEY_BEGIN, TOKEN_FORMATS, TOKEN_PREFIXES } from '../../../../server/src/core/secretFormats';
+import { escapeRegExp, isSecretName, PEM_END, PRIVATE_KEY_BEGIN, TOKEN_FORMATS, TOKEN_PREFIXES, urlPasswordAt } from '../../../../server/src/core/secretFormats';
 import { TRUNCATION_MARK } from './logLines';
 import { stripControls } from './terminalControls';
 
@@ -176,31 +176,20 @@ function maskPrivateKeys(text: string): string {
 // -------------------------------------------------------------------------------------------------- URLs
 
 /** Characters that end a URL's authority (RFC 3986) or the URL itself in running text. */
-const AUTHORITY_END = /[/?#"'<>`\x00-\x20]/g;
-
 /**
- * `scheme://user:<x>@host`, `redis://:<x>@host`: found from each `://`, by one search for the authority's end.
- * The password runs from the first `:` to the last `@` (as URL parsers read it).
+ * `scheme://user:<x>@host`, `redis://:<x>@host`: found from each `://` (core/secretFormats.ts `urlPasswordAt`, shared
+ * with the `secret-literal` rule).
  */
 function maskUrlPasswords(text: string): string {
   let out = '';
   let copied = 0;
   for (let at = text.indexOf('://'); at !== -1; ) {
-    const from = at + 3;
-    const end = searchFrom(AUTHORITY_END, text, from);
-    // Within the authority only (indexOf / lastIndexOf could run far past it: quadratic over many URLs).
-    let colon = -1;
-    let lastAt = -1;
-    for (let j = from; j < end; j++) {
-      const c = text.charCodeAt(j);
-      if (c === 0x40 /* @ */) lastAt = j;
-      else if (c === 0x3a /* : */ && colon === -1) colon = j;
+    const { password, authorityEnd } = urlPasswordAt(text, at);
+    if (password && password.start < password.end && text.slice(password.start, password.end) !== MASK) {
+      out += text.slice(copied, password.start) + MASK;
+      copied = password.end;
     }
-    if (colon !== -1 && colon + 1 < lastAt && text.slice(colon + 1, lastAt) !== MASK) {
-      out += text.slice(copied, colon + 1) + MASK;
-      copied = lastAt;
-    }
-    at = text.indexOf('://', Math.max(end, from));
+    at = text.indexOf('://', Math.max(authorityEnd, at + 3));
   }
   return out + text.slice(copied);
 }

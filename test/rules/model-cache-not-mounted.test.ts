@@ -210,3 +210,22 @@ describe(RULE, () => {
     assert.ok(twice.endsWith('volumes:\n  a-model-cache:\n  b-model-cache:\n'), twice);
   });
 });
+
+describe('model-cache-not-mounted: Xinference', () => {
+  it('asks for a volume at its models folder (XINFERENCE_HOME, /root/.xinference by default); any of its caches counts', () => {
+    const text = yaml`
+      services:
+        xinference:
+          image: xprobe/xinference:v1.9.0
+          command: xinference-local -H 0.0.0.0
+          gpus: all
+    `;
+    const [f] = findingsOf('model-cache-not-mounted', text);
+    assert.match(f!.message, /Service "xinference" \(Xinference\) downloads models to \/root\/\.xinference, but no volume is mounted there/);
+    assert.match(applyFix(text, preferredFix(f!)), /- xinference-model-cache:\/root\/\.xinference/);
+    const hfMounted = text.replace('    gpus: all\n', '    gpus: all\n    volumes:\n      - ./hf:/root/.cache/huggingface\n');
+    assert.deepEqual(findingsOf('model-cache-not-mounted', hfMounted), []);
+    const moved = text.replace('    gpus: all\n', '    gpus: all\n    environment:\n      XINFERENCE_HOME: /data/xinference\n    volumes:\n      - models:/data\n');
+    assert.deepEqual(findingsOf('model-cache-not-mounted', moved), []);
+  });
+});

@@ -42,3 +42,30 @@ export function isKnownModelServer(imageName: string | undefined, commandLine: s
   if (COMMANDS.some((re) => re.test(commandLine))) return true;
   return imageName !== undefined && IMAGES.some((re) => re.test(imageName));
 }
+
+/** Where a recognised model server without engine facts keeps the models it downloads. */
+export interface ModelServerCache {
+  name: string;
+  /** Its own models folder, and the env var that moves it. */
+  home: string;
+  movedBy: string;
+  /** Other folders it downloads into: a volume at any of them is given the benefit of the doubt. */
+  also: readonly string[];
+}
+
+/**
+ * inference.readthedocs.io "Environments Variables": "By default, Xinference uses <HOME>/.xinference as home path to
+ * store necessary files such as logs and models … You can change this directory by configuring [XINFERENCE_HOME]";
+ * XINFERENCE_MODEL_SRC=modelscope downloads from ModelScope. The image runs as root; xorbitsai/inference's own
+ * deploy/docker compose files mount /root/.xinference, /root/.cache/huggingface and /root/.cache/modelscope.
+ */
+const CACHES: ReadonlyArray<{ image: RegExp; cache: ModelServerCache }> = [
+  {
+    image: /(^|\/)xprobe\/xinference$/,
+    cache: { name: 'Xinference', home: '/root/.xinference', movedBy: 'XINFERENCE_HOME', also: ['/root/.cache/huggingface', '/root/.cache/modelscope'] },
+  },
+];
+
+export function modelServerCache(imageName: string | undefined): ModelServerCache | undefined {
+  return imageName === undefined ? undefined : CACHES.find((c) => c.image.test(imageName))?.cache;
+}

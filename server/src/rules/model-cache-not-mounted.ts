@@ -5,7 +5,8 @@ import { findFlag, ServiceInfo } from '../compose/service';
 import { isAncestorOrSelf, Mount, normalizePath, serviceMounts } from '../compose/volumes';
 import type { ComposeContext, PeerRead, Rule } from './rule';
 import type { SpanEdit, SpanFix } from '../core/types';
-import { engineForImage, EngineSpec } from '../engines/engines';
+import { engineForImage, EngineSpec, parseImageRef } from '../engines/engines';
+import { modelServerCache } from '../engines/modelServers';
 
 /**
  * Without a volume at the engine's download cache, every re-created container downloads the weights again
@@ -27,9 +28,20 @@ export const rule: Rule = {
       // stores nothing itself. Other engines wrapped in a shell still download, so only Ollama's client is skipped.
       if (info.engine?.id === 'ollama' && !info.isModelService) continue;
       if (info.engine) check(ctx, info, info.engine);
+      else if (info.isModelService) checkModelServer(ctx, info);
     }
   },
 };
+
+/** A recognised model server without engine facts (Xinference): its models folder, or the caches it also fills. */
+function checkModelServer(ctx: ComposeContext, info: ServiceInfo): void {
+  const cache = modelServerCache(info.resolvedImage === undefined ? undefined : parseImageRef(info.resolvedImage).name);
+  if (!cache) return;
+  const moved = envValue(ctx, info, cache.movedBy);
+  if (moved === null) return;
+  const home = moved?.startsWith('/') ? moved : cache.home;
+  report(ctx, info, cache.name, { paths: [home, ...cache.also].map(normalizePath), fixPath: shownPath(ctx, home, moved ? info.env.find((e) => e.name === cache.movedBy)!.value! : home), why: `downloads models to ${home}` });
+}
 
 /** Env vars that move where weights are downloaded, most specific first. */
 const CACHE_ENV = ['HF_HUB_CACHE', 'HUGGINGFACE_HUB_CACHE', 'HF_HOME'] as const;
@@ -58,16 +70,20 @@ interface Needed {
 }
 
 function check(ctx: ComposeContext, info: ServiceInfo, engine: EngineSpec): void {
+  const needed = neededPaths(ctx, info, engine);
+  if (!needed) return;
+  // NIMs other than the LLM ones (Riva speech NIMs) keep their cache under the user's home (`~/.cache/nim`):
+  // a mount there is the author's cache, whatever the image.
+  report(ctx, info, engine.name, needed, engine.id === 'nim' ? (target) => /(^|\/)\.cache\/nim$/.test(target) : undefined);
+}
+
+function report(ctx: ComposeContext, info: ServiceInfo, serverName: string, needed: Needed, alsoCovers?: (target: string) => boolean): void {
   const { entry, mounts } = allMounts(ctx, info);
   // A mount whose target is only known at `up` time may be the cache: do not guess.
   if (mounts.some((m) => m.type !== 'tmpfs' && m.target === undefined)) return;
-  const needed = neededPaths(ctx, info, engine);
-  if (!needed) return;
   const stored = mounts.filter((m) => m.type !== 'tmpfs' && m.target !== undefined);
   if (needed.paths.some((p) => stored.some((m) => covers(m, p)))) return;
-  // NIMs other than the LLM ones (Riva speech NIMs) keep their cache under the user's home (`~/.cache/nim`):
-  // a mount there is the author's cache, whatever the image.
-  if (engine.id === 'nim' && stored.some((m) => /(^|\/)\.cache\/nim$/.test(normalizePath(m.target!)))) return;
+  if (alsoCovers && stored.some((m) => alsoCovers(normalizePath(m.target!)))) return;
 
   const name = info.service.name;
   const volumeName = `${name}-model-cache`;
@@ -81,7 +97,7 @@ function check(ctx: ComposeContext, info: ServiceInfo, engine: EngineSpec): void
     : 'Mount the folder that holds it (a bind mount or a volume).';
   ctx.report({
     span: entry?.keyAt ?? info.service.keyAt,
-    message: `Service "${name}" (${engine.name}) ${needed.why}, but no volume is mounted there: ${needed.fixPath ? 'each new container downloads the weights again into its writable layer' : 'the container cannot see it'}. ${advice}`,
+    message: `Service "${name}" (${serverName}) ${needed.why}, but no volume is mounted there: ${needed.fixPath ? 'each new container downloads the weights again into its writable layer' : 'the container cannot see it'}. ${advice}`,
     fixes,
   });
 }

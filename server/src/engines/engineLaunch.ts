@@ -3,7 +3,7 @@
  * (`vllm serve`, `python -m sglang.launch_server`, `text-generation-launcher`), or, when an image's own
  * ENTRYPOINT starts the engine, the whole `command:` / CMD.
  */
-import { ENGINES, engineForImage, parseImageRef, VLLM, type EngineId } from './engines';
+import { ENGINES, engineForImage, parseImageRef, VLLM, type EngineId, type EngineSpec } from './engines';
 import { findEngineArgs, findInScript, type Word } from './engineArgv';
 import { parserFor, type EngineParser } from './engineParsers';
 
@@ -37,19 +37,18 @@ export function imageServer(image: string | undefined): EngineParser | undefined
 
 /** The first engine whose launcher exec-form words run (a `sh -c` script among them is read too). */
 export function launchedEngine(words: readonly Word[], text: string): LaunchedEngine | undefined {
-  for (const engine of ENGINES) {
-    const parser = parserFor(engine);
-    const found = parser && findEngineArgs(words, text, engine.launchers);
-    if (found) return { parser, args: found.args };
-  }
-  return undefined;
+  return firstLaunched((launchers) => findEngineArgs(words, text, launchers));
 }
 
 /** The same in a shell script's words (a Dockerfile shell-form instruction). */
 export function launchedInScript(words: readonly Word[]): LaunchedEngine | undefined {
+  return firstLaunched((launchers) => findInScript(words, launchers));
+}
+
+function firstLaunched(find: (launchers: EngineSpec['launchers']) => { args: Word[] } | undefined): LaunchedEngine | undefined {
   for (const engine of ENGINES) {
     const parser = parserFor(engine);
-    const found = parser && findInScript(words, engine.launchers);
+    const found = parser && find(engine.launchers);
     if (found) return { parser, args: found.args };
   }
   return undefined;

@@ -3,7 +3,7 @@
  * refuses one, and where an image's release stands against the facts the judgement comes from. vLLM's facts
  * are dated (vLLM main, with release dates); the others name the engine release their commit is.
  */
-import type { EngineId, EngineSpec } from './engines';
+import { VLLM, type EngineId, type EngineSpec } from './engines';
 import { flagTable, type EngineFlagTable } from './engineFlagTables';
 import { compareReleases, factsRelease, releaseOfTag } from './engineReleases';
 import type { FlagVerdict, RemovedFlag } from './flagJudge';
@@ -22,6 +22,8 @@ export type RemovedPlacement = { kind: 'gone'; version?: string } | { kind: 'sti
 
 export interface EngineParser {
   engine: EngineId;
+  /** The engine the parser belongs to (its launchers, its GPU memory setting). */
+  spec: EngineSpec;
   /** The engine's name in messages. */
   name: string;
   judge(written: string): FlagVerdict;
@@ -42,6 +44,7 @@ const VLLM_NEWEST_TAGS = /^(latest|nightly)(-[0-9a-f]{7,40})?$/;
 
 const VLLM_PARSER: EngineParser = {
   engine: 'vllm',
+  spec: VLLM,
   name: 'vLLM',
   judge: judgeFlag,
   factsLabel: VLLM_FACTS_DATE,
@@ -65,11 +68,12 @@ function vllmPlacement(tag: string | undefined, date: string): RemovedPlacement 
 
 const NAMES: Partial<Record<EngineId, string>> = { tgi: 'TGI', tei: 'TEI', sglang: 'SGLang', llamacpp: 'llama-server', triton: 'tritonserver', ollama: 'Ollama' };
 
-function tableParser(table: EngineFlagTable): EngineParser {
+function tableParser(table: EngineFlagTable, spec: EngineSpec): EngineParser {
   const facts = factsRelease(table.engine, table.version, table.commitDate);
   const name = NAMES[table.engine] ?? table.engine;
   return {
     engine: table.engine,
+    spec,
     name,
     judge: table.judge.judge,
     factsLabel: table.version ? `${table.version}, ${table.commitDate}` : table.commitDate,
@@ -99,7 +103,7 @@ export function engineFacts(engine: EngineSpec | undefined): EngineParser | unde
   if (!engine) return undefined;
   if (PARSERS.has(engine.id)) return PARSERS.get(engine.id);
   const table = flagTable(engine.id);
-  const parser = table && tableParser(table);
+  const parser = table && tableParser(table, engine);
   PARSERS.set(engine.id, parser);
   return parser;
 }

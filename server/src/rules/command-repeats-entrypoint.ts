@@ -4,7 +4,6 @@ import type { LineIndex } from '../core/lineIndex';
 import type { Reporter } from '../core/types';
 import { dockerfileEngineArgs } from '../dockerfile/dockerfileEngineArgs';
 import { markerAt, type Word } from '../engines/engineArgv';
-import { ENGINES } from '../engines/engines';
 import type { EngineParser } from '../engines/engineParsers';
 import type { Rule } from './rule';
 
@@ -51,8 +50,7 @@ function check(server: EngineParser, words: readonly Word[], where: string, text
   const first = words[0];
   if (!first) return;
   const runs = ENTRYPOINT_RUNS[server.engine] ?? `${server.name}`;
-  const launchers = ENGINES.find((e) => e.id === server.engine)?.launchers ?? [];
-  const at = markerAt(words, launchers);
+  const at = markerAt(words, server.spec.launchers);
   if (at?.start === 0) {
     const last = words[at.end - 1]!;
     const container = first.container;

@@ -3,7 +3,7 @@ import { hasInterpolation, interpolate, suppliedBy } from '../compose/interpolat
 import { engineImage, findFlag, ServiceInfo } from '../compose/service';
 import type { ComposeContext, DockerfileContext, Rule } from './rule';
 import type { SpanFix } from '../core/types';
-import { ENGINES, type EngineSpec } from '../engines/engines';
+import type { EngineSpec } from '../engines/engines';
 import type { Word } from '../engines/engineArgv';
 import { dockerfileEngineArgs } from '../dockerfile/dockerfileEngineArgs';
 import { shippedStages } from '../dockerfile/dockerfileModel';
@@ -57,9 +57,9 @@ function checkDockerfile(ctx: DockerfileContext): void {
   if (!found) return;
   const env = new Map(properties(ctx.model, shippedStages(ctx.model)).flatMap((p) => (p.keyword === 'ENV' && p.value !== undefined ? [[p.name, p.value] as const] : [])));
   for (const { parser, args } of found.launches) {
-    const engine = ENGINES.find((e) => e.id === parser.engine);
-    const setting = engine?.gpuMemoryFlag;
-    if (!engine || !setting) continue;
+    const engine = parser.spec;
+    const setting = engine.gpuMemoryFlag;
+    if (!setting) continue;
     args.forEach((word, i) => {
       const eq = word.text.indexOf('=');
       const name = eq > 0 ? word.text.slice(0, eq) : word.text;

@@ -152,6 +152,28 @@ describe(RULE, () => {
     assert.match(f!.message, /No probe is known/);
   });
 
+  it('takes the inference-stack.engine label as a model service, but not as facts about its custom image', () => {
+    const text = yaml`
+      services:
+        llm:
+          build: ./server
+          labels:
+            inference-stack.engine: vllm
+        listed:
+          image: example/llm:1.0
+          labels: ["inference-stack.engine=tgi"]
+        other:
+          image: example/llm:1.0
+          labels:
+            inference-stack.engine: no-such-engine
+    `;
+    const found = findingsOf(RULE, text);
+    assert.deepEqual(found.map((f) => rangeText(text, f)), ['llm', 'listed']);
+    // The label says what the service speaks, not what binaries its image ships: no curl/python probe is offered.
+    assert.deepEqual(found[0]!.fixes, []);
+    assert.match(found[0]!.message, /No probe is known/);
+  });
+
   it('offers NIM\'s readiness endpoint for an NVIDIA NIM image (nim-facts.json: /v1/health/ready on 8000)', () => {
     const text = yaml`
       services:

@@ -3,6 +3,7 @@ import type { BuildContextReader } from '../core/analysisOptions';
 import type { Span } from '../core/types';
 import { detectEngine, EngineSpec, parseImageRef } from '../engines/engines';
 import { isKnownModelServer } from '../engines/modelServers';
+import { labelledEngine } from './engineLabel';
 import type { BuiltEngine } from '../dockerfile/imageEngine';
 import { BuildSource, builtEngine, readBuild } from './build';
 import { readFlags, type ParsedFlag } from '../core/commandWords';
@@ -22,9 +23,10 @@ export interface ServiceInfo {
   engine: EngineSpec | undefined;
   /**
    * What made this a model service, in this order: the `command:` / `entrypoint:` names the engine, the
-   * `image:` does, the Dockerfile of its `build:` does (`built`), or (no engine known) it asks for a GPU.
+   * `image:` does, the Dockerfile of its `build:` does (`built`), or (no engine known) its `inference-stack.engine`
+   * label names one (`engine` stays undefined: the label says nothing of the image), or it asks for a GPU.
    */
-  detectedBy: 'image' | 'command' | 'build' | 'gpu' | undefined;
+  detectedBy: 'image' | 'command' | 'build' | 'label' | 'gpu' | undefined;
   /** `build:` as written (`${VAR}` resolved), when the service has one. */
   build: BuildSource | undefined;
   /** What the `build:` Dockerfile says, when the engine came from it (`detectedBy` 'build'). */
@@ -106,7 +108,8 @@ export function describeService(service: ComposeService, dotEnv: ReadonlyMap<str
   const build = readBuild(map, dotEnv);
   const built = detected || !build ? undefined : builtEngine(build, buildContexts);
   const engine = detected?.spec ?? built?.spec;
-  const detectedBy: ServiceInfo['detectedBy'] = detected?.by ?? (built ? 'build' : gpu.any ? 'gpu' : undefined);
+  const labelled = engine ? undefined : labelledEngine(map);
+  const detectedBy: ServiceInfo['detectedBy'] = detected?.by ?? (built ? 'build' : labelled ? 'label' : gpu.any ? 'gpu' : undefined);
   const info: Omit<ServiceInfo, 'isModelService' | 'isGpuWorkload'> = {
     service,
     image,

@@ -17,7 +17,7 @@ import { parseCompose, type ComposeFile } from './composeFile';
 import { readHealthcheck, imageHealthcheck, servingPort } from './healthcheck';
 import { parseDotEnv } from './dotenv';
 import { interpolate } from './interpolation';
-import { ENGINES, type EngineSpec } from '../engines/engines';
+import { labelledEngine } from './engineLabel';
 import { describeService, findFlag, type ServiceInfo } from './service';
 import { splitShortVolume } from './volumes';
 import { mountedFolders } from './mountedFolders';
@@ -114,18 +114,6 @@ function firstValue(value: string | undefined, vars: ReadonlyMap<string, string>
   return v ? v : undefined;
 }
 
-/** The label a service sets to name the engine its custom image speaks (a build FROM vllm, the demo's stand-in). */
-export const ENGINE_LABEL = 'inference-stack.engine';
-
-/** The engine named by the service's `inference-stack.engine` label (map or `KEY=VALUE` list form), if known. */
-function labelledEngine(info: ServiceInfo): EngineSpec | undefined {
-  const labels = info.service.map.get('labels')?.value;
-  const fromMap = labels?.asMap()?.text(ENGINE_LABEL);
-  const fromList = labels?.asSeq()?.items().map((i) => i.text).find((t) => t?.startsWith(`${ENGINE_LABEL}=`))?.slice(ENGINE_LABEL.length + 1);
-  const id = (fromMap ?? fromList)?.trim().toLowerCase();
-  return id ? ENGINES.find((e) => e.id === id) : undefined;
-}
-
 /** vLLM's API key: --api-key wins over VLLM_API_KEY (vllm-cli-flags.json); `- VLLM_API_KEY` with no value comes from
  *  the shell. */
 function vllmApiKey(flags: ReturnType<typeof allFlags>, info: ServiceInfo, vars: ReadonlyMap<string, string>): string | undefined {
@@ -137,8 +125,8 @@ function vllmApiKey(flags: ReturnType<typeof allFlags>, info: ServiceInfo, vars:
 /** `fileVars`: the `.env` alone, to tell a value the workspace wrote from one the shell environment gave. */
 function planService(file: ComposeFile, info: ServiceInfo, vars: ReadonlyMap<string, string>, fileVars: ReadonlyMap<string, string>, composeDir: string, home: string | undefined): PlannedService {
   const flags = allFlags(file, info);
-  // The stack features (probe, metrics, milestones) follow the label; the linter keeps to what the image shows.
-  const labelled = info.engine ? undefined : labelledEngine(info);
+  // The stack features (probe, metrics, milestones) follow the label; the linter takes it only as a model service.
+  const labelled = info.engine ? undefined : labelledEngine(info.service.map);
   const engine = info.engine ?? labelled;
   const health = readHealthcheck(info);
   const planned: PlannedService = {

@@ -39,6 +39,7 @@ import { rule as gpuDeviceCountMissingRule } from './gpu-device-count-missing';
 import { rule as gpuSelectedByEnvRule } from './gpu-selected-by-env';
 import { rule as logRotationMissingRule } from './log-rotation-missing';
 import { rule as engineConfigInvalidRule } from './engine-config-invalid';
+import { rule as gpuOversubscribedRule } from './gpu-oversubscribed';
 
 export const RULES: readonly Rule[] = [
   gpuReservationMissingRule,
@@ -78,6 +79,7 @@ export const RULES: readonly Rule[] = [
   shmTooSmallRule,
   gpuDeviceCountMissingRule,
   gpuSelectedByEnvRule,
+  gpuOversubscribedRule,
   logRotationMissingRule,
   engineConfigInvalidRule,
 ];

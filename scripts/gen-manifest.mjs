@@ -57,12 +57,12 @@ pkg.contributes.configuration = {
       type: ['number', 'null'],
       default: null,
       minimum: 1,
-      description: 'Expected model cold start in seconds, for the healthcheck rules. Empty: estimated from the model size in its name (60 s + 2 s per billion parameters). A cold start measured by "Start inference stack" wins over both.',
+      description: 'Expected model cold start in seconds, for the healthcheck rules. Empty: estimated from the model, its engine and its weight format (docs/rules/healthcheck-start-period-short.md). A cold start measured by "Start inference stack" wins over both.',
     },
     'inferenceStack.gpu': {
       type: ['string', 'number', 'null'],
       default: null,
-      markdownDescription: 'The GPU the stack runs on, for the memory rules (`model-does-not-fit`, `kv-cache-below-max-model-len`): a name from the table in `server/src/engines/facts/gpus.json` (e.g. `H100 80GB HBM3`, `L4`), or its memory in GiB (`80`). Empty: those rules stay silent (no guessing).',
+      markdownDescription: 'The GPU the stack runs on, for the memory rules (`model-does-not-fit`, `kv-cache-below-max-model-len`): a name from the table in `server/src/engines/facts/gpus.json` (e.g. `H100 80GB HBM3`, `L4`), or its memory in GiB (`80`). Empty: this machine\'s GPUs, as `nvidia-smi` last listed them in the GPUs view, which also tell `gpu-device-missing` how many GPUs there are; with neither, those rules stay silent (no guessing).',
     },
     'inferenceStack.rules': {
       type: 'object',

@@ -3,6 +3,7 @@ import { FIX_ALL_CODE_ACTION_KIND, FIX_ALL_COMMAND } from '../../server/src/prot
 import type { LanguageClientHandle } from './languageClient';
 import type { Row } from './stack/views/sidebarModel';
 import { ColdStartStore } from './ui/coldStarts';
+import { LocalGpuReporter } from './ui/localGpus';
 import { LazyTreeProvider } from './ui/lazyTree';
 import { showError } from './ui/notify';
 import { GPUS_VIEW, PROBE_VIEW, SERVICES_VIEW, STACK_COMMANDS } from './ui/stackIds';
@@ -25,6 +26,7 @@ function requireBundle<T>(context: vscode.ExtensionContext, name: string): T {
 
 export function activate(context: vscode.ExtensionContext): void {
   const coldStarts = new ColdStartStore(context.workspaceState, (params) => client?.sendColdStarts(params));
+  const localGpus = new LocalGpuReporter(context.globalState, (params) => client?.sendLocalGpus(params));
   context.subscriptions.push(
     vscode.commands.registerCommand('inferenceStack.restartServer', () => client?.restart()),
     vscode.commands.registerCommand(FIX_ALL_COMMAND, () =>
@@ -32,11 +34,14 @@ export function activate(context: vscode.ExtensionContext): void {
     ),
     { dispose: () => void client?.stop() },
   );
-  registerStack(context, coldStarts);
+  registerStack(context, coldStarts, localGpus);
   setImmediate(() => {
     try {
       const mod = requireBundle<typeof import('./languageClient')>(context, 'languageClient.js');
-      client = mod.startLanguageClient(context, () => coldStarts.sendFor());
+      client = mod.startLanguageClient(context, () => {
+        coldStarts.sendFor();
+        localGpus.resend();
+      });
     } catch (err) {
       void showError(`Inference Stack: the language client failed to load: ${(err as Error).message}`);
     }
@@ -44,7 +49,7 @@ export function activate(context: vscode.ExtensionContext): void {
 }
 
 /** Views and commands exist from activation; their work is in dist/stack.js, required on first use. */
-function registerStack(context: vscode.ExtensionContext, coldStarts: ColdStartStore): void {
+function registerStack(context: vscode.ExtensionContext, coldStarts: ColdStartStore, localGpus: LocalGpuReporter): void {
   const load = (): Promise<StackFeature> => {
     stack ??= Promise.resolve().then(() => requireBundle<typeof import('./ui/stackFeature')>(context, 'stack.js').activateStack(host));
     stack.catch((err: Error) => void showError(`Inference Stack: the stack feature failed to load: ${err.message}`));
@@ -58,7 +63,7 @@ function registerStack(context: vscode.ExtensionContext, coldStarts: ColdStartSt
     context.subscriptions.push(lazy, treeView);
     return { lazy, view: treeView };
   };
-  const host: StackHost = { context, coldStarts, services: view(SERVICES_VIEW), gpus: view(GPUS_VIEW), probe: view(PROBE_VIEW) };
+  const host: StackHost = { context, coldStarts, localGpus, services: view(SERVICES_VIEW), gpus: view(GPUS_VIEW), probe: view(PROBE_VIEW) };
   for (const id of STACK_COMMANDS) {
     context.subscriptions.push(vscode.commands.registerCommand(id, async (...args: unknown[]) => (await load()).run(id, args)));
   }

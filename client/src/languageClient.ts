@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { LanguageClient, LanguageClientOptions, ServerOptions, State, TransportKind } from 'vscode-languageclient/node';
 import { COMPOSE_FILE_GLOBS, COMPOSE_INPUTS_WATCH_GLOB, DOTENV_GLOB } from '../../server/src/core/fileKind';
-import { MEASURED_COLD_STARTS_NOTIFICATION, SETTINGS_SECTION, type MeasuredColdStartsParams } from '../../server/src/protocol';
+import { LOCAL_GPUS_NOTIFICATION, MEASURED_COLD_STARTS_NOTIFICATION, SETTINGS_SECTION, type LocalGpusParams, type MeasuredColdStartsParams } from '../../server/src/protocol';
 import { showError } from './ui/notify';
 
 /**
@@ -21,6 +21,7 @@ export const DOCUMENT_SELECTOR = [
 export interface LanguageClientHandle {
   restart(): Promise<void>;
   sendColdStarts(params: MeasuredColdStartsParams): void;
+  sendLocalGpus(params: LocalGpusParams): void;
   stop(): Promise<void>;
 }
 
@@ -70,6 +71,9 @@ export function startLanguageClient(context: vscode.ExtensionContext, onRunning:
     restart,
     sendColdStarts: (params) => {
       if (client.isRunning()) void client.sendNotification(MEASURED_COLD_STARTS_NOTIFICATION, params);
+    },
+    sendLocalGpus: (params) => {
+      if (client.isRunning()) void client.sendNotification(LOCAL_GPUS_NOTIFICATION, params);
     },
     stop: async () => {
       if (client.isRunning()) await client.stop();

@@ -12,6 +12,15 @@ export interface MeasuredColdStartsParams {
   services: Record<string, number>;
 }
 
+/**
+ * Client → server: the NVIDIA GPUs of this machine, as nvidia-smi last listed them (empty: it found none). The memory
+ * and GPU rules take them as the target when `inferenceStack.gpu` is not set: the stack commands start stacks here.
+ */
+export const LOCAL_GPUS_NOTIFICATION = 'inferenceStack/localGpus';
+export interface LocalGpusParams {
+  gpus: Array<{ name: string; memoryMiB: number }>;
+}
+
 /** The settings section the server pulls per document. */
 export const SETTINGS_SECTION = 'inferenceStack';
 

@@ -99,3 +99,42 @@ describe('inference-stack fit', () => {
     assert.equal(run(['--gpus', 'two'], dir).code, 2);
   });
 });
+
+describe('inference-stack lint with a target GPU', () => {
+  function lint(args: string[], cwd: string) {
+    const r = spawnSync(process.execPath, [CLI, 'lint', ...args], { encoding: 'utf8', cwd });
+    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  }
+  const twoRequests = yaml`
+    services:
+      chat:
+        image: vllm/vllm-openai:v0.11.0
+        command: --model meta-llama/Llama-3.1-8B-Instruct --max-model-len 65536
+        deploy:
+          resources:
+            reservations:
+              devices:
+                - driver: nvidia
+                  device_ids: ["3"]
+                  capabilities: [gpu]
+  `;
+
+  it('runs the memory rules with --gpu and gpu-device-missing with --gpus, and neither without them', () => {
+    const dir = workspace({ 'compose.yaml': twoRequests });
+    const plain = lint(['compose.yaml', '--format', 'json'], dir);
+    const rules = (out: string) => (JSON.parse(out) as Array<{ rule: string }>).map((f) => f.rule);
+    assert.ok(!rules(plain.stdout).some((r) => r === 'kv-cache-below-max-model-len' || r === 'gpu-device-missing'), plain.stdout);
+    const targeted = lint(['compose.yaml', '--format', 'json', '--gpu', 'L4', '--gpus', '2'], dir);
+    assert.equal(targeted.code, 1, targeted.stderr);
+    assert.ok(rules(targeted.stdout).includes('kv-cache-below-max-model-len'), targeted.stdout);
+    const missing = (JSON.parse(targeted.stdout) as Array<{ rule: string; message: string }>).find((f) => f.rule === 'gpu-device-missing');
+    assert.match(missing!.message, /asks for GPU 3, but --gpus 2 says the machine has 2 GPUs/);
+  });
+
+  it('refuses an unknown GPU name with exit 2 and the list of known ones', () => {
+    const dir = workspace({ 'compose.yaml': twoRequests });
+    const r = lint(['compose.yaml', '--gpu', 'Voodoo 5'], dir);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /unknown GPU "Voodoo 5" \(known: H100 80GB HBM3, /);
+  });
+});

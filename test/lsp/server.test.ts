@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { CodeAction, CodeActionRequest, DiagnosticSeverity, DidChangeTextDocumentNotification } from 'vscode-languageserver-protocol/node';
-import { MEASURED_COLD_STARTS_NOTIFICATION, type MeasuredColdStartsParams } from '../../server/src/protocol';
+import { LOCAL_GPUS_NOTIFICATION, MEASURED_COLD_STARTS_NOTIFICATION, type LocalGpusParams, type MeasuredColdStartsParams } from '../../server/src/protocol';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { lint, yaml } from '../helpers';
 import { LspSession } from './lspHarness';
@@ -115,6 +115,40 @@ describe('language server over stdio (dist/server.js)', () => {
     assert.match(String(measured.find((d) => d.code === 'healthcheck-start-period-short')!.message), /measured at the last start/);
     await lsp.replace(other, stack + '\n', 2);
     assert.equal(shortPeriod(await lsp.diagnostics(other, { version: 2 })), false);
+  });
+
+  it("checks GPU requests and memory against this machine's GPUs once the client sends them, and not a named target's", async () => {
+    const stack = yaml`
+      services:
+        chat:
+          image: vllm/vllm-openai:v0.11.0
+          command: --model meta-llama/Llama-3.1-8B-Instruct --max-model-len 65536
+          deploy:
+            resources:
+              reservations:
+                devices:
+                  - driver: nvidia
+                    device_ids: ["1"]
+                    capabilities: [gpu]
+    `;
+    const uri = 'file:///tmp/local-gpus/compose.yaml';
+    await lsp.open(uri, 'yaml', stack);
+    const codes = (ds: { code?: unknown }[]) => ds.map((d) => String(d.code));
+    const gpuRules = (ds: { code?: unknown }[]) => codes(ds).some((c) => c === 'gpu-device-missing' || c === 'kv-cache-below-max-model-len');
+    assert.equal(gpuRules(await lsp.diagnostics(uri, { version: 1 })), false, 'no GPU known: silent');
+    const params: LocalGpusParams = { gpus: [{ name: 'NVIDIA L4', memoryMiB: 23034 }] };
+    await lsp.connection.sendNotification(LOCAL_GPUS_NOTIFICATION, params);
+    const local = await lsp.diagnostics(uri, { match: (ds) => codes(ds).includes('gpu-device-missing') && codes(ds).includes('kv-cache-below-max-model-len') });
+    assert.match(String(local.find((d) => d.code === 'gpu-device-missing')!.message), /this machine's nvidia-smi says the machine has 1 GPU/);
+    assert.match(String(local.find((d) => d.code === 'kv-cache-below-max-model-len')!.message), /L4 \(22\.49 GiB, this machine's nvidia-smi\)/);
+    // A target named in the settings may be another machine: its memory counts, this machine's GPU count does not.
+    lsp.settings = { enable: true, rules: {}, gpu: 'H100' };
+    await lsp.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
+    const named = await lsp.diagnostics(uri, { match: (ds) => !codes(ds).includes('gpu-device-missing') });
+    assert.equal(gpuRules(named), false, codes(named).join(', '));
+    lsp.settings = { enable: true, rules: {} };
+    await lsp.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
+    await lsp.connection.sendNotification(LOCAL_GPUS_NOTIFICATION, { gpus: [] } satisfies LocalGpusParams);
   });
 
   it('honours per-rule settings pulled from the client', async () => {

@@ -18,8 +18,11 @@ import { REPO_ROOT } from '../corpus/invariants';
 const SNAPSHOT = join(REPO_ROOT, 'test', 'rules', 'messages.snapshot.json');
 const KIND_OF_FENCE: Readonly<Record<string, FileKind>> = { yaml: 'compose', yml: 'compose', dockerfile: 'dockerfile', Dockerfile: 'dockerfile', dotenv: 'dotenv' };
 
-/** An example's fence may name the target GPU the memory rules need: ```yaml gpu=L4 (the inferenceStack.gpu setting). */
-function examples(id: string): { kind: FileKind; text: string; gpu?: AnalysisOptions['gpu'] }[] {
+/**
+ * An example's fence may name the target GPU the memory rules need, ```yaml gpu=L4 (the inferenceStack.gpu setting),
+ * and how many GPUs the machine has, gpus=2 (this machine's nvidia-smi, or --gpus 2).
+ */
+function examples(id: string): { kind: FileKind; text: string; gpu?: AnalysisOptions['gpu']; hostGpus?: AnalysisOptions['hostGpus'] }[] {
   const page = join(REPO_ROOT, 'docs', 'rules', `${id}.md`);
   if (!existsSync(page)) return [];
   return [...readFileSync(page, 'utf8').matchAll(/^```(\w+)([^\n]*)\n([\s\S]*?)^```/gm)]
@@ -27,10 +30,11 @@ function examples(id: string): { kind: FileKind; text: string; gpu?: AnalysisOpt
     .map((m) => ({ kind: KIND_OF_FENCE[m[1]!]!, text: m[3]!, ...gpuOf(m[2]!) }));
 }
 
-function gpuOf(info: string): { gpu?: AnalysisOptions['gpu'] } {
+function gpuOf(info: string): Pick<AnalysisOptions, 'gpu' | 'hostGpus'> {
   const name = /\bgpu=(\S+)/.exec(info)?.[1];
+  const count = /\bgpus=(\d+)/.exec(info)?.[1];
   const gpu = name === undefined ? undefined : targetFromName(name);
-  return gpu ? { gpu } : {};
+  return { ...(gpu ? { gpu } : {}), ...(count ? { hostGpus: { count: Number(count), from: `--gpus ${count}` } } : {}) };
 }
 
 function only(id: string): Record<string, RuleSetting> {
@@ -50,8 +54,8 @@ describe('rule messages and fix titles', () => {
     const actual: Record<string, string[]> = {};
     for (const rule of RULES) {
       const lines: string[] = [];
-      examples(rule.meta.id).forEach(({ kind, text, gpu }, i) => {
-        for (const f of analyze(text, kind, { rules: only(rule.meta.id), ...(gpu ? { gpu } : {}) })) if (f.rule === rule.meta.id) lines.push(...describeFinding(i + 1, f));
+      examples(rule.meta.id).forEach(({ kind, text, ...target }, i) => {
+        for (const f of analyze(text, kind, { rules: only(rule.meta.id), ...target })) if (f.rule === rule.meta.id) lines.push(...describeFinding(i + 1, f));
       });
       if (lines.length) actual[rule.meta.id] = lines;
     }
@@ -63,7 +67,7 @@ describe('rule messages and fix titles', () => {
 
   it('every rule that reads Compose files or Dockerfiles says something on its own examples', () => {
     const silent = RULES.filter((r) => r.meta.appliesTo.length > 0)
-      .filter((r) => !examples(r.meta.id).some(({ kind, text, gpu }) => analyze(text, kind, { rules: only(r.meta.id), ...(gpu ? { gpu } : {}) }).some((f) => f.rule === r.meta.id)))
+      .filter((r) => !examples(r.meta.id).some(({ kind, text, ...target }) => analyze(text, kind, { rules: only(r.meta.id), ...target }).some((f) => f.rule === r.meta.id)))
       .map((r) => r.meta.id);
     assert.deepEqual(silent, [], 'a doc page whose examples never trigger its rule shows the reader nothing');
   });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { GIB, gpuByName, knownGpus, targetFromSetting } from '../../server/src/engines/fit/gpuFacts';
+import { GIB, gpuByName, gpuLabel, knownGpus, targetFromLocal, targetFromSetting } from '../../server/src/engines/fit/gpuFacts';
 import { knownModels, modelFacts, parameterCount } from '../../server/src/engines/fit/modelFacts';
 import { estimateVllm, kvBytesPerToken } from '../../server/src/engines/fit/vllmMemory';
 
@@ -114,5 +114,25 @@ describe('the vLLM estimate', () => {
     const gpu = targetFromSetting('H100')!;
     const base = { model: llama8, gpuMemoryBytes: gpu.memoryBytes, tensorParallel: 1, pipelineParallel: 1, gpuMemoryUtilization: 0.9 };
     assert.ok(estimateVllm({ ...base, maxNumBatchedTokens: 32768 }).kvTokens! < estimateVllm({ ...base, maxNumBatchedTokens: 2048 }).kvTokens!);
+  });
+});
+
+describe("this machine's GPUs as the target", () => {
+  it('names a table GPU from nvidia-smi\'s name, counts them, and says where they came from', () => {
+    const eight = Array.from({ length: 8 }, () => ({ name: 'NVIDIA H100 80GB HBM3', memoryMiB: 81559 }));
+    const target = targetFromLocal(eight)!;
+    assert.equal(target.name, 'H100 80GB HBM3');
+    assert.equal(target.count, 8);
+    assert.equal(target.memoryBytes, 81559 * 2 ** 20);
+    assert.equal(gpuLabel(target), "H100 80GB HBM3 (79.65 GiB, this machine's nvidia-smi)");
+    const geforce = targetFromLocal([{ name: 'NVIDIA GeForce RTX 4090', memoryMiB: 24564 }])!;
+    assert.equal(geforce.name, 'GeForce RTX 4090');
+    // Two kinds: unnamed, with the larger memory (an estimate for the smaller could claim what may not be so).
+    const mixed = targetFromLocal([{ name: 'NVIDIA L4', memoryMiB: 23034 }, { name: 'NVIDIA A100 80GB PCIe', memoryMiB: 81920 }])!;
+    assert.equal(mixed.name, undefined);
+    assert.equal(mixed.memoryBytes / GIB, 80);
+    assert.equal(mixed.count, 2);
+    assert.equal(targetFromLocal([]), undefined);
+    assert.equal(targetFromLocal([{ name: 'NVIDIA L4', memoryMiB: 0 }]), undefined);
   });
 });

@@ -25,6 +25,7 @@ import type { ServiceProgress, ServiceStatus } from '../stack/stackTypes';
 import type { StackPlan } from '../../../server/src/compose/stackPlanTypes';
 import { chosenFiles, COMPOSE_FILE_KEY, storedFiles } from './chosenComposeFile';
 import type { ColdStartStore } from './coldStarts';
+import type { LocalGpuReporter } from './localGpus';
 import { findComposeFiles } from './workspaceFiles';
 
 const GPU_TIMEOUT_MS = 10_000;
@@ -54,6 +55,7 @@ export class StackController implements vscode.Disposable {
     readonly runner: ProcessRunner,
     readonly coldStarts: ColdStartStore,
     readonly output: vscode.OutputChannel,
+    private readonly localGpus?: LocalGpuReporter,
   ) {}
 
   /** The chosen Compose file (the first, when several were chosen): the stack's profiles and cold starts are kept
@@ -286,6 +288,7 @@ export class StackController implements vscode.Disposable {
     const list = query.exitCode === 0 && !query.error ? await this.runner.exec(GPU_LIST_COMMAND, { timeoutMs: GPU_TIMEOUT_MS }) : undefined;
     if (this.disposed) return;
     this.gpu = readGpuState(query, list);
+    void this.localGpus?.update(this.gpu);
     this.fire();
   }
 

@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { createProcessRunner } from '../stack/process/processRunner';
 import type { Row } from '../stack/views/sidebarModel';
 import type { ColdStartStore } from './coldStarts';
+import type { LocalGpuReporter } from './localGpus';
 import { stackCommandHandlers } from './commands';
 import { createGpusView } from './gpusView';
 import type { LazyTreeProvider } from './lazyTree';
@@ -25,6 +26,7 @@ export interface StackView {
 export interface StackHost {
   context: vscode.ExtensionContext;
   coldStarts: ColdStartStore;
+  localGpus: LocalGpuReporter;
   services: StackView;
   gpus: StackView;
   probe: StackView;
@@ -40,7 +42,7 @@ export function activateStack(host: StackHost): StackFeature {
   const output = maskedOutputChannel(vscode.window.createOutputChannel('Inference Stack'));
   // No program is ever taken from the workspace: a repository's docker.exe or bin/ on PATH does not run.
   const runner = createProcessRunner({ excludeFolders: () => (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath) });
-  const controller = new StackController(host.context, runner, host.coldStarts, output);
+  const controller = new StackController(host.context, runner, host.coldStarts, output, host.localGpus);
   const logs = new LogTerminals(host.context.workspaceState);
   const handlers = stackCommandHandlers({ controller, logs, extensionUri: host.context.extensionUri });
   const disposables: vscode.Disposable[] = [

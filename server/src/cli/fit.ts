@@ -11,10 +11,11 @@ import { dotEnvBeside } from '../compose/dotEnvFile';
 import { describeService } from '../compose/service';
 import { serviceFit, type ServiceFit } from '../compose/serviceFit';
 import { fileBuildContexts } from '../dockerfile/buildContextFiles';
-import { GIB, gpuLabel, knownGpus, targetFromGiB, targetFromName, type TargetGpu } from '../engines/fit/gpuFacts';
+import { GIB, gpuLabel, type TargetGpu } from '../engines/fit/gpuFacts';
 import type { Refusal } from '../engines/fit/vllmMemory';
 import { collectTargets } from './files';
-import { argItems, choice, UsageError, wholeNumber } from './args';
+import { argItems, choice, UsageError } from './args';
+import { GPU_OPTIONS_HELP, GpuArgs } from './gpuArgs';
 
 const USAGE = `Usage: inference-stack fit [PATH...] [--gpu NAME | --gpu-memory GiB] [--gpus N] [--format text|json]
 
@@ -22,9 +23,7 @@ Estimates, for each model service of the Compose files (default: the current fol
 target GPU: weights per GPU, KV cache tokens, concurrency at --max-model-len, and whether it refuses to start.
 
 Options:
-  --gpu NAME                   the target GPU, by name: ${knownGpus().map((g) => g.name).join(', ')}
-  --gpu-memory GiB             the target GPU's memory as nvidia-smi reports it, in GiB (for a GPU not in the list)
-  --gpus N                     how many GPUs the host has
+${GPU_OPTIONS_HELP}
   --format text|json           output format (default text)
   --allow-outside-project      also read files outside the current folder
   -h, --help                   this help
@@ -41,32 +40,20 @@ interface Io {
 interface FitArgs {
   paths: string[];
   gpu?: TargetGpu;
+  options: AnalysisOptions;
   format: 'text' | 'json';
   allowOutsideProject: boolean;
 }
 
 function parseArgs(argv: readonly string[]): FitArgs | 'help' {
-  const args: FitArgs = { paths: [], format: 'text', allowOutsideProject: false };
-  let name: string | undefined;
-  let memory: number | undefined;
-  let count: number | undefined;
+  const args: FitArgs = { paths: [], format: 'text', allowOutsideProject: false, options: {} };
+  const gpuArgs = new GpuArgs();
   for (const { arg, flag, value: take } of argItems(argv)) {
+    if (gpuArgs.accept(flag, take)) continue;
     switch (flag) {
       case '-h':
       case '--help':
         return 'help';
-      case '--gpu':
-        name = take();
-        break;
-      case '--gpu-memory': {
-        const v = take();
-        memory = Number(v);
-        if (!(memory > 0)) throw new UsageError(`--gpu-memory takes a size in GiB above 0, not "${v}"`);
-        break;
-      }
-      case '--gpus':
-        count = wholeNumber(flag, take());
-        break;
       case '--format':
         args.format = choice(flag, take(), ['text', 'json'] as const);
         break;
@@ -78,11 +65,8 @@ function parseArgs(argv: readonly string[]): FitArgs | 'help' {
         args.paths.push(arg);
     }
   }
-  if (name !== undefined && memory !== undefined) throw new UsageError('give --gpu or --gpu-memory, not both');
-  if (name !== undefined) {
-    args.gpu = targetFromName(name, count);
-    if (!args.gpu) throw new UsageError(`unknown GPU "${name}" (known: ${knownGpus().map((g) => g.name).join(', ')}); give its memory with --gpu-memory`);
-  } else if (memory !== undefined) args.gpu = targetFromGiB(memory, count);
+  args.options = gpuArgs.options();
+  if (args.options.gpu) args.gpu = args.options.gpu;
   if (!args.paths.length) args.paths.push('.');
   return args;
 }
@@ -181,7 +165,7 @@ export function runFit(argv: readonly string[], io: Io, cwd = process.cwd()): nu
   const { targets, errors } = collectTargets(args.paths, (m) => io.stderr(m + '\n'), boundary);
   let ioErrors = errors;
   const rows: FitRow[] = [];
-  const options: AnalysisOptions = args.gpu ? { gpu: args.gpu } : {};
+  const options = args.options;
   for (const target of targets.filter((t) => t.kind === 'compose')) {
     const read = readBoundedText(target.path, boundary, MAX_COMPOSE_BYTES);
     if (!read.ok) {

@@ -14,6 +14,7 @@ import type { ProjectJob } from '../analysis/projectJob';
 import { BudgetedAnalyzer, FileJob, outcomeFindings } from './budgetedAnalysis';
 import { collectTargets } from './files';
 import { argItems, choice, seconds, UsageError } from './args';
+import { GPU_OPTIONS_HELP, GpuArgs } from './gpuArgs';
 import { runConfig } from './config';
 import { runLoadCommand } from './load';
 import { runFit } from './fit';
@@ -40,6 +41,8 @@ Options:
   --format text|json|sarif     output format (default text)
   --fix                        apply each finding's preferred fix in place, then report what is left
   --cold-start SECONDS         expected model cold start, for the healthcheck rules
+${GPU_OPTIONS_HELP}
+                               (the memory and GPU rules stay silent without them)
   --fail-level error|warning|info
                                exit 1 when a finding is at or above this level (default error)
   --rule ID=LEVEL              set a rule to error|warning|info|hint|off (repeatable)
@@ -78,7 +81,9 @@ interface LintArgs {
 function parseLintArgs(argv: readonly string[]): LintArgs {
   const args: LintArgs = { format: 'text', fix: false, allowOutsideProject: false, failLevel: 'error', budgetSeconds: CLI_DEFAULT_BUDGET_SECONDS, options: {}, paths: [], projectFiles: [] };
   const rules: Record<string, Severity | 'off'> = {};
+  const gpuArgs = new GpuArgs();
   for (const { arg, flag, value: take } of argItems(argv)) {
+    if (gpuArgs.accept(flag, take)) continue;
     switch (flag) {
       case '--format':
         args.format = choice(flag, take(), ['text', 'json', 'sarif'] as const);
@@ -116,6 +121,7 @@ function parseLintArgs(argv: readonly string[]): LintArgs {
   }
   if (!args.paths.length && !args.projectFiles.length) throw new UsageError('no PATH given');
   if (Object.keys(rules).length) args.options.rules = rules;
+  Object.assign(args.options, gpuArgs.options());
   return args;
 }
 

@@ -28,10 +28,16 @@ export interface AnalysisOptions {
   project?: ProjectContext;
   /**
    * The GPU the stack will run on (`inferenceStack.gpu` / `inference-stack fit --gpu`): memory per GPU as nvidia-smi
-   * reports it, the table's name when one was named, and how many the host has when known. None: the memory rules
-   * (model-does-not-fit, kv-cache-below-max-model-len) stay quiet; a GPU is never guessed.
+   * reports it, the table's name when one was named, and how many the host has when known; `from` says where it
+   * came from when messages should tell (this machine's nvidia-smi). None: the memory rules (model-does-not-fit,
+   * kv-cache-below-max-model-len, gpu-device-missing) stay quiet; a GPU is never guessed.
    */
-  gpu?: { name?: string; memoryBytes: number; count?: number };
+  gpu?: { name?: string; memoryBytes: number; count?: number; from?: string };
+  /**
+   * How many GPUs the machine the stack starts on has (this machine's nvidia-smi, or `--gpus N`), for
+   * gpu-device-missing; `from` names the source in messages. None: that rule stays quiet.
+   */
+  hostGpus?: { count: number; from: string };
 }
 
 /** What the other files of the analysed file's project contribute (files named with `-f`, overrides, includes). */

@@ -1,6 +1,6 @@
 import { CodeActionKind, Connection, DidChangeConfigurationNotification, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { MEASURED_COLD_STARTS_NOTIFICATION, MeasuredColdStartsParams, SETTINGS_SECTION } from '../protocol';
+import { LOCAL_GPUS_NOTIFICATION, LocalGpusParams, MEASURED_COLD_STARTS_NOTIFICATION, MeasuredColdStartsParams, SETTINGS_SECTION } from '../protocol';
 import { AnalysisLanes } from './analysisLanes';
 import { CodeActions } from './codeActions';
 import { COMPLETION_TRIGGERS, provideCompletion, resolveCompletion } from './completion';
@@ -101,6 +101,12 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
 
   connection.onNotification(MEASURED_COLD_STARTS_NOTIFICATION, (params: MeasuredColdStartsParams) => {
     settings.setMeasuredColdStarts(params);
+    scheduler.rescheduleAll();
+    if (canRefreshInlayHints) void connection.languages.inlayHint.refresh();
+  });
+
+  connection.onNotification(LOCAL_GPUS_NOTIFICATION, (params: LocalGpusParams) => {
+    settings.setLocalGpus(params);
     scheduler.rescheduleAll();
     if (canRefreshInlayHints) void connection.languages.inlayHint.refresh();
   });

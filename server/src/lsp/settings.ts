@@ -3,11 +3,11 @@ import type { Connection } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { composeFileBeside, dotEnvBeside } from '../compose/dotEnvFile';
 import type { AnalysisOptions } from '../core/analysisOptions';
-import { targetFromSetting } from '../engines/fit/gpuFacts';
+import { LOCAL_GPUS_FROM, targetFromLocal, targetFromSetting, type TargetGpu } from '../engines/fit/gpuFacts';
 import { containingRoot, type ReadBoundary } from '../core/boundedFile';
 import type { FileKind } from '../core/types';
 import { fileBuildContexts } from '../dockerfile/buildContextFiles';
-import { DEFAULT_SETTINGS, InferenceStackSettings, MeasuredColdStartsParams, SETTINGS_SECTION } from '../protocol';
+import { DEFAULT_SETTINGS, InferenceStackSettings, LocalGpusParams, MeasuredColdStartsParams, SETTINGS_SECTION } from '../protocol';
 import type { AnalysisRequest } from './analysisJob';
 import { uriPath } from './documentPaths';
 
@@ -61,6 +61,13 @@ export class DocumentSettings {
   /** A document closed. */
   forget(uri: string): void {
     this.cache.delete(uri);
+  }
+
+  /** This machine's GPUs (LOCAL_GPUS_NOTIFICATION): the target when `inferenceStack.gpu` names none. */
+  private localGpus: TargetGpu | undefined;
+
+  setLocalGpus(params: LocalGpusParams): void {
+    this.localGpus = targetFromLocal(Array.isArray(params.gpus) ? params.gpus : []);
   }
 
   setMeasuredColdStarts(params: MeasuredColdStartsParams): void {
@@ -118,8 +125,11 @@ export class DocumentSettings {
     // Rules read the name (an override file is a fragment of a project); an unsaved document has none.
     if (kind === 'compose' && path) options.fileName = path;
     if (typeof settings.coldStartSeconds === 'number' && settings.coldStartSeconds > 0) options.coldStartSeconds = settings.coldStartSeconds;
-    const gpu = targetFromSetting(settings.gpu);
+    // A GPU named in the settings may be another machine's: this machine's count then says nothing.
+    const named = targetFromSetting(settings.gpu);
+    const gpu = named ?? this.localGpus;
     if (gpu) options.gpu = gpu;
+    if (!named && this.localGpus?.count) options.hostGpus = { count: this.localGpus.count, from: LOCAL_GPUS_FROM };
     const scope = kind === 'compose' ? this.readScopeOf(doc.uri) : undefined;
     if (kind === 'compose') options.dotEnv = scope ? dotEnvBeside(scope.file, this.boundaryFor(scope.root)) : new Map();
     if (scope) options.buildContexts = fileBuildContexts(dirname(scope.file), this.boundaryFor(scope.root));

@@ -40,6 +40,7 @@ import { rule as gpuSelectedByEnvRule } from './gpu-selected-by-env';
 import { rule as logRotationMissingRule } from './log-rotation-missing';
 import { rule as engineConfigInvalidRule } from './engine-config-invalid';
 import { rule as gpuOversubscribedRule } from './gpu-oversubscribed';
+import { rule as gpuDeviceMissingRule } from './gpu-device-missing';
 
 export const RULES: readonly Rule[] = [
   gpuReservationMissingRule,
@@ -80,6 +81,7 @@ export const RULES: readonly Rule[] = [
   gpuDeviceCountMissingRule,
   gpuSelectedByEnvRule,
   gpuOversubscribedRule,
+  gpuDeviceMissingRule,
   logRotationMissingRule,
   engineConfigInvalidRule,
 ];

@@ -20,7 +20,12 @@ export interface TargetGpu {
   name?: string;
   memoryBytes: number;
   count?: number;
+  /** Where the target came from, when messages should say it (this machine's nvidia-smi). */
+  from?: string;
 }
+
+/** Where local GPUs come from, in messages. */
+export const LOCAL_GPUS_FROM = "this machine's nvidia-smi";
 
 const GPUS: readonly GpuFact[] = (table as { gpus: GpuFact[] }).gpus;
 
@@ -69,8 +74,26 @@ export function targetFromSetting(value: unknown, count?: number): TargetGpu | u
   return size ? targetFromGiB(Number(size[1]), count) : targetFromName(value.trim(), count);
 }
 
-/** "H100 80GB HBM3 (79.65 GiB)", or "79.65 GiB GPU" for a size given by hand: how messages name the target. */
+/**
+ * The GPUs nvidia-smi listed on this machine as a target: their count, and the memory of the largest (on a host with
+ * several kinds, an estimate for the smaller ones would report what may not be so). Named only when all are one kind
+ * the table knows.
+ */
+export function targetFromLocal(gpus: ReadonlyArray<{ name: string; memoryMiB: number }>): TargetGpu | undefined {
+  const sized = gpus.filter((g) => Number.isFinite(g.memoryMiB) && g.memoryMiB > 0);
+  if (sized.length === 0 || sized.length !== gpus.length) return undefined;
+  const largest = Math.max(...sized.map((g) => g.memoryMiB));
+  const kinds = new Set(sized.map((g) => `${g.name}\n${g.memoryMiB}`));
+  const known = kinds.size === 1 ? gpuByName(sized[0]!.name) : undefined;
+  return { ...(known ? { name: known.name } : {}), memoryBytes: largest * MIB, count: gpus.length, from: LOCAL_GPUS_FROM };
+}
+
+/**
+ * "H100 80GB HBM3 (79.65 GiB)", or "79.65 GiB GPU" for a size given by hand, with "…, this machine's nvidia-smi" for
+ * local GPUs: how messages name the target.
+ */
 export function gpuLabel(gpu: TargetGpu): string {
   const size = `${(gpu.memoryBytes / GIB).toFixed(2)} GiB`;
-  return gpu.name ? `${gpu.name} (${size})` : `${size} GPU`;
+  const where = gpu.from ? `, ${gpu.from}` : '';
+  return gpu.name ? `${gpu.name} (${size}${where})` : `${size} GPU${gpu.from ? ` (${gpu.from})` : ''}`;
 }

@@ -23,6 +23,23 @@ describe(`${RULE}: names an env-configured engine does not read`, () => {
     assert.match(assertFixResolves(RULE, text), /LLAMA_ARG_CTX_SIZE: "8192"/);
   });
 
+  it('llama.cpp: LLAMA_<OPTION> written without ARG_, which no release reads; its own LLAMA_* names stay', () => {
+    const text = yaml`
+      services:
+        llama:
+          image: ghcr.io/ggml-org/llama.cpp:server-cuda-b4500
+          environment:
+            LLAMA_CTX_SIZE: "8192"
+            LLAMA_N_GPU_LAYERS: "99"
+            LLAMA_CACHE: /models/cache
+            LLAMA_SOMETHING: "1"
+    `;
+    const found = findingsOf(RULE, text);
+    assert.deepEqual(found.map((f) => rangeText(text, f)), ['LLAMA_CTX_SIZE', 'LLAMA_N_GPU_LAYERS']);
+    assert.match(found[1]!.message, /Did you mean LLAMA_ARG_N_GPU_LAYERS\?$/);
+    assert.match(assertFixResolves(RULE, text), /LLAMA_ARG_CTX_SIZE: "8192"\n/);
+  });
+
   it('llama.cpp: a variable renamed in b9376, on an image after the rename; silent on an older build', () => {
     const at = (tag: string) => yaml`
       services:

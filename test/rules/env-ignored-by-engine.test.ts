@@ -132,6 +132,42 @@ describe(RULE, () => {
     assert.deepEqual(findingsOf(RULE, text), []);
   });
 
+  it('on a tag that names no release (`gptoss`, a one-off build), reports only near-misses of names vLLM reads', () => {
+    const text = yaml`
+      services:
+        vllm:
+          image: vllm/vllm-openai:gptoss
+          environment:
+            VLLM_ATTENTION_BACKEND: TRITON_ATTN_VLLM_V1
+            VLLM_SOMETHING_NEW: "1"
+            VLLM_LOGGING_LEVL: INFO
+    `;
+    assert.deepEqual(findingsOf(RULE, text).map((f) => rangeText(text, f)), ['VLLM_LOGGING_LEVL']);
+  });
+
+  it('does not take `${NAME}` in the command for a use of the entry (Compose fills it from the shell or .env), only `$${NAME}`', () => {
+    const text = yaml`
+      services:
+        interpolated:
+          image: vllm/vllm-openai:v0.11.0
+          command: ["--model", "m", "--max-model-len", "\${VLLM_MAX_MODEL_LEN}"]
+          environment:
+            VLLM_MAX_MODEL_LEN: "4096"
+        escaped:
+          image: vllm/vllm-openai:v0.11.0
+          entrypoint: ["sh", "-c", "vllm serve m --max-model-len $\${VLLM_MAX_MODEL_LEN}"]
+          environment:
+            VLLM_MAX_MODEL_LEN: "4096"
+    `;
+    const [f, ...rest] = findingsOf(RULE, text);
+    assert.equal(rest.length, 0);
+    assert.equal(rangeText(text, f!), 'VLLM_MAX_MODEL_LEN');
+    assert.match(f!.message, /`\$\{VLLM_MAX_MODEL_LEN\}` in the command is Compose's interpolation, filled from the shell or \.env at `up`, not from `environment:`\.$/);
+    // The command already sets the flag: the fix removes the entry and leaves the command alone.
+    const fixed = applyFix(text, preferredFix(f!));
+    assert.ok(fixed.includes('command: ["--model", "m", "--max-model-len", "${VLLM_MAX_MODEL_LEN}"]\n  escaped:'), fixed);
+  });
+
   it('explains VLLM_PORT set to the published port (it is not the HTTP port)', () => {
     const text = yaml`
       services:

@@ -72,6 +72,28 @@ describe(RULE, () => {
     assert.deepEqual(findingsOf(RULE, text), []);
   });
 
+  it('stays quiet where the runtime is the way: GPUs picked with NVIDIA_VISIBLE_DEVICES, Jetson (L4T) images', () => {
+    const service = (image: string, env = '') => `services:\n  app:\n    image: ${image}\n    runtime: nvidia\n${env}`;
+    assert.deepEqual(findingsOf(RULE, service('nvcr.io/nim/mit/diffdock:1.2.0', '    environment:\n      - NVIDIA_VISIBLE_DEVICES=1\n')), []);
+    assert.deepEqual(findingsOf(RULE, service('dustynv/vllm:0.7.4-r36.4.0')), []);
+    assert.deepEqual(findingsOf(RULE, service('nvcr.io/nvidia/l4t-pytorch:r35.2.1-pth2.0-py3')), []);
+    assert.equal(findingsOf(RULE, service('vllm/vllm-openai:v0.11.0')).length, 1);
+  });
+
+  it('reserves every GPU when CUDA_VISIBLE_DEVICES picks one, so its index still names the same GPU', () => {
+    const text = yaml`
+      services:
+        vllm:
+          image: vllm/vllm-openai:v0.10.1
+          runtime: nvidia
+          environment:
+            CUDA_VISIBLE_DEVICES: "2"
+    `;
+    const fixed = assertFixResolves(RULE, text);
+    assert.match(fixed, /count: all/);
+    assert.deepEqual(findingsOf('gpu-selected-by-env', fixed), []);
+  });
+
   it('reports at the merge key when runtime comes from an anchor, and still adds the reservation to the service', () => {
     const text = yaml`
       x-base: &base

@@ -97,6 +97,9 @@ describe(RULE, () => {
     assert.equal(rangeText(text, tgi!), 'tgi');
     assert.ok(assertFixResolves(RULE, text).includes('"http://localhost:8080/health"]'));
     assert.match(ollama!.message, /Ollama's own health probe: `ollama list`/);
+    // Ollama loads models on request: what Docker misses there is a hung server, not a loading model.
+    assert.match(ollama!.message, /Compose cannot tell a running server from a hung or failed one/);
+    assert.match(tgi!.message, /Compose cannot tell a loading model from a ready one/);
     assert.ok(tgi!.fixes[0]!.edits[0]!.newText.includes('start_period: 5m20s'), '70B bf16 on TGI: 2 × (20 + 140) s');
   });
 

@@ -229,3 +229,18 @@ describe('model-cache-not-mounted: Xinference', () => {
     assert.deepEqual(findingsOf('model-cache-not-mounted', moved), []);
   });
 });
+
+describe('model-cache-not-mounted: NVIDIA NIM', () => {
+  const nim = (image: string, volume?: string) =>
+    `services:\n  nim:\n    image: ${image}\n    gpus: all\n${volume ? `    volumes:\n      - ${volume}\n` : ''}`;
+
+  it('asks for /opt/nim/.cache, and counts the caches NIMs of other kinds keep under their user\'s home', () => {
+    const [f] = findingsOf(RULE, nim('nvcr.io/nim/meta/llama-3.1-8b-instruct:1.3.3'));
+    assert.match(f!.message, /Service "nim" \(NVIDIA NIM\) downloads model weights to \/opt\/nim\/\.cache, but no volume is mounted there/);
+    assert.deepEqual(findingsOf(RULE, nim('nvcr.io/nim/meta/llama-3.1-8b-instruct:1.3.3', '~/.cache/nim:/opt/nim/.cache')), []);
+    // Riva speech NIMs: ~/.cache/nim; BioNeMo NIMs (user nvs): ~/.cache/nim/models, as NVIDIA's blueprint mounts it.
+    assert.deepEqual(findingsOf(RULE, nim('nvcr.io/nim/nvidia/parakeet-ctc-1.1b-asr:1.0.0', 'riva:/home/ubuntu/.cache/nim')), []);
+    assert.deepEqual(findingsOf(RULE, nim('nvcr.io/nim/mit/diffdock:1.2.0', '${DIFFDOCK_CACHE:-~/.cache/nim}:/home/nvs/.cache/nim/models/')), []);
+    assert.equal(findingsOf(RULE, nim('nvcr.io/nim/mit/diffdock:1.2.0', 'x:/home/nvs/.cache/other')).length, 1);
+  });
+});

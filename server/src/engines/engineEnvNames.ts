@@ -30,6 +30,8 @@ export function judgeEnvName(engine: EngineSpec, name: string, imageTag: string 
     if (placed.kind !== 'gone') return undefined;
     return { kind: 'removed', replacement: removed.replacement, since: removed.sinceVersion ?? removed.date, imageVersion: placed.version };
   }
+  const prefixed = withOwnPrefix(engine.id, name);
+  if (prefixed && table.envNames.has(prefixed)) return { kind: 'unknown', suggestion: prefixed, factsLabel: facts.factsLabel };
   const prefix = OWN_PREFIX[engine.id];
   const owned = prefix !== undefined && name.startsWith(prefix);
   if (!owned && !(PLAIN_NAMES.has(engine.id) && name.length >= 8 && !FOREIGN.test(name))) return undefined;
@@ -38,6 +40,14 @@ export function judgeEnvName(engine: EngineSpec, name: string, imageTag: string 
   const placement = facts.placeImage(imageTag).kind;
   if (!suggestion && (!owned || placement !== 'newest')) return undefined;
   return { kind: 'unknown', suggestion, factsLabel: facts.factsLabel };
+}
+
+/**
+ * llama-server reads its options only as LLAMA_ARG_<OPTION> (common/arg.cpp, every release with env support): a
+ * `LLAMA_CTX_SIZE` or `LLAMA_N_GPU_LAYERS` written the way other tools name theirs is never read, in any release.
+ */
+function withOwnPrefix(engine: string, name: string): string | undefined {
+  return engine === 'llamacpp' && name.startsWith('LLAMA_') && !name.startsWith('LLAMA_ARG_') ? `LLAMA_ARG_${name.slice('LLAMA_'.length)}` : undefined;
 }
 
 /** The known name within two edits (names of 8 characters or more), the closest first. */

@@ -36,7 +36,7 @@ export interface EngineParser {
   /** The engine image's ENTRYPOINT script splits its arguments into words again (TGI's `exec … $@`). */
   imageEntrypointSplitsWords: boolean;
   placeImage(tag: string | undefined): Placement;
-  placeRemoved(tag: string | undefined, removed: RemovedFlag): RemovedPlacement;
+  placeRemoved(tag: string | undefined, removed: Pick<RemovedFlag, 'date' | 'sinceVersion'>): RemovedPlacement;
 }
 
 /** Tags that follow vLLM's newest build (vllm/vllm-openai publishes `latest` and `nightly`). */

@@ -13,8 +13,13 @@ import { dockerfileEngine, launchTokens, properties, shippedBaseImage } from '..
 import { shippedStages } from '../dockerfile/dockerfileModel';
 import { EngineSpec, releaseTag, VLLM_ENV_VAR_NAMES } from '../engines/engines';
 import { judgeEnvName } from '../engines/engineEnvNames';
+import { engineFacts } from '../engines/engineParsers';
 import { pinnedBefore, VLLM_0_21 } from '../engines/vllmReleases';
 import { VLLM_FACTS_DATE, VLLM_FLAGS, VLLM_REMOVED_ENV_VARS } from '../engines/vllmFacts.generated';
+import { VLLM } from '../engines/engines';
+
+/** vLLM's release placement of an image tag (engineParsers.ts). */
+const VLLM_FACTS = engineFacts(VLLM)!;
 
 /**
  * Env vars that look like engine settings but that the engine never reads. vLLM takes no option from the
@@ -62,9 +67,13 @@ export const rule: Rule = {
         env: ctx.file.dotEnv,
       };
       for (const env of info.env) {
-        if (isReferenced(env.name, scripts)) continue;
+        if (isReferenced(env.name, scripts, true)) continue;
         const problem = classify(setting, env.name, env.value);
-        if (problem) ctx.report({ span: env.nameSpan, message: problem.message, fixes: composeFixes(ctx, info, env, problem) });
+        // `${NAME}` in the command looks like a use of this entry, and is not: say so, or the finding reads as false.
+        const interpolated = isReferenced(env.name, scripts.replace(/\$\$/g, ''), false)
+          ? ` \`\${${env.name}}\` in the command is Compose's interpolation, filled from the shell or .env at \`up\`, not from \`environment:\`.`
+          : '';
+        if (problem) ctx.report({ span: env.nameSpan, message: problem.message + interpolated, fixes: composeFixes(ctx, info, env, problem) });
       }
     }
   },
@@ -85,7 +94,7 @@ function dockerfileCheck(ctx: DockerfileContext): void {
   const texts = stages.flatMap((s) => s.instructions.map((i) => i.getRawArgumentsContent() ?? '')).join('\n');
   const setting: Setting = { engine, image: shippedBaseImage(ctx.model), flags: readFlags(launch), ports: new Set(), env: new Map() };
   for (const prop of properties(ctx.model, stages)) {
-    if (isReferenced(prop.name, texts)) continue;
+    if (isReferenced(prop.name, texts, false)) continue;
     const problem = classify(setting, prop.name, prop.value);
     if (!problem) continue;
     const fixes: SpanFix[] = [];
@@ -101,10 +110,15 @@ function opaqueLaunch(engine: EngineSpec, first: string | undefined): boolean {
   return !!first && /\.sh$/.test(first) && !engine.imageEntrypoint.includes(first);
 }
 
-function isReferenced(name: string, text: string): boolean {
+/**
+ * Whether a script reads the variable from the container's environment. In a Compose file only `$$NAME` / `$${NAME}`
+ * reaches the container: `${NAME}` is Compose's own interpolation, from the shell and `.env` at `up`, never from
+ * `environment:`. In a Dockerfile's shell-form command, `$NAME` is the container shell's.
+ */
+function isReferenced(name: string, text: string, compose: boolean): boolean {
   // Only a shell-style name can be referenced as $NAME; anything else (keys like `(`) never is.
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) return false;
-  return new RegExp(`\\$\\{?${name}\\b`).test(text);
+  return new RegExp(`${compose ? '\\$\\$' : '\\$'}\\{?${name}\\b`).test(text);
 }
 
 function classify(s: Setting, name: string, value: string | undefined): Problem | undefined {
@@ -116,8 +130,11 @@ function classify(s: Setting, name: string, value: string | undefined): Problem 
   if (!name.startsWith('VLLM_') || VLLM_ENV_VAR_NAMES.has(name)) return undefined;
   // Older releases may still read names that main has dropped: judge only current images.
   if (pinnedBefore(s.image, VLLM_0_21)) return undefined;
+  const tag = releaseTag(s.image);
   const removed = VLLM_REMOVED_ENV_VARS.find((r) => r.name === name);
   if (removed) {
+    // A tag that names no release (`gptoss`, a one-off build) may predate the removal.
+    if (VLLM_FACTS.placeRemoved(tag, { date: removed.removed, sinceVersion: undefined }).kind !== 'gone') return undefined;
     const replacement = removed.replacement?.startsWith('--') ? removed.replacement : undefined;
     return {
       message:
@@ -130,6 +147,8 @@ function classify(s: Setting, name: string, value: string | undefined): Problem 
   const lookalikeFlag = nearLookalike(s.engine, name);
   if (lookalikeFlag) return lookalike(s.engine, name, lookalikeFlag);
   const near = nearestVllmVar(name);
+  // A release the tag does not name may read a name main lacks; a near-miss of a name it reads is wrong in all.
+  if (!near && VLLM_FACTS.placeImage(tag).kind === 'unknown') return undefined;
   return {
     message:
       `vLLM (main as of ${VLLM_FACTS_DATE}) does not know the environment variable ${name}: it ignores it and only warns "Unknown vLLM environment variable detected". ` +

@@ -45,12 +45,21 @@ export const rule: Rule = {
         : 'No probe is known for this image, so there is no quick fix: add a healthcheck that calls its readiness endpoint.';
       ctx.report({
         span: hc ? hc.entry.keyAt : info.service.keyAt,
-        message: `Model service "${info.service.name}" has ${why}: Compose cannot tell a loading model from a ready one, so \`depends_on\` with \`condition: service_healthy\` and \`docker compose up --wait\` have nothing to wait on. ${how}`,
+        message: `Model service "${info.service.name}" has ${why}: ${blindSpot(info)}, so \`depends_on\` with \`condition: service_healthy\` and \`docker compose up --wait\` have nothing to wait on. ${how}`,
         fixes: probe ? fixesFor(ctx, info, hc, probe) : [],
       });
     }
   },
 };
+
+/**
+ * What Docker cannot see without a healthcheck. Ollama's server answers within seconds and loads a model when a
+ * request asks for it (ollama-flags.json OLLAMA_KEEP_ALIVE: "The duration that models stay loaded in memory"), so for
+ * it the gap is a server that is up but broken, not a model still loading.
+ */
+function blindSpot(info: ServiceInfo): string {
+  return info.engine?.id === 'ollama' ? 'Compose cannot tell a running server from a hung or failed one' : 'Compose cannot tell a loading model from a ready one';
+}
 
 function fixesFor(ctx: ComposeContext, info: ServiceInfo, hc: HealthcheckView | undefined, probe: string[]): SpanFix[] {
   const body = healthcheckBody(probe, recommendedStartPeriod(serviceColdStart(info, ctx.options, ctx.file.dotEnv)));

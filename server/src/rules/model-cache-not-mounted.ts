@@ -72,9 +72,11 @@ interface Needed {
 function check(ctx: ComposeContext, info: ServiceInfo, engine: EngineSpec): void {
   const needed = neededPaths(ctx, info, engine);
   if (!needed) return;
-  // NIMs other than the LLM ones (Riva speech NIMs) keep their cache under the user's home (`~/.cache/nim`):
-  // a mount there is the author's cache, whatever the image.
-  report(ctx, info, engine.name, needed, engine.id === 'nim' ? (target) => /(^|\/)\.cache\/nim$/.test(target) : undefined);
+  // NIMs other than the LLM ones keep their cache under the image user's home: Riva speech NIMs `~/.cache/nim`,
+  // BioNeMo NIMs (DiffDock, MolMIM, user `nvs`) `~/.cache/nim/models`, as NVIDIA's own blueprint mounts it
+  // (NVIDIA-NIM-Agent-Blueprints/generative-virtual-screening 29214ee6 deploy/docker-compose.yaml). A mount there is
+  // the author's cache, whatever the image.
+  report(ctx, info, engine.name, needed, engine.id === 'nim' ? (target) => /(^|\/)\.cache\/nim(\/models)?$/.test(target) : undefined);
 }
 
 function report(ctx: ComposeContext, info: ServiceInfo, serverName: string, needed: Needed, alsoCovers?: (target: string) => boolean): void {

@@ -104,6 +104,7 @@ describe(RULE, () => {
       'no count and no device_ids': vllm('x', '"--model", "m"', 'driver: nvidia'),
       'NVIDIA_VISIBLE_DEVICES set': vllm('x', '"--model", "m"', 'count: 1', '    environment:\n      NVIDIA_VISIBLE_DEVICES: "3"\n'),
       'KV cache sized in bytes': vllm('x', '"--model", "m", "--kv-cache-memory-bytes", "8G"', 'count: 1'),
+      'sleep mode (takes turns on purpose)': vllm('x', '"--model", "m", "--enable-sleep-mode"', 'count: 1'),
       'TGI, which takes what is free': `  x:\n    image: ghcr.io/huggingface/text-generation-inference:3.3.4\n    gpus: all\n`,
       'a shell script': vllm('x', '"sh", "-c", "vllm serve m"', 'count: 1').replace('image: vllm/vllm-openai:v0.11.0', 'image: python:3.12'),
     };

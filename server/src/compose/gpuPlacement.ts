@@ -99,8 +99,9 @@ function chosenByEnv(info: ServiceInfo, given: string[] | 'all', dotEnv: Readonl
 function shareOf(info: ServiceInfo, dotEnv: ReadonlyMap<string, string>): { share: number; shareFrom: string } | undefined {
   const engine = info.engine!;
   const setting = engine.gpuMemoryFlag!;
-  // vLLM sizes its KV cache from this instead of the share: the share no longer says what it takes.
-  if (engine.id === 'vllm' && findFlag(info.flags, ['--kv-cache-memory-bytes'])) return undefined;
+  // vLLM sizes its KV cache from this instead of the share: the share no longer says what it takes. In sleep mode
+  // it gives its memory back on request (POST /sleep), so two services can take turns on one GPU by design.
+  if (engine.id === 'vllm' && findFlag(info.flags, ['--kv-cache-memory-bytes', '--enable-sleep-mode'])) return undefined;
   const flag = findFlag(info.flags, [setting.flag]);
   const env = setting.env ? info.env.find((e) => e.name === setting.env) : undefined;
   const written = flag ? { name: flag.name, value: flag.value } : env ? { name: env.name, value: env.value } : undefined;

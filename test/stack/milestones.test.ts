@@ -166,3 +166,44 @@ describe('fatal errors (vllm-server.json fatal_errors)', () => {
     assert.deepEqual(fixtureLines().filter((l) => matchFatalError(l)), []);
   });
 });
+
+describe('StartupTracker on NVIDIA NIM logs (fixtures/nim/, published start-ups)', () => {
+  const nimLines = (name: string) => readFileSync(join(__dirname, '..', '..', '..', 'test', 'stack', 'fixtures', 'nim', name), 'utf8').split('\n').filter((l) => l);
+
+  it('follows NIM 1.0.0 from its banner through profile, workspace, weights, KV cache and CUDA graphs to Uvicorn', () => {
+    const tracker = new StartupTracker({ engine: 'nim' });
+    for (const line of nimLines('startup-1.0.0-vllm.log')) tracker.feed(line);
+    assert.equal(tracker.failure, undefined);
+    assert.deepEqual(
+      tracker.timeline.map((t) => t.phase),
+      ['starting', 'loading-weights', 'weights-loaded', 'allocating-kv-cache', 'capturing-cuda-graphs', 'api-starting', 'ready'],
+    );
+    assert.equal(tracker.details.version, '1.0.0');
+    assert.equal(tracker.details.weightsGiB, 14.9595);
+    assert.equal(tracker.details.url, 'http://0.0.0.0:8000');
+  });
+
+  it('reads the TensorRT-LLM backend\'s lines and today\'s vLLM lines (NIM 2.x runs today\'s vLLM)', () => {
+    assert.equal(matchMilestone('[TensorRT-LLM][INFO] Max tokens in paged KV cache: 152064. Allocating 19931332608 bytes.', 'nim')?.details.kvCacheTokens, 152064);
+    assert.equal(matchMilestone('INFO 05-02 10:00:00 [kv_cache_utils.py:716] GPU KV cache size: 459,024 tokens', 'nim')?.phase, 'allocating-kv-cache');
+    // NIM's own lines are not vLLM's: a vLLM service's log never moves on them.
+    assert.equal(matchMilestone('INFO 06-25 23:57:37.571 ngc_injector.py:166] Preparing model workspace. This step might download additional files to run the model.', 'vllm'), undefined);
+  });
+
+  it('explains a NIM that finds no runnable profile, and says the GPU memory was taken', () => {
+    const tracker = new StartupTracker({ engine: 'nim' });
+    for (const line of nimLines('no-profile-24.05.log')) tracker.feed(line);
+    assert.equal(tracker.state, 'failed');
+    assert.equal(tracker.failure?.id, 'nim-no-profile');
+    assert.match(tracker.failure!.explanation, /list-model-profiles/);
+    assert.deepEqual(tracker.warnings.map((w) => w.id), ['nim-low-memory']);
+    assert.match(tracker.warnings[0]!.explanation, /^2 model profile\(s\) would run here but for the GPU memory already in use/);
+  });
+
+  it('explains NIM cache and NGC download failures with the line\'s own values', () => {
+    assert.match(matchFatalError('RuntimeError: Unable to write to NIM_CACHE_PATH (/mnt/models/cache)')!.explanation, /^NIM cannot write its cache at \/mnt\/models\/cache/);
+    assert.equal(matchFatalError('[11-19 13:21:06.914 ERROR  nim_sdk::hub::repo  rust/nim-sdk/src/hub/repo.rs:117] One or more errors fetching files:')?.id, 'nim-download-failed');
+    const refused = matchFatalError('HTTP status client error (451 Unavailable For Legal Reasons) for url (https://api.ngc.nvidia.com/v2/org/nim/team/nvidia/models/nvidia-nemotron-nano-9b-v2/v1.2.2-ga/files)');
+    assert.match(refused!.explanation, /^NGC refused the model download with HTTP 451 \(not available in this region\)/);
+  });
+});

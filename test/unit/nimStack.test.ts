@@ -30,7 +30,7 @@ describe('NVIDIA NIM in the stack plan', () => {
     assert.equal(nim!.apiPort, 8000);
     assert.equal(nim!.servedModelName, 'llama-8b');
     assert.equal(nim!.metricsPath, '/v1/metrics');
-    assert.equal(trackerEngine(nim!), 'vllm', "NIM runs vLLM inside: its start-up lines are vLLM's when it prints them");
+    assert.equal(trackerEngine(nim!), 'nim', "NIM's own start-up lines, then the vLLM lines it prints");
   });
 
   it('scrapes /v1/metrics, not /metrics', async () => {

@@ -10,7 +10,7 @@
 import type { EngineId } from '../../../../server/src/engines/engines';
 
 /** The engines whose start-up log lines we know (the tables below). */
-export type MilestoneEngineId = Extract<EngineId, 'vllm' | 'sglang' | 'tgi' | 'tei' | 'triton'>;
+export type MilestoneEngineId = Extract<EngineId, 'vllm' | 'sglang' | 'tgi' | 'tei' | 'triton' | 'nim'>;
 
 /** In startup order; a service only moves forward, except that a new banner (a restart) starts over. */
 export const STARTUP_PHASES = [
@@ -113,8 +113,34 @@ const VLLM_MILESTONES: readonly MilestoneDef[] = [
   { id: 'shutdown', phase: 'stopping', re: /\b(?:Shutting down FastAPI HTTP server\.|Waiting for application shutdown\.|Application shutdown complete\.)/, upstream: 'vllm/entrypoints/launcher.py, uvicorn' },
 ];
 
+/**
+ * NVIDIA NIM for LLMs: its own lines around the engine it runs, from published start-ups of NIM 24.05 and 1.0.0
+ * (mpaulgreen/nvidia-kserve-poc 34f3aba7 nim-runtime-published/a100/24.05/pvc/logs/pod-1.log and in-memory/log-2.txt, vLLM
+ * backend; NVIDIA/nim-deploy#24, TensorRT-LLM backend; NVIDIA/nim-deploy#27 and RHEcosystemAppEng/kserve-nim-playground
+ * for the model workspace). The vLLM backend of those releases (vLLM 0.4) prints the older forms of vLLM's lines;
+ * NIM 2.x runs today's vLLM, whose lines follow. No 2.x start-up log of NIM's own was found: there, "ready" comes
+ * from /v1/health/ready or Uvicorn.
+ */
+const NIM_MILESTONES: readonly MilestoneDef[] = [
+  { id: 'nim-banner', phase: 'starting', re: /\bNVIDIA Inference Microservice LLM NIM Version (\S+)/, upstream: 'NIM 1.0.0 start-up log (mpaulgreen/nvidia-kserve-poc pod-1.log)', startsRun: true,
+    details: (m) => defined({ version: m[1] }) },
+  { id: 'nim-profile', phase: 'starting', re: /\bSelected profile: \S+ \(([^)]+)\)/, upstream: 'NIM 24.05/1.0.0 ngc_injector.py (pod-1.log, NVIDIA/nim-deploy#62)' },
+  { id: 'nim-workspace', phase: 'loading-weights', re: /\bPreparing model workspace\. This step might download additional files/, upstream: 'NIM 1.0.0/1.1.2 ngc_injector.py (pod-1.log, NVIDIA/nim-deploy#27)' },
+  { id: 'nim-workspace-ready', phase: 'loading-weights', re: /\bModel workspace is now ready\. It took ([\d.]+) seconds/, upstream: 'NIM 1.0.0 (pod-1.log, RHEcosystemAppEng/kserve-nim-playground)' },
+  // vLLM 0.4 inside NIM 1.0: 'Loading model weights took %.4f GB'; '# GPU blocks: %d, # CPU blocks: %d'.
+  { id: 'nim-vllm-weights', phase: 'weights-loaded', re: /\bLoading model weights took ([\d.]+) GB/, upstream: 'vLLM 0.4 model_runner.py, as NIM 1.0.0 prints it (pod-1.log)',
+    details: (m) => defined({ weightsGiB: num(m[1]) }) },
+  { id: 'nim-vllm-blocks', phase: 'allocating-kv-cache', re: /# GPU blocks: (\d+), # CPU blocks: \d+/, upstream: 'vLLM 0.4 executor, as NIM 1.0.0 prints it (pod-1.log)' },
+  { id: 'nim-vllm-graphs', phase: 'capturing-cuda-graphs', re: /\bCapturing the model for CUDA graphs\b/, upstream: 'vLLM 0.4 model_runner.py, as NIM 1.0.0 prints it (pod-1.log)' },
+  { id: 'nim-trtllm-engine', phase: 'weights-loaded', re: /\[TensorRT-LLM\]\[INFO\] Loaded engine size: (\d+) MiB/, upstream: 'TensorRT-LLM, as NIM 1.0 prints it (NVIDIA/nim-deploy#24)' },
+  { id: 'nim-trtllm-kv', phase: 'allocating-kv-cache', re: /\[TensorRT-LLM\]\[INFO\] Max tokens in paged KV cache: (\d+)/, upstream: 'TensorRT-LLM, as NIM 1.0 prints it (NVIDIA/nim-deploy#24)',
+    details: (m) => defined({ kvCacheTokens: num(m[1]) }) },
+  { id: 'nim-endpoints', phase: 'api-starting', re: /\bServing endpoints:\s*$/, upstream: 'NIM 1.0.0 api_server.py (pod-1.log)' },
+  { id: 'nim-uvicorn', phase: 'ready', re: /\bUvicorn running on (\S+)/, upstream: 'uvicorn, the last line of a NIM 1.0.0 start-up (pod-1.log)', details: (m) => defined({ url: m[1] }) },
+];
+
 /** serving-engines.json: the log lines other engines print on their way up (only those the facts name). */
-const OTHER_MILESTONES: Readonly<Record<Exclude<MilestoneEngineId, 'vllm'>, readonly MilestoneDef[]>> = {
+const OTHER_MILESTONES: Readonly<Record<Exclude<MilestoneEngineId, 'vllm' | 'nim'>, readonly MilestoneDef[]>> = {
   sglang: [
     { id: 'ready', phase: 'ready', re: /The server is fired up and ready to roll!/, upstream: 'sgl-project/sglang python/sglang/srt/entrypoints/http_server.py' },
   ],
@@ -197,6 +223,22 @@ export const FATAL_ERRORS: readonly FatalErrorDef[] = [
   { id: 'trust-remote-code', upstream: 'vllm/transformers_utils/config.py',
     re: /Failed to load the model config\. If the model is a custom model/,
     explain: () => 'The model needs its own code from the Hub. Add --trust-remote-code if you trust the model repository (it runs that code).' },
+  // NVIDIA NIM for LLMs (published logs, see NIM_MILESTONES): no profile runs on these GPUs, cache, NGC download.
+  { id: 'nim-no-profile', upstream: 'NIM 24.05 (mpaulgreen/nvidia-kserve-poc 34f3aba7 nim-runtime-published/a100/24.05/errors.txt); NIM 2.x (NVIDIA-AI-Blueprints/nemotron-voice-agent troubleshooting docs)',
+    re: /Unable to select compatible engine for platform|Could not match a profile in manifest/,
+    explain: () => 'NIM found no model profile it can run on these GPUs (GPU model, count, or free memory), or none matching NIM_MODEL_PROFILE / NIM_TAGS_SELECTOR. Run the image with `list-model-profiles` to see which fit, free the GPU, give the service more GPUs, or pick a profile that fits.' },
+  { id: 'nim-low-memory', upstream: 'NIM 24.05 ngc_profile.py (mpaulgreen/nvidia-kserve-poc 34f3aba7 nim-runtime-published/a100/24.05/errors.txt)', warningOnly: true,
+    re: /Detected additional (\d+) compatible profile\(s\) that are currently not runnable due to low free GPU memory/,
+    explain: (m) => `${m[1]} model profile(s) would run here but for the GPU memory already in use: another process or service holds the GPU.` },
+  { id: 'nim-cache-not-writable', upstream: 'NIM 1.0.0 nim-llm-check-cache-env (NVIDIA/nim-deploy#16)',
+    re: /Unable to write to NIM_CACHE_PATH \(([^)]*)\)/,
+    explain: (m) => `NIM cannot write its cache at ${m[1]}: the mounted folder belongs to another user or is read-only. Make it writable for the container's user (NVIDIA's docs run with \`-u $(id -u)\` on a folder that user owns).` },
+  { id: 'nim-download-failed', upstream: 'NIM 1.0.0/1.1.2 model download (NVIDIA/nim-deploy#27, Clarifai/clarifai-python#444)',
+    re: /\bErrors fetching files\b|One or more errors fetching files/i,
+    explain: () => 'NIM could not download the model from NGC. Check that NGC_API_KEY reaches the container and has access to this model, and that the container can reach api.ngc.nvidia.com.' },
+  { id: 'nim-ngc-refused', upstream: 'NIM 1.x download (NVIDIA-AI-Blueprints/video-search-and-summarization#1470)',
+    re: /HTTP status client error \((\d{3}) [^)]*\) for url \((https:\/\/api\.ngc\.nvidia\.com\/\S*)\)/,
+    explain: (m) => `NGC refused the model download with HTTP ${m[1]}${m[1] === '451' ? ' (not available in this region)' : ''}. Check NGC_API_KEY and this model's availability to your NGC organisation.` },
   { id: 'startup-timeout', upstream: 'vllm/v1/engine/core_client.py',
     re: /Timed out waiting for engine core processes to start\./,
     explain: () => 'The engine did not start within VLLM_ENGINE_READY_TIMEOUT_S (default 600 s), often because loading large weights is slow. Set VLLM_ENGINE_READY_TIMEOUT_S higher, or put the model on faster storage.' },
@@ -266,8 +308,11 @@ export interface Milestone {
   startsRun: boolean;
 }
 
+/** NIM's own lines first; then today's vLLM lines, which NIM 2.x (vLLM inside) prints as they are. */
+const NIM_WITH_VLLM: readonly MilestoneDef[] = [...NIM_MILESTONES, ...VLLM_MILESTONES];
+
 function milestonesFor(engine: MilestoneEngineId): readonly MilestoneDef[] {
-  return engine === 'vllm' ? VLLM_MILESTONES : OTHER_MILESTONES[engine];
+  return engine === 'vllm' ? VLLM_MILESTONES : engine === 'nim' ? NIM_WITH_VLLM : OTHER_MILESTONES[engine];
 }
 const ANY_MILESTONE = new Map<MilestoneEngineId, RegExp>();
 

@@ -39,7 +39,7 @@ export function restartsOnFailure(restart: string | undefined): boolean {
   return restart !== undefined && /^(always|unless-stopped|on-failure(:\d+)?)$/.test(restart.trim());
 }
 
-const MILESTONE_ENGINES: readonly MilestoneEngineId[] = ['vllm', 'sglang', 'tgi', 'tei', 'triton'];
+const MILESTONE_ENGINES: readonly MilestoneEngineId[] = ['vllm', 'sglang', 'tgi', 'tei', 'triton', 'nim'];
 
 /**
  * The milestones table for a planned service's logs, or undefined when its engine is known to print none we know
@@ -47,8 +47,7 @@ const MILESTONE_ENGINES: readonly MilestoneEngineId[] = ['vllm', 'sglang', 'tgi'
  * `FROM vllm/vllm-openai`, a private mirror) gets vLLM's table: on another program's logs it matches nothing.
  */
 export function trackerEngine(service: Pick<PlannedService, 'engine'>): MilestoneEngineId | undefined {
-  // NIM for LLMs runs vLLM (or TRT-LLM, SGLang) behind its own server (nim-facts.json): vLLM's lines, when it prints them.
-  if (service.engine === undefined || service.engine === 'nim') return 'vllm';
+  if (service.engine === undefined) return 'vllm';
   return MILESTONE_ENGINES.find((e) => e === service.engine);
 }
 

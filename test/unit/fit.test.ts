@@ -3,11 +3,12 @@ import { describe, it } from 'node:test';
 import { GIB, gpuByName, gpuLabel, knownGpus, targetFromLocal, targetFromSetting } from '../../server/src/engines/fit/gpuFacts';
 import { knownModels, modelFacts, parameterCount } from '../../server/src/engines/fit/modelFacts';
 import { estimateVllm, kvBytesPerToken } from '../../server/src/engines/fit/vllmMemory';
+import { accountingRules, CURRENT_RULES, pipelineStages } from '../../server/src/engines/fit/vllmRelease';
 
 describe('model facts', () => {
   it('every entry names its source and at least one Hub id, each id once', () => {
     const ids = knownModels().flatMap((m) => m.ids);
-    assert.ok(knownModels().length >= 25, `${knownModels().length} models`);
+    assert.ok(knownModels().length >= 70, `${knownModels().length} models`);
     assert.equal(new Set(ids).size, ids.length);
     for (const m of knownModels()) {
       assert.match(m.source, /github|huggingface\.co|gitcode\.com|@[0-9a-f]{40}/, m.ids[0]);
@@ -38,6 +39,25 @@ describe('model facts', () => {
     for (const [id, billions] of published) {
       const total = parameterCount(modelFacts(id)!)!.total / 1e9;
       assert.ok(Math.abs(total - billions) / billions < 0.01, `${id}: ${total.toFixed(2)}B vs ${billions}B`);
+    }
+  });
+
+  /** Checkpoints that hold weights the config-derived count leaves out: the count is short by this much, and why. */
+  const COUNT_EXCEPTIONS: Readonly<Record<string, { error: number; why: string }>> = {
+    'google/gemma-3-4b-it': { error: -0.098, why: 'the SigLIP vision tower and projector (0.42B) of the multimodal checkpoint' },
+    'google/gemma-3-27b-it': { error: -0.015, why: 'the SigLIP vision tower and projector (0.42B) of the multimodal checkpoint' },
+    'deepseek-ai/DeepSeek-R1': { error: -0.02, why: 'the multi-token-prediction layer (num_nextn_predict_layers 1), loaded only for speculative decoding' },
+  };
+
+  it('counts every published parameter total in the table within 1%, but the known exceptions', () => {
+    const withTotals = knownModels().filter((m) => m.publishedParams);
+    assert.ok(withTotals.length >= 35, `${withTotals.length} models with a published total`);
+    for (const m of withTotals) {
+      const total = parameterCount(m)!.total;
+      const err = (total - m.publishedParams!.value) / m.publishedParams!.value;
+      const exception = COUNT_EXCEPTIONS[m.ids[0]!];
+      if (exception) assert.ok(Math.abs(err - exception.error) < 0.005, `${m.ids[0]} (${exception.why}): ${(err * 100).toFixed(2)}%`);
+      else assert.ok(Math.abs(err) < 0.01, `${m.ids[0]}: ${(err * 100).toFixed(2)}% off ${m.publishedParams!.value}`);
     }
   });
 });
@@ -108,6 +128,49 @@ describe('the vLLM estimate', () => {
     assert.equal(far.refusal, 'kv-below-max-model-len');
     assert.equal(far.uncertain, null);
     assert.equal(estimateVllm({ ...base, maxModelLen: tokens }).refusal, null);
+  });
+
+  it('places pipeline stages as get_pp_indices does: the remainder before the last stage, or on it before 0.8.0', () => {
+    assert.deepEqual(pipelineStages(61, 4, CURRENT_RULES).map((s) => s.count), [15, 15, 16, 15]);
+    assert.deepEqual(pipelineStages(61, 2, CURRENT_RULES).map((s) => s.count), [31, 30]);
+    assert.deepEqual(pipelineStages(10, 4, CURRENT_RULES).map((s) => s.count), [2, 3, 3, 2]);
+    const old = accountingRules({ engine: 'v0', version: '0.7.2' });
+    assert.deepEqual(pipelineStages(61, 4, old).map((s) => s.count), [15, 15, 15, 16]);
+    assert.deepEqual(pipelineStages(61, 4, old).map((s) => s.first), [0, 15, 30, 45]);
+    assert.deepEqual(pipelineStages(32, 1, CURRENT_RULES), [{ first: 0, count: 32 }]);
+  });
+
+  it("reads each release's accounting: MLA cache layout, materialized MLA weights, V0's sliding windows", () => {
+    assert.deepEqual(accountingRules(undefined), CURRENT_RULES);
+    assert.equal(accountingRules({ engine: 'v0', version: '0.6.6' }).mlaKv, 'per-head-256');
+    assert.equal(accountingRules({ engine: 'v0', version: '0.7.2' }).mlaAbsorbedWeights, true);
+    assert.equal(accountingRules({ engine: 'v0', version: '0.8.3' }).mlaAbsorbedWeights, false);
+    assert.equal(accountingRules({ engine: 'v1', version: '0.10.2' }).slidingWindowFullKv, false);
+    assert.equal(accountingRules({ engine: 'v0', version: '0.3' }).slidingWindowFullKv, true);
+  });
+
+  it('with pipeline parallelism, the stage with the fewest KV tokens binds, and its weights are reported', () => {
+    const v3 = modelFacts('deepseek-ai/DeepSeek-V3')!;
+    const gpu = targetFromSetting('H200')!;
+    const fit = estimateVllm({ model: v3, gpuMemoryBytes: gpu.memoryBytes, tensorParallel: 8, pipelineParallel: 2, gpuMemoryUtilization: 0.9, maxModelLen: 32768 });
+    assert.deepEqual(fit.stages.map((s) => s.layers), [31, 30]);
+    // Stage 0 holds DeepSeek's three dense layers, stage 1 the head; stage 0's extra layer costs it KV tokens.
+    assert.ok(fit.stages[0]!.kvBytesPerToken! > fit.stages[1]!.kvBytesPerToken!);
+    const binding = fit.stages.reduce((a, b) => (b.kvTokens! < a.kvTokens! ? b : a));
+    assert.equal(fit.kvTokens, binding.kvTokens);
+    assert.equal(fit.weightsBytesPerGpu, binding.weightsBytes);
+    assert.equal(fit.kvBytesPerToken, binding.kvBytesPerToken);
+  });
+
+  it('older releases: MLA cached per head (before 0.7.1) and V0 sizing sliding-window layers like the others', () => {
+    const lite = modelFacts('deepseek-ai/DeepSeek-V2-Lite')!;
+    const gpu = targetFromSetting('A100-80GB')!;
+    const base = { model: lite, gpuMemoryBytes: gpu.memoryBytes, tensorParallel: 2, pipelineParallel: 1, gpuMemoryUtilization: 0.9, maxModelLen: 8192 };
+    assert.equal(estimateVllm(base).kvBytesPerToken, 27 * (512 + 64) * 2);
+    assert.equal(estimateVllm({ ...base, release: { engine: 'v0', version: '0.5.3' } }).kvBytesPerToken, 2 * 27 * 8 * 256 * 2);
+    const bonito = { model: modelFacts('BatsResearch/bonito-v1')!, gpuMemoryBytes: gpu.memoryBytes, tensorParallel: 1, pipelineParallel: 1, gpuMemoryUtilization: 0.9 };
+    assert.equal(estimateVllm(bonito).kvTokens, null);
+    assert.equal(estimateVllm({ ...bonito, release: { engine: 'v0', version: '0.3' } }).kvBytesPerToken, 2 * 32 * 8 * 128 * 2);
   });
 
   it('a larger --max-num-batched-tokens takes KV cache for activations', () => {

@@ -41,6 +41,8 @@ export interface ModelFacts {
   mla?: MlaFacts;
   /** The checkpoint's weight quantization, when the id names a quantized checkpoint. */
   quantization?: string;
+  /** A published total parameter count (`rounded` when the source gives only a rounded figure): checks the count below. */
+  publishedParams?: { value: number; source: string; rounded?: string };
   source: string;
   note?: string;
 }
@@ -74,41 +76,60 @@ export interface ParameterCount {
   total: number;
 }
 
+/** One decoder layer's parameters, split the way tensor parallelism and quantization treat them. */
+export interface LayerParameters {
+  /** Linear weights tensor parallelism splits (column- and row-parallel): what fp8/AWQ/GPTQ quantize. */
+  sharded: number;
+  /**
+   * Linear weights every tensor-parallel rank holds whole: MLA's q_a_proj and kv_a_proj_with_mqa (ReplicatedLinear in
+   * vllm/model_executor/models/deepseek_v2.py, 52a31cc and as far back as 0.6).
+   */
+  replicated: number;
+  /** The two norms and the MoE router (ReplicatedLinear `gate`, not quantized): small, on every rank. */
+  other: number;
+}
+
+/** The layer's parameters: dense MLP for DeepSeek's first_k_dense_replace layers, experts for the rest of an MoE. */
+export function layerParameters(m: ModelFacts, index: number): LayerParameters | null {
+  const h = m.hiddenSize;
+  const attention = m.mla ? mlaAttention(m, m.mla) : { sharded: h * m.attentionHeads * m.headDim * 2 + h * m.kvHeads * m.headDim * 2, replicated: 0 };
+  const norms = 2 * h;
+  if (m.moe && index >= m.moe.denseLayers) {
+    const moe = m.moe;
+    const experts = (moe.experts + moe.sharedExperts) * 3 * h * moe.expertIntermediateSize;
+    return { sharded: attention.sharded + experts, replicated: attention.replicated, other: norms + h * moe.experts };
+  }
+  if (m.intermediateSize === null) return null;
+  return { sharded: attention.sharded + 3 * h * m.intermediateSize, replicated: attention.replicated, other: norms };
+}
+
 /**
  * Parameters implied by the config: embedding + head (unless tied) + per layer attention (q, k, v, o, or MLA's
  * low-rank projections) + MLP (3 matrices: gate, up, down; per expert for MoE, plus routers) + 2 norms, + final norm.
  * Biases are left out (Qwen2's qkv bias is under 0.01% of the weights). Null when a needed field is unknown.
  */
 export function parameterCount(m: ModelFacts): ParameterCount | null {
-  const h = m.hiddenSize;
-  const attention = m.mla ? mlaAttention(m, m.mla) : h * m.attentionHeads * m.headDim * 2 + h * m.kvHeads * m.headDim * 2;
-  let mlpLinear: number;
-  let router = 0;
-  if (m.moe) {
-    const moe = m.moe;
-    const expertLayers = m.layers - moe.denseLayers;
-    if (moe.denseLayers > 0 && m.intermediateSize === null) return null;
-    const perExpertLayer = (moe.experts + moe.sharedExperts) * 3 * h * moe.expertIntermediateSize;
-    mlpLinear = expertLayers * perExpertLayer + moe.denseLayers * 3 * h * (m.intermediateSize ?? 0);
-    router = expertLayers * h * moe.experts;
-  } else {
-    if (m.intermediateSize === null) return null;
-    mlpLinear = m.layers * 3 * h * m.intermediateSize;
+  let linear = 0;
+  let other = m.hiddenSize;
+  for (let i = 0; i < m.layers; i++) {
+    const layer = layerParameters(m, i);
+    if (!layer) return null;
+    linear += layer.sharded + layer.replicated;
+    other += layer.other;
   }
-  const linear = m.layers * attention + mlpLinear;
-  const embedding = m.vocabSize * h;
-  const head = m.tieWordEmbeddings ? 0 : m.vocabSize * h;
-  const other = m.layers * 2 * h + h + router;
+  const embedding = m.vocabSize * m.hiddenSize;
+  const head = m.tieWordEmbeddings ? 0 : embedding;
   return { linear, embedding, head, other, total: linear + embedding + head + other };
 }
 
 /** MLA projections per layer: q (low-rank when q_lora_rank is set), the joint kv down-projection, kv up, o. */
-function mlaAttention(m: ModelFacts, mla: MlaFacts): number {
+function mlaAttention(m: ModelFacts, mla: MlaFacts): { sharded: number; replicated: number } {
   const h = m.hiddenSize;
   const qHead = mla.qkNopeHeadDim + mla.qkRopeHeadDim;
-  const q = mla.qLoraRank === null ? h * m.attentionHeads * qHead : h * mla.qLoraRank + mla.qLoraRank * m.attentionHeads * qHead;
+  const qDown = mla.qLoraRank === null ? 0 : h * mla.qLoraRank;
+  const qUp = (mla.qLoraRank ?? h) * m.attentionHeads * qHead;
   const kvDown = h * (mla.kvLoraRank + mla.qkRopeHeadDim);
   const kvUp = mla.kvLoraRank * m.attentionHeads * (mla.qkNopeHeadDim + mla.vHeadDim);
   const o = m.attentionHeads * mla.vHeadDim * h;
-  return q + kvDown + kvUp + o;
+  return { sharded: qUp + kvUp + o, replicated: qDown + kvDown };
 }

@@ -59,7 +59,7 @@ describe('hover over LSP (dist/server.js)', () => {
     assert.match(markdown, /- Parameters: 8\.0B \(from its config: 32 layers, hidden size 4096\)/);
     assert.match(markdown, /- Weights: about 14\.96 GiB in bfloat16/);
     assert.match(markdown, /- Estimated cold start: 1m16s/);
-    assert.match(markdown, /set `inferenceStack\.gpu` for the estimate/);
+    assert.match(markdown, /set `inferenceStack\.gpu`, or open the GPUs view on a machine with NVIDIA GPUs, for the estimate/);
 
     const withGpu = new LspSession({ enable: true, rules: {}, gpu: 'H100 80GB HBM3' });
     try {

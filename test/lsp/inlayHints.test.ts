@@ -116,6 +116,23 @@ describe('language server: inlay hints', () => {
     assert.match(String(found![0]!.tooltip), /measured at the last start/);
   });
 
+  it('with a target GPU, shows vLLM\'s memory plan beside the model id of a vLLM service whose model it knows', async () => {
+    lsp.settings = { enable: true, rules: {}, gpu: 'L4' };
+    await lsp.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+    const all = shown(await hints());
+    const plans = all.filter((h) => /GiB weights/.test(h));
+    assert.equal(plans.length, 2, all.join('\n'));
+    // Qwen3-0.6B at --max-model-len 8192 fits; Qwen3-8B (from .env) at its own 40,960 does not on a 24 GB L4 (as
+    // kv-cache-below-max-model-len says).
+    assert.match(plans[0]!, new RegExp(`^${after_('"Qwen/Qwen3-0.6B"')} \\d+\\.\\d\\d GiB weights · [\\d,]+ KV tokens · [\\d.]+× at 8192$`));
+    assert.match(plans[1]!, new RegExp(`^${after_('${MODEL_NAME}').replace(/[$]/g, '\\$&')} does not fit: \\d+\\.\\d\\d GiB weights · [\\d,]+ KV tokens · 0\\.\\d× at 40960$`));
+    // TGI and the local model: no estimate, no plan.
+    assert.ok(!all.some((h) => h.startsWith(after_('meta-llama/Llama-3.1-8B-Instruct')) && /GiB weights/.test(h)));
+    lsp.settings = { enable: true, rules: {} };
+    await lsp.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+    assert.ok(!shown(await hints()).some((h) => /GiB weights/.test(h)), 'no GPU known: no plan');
+  });
+
   it('shows none once inferenceStack.inlayHints.enabled is false', async () => {
     lsp.settings = { enable: true, rules: {}, inlayHints: { enabled: false } };
     await lsp.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: null });

@@ -97,7 +97,7 @@ function modelMarkdown(at: ServiceAtCursor, options: AnalysisOptions, model: str
     if (f.kvCacheBytes !== null && f.kvTokens !== null) lines.push(`- KV cache: ${gib(f.kvCacheBytes)} GiB, about ${Math.max(0, Math.floor(f.kvTokens)).toLocaleString('en')} tokens`);
     if (f.refusal) lines.push(`- vLLM would stop at start-up: ${escapeMarkdown(f.refusal)}`);
   } else if (!options.gpu && facts && at.info.engine?.id === 'vllm') {
-    lines.push('- GPU memory: set `inferenceStack.gpu` for the estimate');
+    lines.push('- GPU memory: set `inferenceStack.gpu`, or open the GPUs view on a machine with NVIDIA GPUs, for the estimate');
   }
   return lines.join('\n');
 }

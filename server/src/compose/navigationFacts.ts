@@ -17,6 +17,7 @@ import { huggingFacePage, imagePage, type PageLink } from './registryPages';
 import { describeService, type ServiceInfo } from './service';
 import type { EngineId } from '../engines/engines';
 import { MODEL_ENV_VARS, modelOfService } from './serviceColdStart';
+import { serviceFitInput, type ServiceFitInput } from './serviceFit';
 import { splitShortVolume, volumeTypeOf } from './volumes';
 import { spanOf, type MapView, type ValueView } from './yamlView';
 import { withoutTrailingSlashes } from '../core/trailingSlashes';
@@ -69,6 +70,8 @@ export interface ModelMention {
   exact: boolean;
   /** The end of the word or value that names it (after a closing quote): where a hint goes. */
   end: number;
+  /** What the memory estimate needs besides the GPU, when the file says it all (a vLLM service of a table model). */
+  fit?: ServiceFitInput['input'];
 }
 
 /** A healthcheck's `start_period`, and how long after the container starts Docker gives up on it. */
@@ -192,10 +195,11 @@ class FactReader {
   /** Where the service's model id is written: a command-line word (`--model X`, `--model=X`, vLLM's positional), else a model env var. */
   private modelMention(info: ServiceInfo, model: string): void {
     const dotEnv = this.file.dotEnv;
+    const fit = serviceFitInput(this.file, info);
     const resolved = (text: string) => interpolate(text, dotEnv) ?? text;
     const push = ([span, exact]: [Span, boolean], word: Span) => {
       if (!this.own(span)) return;
-      this.facts.models.push({ service: info.service.name, model, engine: info.engine?.id, span: this.move(span), exact, end: this.move(word).end });
+      this.facts.models.push({ service: info.service.name, model, engine: info.engine?.id, span: this.move(span), exact, end: this.move(word).end, ...(fit.known ? { fit: fit.input } : {}) });
       const page = exact ? huggingFacePage(model) : undefined;
       if (page) this.facts.links.push({ span: this.move(span), target: { kind: 'page', ...page } });
     };

@@ -27,7 +27,8 @@ const ACCOUNTING_FLAGS = [
   '--load-format',
 ];
 
-export interface ServiceFitKnown {
+/** What the estimate needs from the file, the GPU aside: JSON-able (navigation facts keep it for inlay hints). */
+export interface ServiceFitInput {
   known: true;
   model: string;
   modelFacts: ModelFacts;
@@ -35,21 +36,42 @@ export interface ServiceFitKnown {
   modelAt: Span;
   tensorParallel: number;
   pipelineParallel: number;
-  input: VllmFitInput;
-  fit: VllmFit;
+  /** The estimate's input without the GPU's memory and name. */
+  input: Omit<VllmFitInput, 'gpuMemoryBytes' | 'gpuName'>;
   /** `--max-model-len`, when the command writes it as a number (not `${VAR}`): what a fix rewrites. */
   maxModelLenFlag?: FoundFlag;
 }
 
-export type ServiceFit = ServiceFitKnown | { known: false; model: string | undefined; reason: string };
+export interface ServiceFitKnown extends ServiceFitInput {
+  input: VllmFitInput;
+  fit: VllmFit;
+}
+
+type Unknown = { known: false; model: string | undefined; reason: string };
+export type ServiceFit = ServiceFitKnown | Unknown;
 
 /** The estimate for a vLLM service on `options.gpu`, or why there is none. */
 export function serviceFit(file: ComposeFile, info: ServiceInfo, options: AnalysisOptions): ServiceFit {
+  const gpu = options.gpu;
+  // Without a GPU nothing else matters: say that first (for a vLLM service; others say their engine is not modelled).
+  if (!gpu && info.engine?.id === 'vllm' && info.isModelService) {
+    return { known: false, model: modelOfService(info, file.dotEnv), reason: 'no target GPU (set inferenceStack.gpu, or pass --gpu / --gpu-memory)' };
+  }
+  const found = serviceFitInput(file, info);
+  if (!found.known) return found;
+  if (!gpu) return { known: false, model: found.model, reason: 'no target GPU (set inferenceStack.gpu, or pass --gpu / --gpu-memory)' };
+  const gpus = found.tensorParallel * found.pipelineParallel;
+  if (gpu.count !== undefined && gpu.count < gpus) return { known: false, model: found.model, reason: `the host has ${gpu.count} GPU${gpu.count === 1 ? '' : 's'} but the service needs ${gpus}` };
+  const input: VllmFitInput = { ...found.input, gpuMemoryBytes: gpu.memoryBytes, ...(gpu.name !== undefined ? { gpuName: gpu.name } : {}) };
+  return { ...found, input, fit: estimateVllm(input) };
+}
+
+/** What the file says for the estimate of a vLLM service, or why it says too little. */
+export function serviceFitInput(file: ComposeFile, info: ServiceInfo): ServiceFitInput | Unknown {
   const dotEnv = file.dotEnv;
   const model = info.engine ? modelOfService(info, dotEnv) : undefined;
-  const unknown = (reason: string): ServiceFit => ({ known: false, model, reason });
+  const unknown = (reason: string): Unknown => ({ known: false, model, reason });
   if (info.engine?.id !== 'vllm' || !info.isModelService) return unknown(info.engine ? `the ${info.engine.name} estimate is not modelled` : 'no known engine');
-  if (!options.gpu) return unknown('no target GPU (set inferenceStack.gpu, or pass --gpu / --gpu-memory)');
   if (isMultiNode(info, dotEnv)) return unknown('the engine spans several containers');
   if (model === undefined) return unknown('no model id in the command');
   const facts = modelFacts(model);
@@ -64,21 +86,7 @@ export function serviceFit(file: ComposeFile, info: ServiceInfo, options: Analys
   const gpus = read.tensorParallel * read.pipelineParallel;
   const reserved = reservedGpus(info, dotEnv);
   if (reserved !== undefined && reserved < gpus) return unknown(`the service reserves ${reserved} GPU${reserved === 1 ? '' : 's'} but needs ${gpus}`);
-  if (options.gpu.count !== undefined && options.gpu.count < gpus) return unknown(`the host has ${options.gpu.count} GPU${options.gpu.count === 1 ? '' : 's'} but the service needs ${gpus}`);
 
-  const input: VllmFitInput = {
-    model: facts,
-    gpuMemoryBytes: options.gpu.memoryBytes,
-    ...(options.gpu.name !== undefined ? { gpuName: options.gpu.name } : {}),
-    tensorParallel: read.tensorParallel,
-    pipelineParallel: read.pipelineParallel,
-    gpuMemoryUtilization: read.gpuMemoryUtilization ?? (pinnedBefore(engineImage(info), VLLM_0_21) ? 0.9 : 0.92),
-    ...optional('maxModelLen', read.maxModelLen),
-    ...optional('dtype', read.dtype),
-    ...optional('quantization', read.quantization),
-    ...optional('kvCacheDtype', read.kvCacheDtype),
-    ...optional('maxNumBatchedTokens', read.maxNumBatchedTokens),
-  };
   return {
     known: true,
     model,
@@ -86,8 +94,17 @@ export function serviceFit(file: ComposeFile, info: ServiceInfo, options: Analys
     modelAt: modelSpan(info, model, dotEnv),
     tensorParallel: read.tensorParallel,
     pipelineParallel: read.pipelineParallel,
-    input,
-    fit: estimateVllm(input),
+    input: {
+      model: facts,
+      tensorParallel: read.tensorParallel,
+      pipelineParallel: read.pipelineParallel,
+      gpuMemoryUtilization: read.gpuMemoryUtilization ?? (pinnedBefore(engineImage(info), VLLM_0_21) ? 0.9 : 0.92),
+      ...optional('maxModelLen', read.maxModelLen),
+      ...optional('dtype', read.dtype),
+      ...optional('quantization', read.quantization),
+      ...optional('kvCacheDtype', read.kvCacheDtype),
+      ...optional('maxNumBatchedTokens', read.maxNumBatchedTokens),
+    },
     ...optional('maxModelLenFlag', read.maxModelLenLiteral),
   };
 }

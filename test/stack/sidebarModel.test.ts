@@ -266,6 +266,20 @@ describe('GPUs view rows', () => {
     const rows = gpuRows(readGpuState(ok(fixture('nvidia-smi', 'mig.query.csv')), ok(fixture('nvidia-smi', 'mig.list.txt'))));
     assert.ok(rows.some((r) => (r.children?.length ?? 0) > 0 && r.children!.every((c) => c.label.startsWith('MIG '))));
   });
+  it('places the stack\'s model services under the GPUs they run on, with their shares as bars, and warns past 100%', () => {
+    const state = readGpuState(ok(fixture('nvidia-smi', 'eight-gpus.query.csv')), ok(fixture('nvidia-smi', 'eight-gpus.list.txt')));
+    const placed = (name: string, gpus: string[], share: number, replicas = 1) =>
+      ({ name, isModelService: true, requestsGpu: true, bindMounts: [], publishedPorts: [], hasHealthcheck: true, gpuPlacement: { gpus, share, shareFrom: `--gpu-memory-utilization ${share}`, replicas } });
+    const plan = { services: [placed('chat', ['0'], 0.9), placed('embed', ['0'], 0.3), placed('big', ['1', '2'], 0.45, 2)] };
+    const rows = gpuRows(state, undefined, plan);
+    const under = (i: number) => (rows[i]!.children ?? []).map((c) => `${c.label} ${c.description ?? ''}`);
+    assert.deepEqual(under(0), ['chat ▇▇▇▇▇▇▇▇▇░ 90%', 'embed ▇▇▇░░░░░░░ 30%', 'Shares add up to 120% the service that starts last will not fit']);
+    assert.deepEqual(under(1), ['big ▇▇▇▇▇▇▇▇▇░ 90%']);
+    assert.deepEqual(under(3), []);
+    // Another machine's engine: its GPU ids are not this machine's.
+    assert.ok(gpuRows(state, 'tcp://gpu-box:2376', plan).every((r) => !(r.children ?? []).some((c) => c.contextValue?.startsWith('gpu.plan'))));
+  });
+
   it('says the rows are this machine\'s GPUs when the Docker engine is another machine', () => {
     const state = readGpuState(ok(fixture('nvidia-smi', 'h100-idle.recorded.query.csv')));
     assert.equal(gpuRows(state)[0]!.label, '0: NVIDIA H100 80GB HBM3');

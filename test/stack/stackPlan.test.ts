@@ -66,6 +66,8 @@ describe('planStack', () => {
       apiPort: 8001,
       hasHealthcheck: true,
       apiKey: 'sk-test-123',
+      // count: 1 is GPU 0; v0.11.0's default share (compose/gpuPlacement.ts): the GPUs view's plan.
+      gpuPlacement: { gpus: ['0'], share: 0.9, shareFrom: "0.9, vLLM's default", replicas: 1 },
     });
     assert.deepEqual(web, {
       name: 'web',

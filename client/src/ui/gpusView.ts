@@ -7,7 +7,7 @@ import type { StackController } from './stackController';
 import { refreshWhileVisible } from './visibleRefresh';
 
 export function createGpusView(controller: StackController, lazy: LazyTreeProvider<Row>, view: vscode.TreeView<Row>): vscode.Disposable {
-  const provider = new RowTreeProvider(() => gpuRows(controller.gpu, controller.remoteEngine()));
+  const provider = new RowTreeProvider(() => gpuRows(controller.gpu, controller.remoteEngine(), controller.plan));
   lazy.setDelegate(provider);
   return vscode.Disposable.from(
     provider,

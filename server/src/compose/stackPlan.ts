@@ -18,6 +18,7 @@ import { readHealthcheck, imageHealthcheck, servingPort } from './healthcheck';
 import { parseDotEnv } from './dotenv';
 import { interpolate } from './interpolation';
 import { labelledEngine } from './engineLabel';
+import { gpuPlacement } from './gpuPlacement';
 import { describeService, findFlag, type ServiceInfo } from './service';
 import { splitShortVolume } from './volumes';
 import { mountedFolders } from './mountedFolders';
@@ -143,6 +144,8 @@ function planService(file: ComposeFile, info: ServiceInfo, vars: ReadonlyMap<str
   const profiles = (info.service.map.seq('profiles')?.items() ?? []).map((p) => firstValue(p.text, vars)).filter((p): p is string => p !== undefined);
   if (profiles.length) planned.profiles = profiles;
   if (info.engine?.imageHasPython3) planned.imageHasPython = true;
+  const placement = gpuPlacement(info, vars);
+  if (placement) planned.gpuPlacement = { gpus: placement.gpus, share: placement.share, shareFrom: placement.shareFrom, replicas: placement.replicas };
   if (engine) {
     planned.engine = engine.id;
     const port = servingPort(info, engine, vars);

@@ -44,6 +44,9 @@ export interface PlannedService {
   imageHasPython?: boolean;
   /** `profiles:`: compose starts the service only when one of them is active (absent = always starts). */
   profiles?: string[];
+  /** The host GPUs its engine runs on and the share of each it takes, when the file says so for certain
+   *  (compose/gpuPlacement.ts): the GPUs view's plan. */
+  gpuPlacement?: { gpus: string[]; share: number; shareFrom: string; replicas: number };
 }
 
 /**

@@ -7,7 +7,7 @@
  * container (health output, engine errors) goes through maskSecrets again: a row must never show a token.
  */
 
-import { describeGpu, NO_GPU_HINTS, type GpuState } from '../gpu/gpus';
+import { describeGpu, NO_GPU_HINTS, type Gpu, type GpuState } from '../gpu/gpus';
 import { maskSecrets } from '../logs/mask';
 import type { ServiceMetrics } from '../probe/metricsScrape';
 import type { ProbeRun } from '../probe/probe';
@@ -467,8 +467,9 @@ function metricRows(parent: string, service: string, m: ServiceMetrics, loading:
  * `remoteEngine`: the Docker endpoint when it is another machine's. nvidia-smi runs here, so the rows are this
  * machine's GPUs, not the engine's: a first row says so instead of letting them pass for the stack's.
  */
-export function gpuRows(state: GpuState | undefined, remoteEngine?: string): Row[] {
-  const rows = localGpuRows(state);
+export function gpuRows(state: GpuState | undefined, remoteEngine?: string, plan?: Pick<StackPlan, 'services'>): Row[] {
+  // The plan's GPU ids are the engine host's: placed on this machine's GPUs only when the engine runs here.
+  const rows = localGpuRows(state, remoteEngine ? undefined : plan);
   if (!remoteEngine) return rows;
   const note: Row = {
     id: 'gpu/remote-engine',
@@ -481,7 +482,7 @@ export function gpuRows(state: GpuState | undefined, remoteEngine?: string): Row
   return [note, ...rows];
 }
 
-function localGpuRows(state: GpuState | undefined): Row[] {
+function localGpuRows(state: GpuState | undefined, plan: Pick<StackPlan, 'services'> | undefined): Row[] {
   if (!state) return [{ id: 'gpu/loading', label: 'Reading nvidia-smi…', icon: { id: 'loading~spin' } }];
   if (state.kind === 'no-gpu') {
     const hint = NO_GPU_HINTS[state.reason];
@@ -493,7 +494,10 @@ function localGpuRows(state: GpuState | undefined): Row[] {
   return state.gpus.map((gpu) => {
     const { label, description } = describeGpu(gpu);
     const memShare = gpu.memoryUsedMiB !== undefined && gpu.memoryTotalMiB ? gpu.memoryUsedMiB / gpu.memoryTotalMiB : undefined;
-    const children = gpu.migDevices.map((d) => ({ id: `gpu/${gpu.index}/mig/${d.index}`, label: `MIG ${d.index}: ${d.profile}`, description: d.uuid, icon: { id: 'circuit-board' } }));
+    const children: Row[] = [
+      ...gpu.migDevices.map((d) => ({ id: `gpu/${gpu.index}/mig/${d.index}`, label: `MIG ${d.index}: ${d.profile}`, description: d.uuid, icon: { id: 'circuit-board' } })),
+      ...planRows(gpu, plan),
+    ];
     return {
       id: `gpu/${gpu.uuid ?? gpu.index}`,
       label,
@@ -504,6 +508,46 @@ function localGpuRows(state: GpuState | undefined): Row[] {
       ...(children.length ? { children } : {}),
     };
   });
+}
+
+/** A share of a GPU as a 10-cell bar: "▇▇▇▇▇▇▇▇▇░". */
+function shareBar(share: number): string {
+  const cells = Math.max(0, Math.min(10, Math.round(share * 10)));
+  return '▇'.repeat(cells) + '░'.repeat(10 - cells);
+}
+
+/**
+ * The GPU plan under one GPU: the model services of the stack placed on it (by `device_ids`, `count`,
+ * CUDA_VISIBLE_DEVICES and their parallel ranks: compose/gpuPlacement.ts) with their memory shares as bars, and a
+ * warning row when the shares add up past all of it (gpu-oversubscribed says the same in the editor).
+ */
+function planRows(gpu: Gpu, plan: Pick<StackPlan, 'services'> | undefined): Row[] {
+  const ids = new Set([String(gpu.index), ...(gpu.uuid ? [gpu.uuid] : [])]);
+  const placed = (plan?.services ?? []).filter((s) => s.gpuPlacement?.gpus.some((id) => ids.has(id)));
+  const rows: Row[] = placed.map((s) => {
+    const p = s.gpuPlacement!;
+    const share = p.share * p.replicas;
+    return {
+      id: `gpu/${gpu.index}/plan/${s.name}`,
+      label: s.name,
+      description: `${shareBar(share)} ${Math.round(share * 100)}%`,
+      tooltip: masked(`${s.name} takes ${p.replicas > 1 ? `${p.replicas} × ` : ''}${p.shareFrom} of this GPU's memory when it starts.`),
+      icon: { id: 'server-process' },
+      contextValue: 'gpu.plan',
+    };
+  });
+  const total = placed.reduce((sum, s) => sum + s.gpuPlacement!.share * s.gpuPlacement!.replicas, 0);
+  if (total > 1 + 1e-9) {
+    rows.push({
+      id: `gpu/${gpu.index}/plan/over`,
+      label: `Shares add up to ${Math.round(total * 100)}%`,
+      description: 'the service that starts last will not fit',
+      tooltip: 'Each engine takes its share of the GPU\'s total memory when it starts; the one that starts last finds too little free and stops. Give each service its own GPU with device_ids, or lower the shares.',
+      icon: { id: 'warning', color: YELLOW },
+      contextValue: 'gpu.plan.over',
+    });
+  }
+  return rows;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

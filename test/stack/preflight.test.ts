@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync, chmodSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, chmodSync, mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +7,8 @@ import { after, describe, it } from 'node:test';
 import { findOnPath, onlyWarnings, portKey, runPreflight, tcpPortInUse, udpPortInUse, type PreflightDeps } from '../../client/src/stack/runner/preflight';
 import { createSocket } from 'node:dgram';
 import type { StackPlan } from '../../server/src/compose/stackPlanTypes';
+import { planStack } from '../../server/src/compose/stackPlan';
+import { readGpuState } from '../../client/src/stack/gpu/gpus';
 
 const ENGINE_OK = { ok: true as const, info: { version: '20.10.24', runtimes: ['io.containerd.runc.v2', 'runc'], gpuCapable: false } };
 
@@ -206,5 +208,42 @@ describe('pre-flight for Docker Model Runner models', () => {
     assert.equal((await runPreflight(withModels, deps({ findCompose: async () => old, modelRunnerStatus: running }))).length, 1);
     const provider = plan([{ name: 'ai' }], { models: [{ name: 'ai', usedBy: [], source: 'provider' }] });
     assert.deepEqual(await runPreflight(provider, deps({ findCompose: async () => old, modelRunnerStatus: running })), [], 'provider services came with 2.35');
+  });
+});
+
+describe('pre-flight against this machine\'s GPUs (recorded nvidia-smi)', () => {
+  const gpuFixture = (name: string) => readFileSync(join(__dirname, '..', '..', '..', 'test', 'stack', 'fixtures', 'nvidia-smi', name), 'utf8');
+  const smi = (csv: string) => readGpuState({ stdout: csv, stderr: '', exitCode: 0 });
+  const vllm = (name: string, args: string, gpu: string) =>
+    `  ${name}:\n    image: vllm/vllm-openai:v0.11.0\n    command: [${args}]\n    deploy:\n      resources:\n        reservations:\n          devices: [{ driver: nvidia, ${gpu}, capabilities: [gpu] }]\n`;
+  const stack = (...services: string[]) => planStack(`services:\n${services.join('')}`, '/p/s/compose.yaml', { env: {}, dotEnv: '' });
+  const busyH100 = smi(gpuFixture('h100-busy.recorded.query.csv'));
+  const idle4090 = smi('0, GPU-21636369-8b52-4b4a-97b7-50923ceb3ffd, NVIDIA GeForce RTX 4090, 310, 24564, 0, 31, [N/A]\n');
+
+  it('warns when another process holds more of the GPU than a service\'s share leaves, unless the stack itself runs', async () => {
+    const p = stack(vllm('chat', '"--model", "Qwen/Qwen3-0.6B"', 'count: 1'));
+    const issues = await runPreflight(p, deps({ localGpus: async () => busyH100, nvidiaSmiAvailable: async () => true }));
+    assert.deepEqual(issues.map((i) => [i.id, i.severity, i.service]), [['gpu-memory-taken', 'warning', 'chat']]);
+    assert.equal(issues[0]!.title, "chat takes 0.9, vLLM's default of GPU 0 (71.68 GiB), but only 58.70 of 79.65 GiB are free now");
+    assert.ok(onlyWarnings(issues));
+    assert.deepEqual(await runPreflight(p, deps({ localGpus: async () => busyH100, nvidiaSmiAvailable: async () => true, stackRunning: true })), []);
+  });
+
+  it('blocks on a GPU index nvidia-smi does not list', async () => {
+    const issues = await runPreflight(stack(vllm('chat', '"--model", "Qwen/Qwen3-0.6B", "--gpu-memory-utilization", "0.5"', 'device_ids: ["1"]')), deps({ localGpus: async () => idle4090, nvidiaSmiAvailable: async () => true }));
+    assert.deepEqual(issues.map((i) => [i.id, i.severity]), [['gpu-device-missing', 'blocker']]);
+    assert.equal(issues[0]!.title, 'chat asks for GPU 1, but nvidia-smi on this machine lists only GPU 0');
+  });
+
+  it('warns when two services\' shares pass one GPU, and when the estimate says a model will not fit it', async () => {
+    const two = await runPreflight(stack(vllm('a', '"--model", "Qwen/Qwen3-0.6B"', 'count: 1'), vllm('b', '"--model", "Qwen/Qwen3-0.6B", "--gpu-memory-utilization", "0.3"', 'count: 1')), deps({ localGpus: async () => idle4090, nvidiaSmiAvailable: async () => true }));
+    assert.deepEqual(two.map((i) => i.id), ['gpu-oversubscribed']);
+    assert.match(two[0]!.title, /^GPU 0 \(NVIDIA GeForce RTX 4090\) would run a and b, whose memory shares add up to 120% of it$/);
+    const big = await runPreflight(stack(vllm('chat', '"--model", "meta-llama/Llama-3.1-8B-Instruct", "--max-model-len", "131072"', 'count: 1')), deps({ localGpus: async () => idle4090, nvidiaSmiAvailable: async () => true }));
+    assert.deepEqual(big.map((i) => [i.id, i.severity]), [['model-does-not-fit', 'warning']]);
+    assert.match(big[0]!.title, /^chat: meta-llama\/Llama-3\.1-8B-Instruct will not fit GPU 0 \(NVIDIA GeForce RTX 4090\): the KV cache holds fewer tokens than --max-model-len/);
+    // GPUs not read (a remote engine, no nvidia-smi): nothing about the plan.
+    const unread = await runPreflight(stack(vllm('chat', '"--model", "meta-llama/Llama-3.1-8B-Instruct", "--max-model-len", "131072"', 'count: 1')), deps({ nvidiaSmiAvailable: async () => true }));
+    assert.deepEqual(unread, []);
   });
 });

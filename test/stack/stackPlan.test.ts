@@ -45,7 +45,11 @@ describe('planStack', () => {
     assert.equal(plan.file, '/work/My Stack!/compose.yaml');
     assert.equal(plan.project, 'mystack');
     assert.equal(plan.parseError, undefined);
-    const [vllm, web] = plan.services;
+    const [withFit, web] = plan.services;
+    // The memory estimate's input (compose/serviceFit.ts): the table model and the flags it reads.
+    const { fit, ...vllm } = withFit!;
+    assert.equal(fit?.model.ids[0], 'Qwen/Qwen3-0.6B');
+    assert.deepEqual([fit?.tensorParallel, fit?.pipelineParallel, fit?.gpuMemoryUtilization], [1, 1, 0.9]);
     assert.deepEqual(vllm, {
       name: 'vllm',
       engine: 'vllm',

@@ -80,7 +80,11 @@ export type PreflightId =
   | 'bind-mount-missing'
   | 'port-in-use'
   | 'compose-file-invalid'
-  | 'model-runner-unavailable';
+  | 'model-runner-unavailable'
+  | 'gpu-device-missing'
+  | 'gpu-oversubscribed'
+  | 'gpu-memory-taken'
+  | 'model-does-not-fit';
 
 export type PreflightAction = 'retry' | 'start-anyway' | 'open-toolkit-steps' | 'open-settings' | 'open-file' | 'install-compose';
 

@@ -19,6 +19,7 @@ import { parseDotEnv } from './dotenv';
 import { interpolate } from './interpolation';
 import { labelledEngine } from './engineLabel';
 import { gpuPlacement } from './gpuPlacement';
+import { serviceFitInput } from './serviceFit';
 import { describeService, findFlag, type ServiceInfo } from './service';
 import { splitShortVolume } from './volumes';
 import { mountedFolders } from './mountedFolders';
@@ -146,6 +147,8 @@ function planService(file: ComposeFile, info: ServiceInfo, vars: ReadonlyMap<str
   if (info.engine?.imageHasPython3) planned.imageHasPython = true;
   const placement = gpuPlacement(info, vars);
   if (placement) planned.gpuPlacement = { gpus: placement.gpus, share: placement.share, shareFrom: placement.shareFrom, replicas: placement.replicas };
+  const fit = placement ? serviceFitInput(file, info) : undefined;
+  if (fit?.known) planned.fit = fit.input;
   if (engine) {
     planned.engine = engine.id;
     const port = servingPort(info, engine, vars);

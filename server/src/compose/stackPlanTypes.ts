@@ -3,6 +3,7 @@
  * read it. The client imports these types from here: the plan and its shape live together.
  */
 import type { EngineId } from '../engines/engines';
+import type { ServiceFitInput } from './serviceFit';
 
 /** A host port a service publishes, as the Compose file says. */
 export interface PlannedPort {
@@ -47,6 +48,9 @@ export interface PlannedService {
   /** The host GPUs its engine runs on and the share of each it takes, when the file says so for certain
    *  (compose/gpuPlacement.ts): the GPUs view's plan. */
   gpuPlacement?: { gpus: string[]; share: number; shareFrom: string; replicas: number };
+  /** What vLLM's memory estimate needs besides the GPU (compose/serviceFit.ts), when the file says it all: pre-flight
+   *  runs it on the GPU the service will use. */
+  fit?: ServiceFitInput['input'];
 }
 
 /**

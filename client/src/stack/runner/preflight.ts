@@ -15,6 +15,8 @@
  * - A Compose file that does not parse: a blocker.
  * - Models from Docker Model Runner with the runner missing or off: a blocker with how to enable it
  *   (modelRunnerCheck.ts).
+ * - The GPU plan against this machine's GPUs, when the engine runs here (gpuPlanCheck.ts): a GPU that is not there (a
+ *   blocker), shares past a GPU, memory another process holds, a model the estimate says will not fit (warnings).
  */
 
 import { stat } from 'node:fs/promises';
@@ -27,6 +29,8 @@ import { explainComposeError, findComposeCommand, type ComposeLookup } from '../
 import { resolveExecutable } from '../process/executablePath';
 import { execCommand } from '../process/processRunner';
 import { MODEL_STATUS_TIMEOUT_MS, modelRunnerIssues } from './modelRunnerCheck';
+import { gpuPlanIssues } from './gpuPlanCheck';
+import type { GpuState } from '../gpu/gpus';
 import { startedServices } from './profiles';
 import type { DockerProblem, EngineInfo, PreflightIssue } from '../stackTypes';
 import type { StackPlan } from '../../../../server/src/compose/stackPlanTypes';
@@ -44,6 +48,10 @@ export interface PreflightDeps {
   ownPorts?: Set<string>;
   /** `docker model status` (modelRunnerCheck.ts), asked only when the project uses Model Runner models. */
   modelRunnerStatus?(): Promise<CommandResult>;
+  /** This machine's GPUs (nvidia-smi), when the engine runs here: the GPU plan is checked against them (gpuPlanCheck.ts). */
+  localGpus?(): Promise<GpuState | undefined>;
+  /** The project's own containers run: GPU memory in use may be theirs. */
+  stackRunning?: boolean;
 }
 
 /** Key of a published port in ownPorts: "8000/tcp". */
@@ -148,13 +156,14 @@ export async function runPreflight(plan: StackPlan, deps: PreflightDeps): Promis
   if (!engine.ok) issues.push(engineIssue(engine.problem));
   if (compose && !compose.found) issues.push(composeIssue(compose));
   const status = deps.modelRunnerStatus;
-  const [gpu, mounts, ports, models] = await Promise.all([
+  const [gpu, mounts, ports, models, localGpus] = await Promise.all([
     safe(gpuIssues(plan, engine, deps), []),
     safe(bindMountIssues(plan, deps), []),
     safe(portIssues(plan, deps), []),
     status && engine.ok ? safe(modelRunnerIssues(plan, compose, () => status()), []) : [],
+    deps.localGpus ? safe(deps.localGpus(), undefined) : undefined,
   ]);
-  issues.push(...mounts, ...ports, ...models, ...gpu);
+  issues.push(...mounts, ...ports, ...models, ...gpu, ...gpuPlanIssues(plan, localGpus, { stackRunning: !!deps.stackRunning }));
   return issues.sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'blocker' ? -1 : 1));
 }
 
@@ -240,6 +249,9 @@ export interface NodePreflightOptions {
   ownPorts?: Set<string>;
   /** The compose command the Start already found: handed over, not looked up again. */
   compose?: ComposeLookup;
+  /** This machine's GPUs, read when the engine runs here (the controller's nvidia-smi reading). */
+  localGpus?: () => Promise<GpuState | undefined>;
+  stackRunning?: boolean;
 }
 
 /** A lookup made once: "Start anyway" runs pre-flight again with the same deps, and the engine was just checked. */
@@ -276,5 +288,7 @@ export function nodePreflightDeps(conn: DockerConnection, opts: NodePreflightOpt
     }),
   };
   if (opts.ownPorts) deps.ownPorts = opts.ownPorts;
+  if (opts.localGpus) deps.localGpus = once(opts.localGpus);
+  if (opts.stackRunning) deps.stackRunning = true;
   return deps;
 }

@@ -22,7 +22,19 @@ export async function start(ctx: Ctx): Promise<void> {
   const { controller } = ctx;
   // Found once per Start: the compose command (prepare) and, on the first pre-flight, the engine's answer; "Start
   // anyway" runs pre-flight again with the same deps (ports and bind mounts are looked at again, they are cheap).
-  const preflight = nodePreflightDeps(ready.conn, { composeSetting: composeSetting(), exec: controller.runner.exec, ownPorts: ownPortsOf(controller.statuses), compose: ready.compose });
+  const preflight = nodePreflightDeps(ready.conn, {
+    composeSetting: composeSetting(),
+    exec: controller.runner.exec,
+    ownPorts: ownPortsOf(controller.statuses),
+    compose: ready.compose,
+    stackRunning: controller.statuses.some((s) => s.state === 'running'),
+    // nvidia-smi runs here: its GPUs are the stack's only when the engine is this machine's.
+    localGpus: async () => {
+      if (controller.remoteEngine()) return undefined;
+      await controller.refreshGpus();
+      return controller.gpu;
+    },
+  });
   await startWith(ctx, { ...ready, plan }, preflight, false);
 }
 

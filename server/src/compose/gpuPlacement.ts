@@ -33,6 +33,16 @@ export interface GpuPlacement {
   profiles: string[];
 }
 
+/** The share of one GPU a service's containers take together: each replica takes its share. */
+export function gpuLoad(p: Pick<GpuPlacement, 'share' | 'replicas'>): number {
+  return p.share * p.replicas;
+}
+
+/** Loads that add up past one whole GPU (a rounding margin aside): the last engine to start will not fit. */
+export function pastWholeGpu(total: number): boolean {
+  return total > 1 + 1e-9;
+}
+
 /** Engines that take a fixed share of each GPU whatever else runs on it. */
 const FIXED_SHARE: ReadonlySet<string> = new Set(['vllm', 'sglang']);
 

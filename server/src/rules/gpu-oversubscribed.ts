@@ -1,4 +1,4 @@
-import { gpuPlacement, type GpuPlacement } from '../compose/gpuPlacement';
+import { gpuLoad, gpuPlacement, pastWholeGpu, type GpuPlacement } from '../compose/gpuPlacement';
 import { deviceRequests } from '../compose/gpuReservation';
 import { findFlag, type ServiceInfo } from '../compose/service';
 import type { Span } from '../core/types';
@@ -15,7 +15,6 @@ import type { Rule } from './rule';
  * compared, so a file of more than MAX_SERVICES services (a generated one) is left alone.
  */
 const MAX_SERVICES = 100;
-const EPSILON = 1e-9;
 
 export const rule: Rule = {
   meta: {
@@ -37,8 +36,8 @@ export const rule: Rule = {
         .filter((o): o is { name: string; placement: GpuPlacement } => !!o.placement && runTogether(mine, o.placement));
       for (const gpu of mine.gpus) {
         const sharing = others.filter((o) => o.placement.gpus.includes(gpu));
-        const total = [mine, ...sharing.map((o) => o.placement)].reduce((sum, p) => sum + p.share * p.replicas, 0);
-        if (total <= 1 + EPSILON) continue;
+        const total = [mine, ...sharing.map((o) => o.placement)].reduce((sum, p) => sum + gpuLoad(p), 0);
+        if (!pastWholeGpu(total)) continue;
         ctx.report({ span: spanOf(info), message: message(info.service.name, mine, sharing, gpu, total) });
         break;
       }

@@ -13,6 +13,7 @@
  */
 import { estimateVllm, gib, type Refusal } from '../../../../server/src/engines/fit/vllmMemory';
 import type { PlannedService, StackPlan } from '../../../../server/src/compose/stackPlanTypes';
+import { gpuLoad, pastWholeGpu } from '../../../../server/src/compose/gpuPlacement';
 import type { Gpu, GpuState } from '../gpu/gpus';
 import type { PreflightIssue } from '../stackTypes';
 import { startedServices } from './profiles';
@@ -43,8 +44,8 @@ export function gpuPlanIssues(plan: StackPlan, state: GpuState | undefined, opti
   for (const gpu of gpus) {
     const here = placed.filter((s) => s.gpuPlacement!.gpus.some((id) => gpuById(gpus, id) === gpu));
     if (!here.length || !gpu.memoryTotalMiB) continue;
-    const total = here.reduce((sum, s) => sum + s.gpuPlacement!.share * s.gpuPlacement!.replicas, 0);
-    if (total > 1 + 1e-9) issues.push(oversubscribedIssue(gpu, here, total));
+    const total = here.reduce((sum, s) => sum + gpuLoad(s.gpuPlacement!), 0);
+    if (pastWholeGpu(total)) issues.push(oversubscribedIssue(gpu, here, total));
     else if (!options.stackRunning && gpu.memoryUsedMiB !== undefined) issues.push(...takenIssues(gpu, here));
   }
   for (const service of placed) {
@@ -96,7 +97,7 @@ function takenIssues(gpu: Gpu, here: readonly PlannedService[]): PreflightIssue[
   const totalMiB = gpu.memoryTotalMiB!;
   const freeMiB = totalMiB - gpu.memoryUsedMiB!;
   return here
-    .filter((s) => s.gpuPlacement!.share * s.gpuPlacement!.replicas * totalMiB > freeMiB)
+    .filter((s) => gpuLoad(s.gpuPlacement!) * totalMiB > freeMiB)
     .map((s) => ({
       id: 'gpu-memory-taken' as const,
       severity: 'warning' as const,

@@ -15,6 +15,7 @@ import { startedServices } from '../runner/profiles';
 import { PHASE_WORDS, servicePhase } from '../runner/servicePhase';
 import type { DockerProblem, ServiceProgress, ServiceStatus, StartPhase } from '../stackTypes';
 import type { PlannedService, StackPlan } from '../../../../server/src/compose/stackPlanTypes';
+import { gpuLoad, pastWholeGpu } from '../../../../server/src/compose/gpuPlacement';
 
 /** A codicon and, optionally, the theme colour id that tints it. */
 export interface RowIcon {
@@ -526,7 +527,7 @@ function planRows(gpu: Gpu, plan: Pick<StackPlan, 'services'> | undefined): Row[
   const placed = (plan?.services ?? []).filter((s) => s.gpuPlacement?.gpus.some((id) => ids.has(id)));
   const rows: Row[] = placed.map((s) => {
     const p = s.gpuPlacement!;
-    const share = p.share * p.replicas;
+    const share = gpuLoad(p);
     return {
       id: `gpu/${gpu.index}/plan/${s.name}`,
       label: s.name,
@@ -536,8 +537,8 @@ function planRows(gpu: Gpu, plan: Pick<StackPlan, 'services'> | undefined): Row[
       contextValue: 'gpu.plan',
     };
   });
-  const total = placed.reduce((sum, s) => sum + s.gpuPlacement!.share * s.gpuPlacement!.replicas, 0);
-  if (total > 1 + 1e-9) {
+  const total = placed.reduce((sum, s) => sum + gpuLoad(s.gpuPlacement!), 0);
+  if (pastWholeGpu(total)) {
     rows.push({
       id: `gpu/${gpu.index}/plan/over`,
       label: `Shares add up to ${Math.round(total * 100)}%`,

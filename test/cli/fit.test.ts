@@ -138,3 +138,29 @@ describe('inference-stack lint with a target GPU', () => {
     assert.match(r.stderr, /unknown GPU "Voodoo 5" \(known: H100 80GB HBM3, /);
   });
 });
+
+describe('inference-stack fit with a model the table lacks, from its config.json in the project', () => {
+  const config = JSON.stringify({ model_type: 'llama', hidden_size: 4096, intermediate_size: 14336, num_attention_heads: 32, num_hidden_layers: 32, num_key_value_heads: 8, vocab_size: 128256, max_position_embeddings: 131072, torch_dtype: 'bfloat16', tie_word_embeddings: false });
+  const service = (model: string, volume: string) => `services:\n  chat:\n    image: vllm/vllm-openai:v0.11.0\n    command: ["--model", "${model}", "--max-model-len", "8192"]\n    volumes:\n      - ${volume}\n`;
+
+  it('reads a local model folder and a Hugging Face cache the service mounts, and nothing outside the project', () => {
+    const rev = '0123456789abcdef0123456789abcdef01234567';
+    const dir = workspace({
+      'local/compose.yaml': service('/models/my-llama', './models:/models:ro'),
+      'local/models/my-llama/config.json': config,
+      'cache/compose.yaml': service('acme/private-8b', './hf:/root/.cache/huggingface'),
+      'cache/hf/hub/models--acme--private-8b/refs/main': `${rev}\n`,
+      [`cache/hf/hub/models--acme--private-8b/snapshots/${rev}/config.json`]: config,
+      'outside/compose.yaml': service('/models/my-llama', '../local/models:/models:ro'),
+    });
+    const rows = (sub: string) => JSON.parse(run(['--gpu', 'L4', '--format', 'json'], join(dir, sub)).stdout) as Array<Record<string, unknown>>;
+    for (const sub of ['local', 'cache']) {
+      const [row] = rows(sub);
+      assert.equal(row!.weights_gib_per_gpu, 14.96, sub);
+      assert.equal(row!.fits, true, sub);
+    }
+    const [outside] = rows('outside');
+    assert.equal(outside!.weights_gib_per_gpu, null);
+    assert.match(String(outside!.reason), /no config\.json of it is in a folder the service mounts from the project/);
+  });
+});

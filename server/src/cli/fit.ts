@@ -178,7 +178,7 @@ export function runFit(argv: readonly string[], io: Io, cwd = process.cwd()): nu
     for (const service of file.services) {
       const info = describeService(service, dotEnv, contexts);
       if (!info.isModelService) continue;
-      rows.push(row(target.path, service.name, info.engine?.id ?? null, serviceFit(file, info, options), args.gpu));
+      rows.push(row(target.path, service.name, info.engine?.id ?? null, serviceFit(file, info, { ...options, buildContexts: contexts }), args.gpu));
     }
   }
   if (args.format === 'json') io.stdout(JSON.stringify(rows, null, 2) + '\n');

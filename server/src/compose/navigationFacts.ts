@@ -133,7 +133,7 @@ class FactReader {
 
     const map = service.map;
     this.page(map.value('image'), imagePage);
-    if (model !== undefined) this.modelMention(info, model);
+    if (model !== undefined) this.modelMention(info, model, buildContexts);
     this.paths(map.value('env_file'), (item) => item.asMap()?.value('path') ?? item);
     const build = map.value('build');
     const buildMap = build?.asMap();
@@ -193,9 +193,9 @@ class FactReader {
   }
 
   /** Where the service's model id is written: a command-line word (`--model X`, `--model=X`, vLLM's positional), else a model env var. */
-  private modelMention(info: ServiceInfo, model: string): void {
+  private modelMention(info: ServiceInfo, model: string, buildContexts: BuildContextReader | undefined): void {
     const dotEnv = this.file.dotEnv;
-    const fit = serviceFitInput(this.file, info);
+    const fit = serviceFitInput(this.file, info, buildContexts);
     const resolved = (text: string) => interpolate(text, dotEnv) ?? text;
     const push = ([span, exact]: [Span, boolean], word: Span) => {
       if (!this.own(span)) return;

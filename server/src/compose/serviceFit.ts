@@ -3,7 +3,7 @@
  * arithmetic). Anything the file does not say for certain (a `${VAR}` only `up` knows, a local model path, a flag
  * that changes vLLM's accounting) makes the estimate unknown, with the reason: the rules then stay quiet.
  */
-import type { AnalysisOptions } from '../core/analysisOptions';
+import type { AnalysisOptions, BuildContextReader } from '../core/analysisOptions';
 import type { Span } from '../core/types';
 import { modelFacts, type ModelFacts } from '../engines/fit/modelFacts';
 import { estimateVllm, type VllmFit, type VllmFitInput } from '../engines/fit/vllmMemory';
@@ -14,6 +14,7 @@ import { deviceRequests, isMultiNode, reservedBy, resolveInt } from './gpuReserv
 import { hasInterpolation, interpolate } from './interpolation';
 import { engineImage, findFlag, type ServiceInfo } from './service';
 import { modelOfService } from './serviceColdStart';
+import { modelFactsOnDisk } from './modelOnDisk';
 
 /** Flags that move memory where this estimate does not look: with one of them, the estimate is unknown. */
 const ACCOUNTING_FLAGS = [
@@ -57,7 +58,7 @@ export function serviceFit(file: ComposeFile, info: ServiceInfo, options: Analys
   if (!gpu && info.engine?.id === 'vllm' && info.isModelService) {
     return { known: false, model: modelOfService(info, file.dotEnv), reason: 'no target GPU (set inferenceStack.gpu, or pass --gpu / --gpu-memory)' };
   }
-  const found = serviceFitInput(file, info);
+  const found = serviceFitInput(file, info, options.buildContexts);
   if (!found.known) return found;
   if (!gpu) return { known: false, model: found.model, reason: 'no target GPU (set inferenceStack.gpu, or pass --gpu / --gpu-memory)' };
   const gpus = found.tensorParallel * found.pipelineParallel;
@@ -66,16 +67,19 @@ export function serviceFit(file: ComposeFile, info: ServiceInfo, options: Analys
   return { ...found, input, fit: estimateVllm(input) };
 }
 
-/** What the file says for the estimate of a vLLM service, or why it says too little. */
-export function serviceFitInput(file: ComposeFile, info: ServiceInfo): ServiceFitInput | Unknown {
+/**
+ * What the file says for the estimate of a vLLM service, or why it says too little. `reader` (inside the workspace)
+ * finds the config.json of a model the table lacks in a folder the service mounts from the project.
+ */
+export function serviceFitInput(file: ComposeFile, info: ServiceInfo, reader?: BuildContextReader): ServiceFitInput | Unknown {
   const dotEnv = file.dotEnv;
   const model = info.engine ? modelOfService(info, dotEnv) : undefined;
   const unknown = (reason: string): Unknown => ({ known: false, model, reason });
   if (info.engine?.id !== 'vllm' || !info.isModelService) return unknown(info.engine ? `the ${info.engine.name} estimate is not modelled` : 'no known engine');
   if (isMultiNode(info, dotEnv)) return unknown('the engine spans several containers');
   if (model === undefined) return unknown('no model id in the command');
-  const facts = modelFacts(model);
-  if (!facts) return unknown(`"${model}" is not in the model table (a local path or an unknown id)`);
+  const facts = modelFacts(model) ?? modelFactsOnDisk(info, model, dotEnv, reader);
+  if (!facts) return unknown(`"${model}" is not in the model table, and no config.json of it is in a folder the service mounts from the project`);
   // Flags of `sh -c "vllm serve ..."` scripts too.
   const flags = allFlags(file, info);
   const blocking = findFlag(flags, ACCOUNTING_FLAGS);

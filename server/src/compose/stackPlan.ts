@@ -125,7 +125,7 @@ function vllmApiKey(flags: ReturnType<typeof allFlags>, info: ServiceInfo, vars:
 }
 
 /** `fileVars`: the `.env` alone, to tell a value the workspace wrote from one the shell environment gave. */
-function planService(file: ComposeFile, info: ServiceInfo, vars: ReadonlyMap<string, string>, fileVars: ReadonlyMap<string, string>, composeDir: string, home: string | undefined): PlannedService {
+function planService(file: ComposeFile, info: ServiceInfo, vars: ReadonlyMap<string, string>, fileVars: ReadonlyMap<string, string>, composeDir: string, home: string | undefined, reader?: BuildContextReader): PlannedService {
   const flags = allFlags(file, info);
   // The stack features (probe, metrics, milestones) follow the label; the linter takes it only as a model service.
   const labelled = info.engine ? undefined : labelledEngine(info.service.map);
@@ -147,7 +147,7 @@ function planService(file: ComposeFile, info: ServiceInfo, vars: ReadonlyMap<str
   if (info.engine?.imageHasPython3) planned.imageHasPython = true;
   const placement = gpuPlacement(info, vars);
   if (placement) planned.gpuPlacement = { gpus: placement.gpus, share: placement.share, shareFrom: placement.shareFrom, replicas: placement.replicas };
-  const fit = placement ? serviceFitInput(file, info) : undefined;
+  const fit = placement ? serviceFitInput(file, info, reader) : undefined;
   if (fit?.known) planned.fit = fit.input;
   if (engine) {
     planned.engine = engine.id;
@@ -211,7 +211,7 @@ export function planStack(text: string, file: string, opts: PlanOptions = {}): S
     return plan;
   }
   const composeDir = dirname(absFile);
-  plan.services = parsed.services.map((s) => planService(parsed, describeService(s, vars, opts.buildContexts), vars, dotEnv, composeDir, home));
+  plan.services = parsed.services.map((s) => planService(parsed, describeService(s, vars, opts.buildContexts), vars, dotEnv, composeDir, home, opts.buildContexts));
   const models = plannedModels(parsed, vars);
   if (models.length) plan.models = models;
   const declared = [...new Set(plan.services.flatMap((s) => s.profiles ?? []))].sort();

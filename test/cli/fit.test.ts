@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -162,5 +164,52 @@ describe('inference-stack fit with a model the table lacks, from its config.json
     const [outside] = rows('outside');
     assert.equal(outside!.weights_gib_per_gpu, null);
     assert.match(String(outside!.reason), /no config\.json of it is in a folder the service mounts from the project/);
+  });
+});
+
+describe('inference-stack fit --hub (a local fake Hub: nothing here reaches the network)', () => {
+  const config = JSON.stringify({ model_type: 'llama', hidden_size: 4096, intermediate_size: 14336, num_attention_heads: 32, num_hidden_layers: 32, num_key_value_heads: 8, vocab_size: 128256, max_position_embeddings: 131072, torch_dtype: 'bfloat16', tie_word_embeddings: false });
+  const compose = (models: string[]) => `services:\n${models.map((m, i) => `  s${i}:\n    image: vllm/vllm-openai:v0.11.0\n    command: ["--model", "${m}", "--max-model-len", "8192"]\n`).join('')}`;
+
+  /** The CLI as a child process (the fake Hub answers from this process meanwhile). */
+  function runAsync(args: string[], cwd: string, env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+    return new Promise((resolveRun) => {
+      const child = spawn(process.execPath, [CLI, 'fit', ...args], { cwd, env: { ...process.env, ...env } });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d) => (stdout += d));
+      child.stderr.on('data', (d) => (stderr += d));
+      child.on('close', (code) => resolveRun({ code, stdout, stderr }));
+    });
+  }
+
+  it('fetches the config.json of models the table lacks, sends no token, and says why one could not be had', async () => {
+    const asked: Array<{ url: string; auth: string | undefined }> = [];
+    const hub = createServer((req, res) => {
+      asked.push({ url: req.url ?? '', auth: req.headers.authorization });
+      if (req.url === '/acme/public-8b/resolve/main/config.json') return void res.end(config);
+      if (req.url === '/acme/gated-8b/resolve/main/config.json') return void res.writeHead(401).end();
+      if (req.url === '/acme/encoder/resolve/main/config.json') return void res.end(JSON.stringify({ model_type: 'bert', hidden_size: 768, num_attention_heads: 12, num_hidden_layers: 12, vocab_size: 30522 }));
+      res.writeHead(404).end();
+    });
+    await new Promise<void>((r) => hub.listen(0, '127.0.0.1', () => r()));
+    try {
+      const { port } = hub.address() as AddressInfo;
+      const dir = workspace({ 'compose.yaml': compose(['acme/public-8b', 'acme/gated-8b', 'acme/encoder', 'meta-llama/Llama-3.1-8B-Instruct']) });
+      const r = await runAsync(['--hub', '--gpu', 'L4', '--format', 'json'], dir, { HF_ENDPOINT: `http://127.0.0.1:${port}`, HF_TOKEN: 'hf_secret_token_that_must_not_travel' });
+      assert.equal(r.code, 0, r.stderr);
+      const rows = JSON.parse(r.stdout) as Array<Record<string, unknown>>;
+      assert.equal(rows[0]!.weights_gib_per_gpu, 14.96, 'the public model, from the Hub');
+      assert.match(String(rows[1]!.reason), /HTTP 401: gated or private; no token is sent/);
+      assert.match(String(rows[2]!.reason), /config\.json of acme\/encoder is of an architecture the estimate does not count/);
+      assert.equal(rows[3]!.weights_gib_per_gpu, 14.96, 'a table model needs no fetch');
+      assert.deepEqual(asked.map((a) => a.url).sort(), ['/acme/encoder/resolve/main/config.json', '/acme/gated-8b/resolve/main/config.json', '/acme/public-8b/resolve/main/config.json']);
+      assert.ok(asked.every((a) => a.auth === undefined), 'no Authorization header');
+      // Without --hub nothing is asked.
+      await runAsync(['--gpu', 'L4', '--format', 'json'], dir, { HF_ENDPOINT: `http://127.0.0.1:${port}` });
+      assert.equal(asked.length, 3);
+    } finally {
+      hub.close();
+    }
   });
 });

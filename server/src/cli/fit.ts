@@ -9,7 +9,9 @@ import type { AnalysisOptions } from '../core/analysisOptions';
 import { parseCompose } from '../compose/composeFile';
 import { dotEnvBeside } from '../compose/dotEnvFile';
 import { describeService } from '../compose/service';
-import { serviceFit, type ServiceFit } from '../compose/serviceFit';
+import { serviceFit, serviceFitInput, type ServiceFit } from '../compose/serviceFit';
+import { modelFacts } from '../engines/fit/modelFacts';
+import { fetchHubConfig, hubEndpoint } from './hubConfigs';
 import { fileBuildContexts } from '../dockerfile/buildContextFiles';
 import { GIB, gpuLabel, type TargetGpu } from '../engines/fit/gpuFacts';
 import type { Refusal } from '../engines/fit/vllmMemory';
@@ -17,13 +19,15 @@ import { collectTargets } from './files';
 import { argItems, choice, UsageError } from './args';
 import { GPU_OPTIONS_HELP, GpuArgs } from './gpuArgs';
 
-const USAGE = `Usage: inference-stack fit [PATH...] [--gpu NAME | --gpu-memory GiB] [--gpus N] [--format text|json]
+const USAGE = `Usage: inference-stack fit [PATH...] [--gpu NAME | --gpu-memory GiB] [--gpus N] [--hub] [--format text|json]
 
 Estimates, for each model service of the Compose files (default: the current folder), what vLLM would do on the
 target GPU: weights per GPU, KV cache tokens, concurrency at --max-model-len, and whether it refuses to start.
 
 Options:
 ${GPU_OPTIONS_HELP}
+  --hub                        fetch the config.json of models the table lacks from the Hugging Face Hub
+                               (HF_ENDPOINT, else https://huggingface.co; public models only, no token is sent)
   --format text|json           output format (default text)
   --allow-outside-project      also read files outside the current folder
   -h, --help                   this help
@@ -41,12 +45,13 @@ interface FitArgs {
   paths: string[];
   gpu?: TargetGpu;
   options: AnalysisOptions;
+  hub: boolean;
   format: 'text' | 'json';
   allowOutsideProject: boolean;
 }
 
 function parseArgs(argv: readonly string[]): FitArgs | 'help' {
-  const args: FitArgs = { paths: [], format: 'text', allowOutsideProject: false, options: {} };
+  const args: FitArgs = { paths: [], format: 'text', allowOutsideProject: false, options: {}, hub: false };
   const gpuArgs = new GpuArgs();
   for (const { arg, flag, value: take } of argItems(argv)) {
     if (gpuArgs.accept(flag, take)) continue;
@@ -59,6 +64,9 @@ function parseArgs(argv: readonly string[]): FitArgs | 'help' {
         break;
       case '--allow-outside-project':
         args.allowOutsideProject = true;
+        break;
+      case '--hub':
+        args.hub = true;
         break;
       default:
         if (arg.startsWith('-') && arg !== '-') throw new UsageError(`unknown option ${arg}`);
@@ -143,8 +151,8 @@ function textLine(r: FitRow, gpu: TargetGpu | undefined): string {
   return `${head}${where}: ${parts.join(' · ')} — ${verdict}`;
 }
 
-/** Runs `fit`; returns the exit status. */
-export function runFit(argv: readonly string[], io: Io, cwd = process.cwd()): number {
+/** Runs `fit`; returns the exit status (a promise with `--hub`, which waits on the network). */
+export function runFit(argv: readonly string[], io: Io, cwd = process.cwd(), fetchImpl: typeof fetch = fetch): number | Promise<number> {
   let args: FitArgs | 'help';
   try {
     args = parseArgs(argv);
@@ -163,9 +171,8 @@ export function runFit(argv: readonly string[], io: Io, cwd = process.cwd()): nu
     onRefused: (path, refusal) => io.stderr(`${path}: not read: ${refusal.message}\n`),
   };
   const { targets, errors } = collectTargets(args.paths, (m) => io.stderr(m + '\n'), boundary);
+  const projects: FitProject[] = [];
   let ioErrors = errors;
-  const rows: FitRow[] = [];
-  const options = args.options;
   for (const target of targets.filter((t) => t.kind === 'compose')) {
     const read = readBoundedText(target.path, boundary, MAX_COMPOSE_BYTES);
     if (!read.ok) {
@@ -173,16 +180,62 @@ export function runFit(argv: readonly string[], io: Io, cwd = process.cwd()): nu
       continue;
     }
     const dotEnv = dotEnvBeside(target.path, boundary);
-    const file = parseCompose(read.text, dotEnv);
-    const contexts = fileBuildContexts(dirname(resolve(target.path)), boundary);
+    projects.push({ path: target.path, file: parseCompose(read.text, dotEnv), dotEnv, contexts: fileBuildContexts(dirname(resolve(target.path)), boundary) });
+  }
+  const finish = (rows: FitRow[]): number => {
+    const fitArgs = args as FitArgs;
+    if (fitArgs.format === 'json') io.stdout(JSON.stringify(rows, null, 2) + '\n');
+    else io.stdout(rows.length ? rows.map((r) => textLine(r, fitArgs.gpu)).join('\n') + '\n' : 'No model services found.\n');
+    if (ioErrors) return 2;
+    return rows.some((r) => r.fits === false) ? 1 : 0;
+  };
+  const first = fitRows(projects, args.options, args.gpu);
+  if (!args.hub) return finish(first.rows);
+  const { options, gpu } = args;
+  return fetchMissing(first.missing, fetchImpl).then(({ configs, failures }) => {
+    const rows = fitRows(projects, { ...options, hubModelConfigs: configs }, gpu).rows;
+    // A model the Hub did not give, or gave in a layout the estimate does not count, says so in its row.
+    return finish(rows.map((r) => {
+      if (r.model === null || r.weights_gib_per_gpu !== null || !/is not in the model table/.test(r.reason ?? '')) return r;
+      if (failures[r.model]) return { ...r, reason: failures[r.model]! };
+      if (configs[r.model]) return { ...r, reason: `the Hub's config.json of ${r.model} is of an architecture the estimate does not count` };
+      return r;
+    }));
+  });
+}
+
+interface FitProject {
+  path: string;
+  file: ReturnType<typeof parseCompose>;
+  dotEnv: ReadonlyMap<string, string>;
+  contexts: ReturnType<typeof fileBuildContexts>;
+}
+
+/** One row per model service; `missing`: the model ids neither the table nor the project's folders know. */
+function fitRows(projects: readonly FitProject[], options: AnalysisOptions, gpu: TargetGpu | undefined): { rows: FitRow[]; missing: Set<string> } {
+  const rows: FitRow[] = [];
+  const missing = new Set<string>();
+  for (const { path, file, dotEnv, contexts } of projects) {
     for (const service of file.services) {
       const info = describeService(service, dotEnv, contexts);
       if (!info.isModelService) continue;
-      rows.push(row(target.path, service.name, info.engine?.id ?? null, serviceFit(file, info, { ...options, buildContexts: contexts }), args.gpu));
+      const est = serviceFit(file, info, { ...options, buildContexts: contexts });
+      const input = est.known ? undefined : serviceFitInput(file, info, { reader: contexts, hubConfigs: options.hubModelConfigs });
+      if (input && !input.known && input.model !== undefined && !modelFacts(input.model) && /is not in the model table/.test(input.reason)) missing.add(input.model);
+      rows.push(row(path, service.name, info.engine?.id ?? null, est, gpu));
     }
   }
-  if (args.format === 'json') io.stdout(JSON.stringify(rows, null, 2) + '\n');
-  else io.stdout(rows.length ? rows.map((r) => textLine(r, args.gpu)).join('\n') + '\n' : 'No model services found.\n');
-  if (ioErrors) return 2;
-  return rows.some((r) => r.fits === false) ? 1 : 0;
+  return { rows, missing };
+}
+
+async function fetchMissing(ids: ReadonlySet<string>, fetchImpl: typeof fetch): Promise<{ configs: Record<string, string>; failures: Record<string, string> }> {
+  const endpoint = hubEndpoint();
+  const configs: Record<string, string> = {};
+  const failures: Record<string, string> = {};
+  await Promise.all([...ids].map(async (id) => {
+    const answer = await fetchHubConfig(id, endpoint, fetchImpl);
+    if (answer.ok) configs[id] = answer.text;
+    else failures[id] = answer.reason;
+  }));
+  return { configs, failures };
 }

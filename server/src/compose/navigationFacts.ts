@@ -195,7 +195,7 @@ class FactReader {
   /** Where the service's model id is written: a command-line word (`--model X`, `--model=X`, vLLM's positional), else a model env var. */
   private modelMention(info: ServiceInfo, model: string, buildContexts: BuildContextReader | undefined): void {
     const dotEnv = this.file.dotEnv;
-    const fit = serviceFitInput(this.file, info, buildContexts);
+    const fit = serviceFitInput(this.file, info, { reader: buildContexts });
     const resolved = (text: string) => interpolate(text, dotEnv) ?? text;
     const push = ([span, exact]: [Span, boolean], word: Span) => {
       if (!this.own(span)) return;

@@ -15,6 +15,7 @@ import { hasInterpolation, interpolate } from './interpolation';
 import { engineImage, findFlag, type ServiceInfo } from './service';
 import { modelOfService } from './serviceColdStart';
 import { modelFactsOnDisk } from './modelOnDisk';
+import { factsFromHfConfig } from '../engines/fit/hfConfig';
 
 /** Flags that move memory where this estimate does not look: with one of them, the estimate is unknown. */
 const ACCOUNTING_FLAGS = [
@@ -27,6 +28,12 @@ const ACCOUNTING_FLAGS = [
   '--hf-overrides',
   '--load-format',
 ];
+
+/** Where facts of a model the table lacks may come from. */
+export interface ModelSources {
+  reader?: BuildContextReader;
+  hubConfigs?: AnalysisOptions['hubModelConfigs'];
+}
 
 /** What the estimate needs from the file, the GPU aside: JSON-able (navigation facts keep it for inlay hints). */
 export interface ServiceFitInput {
@@ -58,7 +65,7 @@ export function serviceFit(file: ComposeFile, info: ServiceInfo, options: Analys
   if (!gpu && info.engine?.id === 'vllm' && info.isModelService) {
     return { known: false, model: modelOfService(info, file.dotEnv), reason: 'no target GPU (set inferenceStack.gpu, or pass --gpu / --gpu-memory)' };
   }
-  const found = serviceFitInput(file, info, options.buildContexts);
+  const found = serviceFitInput(file, info, { reader: options.buildContexts, hubConfigs: options.hubModelConfigs });
   if (!found.known) return found;
   if (!gpu) return { known: false, model: found.model, reason: 'no target GPU (set inferenceStack.gpu, or pass --gpu / --gpu-memory)' };
   const gpus = found.tensorParallel * found.pipelineParallel;
@@ -68,17 +75,19 @@ export function serviceFit(file: ComposeFile, info: ServiceInfo, options: Analys
 }
 
 /**
- * What the file says for the estimate of a vLLM service, or why it says too little. `reader` (inside the workspace)
- * finds the config.json of a model the table lacks in a folder the service mounts from the project.
+ * What the file says for the estimate of a vLLM service, or why it says too little. A model the table lacks is
+ * looked up in `sources`: its config.json in a folder the service mounts from the project (`reader`, inside the
+ * workspace), else one fetched from the Hub where the person allowed it (`hubConfigs`).
  */
-export function serviceFitInput(file: ComposeFile, info: ServiceInfo, reader?: BuildContextReader): ServiceFitInput | Unknown {
+export function serviceFitInput(file: ComposeFile, info: ServiceInfo, sources: ModelSources = {}): ServiceFitInput | Unknown {
   const dotEnv = file.dotEnv;
   const model = info.engine ? modelOfService(info, dotEnv) : undefined;
   const unknown = (reason: string): Unknown => ({ known: false, model, reason });
   if (info.engine?.id !== 'vllm' || !info.isModelService) return unknown(info.engine ? `the ${info.engine.name} estimate is not modelled` : 'no known engine');
   if (isMultiNode(info, dotEnv)) return unknown('the engine spans several containers');
   if (model === undefined) return unknown('no model id in the command');
-  const facts = modelFacts(model) ?? modelFactsOnDisk(info, model, dotEnv, reader);
+  const hubConfig = sources.hubConfigs?.[model];
+  const facts = modelFacts(model) ?? modelFactsOnDisk(info, model, dotEnv, sources.reader) ?? (hubConfig !== undefined ? factsFromHfConfig(model, hubConfig) : undefined);
   if (!facts) return unknown(`"${model}" is not in the model table, and no config.json of it is in a folder the service mounts from the project`);
   // Flags of `sh -c "vllm serve ..."` scripts too.
   const flags = allFlags(file, info);

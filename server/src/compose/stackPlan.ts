@@ -147,7 +147,7 @@ function planService(file: ComposeFile, info: ServiceInfo, vars: ReadonlyMap<str
   if (info.engine?.imageHasPython3) planned.imageHasPython = true;
   const placement = gpuPlacement(info, vars);
   if (placement) planned.gpuPlacement = { gpus: placement.gpus, share: placement.share, shareFrom: placement.shareFrom, replicas: placement.replicas };
-  const fit = placement ? serviceFitInput(file, info, reader) : undefined;
+  const fit = placement ? serviceFitInput(file, info, { reader }) : undefined;
   if (fit?.known) planned.fit = fit.input;
   if (engine) {
     planned.engine = engine.id;

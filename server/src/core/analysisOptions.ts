@@ -38,6 +38,11 @@ export interface AnalysisOptions {
    * gpu-device-missing; `from` names the source in messages. None: that rule stays quiet.
    */
   hostGpus?: { count: number; from: string };
+  /**
+   * config.json texts of models the table lacks, fetched from the Hugging Face Hub where the person allowed network
+   * access (`inference-stack fit --hub`), by model id. Never filled otherwise.
+   */
+  hubModelConfigs?: Readonly<Record<string, string>>;
 }
 
 /** What the other files of the analysed file's project contribute (files named with `-f`, overrides, includes). */

@@ -53,6 +53,12 @@ pkg.contributes.configuration = {
       default: true,
       description: 'Show inlay hints in Compose files: the estimated cold start beside a model id, and how long Docker waits before it calls a service unhealthy beside start_period.',
     },
+    'inferenceStack.modelFacts.fromHub': {
+      type: 'boolean',
+      default: false,
+      scope: 'machine',
+      markdownDescription: 'Fetch the `config.json` of a model the vendored table lacks from the Hugging Face Hub (`HF_ENDPOINT`, else huggingface.co), for the memory estimate (`model-does-not-fit`, `kv-cache-below-max-model-len`, hovers). Off by default: nothing leaves this machine unless you turn it on. Public models only: no token is sent. A machine setting, so a workspace cannot turn it on.',
+    },
     'inferenceStack.coldStartSeconds': {
       type: ['number', 'null'],
       default: null,

@@ -44,6 +44,8 @@ export interface InferenceStackSettings {
   rules: Record<string, 'off' | 'error' | 'warning' | 'info' | 'hint'>;
   /** `inferenceStack.inlayHints.enabled`: the cold-start and healthcheck give-up hints (default on). */
   inlayHints?: { enabled?: boolean };
+  /** `inferenceStack.modelFacts.fromHub`: fetch config.json of models the table lacks from the Hub (default off). */
+  modelFacts?: { fromHub?: boolean };
 }
 
 export const DEFAULT_SETTINGS: InferenceStackSettings = { enable: true, coldStartSeconds: null, rules: {} };

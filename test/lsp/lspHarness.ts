@@ -30,8 +30,9 @@ export class LspSession {
   private readonly waiters: Array<{ match: (p: PublishDiagnosticsParams) => boolean; resolve: (p: PublishDiagnosticsParams) => void }> = [];
   readonly published: PublishDiagnosticsParams[] = [];
 
-  constructor(public settings: Record<string, unknown> = {}) {
-    this.process = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  /** `env`: added to this process's environment for the server (HF_ENDPOINT of a fake Hub). */
+  constructor(public settings: Record<string, unknown> = {}, env: Record<string, string> = {}) {
+    this.process = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, ...env } });
     const reader = new StreamMessageReader(this.process.stdout!);
     // A message cut off when the server is killed would otherwise re-arm vscode-jsonrpc's partial-message timer every
     // 10 s for ever, and the test file's process would never exit (seen in CI: the last test of a file left the server

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { analyze } from '../../server/src/analysis/analyze';
-import { IncrementalCompose } from '../../server/src/analysis/incrementalCompose';
+import { IncrementalCompose, optionsKey } from '../../server/src/analysis/incrementalCompose';
 import { changedRegion } from '../../server/src/core/textDiff';
 import { buildContextsFrom } from '../../server/src/compose/build';
 import { LineIndex } from '../../server/src/core/lineIndex';
@@ -358,5 +358,19 @@ describe('incremental Compose analysis', () => {
     const text = base.slice(0, base.indexOf('secrets:\n'));
     const state = IncrementalCompose.create(text.slice(0, -1));
     assert.equal(state.update(text), false);
+  });
+});
+
+describe('what an incremental update must be analysed with again', () => {
+  it('a new target GPU, this machine\'s GPU count or a config fetched from the Hub make a new analysis', () => {
+    const base: AnalysisOptions = { rules: {} };
+    const keys = [
+      optionsKey(base),
+      optionsKey({ ...base, gpu: { memoryBytes: 24 * 2 ** 30 } }),
+      optionsKey({ ...base, gpu: { memoryBytes: 80 * 2 ** 30 } }),
+      optionsKey({ ...base, hostGpus: { count: 2, from: '--gpus 2' } }),
+      optionsKey({ ...base, hubModelConfigs: { 'acme/m': '{}' } }),
+    ];
+    assert.equal(new Set(keys).size, keys.length);
   });
 });

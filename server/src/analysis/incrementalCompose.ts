@@ -585,6 +585,10 @@ export function optionsKey(options: AnalysisOptions): string {
     // A function has no stable text: whether there is one is in the key, what it reads is in BuildReads.
     buildContexts: options.buildContexts ? true : undefined,
     fileName: options.fileName,
+    // The memory and GPU rules read these: a new target GPU or a config fetched from the Hub is a new analysis.
+    gpu: options.gpu,
+    hostGpus: options.hostGpus,
+    hubModelConfigs: options.hubModelConfigs,
     // Sets have no JSON text of their own: their sorted names do.
     project: options.project
       ? Object.fromEntries(Object.entries(options.project.definedElsewhere).map(([kind, names]) => [kind, [...names].sort()]))

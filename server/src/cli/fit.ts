@@ -11,7 +11,7 @@ import { dotEnvBeside } from '../compose/dotEnvFile';
 import { describeService } from '../compose/service';
 import { serviceFit, serviceFitInput, type ServiceFit } from '../compose/serviceFit';
 import { modelFacts } from '../engines/fit/modelFacts';
-import { fetchHubConfig, hubEndpoint } from './hubConfigs';
+import { fetchHubConfig, hubEndpoint } from '../engines/fit/hubFetch';
 import { fileBuildContexts } from '../dockerfile/buildContextFiles';
 import { GIB, gpuLabel, type TargetGpu } from '../engines/fit/gpuFacts';
 import type { Refusal } from '../engines/fit/vllmMemory';

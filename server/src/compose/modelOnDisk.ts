@@ -8,13 +8,11 @@
  */
 import { posix } from 'node:path';
 import type { BuildContextReader } from '../core/analysisOptions';
-import { factsFromHfConfig } from '../engines/fit/hfConfig';
+import { factsFromHfConfig, isHubId } from '../engines/fit/hfConfig';
 import type { ModelFacts } from '../engines/fit/modelFacts';
 import type { ServiceInfo } from './service';
 import { serviceMounts } from './volumes';
 
-/** A Hub id as `--model` writes it: `org/name`. */
-const HUB_ID = /^[\w.-]+\/[\w.-]+$/;
 /** A revision hash as refs/main holds it. */
 const REVISION = /^[0-9a-f]{7,64}$/;
 
@@ -23,7 +21,7 @@ export function modelFactsOnDisk(info: ServiceInfo, model: string, dotEnv: Reado
   if (!read) return undefined;
   const binds = serviceMounts(info.service.map, dotEnv).mounts.filter((m) => m.type === 'bind' && m.source !== undefined && m.target !== undefined);
   for (const mount of binds) {
-    const text = model.startsWith('/') ? localConfig(model, mount.source!, mount.target!, read) : HUB_ID.test(model) ? cachedConfig(model, mount.source!, read) : undefined;
+    const text = model.startsWith('/') ? localConfig(model, mount.source!, mount.target!, read) : isHubId(model) ? cachedConfig(model, mount.source!, read) : undefined;
     const facts = text === undefined ? undefined : factsFromHfConfig(model, text);
     if (facts) return facts;
   }

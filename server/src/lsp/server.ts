@@ -6,6 +6,8 @@ import { CodeActions } from './codeActions';
 import { COMPLETION_TRIGGERS, provideCompletion, resolveCompletion } from './completion';
 import { folderPaths, isComposeLikePath, openTextsInside, uriPath } from './documentPaths';
 import { provideHover } from './hover';
+import { HubLookups } from './hubLookups';
+import { HubModelConfigs } from './hubModels';
 import { InlayHints } from './inlayHints';
 import { Navigation } from './navigation';
 import { NavigationDocuments } from './navigationIndex';
@@ -38,6 +40,12 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
   const navigations = new NavigationDocuments(documents, settings);
   const navigation = new Navigation(navigations, () => settings.roots);
   const inlayHints = new InlayHints(navigations, settings);
+  const hubModels = new HubModelConfigs(() => {
+    scheduler.rescheduleAll();
+    if (canRefreshInlayHints) void connection.languages.inlayHint.refresh();
+  });
+  settings.hubModels = hubModels;
+  const hubLookups = new HubLookups(settings, navigations, hubModels);
   let canRefreshInlayHints = false;
   let canRegisterConfiguration = false;
   let canFollowFolders = false;
@@ -111,9 +119,13 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
     if (canRefreshInlayHints) void connection.languages.inlayHint.refresh();
   });
 
-  documents.onDidOpen((e) => scheduler.schedule(e.document, true));
+  documents.onDidOpen((e) => {
+    scheduler.schedule(e.document, true);
+    hubLookups.soon(e.document.uri, 0);
+  });
   documents.onDidChangeContent((e) => {
     scheduler.schedule(e.document);
+    hubLookups.soon(e.document.uri);
     const path = uriPath(e.document.uri);
     if (path) scheduler.scheduleDependents(path, e.document.uri);
   });

@@ -3,6 +3,7 @@ import type { Connection } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { composeFileBeside, dotEnvBeside } from '../compose/dotEnvFile';
 import type { AnalysisOptions } from '../core/analysisOptions';
+import type { HubModelConfigs } from './hubModels';
 import { LOCAL_GPUS_FROM, targetFromLocal, targetFromSetting, type TargetGpu } from '../engines/fit/gpuFacts';
 import { containingRoot, type ReadBoundary } from '../core/boundedFile';
 import type { FileKind } from '../core/types';
@@ -63,6 +64,9 @@ export class DocumentSettings {
     this.cache.delete(uri);
   }
 
+  /** Configs fetched from the Hub (set by server.ts; read only where `inferenceStack.modelFacts.fromHub` is on). */
+  hubModels: HubModelConfigs | undefined;
+
   /** This machine's GPUs (LOCAL_GPUS_NOTIFICATION): the target when `inferenceStack.gpu` names none. */
   private localGpus: TargetGpu | undefined;
 
@@ -98,6 +102,12 @@ export class DocumentSettings {
     return this.openTexts(scope.root).filter(([path]) => path !== scope.file && (dirname(path) === folder || !!dependsOn?.has(path)));
   }
 
+  /** Whether the person allowed config.json of unknown models to be fetched from the Hub (machine setting, default off). */
+  async hubAllowed(uri: string): Promise<boolean> {
+    const settings = await this.settingsFor(uri);
+    return settings.enable !== false && settings.modelFacts?.fromHub === true;
+  }
+
   /** Whether the document's inlay hints are shown (`inferenceStack.inlayHints.enabled`, default on). */
   async inlayHintsEnabled(uri: string): Promise<boolean> {
     const settings = await this.settingsFor(uri);
@@ -130,6 +140,7 @@ export class DocumentSettings {
     const gpu = named ?? this.localGpus;
     if (gpu) options.gpu = gpu;
     if (!named && this.localGpus?.count) options.hostGpus = { count: this.localGpus.count, from: LOCAL_GPUS_FROM };
+    if (settings.modelFacts?.fromHub === true && this.hubModels) options.hubModelConfigs = this.hubModels.snapshot();
     const scope = kind === 'compose' ? this.readScopeOf(doc.uri) : undefined;
     if (kind === 'compose') options.dotEnv = scope ? dotEnvBeside(scope.file, this.boundaryFor(scope.root)) : new Map();
     if (scope) options.buildContexts = fileBuildContexts(dirname(scope.file), this.boundaryFor(scope.root));

@@ -9,6 +9,11 @@
  */
 import type { ModelFacts } from './modelFacts';
 
+/** A Hugging Face Hub id as `--model` writes it: `org/name`. */
+export function isHubId(id: string): boolean {
+  return /^[\w.-]+\/[\w.-]+$/.test(id);
+}
+
 /** model_type values whose layout the parameter count and the KV accounting follow. */
 const DECODERS = new Set(['llama', 'mistral', 'mixtral', 'qwen2', 'qwen3', 'qwen2_moe', 'qwen3_moe', 'phi3', 'deepseek_v2', 'deepseek_v3']);
 

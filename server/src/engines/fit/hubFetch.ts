@@ -1,14 +1,14 @@
 /**
- * config.json of models the table lacks, from the Hugging Face Hub, for `inference-stack fit --hub` only (the
- * person asked for network access). The endpoint is huggingface_hub's: HF_ENDPOINT, else https://huggingface.co
+ * config.json of models the table lacks, from the Hugging Face Hub, only where the person asked for network access
+ * (`inference-stack fit --hub`, the machine setting `inferenceStack.modelFacts.fromHub`). The endpoint is huggingface_hub's: HF_ENDPOINT, else https://huggingface.co
  * (a mirror or a test server answers the same path). No token is sent: a gated or private model is reported as
  * not fetched rather than have a credential go to whatever HF_ENDPOINT names. Each answer is bounded in time and size.
  */
+import { isHubId } from './hfConfig';
+
 const DEFAULT_ENDPOINT = 'https://huggingface.co';
 const TIMEOUT_MS = 10_000;
 const MAX_BYTES = 1024 * 1024;
-/** A Hub id as `--model` writes it. */
-const HUB_ID = /^[\w.-]+\/[\w.-]+$/;
 
 export type HubAnswer = { ok: true; text: string } | { ok: false; reason: string };
 
@@ -18,7 +18,7 @@ export function hubEndpoint(env: Readonly<Record<string, string | undefined>> = 
 
 /** `<endpoint>/<id>/resolve/main/config.json`, as huggingface_hub's hf_hub_url builds it. */
 export async function fetchHubConfig(id: string, endpoint: string, fetchImpl: typeof fetch = fetch): Promise<HubAnswer> {
-  if (!HUB_ID.test(id)) return { ok: false, reason: `"${id}" is not a Hub id` };
+  if (!isHubId(id)) return { ok: false, reason: `"${id}" is not a Hub id` };
   const url = `${endpoint}/${id}/resolve/main/config.json`;
   try {
     const response = await fetchImpl(url, { signal: AbortSignal.timeout(TIMEOUT_MS), redirect: 'follow' });

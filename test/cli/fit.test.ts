@@ -213,3 +213,30 @@ describe('inference-stack fit --hub (a local fake Hub: nothing here reaches the 
     }
   });
 });
+
+describe('inference-stack fit on SGLang services (engines/fit/sglangMemory.ts)', () => {
+  it('estimates SGLang\'s KV pool from --mem-fraction-static and says when the weights do not fit', () => {
+    const dir = workspace({
+      'compose.yaml': yaml`
+        services:
+          small:
+            image: lmsysorg/sglang:v0.5.6.post1
+            command: python3 -m sglang.launch_server --model-path meta-llama/Llama-3.1-8B-Instruct --mem-fraction-static 0.85
+          big:
+            image: lmsysorg/sglang:v0.5.6.post1
+            command: python3 -m sglang.launch_server --model-path meta-llama/Llama-3.1-70B-Instruct --tp-size \${TP}
+      `,
+      '.env': 'TP=1\n',
+    });
+    const r = run(['--gpu', 'H100', '--format', 'json'], dir);
+    assert.equal(r.code, 1, r.stderr);
+    const [small, big] = JSON.parse(r.stdout) as Array<Record<string, unknown>>;
+    assert.equal(small!.engine, 'sglang');
+    assert.equal(small!.weights_gib_per_gpu, 14.96);
+    assert.ok((small!.kv_tokens as number) > 300_000, String(small!.kv_tokens));
+    assert.equal(small!.fits, true);
+    assert.equal(big!.gpus, 1, 'the TP size from .env');
+    assert.equal(big!.fits, false);
+    assert.match(String(big!.reason), /CUDA out of memory while loading/);
+  });
+});

@@ -11,6 +11,8 @@ import { dotEnvBeside } from '../compose/dotEnvFile';
 import { describeService } from '../compose/service';
 import { serviceFit, serviceFitInput, type ServiceFit } from '../compose/serviceFit';
 import { modelFacts } from '../engines/fit/modelFacts';
+import type { SglangRefusal } from '../engines/fit/sglangMemory';
+import { sglangServiceFit, type SglangServiceFit } from '../compose/sglangServiceFit';
 import { fetchHubConfig, hubEndpoint } from '../engines/fit/hubFetch';
 import { fileBuildContexts } from '../dockerfile/buildContextFiles';
 import { GIB, gpuLabel, type TargetGpu } from '../engines/fit/gpuFacts';
@@ -21,7 +23,7 @@ import { GPU_OPTIONS_HELP, GpuArgs } from './gpuArgs';
 
 const USAGE = `Usage: inference-stack fit [PATH...] [--gpu NAME | --gpu-memory GiB] [--gpus N] [--hub] [--format text|json]
 
-Estimates, for each model service of the Compose files (default: the current folder), what vLLM would do on the
+Estimates, for each vLLM or SGLang service of the Compose files (default: the current folder), what the engine would do on the
 target GPU: weights per GPU, KV cache tokens, concurrency at --max-model-len, and whether it refuses to start.
 
 Options:
@@ -140,6 +142,43 @@ function row(file: string, service: string, engine: string | null, est: ServiceF
   };
 }
 
+const SGLANG_REFUSALS: Readonly<Record<SglangRefusal, string>> = {
+  'weights-exceed-gpu': 'the weights of one GPU are more than it has free: CUDA out of memory while loading',
+  'not-enough-memory': 'the weights leave nothing of --mem-fraction-static for the KV cache: "Not enough memory. Please try to increase --mem-fraction-static."',
+};
+
+/** The same row for an SGLang service (engines/fit/sglangMemory.ts): its context length stands for max_model_len. */
+function sglangRow(file: string, service: string, est: SglangServiceFit, gpu: TargetGpu | undefined): FitRow {
+  const fit = est.known ? est.fit : undefined;
+  const decided = !!fit && fit.uncertain === null && (fit.refusal !== null || fit.kvTokens !== null);
+  const reason = !est.known
+    ? est.reason
+    : fit!.refusal !== null
+      ? SGLANG_REFUSALS[fit!.refusal]
+      : fit!.uncertain !== null
+        ? `within the estimate's margin (docs/fit-accuracy.md): SGLang may refuse, ${SGLANG_REFUSALS[fit!.uncertain]}`
+        : fit!.unknown.length
+          ? `unknown: ${fit!.unknown.join('; ')}`
+          : null;
+  return {
+    file,
+    service,
+    model: est.model ?? null,
+    engine: 'sglang',
+    params: fit?.params ?? null,
+    gpus: est.known ? est.tensorParallel : null,
+    gpu_memory_gib: gpu ? round(gpu.memoryBytes / GIB) : null,
+    weights_gib_per_gpu: inGib(fit?.weightsBytesPerGpu ?? null),
+    kv_bytes_per_token: fit?.kvBytesPerToken ?? null,
+    kv_cache_gib: inGib(fit?.kvCacheBytes ?? null),
+    kv_tokens: fit?.kvTokens ?? null,
+    max_model_len: fit?.contextLength ?? null,
+    max_concurrency: round(fit?.maxConcurrency ?? null),
+    fits: fit?.refusal ? false : decided ? true : null,
+    reason,
+  };
+}
+
 function textLine(r: FitRow, gpu: TargetGpu | undefined): string {
   const head = `${r.file} ${r.service}: ${r.model ?? '(no model)'}`;
   if (r.weights_gib_per_gpu === null) return `${head}: unknown (${r.reason})`;
@@ -219,6 +258,12 @@ function fitRows(projects: readonly FitProject[], options: AnalysisOptions, gpu:
     for (const service of file.services) {
       const info = describeService(service, dotEnv, contexts);
       if (!info.isModelService) continue;
+      if (info.engine?.id === 'sglang') {
+        const est = sglangServiceFit(file, info, { ...options, buildContexts: contexts });
+        if (!est.known && est.model !== undefined && /is not in the model table/.test(est.reason)) missing.add(est.model);
+        rows.push(sglangRow(path, service.name, est, gpu));
+        continue;
+      }
       const est = serviceFit(file, info, { ...options, buildContexts: contexts });
       const input = est.known ? undefined : serviceFitInput(file, info, { reader: contexts, hubConfigs: options.hubModelConfigs });
       if (input && !input.known && input.model !== undefined && !modelFacts(input.model) && /is not in the model table/.test(input.reason)) missing.add(input.model);

@@ -29,6 +29,12 @@ const ACCOUNTING_FLAGS = [
   '--load-format',
 ];
 
+/** A model's facts: the table, else its config.json in a folder the service mounts from the project, else the Hub's. */
+export function resolveModelFacts(info: ServiceInfo, model: string, dotEnv: ReadonlyMap<string, string>, sources: ModelSources): ModelFacts | undefined {
+  const hubConfig = sources.hubConfigs?.[model];
+  return modelFacts(model) ?? modelFactsOnDisk(info, model, dotEnv, sources.reader) ?? (hubConfig !== undefined ? factsFromHfConfig(model, hubConfig) : undefined);
+}
+
 /** Where facts of a model the table lacks may come from. */
 export interface ModelSources {
   reader?: BuildContextReader;
@@ -86,8 +92,7 @@ export function serviceFitInput(file: ComposeFile, info: ServiceInfo, sources: M
   if (info.engine?.id !== 'vllm' || !info.isModelService) return unknown(info.engine ? `the ${info.engine.name} estimate is not modelled` : 'no known engine');
   if (isMultiNode(info, dotEnv)) return unknown('the engine spans several containers');
   if (model === undefined) return unknown('no model id in the command');
-  const hubConfig = sources.hubConfigs?.[model];
-  const facts = modelFacts(model) ?? modelFactsOnDisk(info, model, dotEnv, sources.reader) ?? (hubConfig !== undefined ? factsFromHfConfig(model, hubConfig) : undefined);
+  const facts = resolveModelFacts(info, model, dotEnv, sources);
   if (!facts) return unknown(`"${model}" is not in the model table, and no config.json of it is in a folder the service mounts from the project`);
   // Flags of `sh -c "vllm serve ..."` scripts too.
   const flags = allFlags(file, info);
@@ -139,21 +144,34 @@ interface ReadFlags {
 }
 
 /** The flags the estimate reads, `${VAR}` resolved from `.env`; a string says which one cannot be known. */
-function readFlags(info: ServiceInfo, flags: readonly FoundFlag[], dotEnv: ReadonlyMap<string, string>): ReadFlags | string {
-  const engine = info.engine!;
-  const text = (names: readonly string[]): { value: string; at: Span | undefined } | undefined | string => {
+/** A flag's value: undefined when the flag is not there, a string saying why when it cannot be known here. */
+type FlagValue<T> = { value: T; at: Span | undefined } | undefined | string;
+
+/** The values of the service's flags, `${VAR}` resolved from `.env` (the memory estimates read them alike). */
+export function flagValues(flags: readonly FoundFlag[], dotEnv: ReadonlyMap<string, string>): {
+  text(names: readonly string[]): FlagValue<string>;
+  int(names: readonly string[]): FlagValue<number>;
+  has(names: readonly string[]): boolean;
+} {
+  const text = (names: readonly string[]): FlagValue<string> => {
     const flag = findFlag(flags, names);
     if (!flag) return undefined;
     const raw = flag.value;
     const value = raw === undefined ? undefined : interpolate(raw, dotEnv);
     return value === undefined || value.trim() === '' ? `${flag.name} is only known at compose up` : { value: value.trim(), at: flag.valueSpan };
   };
-  const int = (names: readonly string[]): { value: number; at: Span | undefined } | undefined | string => {
+  const int = (names: readonly string[]): FlagValue<number> => {
     const t = text(names);
     if (t === undefined || typeof t === 'string') return t;
     const n = resolveInt(t.value, dotEnv);
     return n === undefined || n < 1 ? `${names[0]} ${t.value} is not a whole number` : { value: n, at: t.at };
   };
+  return { text, int, has: (names) => !!findFlag(flags, names) };
+}
+
+function readFlags(info: ServiceInfo, flags: readonly FoundFlag[], dotEnv: ReadonlyMap<string, string>): ReadFlags | string {
+  const engine = info.engine!;
+  const { text, int } = flagValues(flags, dotEnv);
   const tp = int(engine.tensorParallelFlags);
   const pp = int(engine.pipelineParallelFlags);
   const len = int(['--max-model-len']);

@@ -134,12 +134,12 @@ export interface VllmFit {
 }
 
 /** Bytes a weight takes on the GPU, by what loads it: linear layers and the rest, or undefined when unknown. */
-interface WeightBytes {
+export interface WeightBytes {
   linear: number;
   rest: number;
 }
 
-function weightBytes(input: VllmFitInput): WeightBytes | string {
+export function weightBytes(input: Pick<VllmFitInput, 'model' | 'dtype' | 'quantization'>): WeightBytes | string {
   const quant = (input.quantization ?? input.model.quantization)?.toLowerCase();
   const dtype = input.dtype?.toLowerCase();
   const activation = dtype === 'float' || dtype === 'float32' ? 4 : 2;
@@ -152,7 +152,7 @@ function weightBytes(input: VllmFitInput): WeightBytes | string {
 }
 
 /** What one GPU of a stage holds: its layers split over TP (replicated parts whole), the embedding, the head. */
-function stageWeights(input: VllmFitInput, bytes: WeightBytes, rules: AccountingRules, stage: { first: number; count: number }, isFirst: boolean, isLast: boolean): number | undefined {
+export function stageWeights(input: Pick<VllmFitInput, 'model' | 'tensorParallel'>, bytes: WeightBytes, rules: AccountingRules, stage: { first: number; count: number }, isFirst: boolean, isLast: boolean): number | undefined {
   const m = input.model;
   const tp = input.tensorParallel;
   let total = 0;
@@ -169,7 +169,7 @@ function stageWeights(input: VllmFitInput, bytes: WeightBytes, rules: Accounting
 }
 
 /** 0.7.1–0.7.3's materialized MLA decode weights, per layer and GPU (vllmRelease.ts `mlaAbsorbedWeights`). */
-function mlaAbsorbedBytes(input: VllmFitInput, bytes: WeightBytes): number {
+function mlaAbsorbedBytes(input: Pick<VllmFitInput, 'model' | 'tensorParallel'>, bytes: WeightBytes): number {
   const { model: m, tensorParallel } = input;
   if (!m.mla) return 0;
   const heads = m.attentionHeads / tensorParallel;

@@ -64,12 +64,23 @@ describe(RULE, () => {
     assert.deepEqual(findingsOf(RULE, bad), []);
     assert.deepEqual(findingsOf(RULE, service('--model TheBloke/Llama-2-70B-GGUF'), 'compose', H100), []);
     assert.deepEqual(findingsOf(RULE, service('--model meta-llama/Llama-3.1-70B-Instruct --quantization bitsandbytes'), 'compose', H100), []);
-    const sglang = yaml`
+    const tgi = yaml`
       services:
-        sglang:
-          image: lmsysorg/sglang:v0.4.6
-          command: python3 -m sglang.launch_server --model-path meta-llama/Llama-3.1-70B-Instruct
+        tgi:
+          image: ghcr.io/huggingface/text-generation-inference:3.3.4
+          command: --model-id meta-llama/Llama-3.1-70B-Instruct
     `;
-    assert.deepEqual(findingsOf(RULE, sglang, 'compose', H100), []);
+    assert.deepEqual(findingsOf(RULE, tgi, 'compose', H100), [], 'TGI\'s memory is not modelled');
+  });
+
+  it('speaks for SGLang with its own accounting and words (engines/fit/sglangMemory.ts)', () => {
+    const sglang = (args: string) => `services:\n  sglang:\n    image: lmsysorg/sglang:v0.5.6.post1\n    command: python3 -m sglang.launch_server ${args}\n`;
+    const text = sglang('--model-path meta-llama/Llama-3.1-70B-Instruct');
+    const [f, ...rest] = findingsOf(RULE, text, 'compose', H100);
+    assert.equal(rest.length, 0);
+    assert.equal(rangeText(text, f!), 'meta-llama/Llama-3.1-70B-Instruct');
+    assert.match(f!.message, /131\.42 GiB of weights per GPU, more than the H100 80GB HBM3 \(79\.65 GiB\) has free \([\d.]+ GiB\): SGLang runs out of CUDA memory while loading them\. Use more GPUs \(--tp-size\)/);
+    assert.deepEqual(findingsOf(RULE, sglang('--model-path meta-llama/Llama-3.1-70B-Instruct --tp-size 4'), 'compose', H100), []);
+    assert.deepEqual(findingsOf(RULE, sglang('--model-path meta-llama/Llama-3.1-8B-Instruct'), 'compose', H100), []);
   });
 });

@@ -215,7 +215,7 @@ function reservedGpus(info: ServiceInfo, dotEnv: ReadonlyMap<string, string>): n
 }
 
 /** The token that names the model (`--model X`, `--model=X` or vLLM's positional model), else the service key. */
-function modelSpan(info: ServiceInfo, model: string, dotEnv: ReadonlyMap<string, string>): Span {
+export function modelSpan(info: ServiceInfo, model: string, dotEnv: ReadonlyMap<string, string>): Span {
   const tokens = [...(info.entrypoint?.tokens ?? []), ...(info.command?.tokens ?? [])];
   const hit = tokens.find((t) => (interpolate(t.text, dotEnv) ?? t.text) === model) ?? tokens.find((t) => t.text.endsWith(`=${model}`) || t.text.includes(model));
   return hit?.span ?? info.service.keyAt;

@@ -110,36 +110,71 @@ const REFUSALS: Readonly<Record<Refusal, string>> = {
 const round = (n: number | null, digits = 2) => (n === null ? null : Number(n.toFixed(digits)));
 const inGib = (bytes: number | null) => (bytes === null ? null : round(bytes / GIB));
 
-function row(file: string, service: string, engine: string | null, est: ServiceFit, gpu: TargetGpu | undefined): FitRow {
-  const fit = est.known ? est.fit : undefined;
-  const decided = !!fit && fit.uncertain === null && (fit.refusal !== null || (fit.kvTokens !== null && fit.maxModelLen !== null));
-  const reason = !est.known
-    ? est.reason
-    : fit!.refusal !== null
-      ? REFUSALS[fit!.refusal]
-      : fit!.uncertain !== null
-        ? `within the estimate's margin (docs/fit-accuracy.md): vLLM may refuse, ${REFUSALS[fit!.uncertain]}`
-        : fit!.unknown.length
-          ? `unknown: ${fit!.unknown.join('; ')}`
+/** What a row reads of either engine's estimate; `maxLen` is vLLM's --max-model-len or SGLang's --context-length. */
+interface EstimateView<R extends string> {
+  params: number | null;
+  weightsBytesPerGpu: number | null;
+  kvBytesPerToken: number | null;
+  kvCacheBytes: number | null;
+  kvTokens: number | null;
+  maxLen: number | null;
+  maxConcurrency: number | null;
+  refusal: R | null;
+  uncertain: R | null;
+  unknown: string[];
+}
+
+interface RowInput<R extends string> {
+  file: string;
+  service: string;
+  engine: string | null;
+  /** The engine's name in "may refuse" reasons. */
+  engineName: string;
+  model: string | undefined;
+  gpus: number | null;
+  fit: EstimateView<R> | undefined;
+  /** Why there is no estimate, when there is none. */
+  unknownReason: string | undefined;
+  refusals: Readonly<Record<R, string>>;
+  /** Whether a start needs the max length too (vLLM refuses below it; SGLang starts anyway). */
+  needsMaxLen: boolean;
+}
+
+function fitRow<R extends string>(r: RowInput<R>, gpu: TargetGpu | undefined): FitRow {
+  const { fit } = r;
+  const decided = !!fit && fit.uncertain === null && (fit.refusal !== null || (fit.kvTokens !== null && (!r.needsMaxLen || fit.maxLen !== null)));
+  const reason = !fit
+    ? r.unknownReason ?? null
+    : fit.refusal !== null
+      ? r.refusals[fit.refusal]
+      : fit.uncertain !== null
+        ? `within the estimate's margin (docs/fit-accuracy.md): ${r.engineName} may refuse, ${r.refusals[fit.uncertain]}`
+        : fit.unknown.length
+          ? `unknown: ${fit.unknown.join('; ')}`
           : null;
   // The issue's field order.
   return {
-    file,
-    service,
-    model: est.model ?? null,
-    engine,
+    file: r.file,
+    service: r.service,
+    model: r.model ?? null,
+    engine: r.engine,
     params: fit?.params ?? null,
-    gpus: est.known ? est.tensorParallel * est.pipelineParallel : null,
+    gpus: r.gpus,
     gpu_memory_gib: gpu ? round(gpu.memoryBytes / GIB) : null,
     weights_gib_per_gpu: inGib(fit?.weightsBytesPerGpu ?? null),
     kv_bytes_per_token: fit?.kvBytesPerToken ?? null,
     kv_cache_gib: inGib(fit?.kvCacheBytes ?? null),
     kv_tokens: fit?.kvTokens ?? null,
-    max_model_len: fit?.maxModelLen ?? null,
+    max_model_len: fit?.maxLen ?? null,
     max_concurrency: round(fit?.maxConcurrency ?? null),
     fits: fit?.refusal ? false : decided ? true : null,
     reason,
   };
+}
+
+function row(file: string, service: string, engine: string | null, est: ServiceFit, gpu: TargetGpu | undefined): FitRow {
+  const fit = est.known ? { ...est.fit, maxLen: est.fit.maxModelLen } : undefined;
+  return fitRow({ file, service, engine, engineName: 'vLLM', model: est.model, gpus: est.known ? est.tensorParallel * est.pipelineParallel : null, fit, unknownReason: est.known ? undefined : est.reason, refusals: REFUSALS, needsMaxLen: true }, gpu);
 }
 
 const SGLANG_REFUSALS: Readonly<Record<SglangRefusal, string>> = {
@@ -149,34 +184,8 @@ const SGLANG_REFUSALS: Readonly<Record<SglangRefusal, string>> = {
 
 /** The same row for an SGLang service (engines/fit/sglangMemory.ts): its context length stands for max_model_len. */
 function sglangRow(file: string, service: string, est: SglangServiceFit, gpu: TargetGpu | undefined): FitRow {
-  const fit = est.known ? est.fit : undefined;
-  const decided = !!fit && fit.uncertain === null && (fit.refusal !== null || fit.kvTokens !== null);
-  const reason = !est.known
-    ? est.reason
-    : fit!.refusal !== null
-      ? SGLANG_REFUSALS[fit!.refusal]
-      : fit!.uncertain !== null
-        ? `within the estimate's margin (docs/fit-accuracy.md): SGLang may refuse, ${SGLANG_REFUSALS[fit!.uncertain]}`
-        : fit!.unknown.length
-          ? `unknown: ${fit!.unknown.join('; ')}`
-          : null;
-  return {
-    file,
-    service,
-    model: est.model ?? null,
-    engine: 'sglang',
-    params: fit?.params ?? null,
-    gpus: est.known ? est.tensorParallel : null,
-    gpu_memory_gib: gpu ? round(gpu.memoryBytes / GIB) : null,
-    weights_gib_per_gpu: inGib(fit?.weightsBytesPerGpu ?? null),
-    kv_bytes_per_token: fit?.kvBytesPerToken ?? null,
-    kv_cache_gib: inGib(fit?.kvCacheBytes ?? null),
-    kv_tokens: fit?.kvTokens ?? null,
-    max_model_len: fit?.contextLength ?? null,
-    max_concurrency: round(fit?.maxConcurrency ?? null),
-    fits: fit?.refusal ? false : decided ? true : null,
-    reason,
-  };
+  const fit = est.known ? { ...est.fit, maxLen: est.fit.contextLength } : undefined;
+  return fitRow({ file, service, engine: 'sglang', engineName: 'SGLang', model: est.model, gpus: est.known ? est.tensorParallel : null, fit, unknownReason: est.known ? undefined : est.reason, refusals: SGLANG_REFUSALS, needsMaxLen: false }, gpu);
 }
 
 function textLine(r: FitRow, gpu: TargetGpu | undefined): string {

@@ -154,9 +154,11 @@ describe('inference-stack fit with a model the table lacks, from its config.json
       'cache/hf/hub/models--acme--private-8b/refs/main': `${rev}\n`,
       [`cache/hf/hub/models--acme--private-8b/snapshots/${rev}/config.json`]: config,
       'outside/compose.yaml': service('/models/my-llama', '../local/models:/models:ro'),
+      'variable/compose.yaml': service('/models/my-llama', '${MODELS_DIR:-./weights}:/models:ro'),
+      'variable/weights/my-llama/config.json': config,
     });
     const rows = (sub: string) => JSON.parse(run(['--gpu', 'L4', '--format', 'json'], join(dir, sub)).stdout) as Array<Record<string, unknown>>;
-    for (const sub of ['local', 'cache']) {
+    for (const sub of ['local', 'cache', 'variable']) {
       const [row] = rows(sub);
       assert.equal(row!.weights_gib_per_gpu, 14.96, sub);
       assert.equal(row!.fits, true, sub);

@@ -12,6 +12,8 @@ import { factsFromHfConfig, isHubId } from '../engines/fit/hfConfig';
 import type { ModelFacts } from '../engines/fit/modelFacts';
 import type { ServiceInfo } from './service';
 import { serviceMounts } from './volumes';
+import { hasInterpolation, interpolate } from './interpolation';
+import { withoutTrailingSlashes } from '../core/trailingSlashes';
 
 /** A revision hash as refs/main holds it. */
 const REVISION = /^[0-9a-f]{7,64}$/;
@@ -21,7 +23,10 @@ export function modelFactsOnDisk(info: ServiceInfo, model: string, dotEnv: Reado
   if (!read) return undefined;
   const binds = serviceMounts(info.service.map, dotEnv).mounts.filter((m) => m.type === 'bind' && m.source !== undefined && m.target !== undefined);
   for (const mount of binds) {
-    const text = model.startsWith('/') ? localConfig(model, mount.source!, mount.target!, read) : isHubId(model) ? cachedConfig(model, mount.source!, read) : undefined;
+    // The source as Compose resolves it (`${MODELS_DIR:-./models}`); one only `up` knows is not read.
+    const source = interpolate(mount.source!, dotEnv);
+    if (!source || hasInterpolation(source)) continue;
+    const text = model.startsWith('/') ? localConfig(model, source, mount.target!, read) : isHubId(model) ? cachedConfig(model, source, read) : undefined;
     const facts = text === undefined ? undefined : factsFromHfConfig(model, text);
     if (facts) return facts;
   }
@@ -31,7 +36,7 @@ export function modelFactsOnDisk(info: ServiceInfo, model: string, dotEnv: Reado
 /** `<source>/<path under the mount>/config.json`, when the model path lies under the mount's target. */
 function localConfig(model: string, source: string, target: string, read: (path: string) => string | undefined): string | undefined {
   const normalized = posix.normalize(model);
-  const base = target.replace(/\/+$/, '');
+  const base = withoutTrailingSlashes(target);
   if (normalized !== base && !normalized.startsWith(`${base}/`)) return undefined;
   return read(posix.join(source, normalized.slice(base.length), 'config.json'));
 }

@@ -276,6 +276,10 @@ describe('GPUs view rows', () => {
     assert.deepEqual(under(0), ['chat ▇▇▇▇▇▇▇▇▇░ 90%', 'embed ▇▇▇░░░░░░░ 30%', 'Shares add up to 120% the service that starts last will not fit']);
     assert.deepEqual(under(1), ['big ▇▇▇▇▇▇▇▇▇░ 90%']);
     assert.deepEqual(under(3), []);
+    // A service whose profile is not active does not start: not on the plan.
+    const profiled = { services: [...plan.services, { ...placed('variant', ['3'], 0.9), profiles: ['big'] }], activeProfiles: [] };
+    assert.deepEqual((gpuRows(state, undefined, profiled)[3]!.children ?? []).map((c) => c.label), []);
+    assert.deepEqual((gpuRows(state, undefined, { ...profiled, activeProfiles: ['big'] })[3]!.children ?? []).map((c) => c.label), ['variant']);
     // Another machine's engine: its GPU ids are not this machine's.
     assert.ok(gpuRows(state, 'tcp://gpu-box:2376', plan).every((r) => !(r.children ?? []).some((c) => c.contextValue?.startsWith('gpu.plan'))));
   });

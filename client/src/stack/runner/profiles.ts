@@ -13,7 +13,7 @@ export function startsWithProfiles(service: Pick<PlannedService, 'profiles'>, ac
 }
 
 /** The services a start of `plan` brings up: pre-flight checks these and the runner waits for these. */
-export function startedServices(plan: StackPlan): PlannedService[] {
+export function startedServices(plan: Pick<StackPlan, 'services' | 'activeProfiles'>): PlannedService[] {
   return plan.services.filter((s) => startsWithProfiles(s, plan.activeProfiles ?? []));
 }
 

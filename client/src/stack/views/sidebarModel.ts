@@ -468,7 +468,7 @@ function metricRows(parent: string, service: string, m: ServiceMetrics, loading:
  * `remoteEngine`: the Docker endpoint when it is another machine's. nvidia-smi runs here, so the rows are this
  * machine's GPUs, not the engine's: a first row says so instead of letting them pass for the stack's.
  */
-export function gpuRows(state: GpuState | undefined, remoteEngine?: string, plan?: Pick<StackPlan, 'services'>): Row[] {
+export function gpuRows(state: GpuState | undefined, remoteEngine?: string, plan?: Pick<StackPlan, 'services' | 'activeProfiles'>): Row[] {
   // The plan's GPU ids are the engine host's: placed on this machine's GPUs only when the engine runs here.
   const rows = localGpuRows(state, remoteEngine ? undefined : plan);
   if (!remoteEngine) return rows;
@@ -483,7 +483,7 @@ export function gpuRows(state: GpuState | undefined, remoteEngine?: string, plan
   return [note, ...rows];
 }
 
-function localGpuRows(state: GpuState | undefined, plan: Pick<StackPlan, 'services'> | undefined): Row[] {
+function localGpuRows(state: GpuState | undefined, plan: Pick<StackPlan, 'services' | 'activeProfiles'> | undefined): Row[] {
   if (!state) return [{ id: 'gpu/loading', label: 'Reading nvidia-smi…', icon: { id: 'loading~spin' } }];
   if (state.kind === 'no-gpu') {
     const hint = NO_GPU_HINTS[state.reason];
@@ -522,9 +522,10 @@ function shareBar(share: number): string {
  * CUDA_VISIBLE_DEVICES and their parallel ranks: compose/gpuPlacement.ts) with their memory shares as bars, and a
  * warning row when the shares add up past all of it (gpu-oversubscribed says the same in the editor).
  */
-function planRows(gpu: Gpu, plan: Pick<StackPlan, 'services'> | undefined): Row[] {
+function planRows(gpu: Gpu, plan: Pick<StackPlan, 'services' | 'activeProfiles'> | undefined): Row[] {
   const ids = new Set([String(gpu.index), ...(gpu.uuid ? [gpu.uuid] : [])]);
-  const placed = (plan?.services ?? []).filter((s) => s.gpuPlacement?.gpus.some((id) => ids.has(id)));
+  // Only what `up` starts with the chosen profiles.
+  const placed = (plan ? startedServices(plan) : []).filter((s) => s.gpuPlacement?.gpus.some((id) => ids.has(id)));
   const rows: Row[] = placed.map((s) => {
     const p = s.gpuPlacement!;
     const share = gpuLoad(p);

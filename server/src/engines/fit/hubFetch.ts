@@ -5,6 +5,7 @@
  * not fetched rather than have a credential go to whatever HF_ENDPOINT names. Each answer is bounded in time and size.
  */
 import { isHubId } from './hfConfig';
+import { withoutTrailingSlashes } from '../../core/trailingSlashes';
 
 const DEFAULT_ENDPOINT = 'https://huggingface.co';
 const TIMEOUT_MS = 10_000;
@@ -13,7 +14,7 @@ const MAX_BYTES = 1024 * 1024;
 export type HubAnswer = { ok: true; text: string } | { ok: false; reason: string };
 
 export function hubEndpoint(env: Readonly<Record<string, string | undefined>> = process.env): string {
-  return (env.HF_ENDPOINT?.trim() || DEFAULT_ENDPOINT).replace(/\/+$/, '');
+  return withoutTrailingSlashes(env.HF_ENDPOINT?.trim() || DEFAULT_ENDPOINT);
 }
 
 /** `<endpoint>/<id>/resolve/main/config.json`, as huggingface_hub's hf_hub_url builds it. */

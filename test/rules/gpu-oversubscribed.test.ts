@@ -119,3 +119,12 @@ describe(RULE, () => {
     assert.deepEqual(findingsOf(RULE, text, 'compose', { dotEnv: new Map([['GMU', '0.05']]) }), []);
   });
 });
+
+describe(`${RULE}: many services on one GPU`, () => {
+  it('names at most three others and counts the rest, so a generated file does not get a message per pair', () => {
+    const services = Array.from({ length: 6 }, (_, i) => vllm(`s${i}`, '"--model", "m"', 'count: 1')).join('');
+    const found = findingsOf(RULE, file(services));
+    assert.equal(found.length, 6);
+    assert.match(found[0]!.message, /^GPU 0 runs "s0" and "s1" and "s2" and "s3" and 2 more, and their memory shares add up to 5\.40 of it \("s0" 0\.9, vLLM's default; "s1" 0\.9, vLLM's default; "s2" 0\.9, vLLM's default; "s3" 0\.9, vLLM's default; … and 2 more\)/);
+  });
+});

@@ -46,8 +46,21 @@ export function pastWholeGpu(total: number): boolean {
 /** Engines that take a fixed share of each GPU whatever else runs on it. */
 const FIXED_SHARE: ReadonlySet<string> = new Set(['vllm', 'sglang']);
 
-/** The placement of a service's engine, or null when the file does not say it for certain. */
+/**
+ * The placement of a service's engine, or null when the file does not say it for certain. Kept per service model and
+ * variables: rules ask it of every other service (ComposeContext.peer), once per service they check.
+ */
 export function gpuPlacement(info: ServiceInfo, dotEnv: ReadonlyMap<string, string>): GpuPlacement | null {
+  const kept = PLACEMENTS.get(info);
+  if (kept && kept.dotEnv === dotEnv) return kept.placement;
+  const placement = placementOf(info, dotEnv);
+  PLACEMENTS.set(info, { dotEnv, placement });
+  return placement;
+}
+
+const PLACEMENTS = new WeakMap<ServiceInfo, { dotEnv: ReadonlyMap<string, string>; placement: GpuPlacement | null }>();
+
+function placementOf(info: ServiceInfo, dotEnv: ReadonlyMap<string, string>): GpuPlacement | null {
   const engine = info.engine;
   const setting = engine?.gpuMemoryFlag;
   if (!engine || !setting || !FIXED_SHARE.has(engine.id) || !info.isModelService || runsThroughShell(info) || isMultiNode(info, dotEnv)) return null;

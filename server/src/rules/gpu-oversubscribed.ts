@@ -49,10 +49,15 @@ function runTogether(a: GpuPlacement, b: GpuPlacement): boolean {
   return (a.profiles.length === 0 && b.profiles.length === 0) || a.profiles.some((p) => b.profiles.includes(p));
 }
 
+/** The other services a message names, at most: a generated file can put dozens on one GPU. */
+const NAMED = 3;
+
 function message(name: string, mine: GpuPlacement, sharing: Array<{ name: string; placement: GpuPlacement }>, gpu: string, total: number): string {
   const part = (n: string, p: GpuPlacement) => `"${n}" ${p.replicas > 1 ? `${p.replicas} replicas × ` : ''}${p.shareFrom}`;
-  const who = sharing.length === 0 ? `Service "${name}" runs ${mine.replicas} replicas on GPU ${gpu}` : `GPU ${gpu} runs ${[name, ...sharing.map((o) => o.name)].map((n) => `"${n}"`).join(' and ')}`;
-  const parts = [part(name, mine), ...sharing.map((o) => part(o.name, o.placement))].join('; ');
+  const named = sharing.slice(0, NAMED);
+  const more = sharing.length > NAMED ? ` and ${sharing.length - NAMED} more` : '';
+  const who = sharing.length === 0 ? `Service "${name}" runs ${mine.replicas} replicas on GPU ${gpu}` : `GPU ${gpu} runs ${[name, ...named.map((o) => o.name)].map((n) => `"${n}"`).join(' and ')}${more}`;
+  const parts = [part(name, mine), ...named.map((o) => part(o.name, o.placement))].join('; ') + (more ? `; …${more}` : '');
   const byCount = [mine, ...sharing.map((o) => o.placement)].some((p) => p.byCount);
   return (
     `${who}, and their memory shares add up to ${total.toFixed(2)} of it (${parts}). Each engine takes its share of the GPU's total ` +

@@ -108,14 +108,19 @@ function chosenByEnv(info: ServiceInfo, given: string[] | 'all', dotEnv: Readonl
   const env = info.env.find((e) => e.name === 'CUDA_VISIBLE_DEVICES');
   if (!env) return given;
   const value = env.value === undefined ? undefined : interpolate(env.value, dotEnv);
-  if (value === undefined) return null;
-  const parts = value.split(',').map((p) => p.trim());
-  if (!parts.every((p) => /^\d+$/.test(p))) return null;
-  const indexes = parts.map(Number);
+  const indexes = deviceIndexes(value);
+  if (!indexes) return null;
   if (given === 'all') return indexes.map(String);
   const picked = indexes.map((i) => given[i]);
   // An index past the given GPUs: gpu-selected-by-env says what CUDA does then.
   return picked.every((id): id is string => id !== undefined) ? picked : null;
+}
+
+/** CUDA_VISIBLE_DEVICES as plain indexes (`0`, `1,2`); undefined for anything else (UUIDs, MIG names, `-1`, unresolved). */
+export function deviceIndexes(value: string | undefined): number[] | undefined {
+  if (value === undefined) return undefined;
+  const parts = value.split(',').map((p) => p.trim());
+  return parts.every((p) => /^\d+$/.test(p)) ? parts.map(Number) : undefined;
 }
 
 /** The engine's memory share: its flag, else its env var, else its default (vLLM's by release). */

@@ -1,3 +1,4 @@
+import { deviceIndexes } from '../compose/gpuPlacement';
 import { deviceRequests, reservedBy } from '../compose/gpuReservation';
 import { interpolate } from '../compose/interpolation';
 import type { ServiceInfo } from '../compose/service';
@@ -27,7 +28,7 @@ export const rule: Rule = {
       const env = info.env.find((e) => e.name === 'CUDA_VISIBLE_DEVICES');
       if (!env?.value || info.env.some((e) => e.name === 'NVIDIA_VISIBLE_DEVICES')) continue;
       const given = gpusGiven(info, dotEnv);
-      const indexes = indexList(interpolate(env.value, dotEnv));
+      const indexes = deviceIndexes(interpolate(env.value, dotEnv));
       if (!given || !indexes) continue;
       const missing = indexes.filter((i) => i >= given);
       if (missing.length === 0) continue;
@@ -58,11 +59,4 @@ function gpusGiven(info: ServiceInfo, dotEnv: ReadonlyMap<string, string>): numb
     total += n;
   }
   return total > 0 ? total : undefined;
-}
-
-/** `0`, `1,2`: a list of plain indexes; undefined for anything else (UUIDs, MIG names, `-1`, unresolved). */
-function indexList(value: string | undefined): number[] | undefined {
-  if (value === undefined) return undefined;
-  const parts = value.split(',').map((p) => p.trim());
-  return parts.every((p) => /^\d+$/.test(p)) ? parts.map(Number) : undefined;
 }

@@ -11,9 +11,8 @@ import type { BuildContextReader } from '../core/analysisOptions';
 import { factsFromHfConfig, isHubId } from '../engines/fit/hfConfig';
 import type { ModelFacts } from '../engines/fit/modelFacts';
 import type { ServiceInfo } from './service';
-import { serviceMounts } from './volumes';
+import { isAncestorOrSelf, normalizePath, serviceMounts } from './volumes';
 import { hasInterpolation, interpolate } from './interpolation';
-import { withoutTrailingSlashes } from '../core/trailingSlashes';
 
 /** A revision hash as refs/main holds it. */
 const REVISION = /^[0-9a-f]{7,64}$/;
@@ -35,10 +34,11 @@ export function modelFactsOnDisk(info: ServiceInfo, model: string, dotEnv: Reado
 
 /** `<source>/<path under the mount>/config.json`, when the model path lies under the mount's target. */
 function localConfig(model: string, source: string, target: string, read: (path: string) => string | undefined): string | undefined {
-  const normalized = posix.normalize(model);
-  const base = withoutTrailingSlashes(target);
-  if (normalized !== base && !normalized.startsWith(`${base}/`)) return undefined;
-  return read(posix.join(source, normalized.slice(base.length), 'config.json'));
+  // `..` is resolved first: `/models/../etc` is not under `/models`.
+  const path = normalizePath(posix.normalize(model));
+  if (!isAncestorOrSelf(target, path)) return undefined;
+  const base = normalizePath(target);
+  return read(posix.join(source, path.slice(base === '/' ? 0 : base.length), 'config.json'));
 }
 
 /** The config of `org/name` in a Hugging Face cache at `source` (the cache itself, or a folder holding `hub/`). */

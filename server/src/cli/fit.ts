@@ -11,12 +11,12 @@ import { dotEnvBeside } from '../compose/dotEnvFile';
 import { describeService } from '../compose/service';
 import { serviceFit, serviceFitInput, type ServiceFit } from '../compose/serviceFit';
 import { modelFacts } from '../engines/fit/modelFacts';
-import type { SglangRefusal } from '../engines/fit/sglangMemory';
+import { SGLANG_REFUSAL_EXPLANATIONS } from '../engines/fit/sglangMemory';
 import { sglangServiceFit, type SglangServiceFit } from '../compose/sglangServiceFit';
 import { fetchHubConfig, hubEndpoint } from '../engines/fit/hubFetch';
 import { fileBuildContexts } from '../dockerfile/buildContextFiles';
 import { GIB, gpuLabel, type TargetGpu } from '../engines/fit/gpuFacts';
-import type { Refusal } from '../engines/fit/vllmMemory';
+import { REFUSAL_EXPLANATIONS } from '../engines/fit/vllmMemory';
 import { collectTargets } from './files';
 import { argItems, choice, UsageError } from './args';
 import { GPU_OPTIONS_HELP, GpuArgs } from './gpuArgs';
@@ -41,7 +41,6 @@ interface Io {
   stdout(text: string): void;
   stderr(text: string): void;
 }
-
 
 interface FitArgs {
   paths: string[];
@@ -100,12 +99,6 @@ export interface FitRow {
   fits: boolean | null;
   reason: string | null;
 }
-
-const REFUSALS: Readonly<Record<Refusal, string>> = {
-  'weights-exceed-gpu': 'the weights of one GPU are more than the GPU holds: CUDA out of memory while loading',
-  'no-kv-memory': 'nothing is left for the KV cache: "No available memory for the cache blocks"',
-  'kv-below-max-model-len': "the KV cache holds fewer tokens than --max-model-len: the model's max seq len error",
-};
 
 const round = (n: number | null, digits = 2) => (n === null ? null : Number(n.toFixed(digits)));
 const inGib = (bytes: number | null) => (bytes === null ? null : round(bytes / GIB));
@@ -174,18 +167,13 @@ function fitRow<R extends string>(r: RowInput<R>, gpu: TargetGpu | undefined): F
 
 function row(file: string, service: string, engine: string | null, est: ServiceFit, gpu: TargetGpu | undefined): FitRow {
   const fit = est.known ? { ...est.fit, maxLen: est.fit.maxModelLen } : undefined;
-  return fitRow({ file, service, engine, engineName: 'vLLM', model: est.model, gpus: est.known ? est.tensorParallel * est.pipelineParallel : null, fit, unknownReason: est.known ? undefined : est.reason, refusals: REFUSALS, needsMaxLen: true }, gpu);
+  return fitRow({ file, service, engine, engineName: 'vLLM', model: est.model, gpus: est.known ? est.tensorParallel * est.pipelineParallel : null, fit, unknownReason: est.known ? undefined : est.reason, refusals: REFUSAL_EXPLANATIONS, needsMaxLen: true }, gpu);
 }
-
-const SGLANG_REFUSALS: Readonly<Record<SglangRefusal, string>> = {
-  'weights-exceed-gpu': 'the weights of one GPU are more than it has free: CUDA out of memory while loading',
-  'not-enough-memory': 'the weights leave nothing of --mem-fraction-static for the KV cache: "Not enough memory. Please try to increase --mem-fraction-static."',
-};
 
 /** The same row for an SGLang service (engines/fit/sglangMemory.ts): its context length stands for max_model_len. */
 function sglangRow(file: string, service: string, est: SglangServiceFit, gpu: TargetGpu | undefined): FitRow {
   const fit = est.known ? { ...est.fit, maxLen: est.fit.contextLength } : undefined;
-  return fitRow({ file, service, engine: 'sglang', engineName: 'SGLang', model: est.model, gpus: est.known ? est.tensorParallel : null, fit, unknownReason: est.known ? undefined : est.reason, refusals: SGLANG_REFUSALS, needsMaxLen: false }, gpu);
+  return fitRow({ file, service, engine: 'sglang', engineName: 'SGLang', model: est.model, gpus: est.known ? est.tensorParallel : null, fit, unknownReason: est.known ? undefined : est.reason, refusals: SGLANG_REFUSAL_EXPLANATIONS, needsMaxLen: false }, gpu);
 }
 
 function textLine(r: FitRow, gpu: TargetGpu | undefined): string {

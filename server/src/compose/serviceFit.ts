@@ -16,6 +16,7 @@ import { engineImage, findFlag, type ServiceInfo } from './service';
 import { modelOfService } from './serviceColdStart';
 import { modelFactsOnDisk } from './modelOnDisk';
 import { factsFromHfConfig } from '../engines/fit/hfConfig';
+import { optional } from '../core/optionalField';
 
 /** Flags that move memory where this estimate does not look: with one of them, the estimate is unknown. */
 const ACCOUNTING_FLAGS = [
@@ -64,19 +65,30 @@ export interface ServiceFitKnown extends ServiceFitInput {
 type Unknown = { known: false; model: string | undefined; reason: string };
 export type ServiceFit = ServiceFitKnown | Unknown;
 
+/** Why an estimate has no GPU to be made for. */
+export const NO_TARGET_GPU = 'no target GPU (set inferenceStack.gpu, or pass --gpu / --gpu-memory)';
+
+/** Why a service that needs `needed` GPUs cannot run on the target, when its host has fewer; undefined when it can. */
+export function tooFewGpus(gpu: NonNullable<AnalysisOptions['gpu']>, needed: number): string | undefined {
+  return gpu.count !== undefined && gpu.count < needed ? `the host has ${gpu.count} GPU${gpu.count === 1 ? '' : 's'} but the service needs ${needed}` : undefined;
+}
+
+/** vLLM's estimate input on a GPU: what the file says, with the GPU's memory and name. */
+export function vllmInputOn(input: ServiceFitInput['input'], gpu: { memoryBytes: number; name?: string }): VllmFitInput {
+  return { ...input, gpuMemoryBytes: gpu.memoryBytes, ...(gpu.name !== undefined ? { gpuName: gpu.name } : {}) };
+}
+
 /** The estimate for a vLLM service on `options.gpu`, or why there is none. */
 export function serviceFit(file: ComposeFile, info: ServiceInfo, options: AnalysisOptions): ServiceFit {
   const gpu = options.gpu;
   // Without a GPU nothing else matters: say that first (for a vLLM service; others say their engine is not modelled).
-  if (!gpu && info.engine?.id === 'vllm' && info.isModelService) {
-    return { known: false, model: modelOfService(info, file.dotEnv), reason: 'no target GPU (set inferenceStack.gpu, or pass --gpu / --gpu-memory)' };
-  }
+  if (!gpu && info.engine?.id === 'vllm' && info.isModelService) return { known: false, model: modelOfService(info, file.dotEnv), reason: NO_TARGET_GPU };
   const found = serviceFitInput(file, info, { reader: options.buildContexts, hubConfigs: options.hubModelConfigs });
   if (!found.known) return found;
-  if (!gpu) return { known: false, model: found.model, reason: 'no target GPU (set inferenceStack.gpu, or pass --gpu / --gpu-memory)' };
-  const gpus = found.tensorParallel * found.pipelineParallel;
-  if (gpu.count !== undefined && gpu.count < gpus) return { known: false, model: found.model, reason: `the host has ${gpu.count} GPU${gpu.count === 1 ? '' : 's'} but the service needs ${gpus}` };
-  const input: VllmFitInput = { ...found.input, gpuMemoryBytes: gpu.memoryBytes, ...(gpu.name !== undefined ? { gpuName: gpu.name } : {}) };
+  if (!gpu) return { known: false, model: found.model, reason: NO_TARGET_GPU };
+  const tooFew = tooFewGpus(gpu, found.tensorParallel * found.pipelineParallel);
+  if (tooFew) return { known: false, model: found.model, reason: tooFew };
+  const input = vllmInputOn(found.input, gpu);
   return { ...found, input, fit: estimateVllm(input) };
 }
 
@@ -125,10 +137,6 @@ export function serviceFitInput(file: ComposeFile, info: ServiceInfo, sources: M
     },
     ...optional('maxModelLenFlag', read.maxModelLenLiteral),
   };
-}
-
-function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
-  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }
 
 interface ReadFlags {

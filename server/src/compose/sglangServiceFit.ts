@@ -8,7 +8,7 @@ import { estimateSglang, type SglangFit, type SglangFitInput } from '../engines/
 import { allFlags } from './commandEdits';
 import type { ComposeFile } from './composeFile';
 import { isMultiNode } from './gpuReservation';
-import { flagValues, resolveModelFacts } from './serviceFit';
+import { flagValues, NO_TARGET_GPU, resolveModelFacts, tooFewGpus } from './serviceFit';
 import type { ServiceInfo } from './service';
 import { modelOfService } from './serviceColdStart';
 
@@ -22,7 +22,7 @@ export function sglangServiceFit(file: ComposeFile, info: ServiceInfo, options: 
   const unknown = (reason: string): SglangServiceFit => ({ known: false, model, reason });
   if (info.engine?.id !== 'sglang' || !info.isModelService) return unknown('not an SGLang service');
   const gpu = options.gpu;
-  if (!gpu) return unknown('no target GPU (set inferenceStack.gpu, or pass --gpu / --gpu-memory)');
+  if (!gpu) return unknown(NO_TARGET_GPU);
   if (isMultiNode(info, dotEnv)) return unknown('the engine spans several containers');
   if (model === undefined) return unknown('no model id in the command');
   const facts = resolveModelFacts(info, model, dotEnv, { reader: options.buildContexts, hubConfigs: options.hubModelConfigs });
@@ -37,7 +37,8 @@ export function sglangServiceFit(file: ComposeFile, info: ServiceInfo, options: 
   const memFractionStatic = fraction === undefined ? undefined : Number(fraction);
   if (memFractionStatic !== undefined && !(memFractionStatic > 0 && memFractionStatic <= 1)) return unknown('--mem-fraction-static is not a fraction in (0, 1]');
   const tensorParallel = value(tp) ?? 1;
-  if (gpu.count !== undefined && gpu.count < tensorParallel) return unknown(`the host has ${gpu.count} GPU${gpu.count === 1 ? '' : 's'} but the service needs ${tensorParallel}`);
+  const tooFew = tooFewGpus(gpu, tensorParallel);
+  if (tooFew) return unknown(tooFew);
   const input: SglangFitInput = {
     model: facts,
     gpuMemoryBytes: gpu.memoryBytes,

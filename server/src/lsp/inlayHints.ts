@@ -4,6 +4,7 @@ import { describeEstimate, estimateColdStart } from '../engines/coldStart';
 import { gpuLabel } from '../engines/fit/gpuFacts';
 import { estimateVllm, gib } from '../engines/fit/vllmMemory';
 import type { ModelMention } from '../compose/navigationFacts';
+import { tooFewGpus, vllmInputOn } from '../compose/serviceFit';
 import type { AnalysisOptions } from '../core/analysisOptions';
 import type { NavigationDocuments } from './navigationIndex';
 import type { DocumentSettings } from './settings';
@@ -62,8 +63,8 @@ function memoryPlan(mention: ModelMention, options: AnalysisOptions): { label: s
   const fit = mention.fit;
   if (!gpu || !fit) return undefined;
   const gpus = fit.tensorParallel * fit.pipelineParallel;
-  if (gpu.count !== undefined && gpu.count < gpus) return undefined;
-  const est = estimateVllm({ ...fit, gpuMemoryBytes: gpu.memoryBytes, ...(gpu.name !== undefined ? { gpuName: gpu.name } : {}) });
+  if (tooFewGpus(gpu, gpus)) return undefined;
+  const est = estimateVllm(vllmInputOn(fit, gpu));
   if (est.weightsBytesPerGpu === null) return undefined;
   const parts = [`${gib(est.weightsBytesPerGpu)} GiB weights${gpus > 1 ? ' per GPU' : ''}`];
   if (est.kvTokens !== null) parts.push(`${Math.max(0, Math.floor(est.kvTokens)).toLocaleString('en-US')} KV tokens`);

@@ -25,6 +25,7 @@
  *   reset. `reset` tells the view so it can say "since restart".
  * - Malformed lines are counted in `skippedLines` and otherwise ignored; nothing here throws on page content.
  */
+import { optional } from '../../../../server/src/core/optionalField';
 
 export type MetricType = 'counter' | 'gauge' | 'histogram' | 'summary' | 'untyped';
 
@@ -446,10 +447,6 @@ function latency(series: readonly HistogramSeries[]): LatencySummary {
     if (v !== undefined) out[key] = v;
   }
   return out;
-}
-
-function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
-  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }
 
 function withoutLe(labels: Readonly<Record<string, string>>): Record<string, string> {

@@ -11,20 +11,15 @@
  *   the estimate is close, not exact (docs/fit-accuracy.md).
  * Placement and the estimate's input come with the plan (compose/stackPlan.ts); nothing is guessed here.
  */
-import { estimateVllm, gib, type Refusal } from '../../../../server/src/engines/fit/vllmMemory';
+import { estimateVllm, gib, REFUSAL_EXPLANATIONS } from '../../../../server/src/engines/fit/vllmMemory';
 import type { PlannedService, StackPlan } from '../../../../server/src/compose/stackPlanTypes';
 import { gpuLoad, pastWholeGpu } from '../../../../server/src/compose/gpuPlacement';
+import { vllmInputOn } from '../../../../server/src/compose/serviceFit';
 import type { Gpu, GpuState } from '../gpu/gpus';
 import type { PreflightIssue } from '../stackTypes';
 import { startedServices } from './profiles';
 
 const MIB = 2 ** 20;
-
-const REFUSAL_TEXT: Readonly<Record<Refusal, string>> = {
-  'weights-exceed-gpu': 'its weights are more than the GPU holds: CUDA runs out of memory while loading them',
-  'no-kv-memory': 'nothing is left for the KV cache after the weights: "No available memory for the cache blocks"',
-  'kv-below-max-model-len': 'the KV cache holds fewer tokens than --max-model-len: vLLM refuses with its max seq len error',
-};
 
 export interface GpuPlanOptions {
   /** The project's own containers are running: memory in use may be theirs. */
@@ -115,7 +110,7 @@ function fitIssue(service: PlannedService, gpus: readonly Gpu[]): PreflightIssue
   const input = service.fit;
   const first = gpuById(gpus, service.gpuPlacement!.gpus[0]!);
   if (!input || !first?.memoryTotalMiB) return undefined;
-  const est = estimateVllm({ ...input, gpuMemoryBytes: first.memoryTotalMiB * MIB, gpuName: first.name });
+  const est = estimateVllm(vllmInputOn(input, { memoryBytes: first.memoryTotalMiB * MIB, name: first.name }));
   if (!est.refusal) return undefined;
   const numbers = [
     est.weightsBytesPerGpu !== null ? `${gib(est.weightsBytesPerGpu)} GiB of weights per GPU` : undefined,
@@ -126,7 +121,7 @@ function fitIssue(service: PlannedService, gpus: readonly Gpu[]): PreflightIssue
     id: 'model-does-not-fit',
     severity: 'warning',
     service: service.name,
-    title: `${service.name}: ${input.model.ids[0]} will not fit GPU ${first.index} (${first.name}): ${REFUSAL_TEXT[est.refusal]}`,
+    title: `${service.name}: ${input.model.ids[0]} will not fit GPU ${first.index} (${first.name}): ${REFUSAL_EXPLANATIONS[est.refusal]}`,
     steps: [
       `The estimate (${numbers.join(', ')}) follows vLLM's own accounting; docs/fit-accuracy.md says how close it comes to published start-ups.`,
       'Use more GPUs (--tensor-parallel-size), a quantized checkpoint, a larger GPU, or a smaller --max-model-len.',

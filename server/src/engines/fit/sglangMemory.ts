@@ -78,6 +78,12 @@ export type SglangRefusal =
   /** Weights leave nothing of the static share: "Not enough memory. Please try to increase --mem-fraction-static." */
   | 'not-enough-memory';
 
+/** Each refusal in a line: what `fit` says. */
+export const SGLANG_REFUSAL_EXPLANATIONS: Readonly<Record<SglangRefusal, string>> = {
+  'weights-exceed-gpu': 'the weights of one GPU are more than it has free: CUDA out of memory while loading',
+  'not-enough-memory': 'the weights leave nothing of --mem-fraction-static for the KV cache: "Not enough memory. Please try to increase --mem-fraction-static."',
+};
+
 export interface SglangFit {
   params: number | null;
   weightsBytesPerGpu: number | null;

@@ -97,6 +97,13 @@ export type Refusal =
   /** The KV cache holds fewer tokens than --max-model-len. */
   | 'kv-below-max-model-len';
 
+/** Each refusal in a line: what `fit`, pre-flight and other summaries say. */
+export const REFUSAL_EXPLANATIONS: Readonly<Record<Refusal, string>> = {
+  'weights-exceed-gpu': 'the weights of one GPU are more than the GPU holds: CUDA out of memory while loading',
+  'no-kv-memory': 'nothing is left for the KV cache: "No available memory for the cache blocks"',
+  'kv-below-max-model-len': "the KV cache holds fewer tokens than --max-model-len: the model's max seq len error",
+};
+
 /** One pipeline stage's share, per GPU of the stage. */
 export interface StageFit {
   firstLayer: number;

@@ -1,11 +1,12 @@
 import * as vscode from 'vscode';
-import { FIX_ALL_CODE_ACTION_KIND, FIX_ALL_COMMAND } from '../../server/src/protocol';
+import { FIX_ALL_CODE_ACTION_KIND, FIX_ALL_COMMAND, OPEN_RULE_DOC_COMMAND } from '../../server/src/protocol';
 import type { LanguageClientHandle } from './languageClient';
 import type { Row } from './stack/views/sidebarModel';
 import { ColdStartStore } from './ui/coldStarts';
 import { LocalGpuReporter } from './ui/localGpus';
 import { LazyTreeProvider } from './ui/lazyTree';
 import { showError } from './ui/notify';
+import { openRuleDoc } from './ui/ruleDocs';
 import { GPUS_VIEW, PROBE_VIEW, SERVICES_VIEW, STACK_COMMANDS } from './ui/stackIds';
 import type { StackFeature, StackHost, StackView } from './ui/stackFeature';
 
@@ -26,12 +27,14 @@ function requireBundle<T>(context: vscode.ExtensionContext, name: string): T {
 
 export function activate(context: vscode.ExtensionContext): void {
   const coldStarts = new ColdStartStore(context.workspaceState, (params) => client?.sendColdStarts(params));
-  const localGpus = new LocalGpuReporter(context.globalState, (params) => client?.sendLocalGpus(params));
+  const localGpus = new LocalGpuReporter(context.globalState, (params) => client?.sendLocalGpus(params), (params) => client?.sendEngineResources(params));
   context.subscriptions.push(
     vscode.commands.registerCommand('inferenceStack.restartServer', () => client?.restart()),
     vscode.commands.registerCommand(FIX_ALL_COMMAND, () =>
       vscode.commands.executeCommand('editor.action.sourceAction', { kind: FIX_ALL_CODE_ACTION_KIND, apply: 'first' }),
     ),
+    // A diagnostic's rule link (codeDescription.href) runs it: the rule's page, shipped, in the Markdown preview.
+    vscode.commands.registerCommand(OPEN_RULE_DOC_COMMAND, (...args: unknown[]) => openRuleDoc(context.extensionUri, args)),
     { dispose: () => void client?.stop() },
   );
   registerStack(context, coldStarts, localGpus);

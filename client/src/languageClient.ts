@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { LanguageClient, LanguageClientOptions, ServerOptions, State, TransportKind } from 'vscode-languageclient/node';
 import { COMPOSE_FILE_GLOBS, COMPOSE_INPUTS_WATCH_GLOB, DOTENV_GLOB } from '../../server/src/core/fileKind';
-import { LOCAL_GPUS_NOTIFICATION, MEASURED_COLD_STARTS_NOTIFICATION, SETTINGS_SECTION, type LocalGpusParams, type MeasuredColdStartsParams } from '../../server/src/protocol';
+import { ENGINE_RESOURCES_NOTIFICATION, LOCAL_GPUS_NOTIFICATION, MEASURED_COLD_STARTS_NOTIFICATION, SETTINGS_SECTION, type InitializationOptions, type EngineResourcesParams, type LocalGpusParams, type MeasuredColdStartsParams } from '../../server/src/protocol';
 import { showError } from './ui/notify';
 
 /**
@@ -22,6 +22,7 @@ export interface LanguageClientHandle {
   restart(): Promise<void>;
   sendColdStarts(params: MeasuredColdStartsParams): void;
   sendLocalGpus(params: LocalGpusParams): void;
+  sendEngineResources(params: EngineResourcesParams): void;
   stop(): Promise<void>;
 }
 
@@ -41,6 +42,12 @@ export function startLanguageClient(context: vscode.ExtensionContext, onRunning:
       fileEvents: vscode.workspace.createFileSystemWatcher(COMPOSE_INPUTS_WATCH_GLOB),
     },
     outputChannel: output,
+    // The extension ships the rule pages: diagnostics link to them by a command that opens the Markdown preview.
+    initializationOptions: { ruleDocs: 'command' } satisfies InitializationOptions,
+    middleware: {
+      // "Start inference stack" runs containers: not offered in an untrusted workspace (the command refuses there too).
+      provideCodeLenses: (document, token, next) => (vscode.workspace.isTrusted ? next(document, token) : []),
+    },
     initializationFailedHandler: (error) => {
       void offerRestart(`Inference Stack: the language server failed to start: ${String(error)}`);
       return false;
@@ -74,6 +81,9 @@ export function startLanguageClient(context: vscode.ExtensionContext, onRunning:
     },
     sendLocalGpus: (params) => {
       if (client.isRunning()) void client.sendNotification(LOCAL_GPUS_NOTIFICATION, params);
+    },
+    sendEngineResources: (params) => {
+      if (client.isRunning()) void client.sendNotification(ENGINE_RESOURCES_NOTIFICATION, params);
     },
     stop: async () => {
       if (client.isRunning()) await client.stop();

@@ -21,6 +21,16 @@ export interface LocalGpusParams {
   gpus: Array<{ name: string; memoryMiB: number }>;
 }
 
+/**
+ * Client → server: the CPUs and memory of the Docker engine the stack commands reached last (`docker info` NCPU and
+ * MemTotal, in bytes); empty when it did not say. resource-limits-missing sizes its fix from them.
+ */
+export const ENGINE_RESOURCES_NOTIFICATION = 'inferenceStack/engineResources';
+export interface EngineResourcesParams {
+  cpus?: number;
+  memoryBytes?: number;
+}
+
 /** The settings section the server pulls per document. */
 export const SETTINGS_SECTION = 'inferenceStack';
 
@@ -35,6 +45,27 @@ export const FIX_ALL_CODE_ACTION_KIND = 'source.fixAll.inference-stack';
  * FIX_ALL_CODE_ACTION_KIND source action to the active document.
  */
 export const FIX_ALL_COMMAND = 'inferenceStack.fixAll';
+
+/**
+ * The client's command that opens a rule's page, shipped in the extension (docs/rules/<id>.md), in VS Code's Markdown
+ * preview. Arguments: the rule id, then the published page (opened instead when the shipped one is missing).
+ */
+export const OPEN_RULE_DOC_COMMAND = 'inferenceStack.openRuleDoc';
+
+/**
+ * How a diagnostic links its rule's page: `web`, the published page (any editor; the CLI's SARIF always names it);
+ * `command`, a command link to OPEN_RULE_DOC_COMMAND, for the extension's own client, which ships the pages.
+ */
+export type RuleDocsLink = 'web' | 'command';
+
+/** What the client tells the server when it starts it (LSP `initializationOptions`). */
+export interface InitializationOptions {
+  /** Absent: `web`. */
+  ruleDocs?: RuleDocsLink;
+}
+
+/** The client's "Start Inference Stack"; the "Start" code lens above `services:` runs it with the file's URI. */
+export const START_STACK_COMMAND = 'inferenceStack.start';
 
 export interface InferenceStackSettings {
   enable: boolean;

@@ -84,7 +84,7 @@ describe('inference-stack lint: Compose projects (dist/cli.js)', () => {
   it('--fix does not add to the base what the override supplies', () => {
     const dir = workspace({ 'compose.yaml': BASE, 'compose.override.yaml': gpu(2) });
     const r = run(['lint', '--fix', '.'], dir);
-    assert.match(r.stdout, /^Fixed 1 file\.\nNo findings in 2 files\./);
+    assert.match(r.stdout, /^Fixed 1 file\.\ncompose\.yaml: \d+ fix(?:es)? \([a-z-]+ ×\d+(?:, [a-z-]+ ×\d+)*\)\nNo findings in 2 files\./);
     const fixed = readFileSync(join(dir, 'compose.yaml'), 'utf8');
     assert.match(fixed, /healthcheck:/, 'the fixes of what the project lacks are applied');
     assert.doesNotMatch(fixed, /reservations|capabilities/, 'no GPU reservation added to the base');

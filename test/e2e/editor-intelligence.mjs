@@ -144,7 +144,7 @@ try {
     assert.equal(mine.length, 1, 'one problem in compose.yaml');
     const [schema] = mine;
     assert.deepEqual([schema.line, schema.column, schema.severity], [line, 5, 'Error'], 'an error on the `restarx` key');
-    assert.match(schema.message, /`restarx` is not a service attribute\. Did you mean `restart`\?/);
+    assert.match(schema.message, /'restarx' is not a service attribute\. Did you mean 'restart'\?/);
     await page.locator('.monaco-editor .squiggly-error').first().waitFor({ state: 'attached', timeout: 5000 });
 
     await vsc.goToLine(line, 6);

@@ -59,6 +59,15 @@ try {
     await vsc.runCommand(TITLE);
     await pick('engine', /^vLLM/, shots && 'new-stack-1-engine');
     await accept('model', 'Qwen/Qwen2.5-1.5B-Instruct');
+    if (shots) {
+      // Each step has its number, and Back goes to the step before with its answer kept.
+      await at('GPU count', '1');
+      const counter = await widget.locator('.quick-input-title').innerText();
+      assert.match(counter, /\(3\/8\)/, counter);
+      await widget.locator('.quick-input-titlebar .action-label[aria-label^="Back"]').click();
+      await at('model', 'Qwen/Qwen2.5-1.5B-Instruct');
+      await page.keyboard.press('Enter');
+    }
     await accept('GPU count', '1');
     await accept('port', '8000');
     await pick('proxy', /^Yes/);

@@ -8,7 +8,7 @@
 //   - for stack.mjs, a Docker engine and the demo images (scripts/build-test-images.mjs builds them from local files;
 //     the nginx one needs Debian's nginx-light). Without an engine stack.mjs FAILS with the reason: it never skips.
 //   - the packaged extension: `npm run package` (inference-stack.vsix), unless E2E_VSIX names one already built.
-// Usage: node test/e2e/run.mjs [smoke fix-all editor-intelligence stack profiles docker-down untrusted command-link boundary huge-compose new-stack probe-script]   (default: all, in that order)
+// Usage: node test/e2e/run.mjs [smoke fix-all editor-intelligence stack override-gpu file-choice service-actions profiles docker-down untrusted command-link boundary huge-compose new-stack probe-script walkthrough]   (default: all, in that order)
 // Screenshots land in test-artifacts/; each test's code-server logs in test-artifacts/logs-<test>/.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -25,6 +25,8 @@ const TESTS = [
   { name: 'editor-intelligence', about: 'completion of a vLLM flag as typed, its hover, a compose-schema quick fix, Go to Symbol and the Outline view' },
   { name: 'stack', about: 'start the demo stack, sidebar healthy, probe, logs, stop keeps volumes; a GPU stack gives the explained error', docker: true },
   { name: 'override-gpu', about: 'examples/override-gpu: the base is analysed with its override, the picker says what Compose loads, Start runs with the override (the explained GPU error)', docker: true },
+  { name: 'file-choice', about: 'Start acts on the file you mean: the code lens, the active editor over the remembered file, the stack New Inference Stack wrote; the view and status bar name it', docker: true },
+  { name: 'service-actions', about: 'per-service actions on the demo: Copy curl for Chat (runs, key by variable), Try the Model streams with TTFT, Show Container Inspect masks HF_TOKEN and --api-key, Open Shell says no sh, Open in Browser', docker: true },
   { name: 'profiles', about: 'a Compose file with profiles: Start asks which, the chosen variant starts, the view names it, Stop removes all', docker: true },
   { name: 'docker-down', about: 'a stopped daemon: the Services view shows the reason with a Retry, Start answers with the endpoint' },
   { name: 'untrusted', about: 'restricted mode: diagnostics work, the commands that run containers are not offered' },
@@ -33,6 +35,7 @@ const TESTS = [
   { name: 'boundary', about: 'restricted mode: a .env symlink, a build context and a probe.py symlink outside the workspace are not read or written' },
   { name: 'new-stack', about: '"New Inference Stack…" writes a stack that shows no problems' },
   { name: 'probe-script', about: '"Write Accuracy Probe Healthcheck Script" wires the probe into the Dockerfile\'s HEALTHCHECK, then into the Compose healthcheck' },
+  { name: 'walkthrough', about: 'the getting-started walkthrough and its steps; a rule id opens its shipped page in the Markdown preview; plain-text messages; Choose Compose Profiles only with profiles' },
 ];
 const PER_TEST_TIMEOUT_MS = Number(process.env.E2E_TEST_TIMEOUT_S ?? 300) * 1000;
 

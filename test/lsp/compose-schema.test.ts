@@ -35,7 +35,8 @@ describe('compose-schema over LSP (dist/server.js)', () => {
     const diagnostics = await lsp.diagnostics(uri, { version: 1, match: (d) => d.some((x) => x.code === 'compose-schema') });
     const [target, ...rest] = diagnostics.filter((d) => d.code === 'compose-schema');
     assert.equal(rest.length, 0);
-    assert.equal(target!.message, '`restarx` is not a service attribute. Did you mean `restart`?');
+    // The rule writes code spans (`restarx`); VS Code shows a diagnostic as plain text, so the LSP sends quotes.
+    assert.equal(target!.message, "'restarx' is not a service attribute. Did you mean 'restart'?");
     assert.equal(target!.severity, DiagnosticSeverity.Error);
     assert.deepEqual(target!.range, { start: { line: 3, character: 4 }, end: { line: 3, character: 11 } });
 
@@ -58,7 +59,7 @@ describe('compose-schema over LSP (dist/server.js)', () => {
     const after3 = await lsp.diagnostics(uri, { version: 3 });
     const found = after3.filter((d) => d.code === 'compose-schema');
     assert.deepEqual(found.map((d) => [d.range.start.line, d.range.start.character, d.range.end.character]), [[6, 19, 33]]);
-    assert.match(String(found[0]!.message), /^`depends_on\.proxy\.condition: service_healty` must be one of .* Did you mean `service_healthy`\?$/);
+    assert.match(String(found[0]!.message), /^'depends_on\.proxy\.condition: service_healty' must be one of .* Did you mean 'service_healthy'\?$/);
   });
 
   it('is off when the setting turns it off', async () => {

@@ -52,9 +52,13 @@ export class LspSession {
     this.connection.listen();
   }
 
-  /** `folders`: the workspace folders (paths); a Compose file's `.env` and Dockerfiles are read only inside one. */
-  async initialize(folders: readonly string[] = []): Promise<void> {
+  /**
+   * `folders`: the workspace folders (paths); a Compose file's `.env` and Dockerfiles are read only inside one.
+   * `initializationOptions`: what the extension's client sends (protocol.ts InitializationOptions); none by default.
+   */
+  async initialize(folders: readonly string[] = [], initializationOptions?: unknown): Promise<void> {
     await this.connection.sendRequest(InitializeRequest.type, {
+      ...(initializationOptions === undefined ? {} : { initializationOptions }),
       processId: process.pid,
       rootUri: null,
       capabilities: { workspace: { configuration: true }, textDocument: { codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix', 'source.fixAll'] } } } } },

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import type { DocumentLink, DocumentSymbol, Location, Position, Range } from 'vscode-languageserver-protocol/node';
+import type { CodeLens, DocumentLink, DocumentSymbol, Location, Position, Range } from 'vscode-languageserver-protocol/node';
 import { yaml } from '../helpers';
 import { LspSession } from './lspHarness';
 
@@ -265,5 +265,17 @@ describe('language server: navigation after edits, and in files it cannot cut in
     const llm = symbols[0]!.children![0]!;
     const llmEnd = lines.findIndex((l) => l.includes('networks: [backend]'));
     assert.deepEqual(llm.range.end, { line: llmEnd, character: lines[llmEnd]!.length });
+  });
+
+  it('puts a "Start inference stack" lens above services: that starts this file\'s project; none without a service', async () => {
+    const uri = pathToFileURL(join(root, 'lens.compose.yaml')).href;
+    await lsp.open(uri, 'dockercompose', compose);
+    const lenses = (await lsp.connection.sendRequest('textDocument/codeLens', { textDocument: { uri } })) as CodeLens[];
+    const servicesLine = lines.findIndex((l) => l.startsWith('services:'));
+    assert.deepEqual(lenses.map((l) => [l.range.start, l.command?.command, l.command?.arguments]), [[{ line: servicesLine, character: 0 }, 'inferenceStack.start', [uri]]]);
+    assert.match(lenses[0]!.command!.title, /Start inference stack/);
+    const empty = pathToFileURL(join(root, 'empty.compose.yaml')).href;
+    await lsp.open(empty, 'dockercompose', 'services: {}\nvolumes:\n  data: {}\n');
+    assert.deepEqual(await lsp.connection.sendRequest('textDocument/codeLens', { textDocument: { uri: empty } }), null);
   });
 });

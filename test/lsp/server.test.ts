@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { CodeAction, CodeActionRequest, DiagnosticSeverity, DidChangeTextDocumentNotification } from 'vscode-languageserver-protocol/node';
-import { LOCAL_GPUS_NOTIFICATION, MEASURED_COLD_STARTS_NOTIFICATION, type LocalGpusParams, type MeasuredColdStartsParams } from '../../server/src/protocol';
+import { ENGINE_RESOURCES_NOTIFICATION, LOCAL_GPUS_NOTIFICATION, MEASURED_COLD_STARTS_NOTIFICATION, type EngineResourcesParams, type LocalGpusParams, type MeasuredColdStartsParams } from '../../server/src/protocol';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { lint, yaml } from '../helpers';
 import { LspSession } from './lspHarness';
@@ -149,6 +149,18 @@ describe('language server over stdio (dist/server.js)', () => {
     lsp.settings = { enable: true, rules: {} };
     await lsp.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
     await lsp.connection.sendNotification(LOCAL_GPUS_NOTIFICATION, { gpus: [] } satisfies LocalGpusParams);
+  });
+
+  it("sizes resource-limits-missing's fix from the Docker engine's CPUs and memory once the client sends them", async () => {
+    const uri = 'file:///tmp/engine-resources/compose.yaml';
+    await lsp.open(uri, 'yaml', 'services:\n  vllm:\n    image: vllm/vllm-openai:v0.11.0\n');
+    const limits = (ds: { code?: unknown; message: unknown }[]) => String(ds.find((d) => d.code === 'resource-limits-missing')?.message ?? '');
+    assert.match(limits(await lsp.diagnostics(uri, { version: 1 })), /8 CPUs and 32 GiB as placeholders/);
+    await lsp.connection.sendNotification(ENGINE_RESOURCES_NOTIFICATION, { cpus: 2, memoryBytes: 25276502016 } satisfies EngineResourcesParams);
+    const sized = await lsp.diagnostics(uri, { match: (ds) => /half of what the Docker engine has/.test(limits(ds)) });
+    assert.match(limits(sized), /the fix uses 1 CPU and 11 GiB, half of what the Docker engine has \(2 CPUs, 23\.54 GiB\)/);
+    await lsp.connection.sendNotification(ENGINE_RESOURCES_NOTIFICATION, {} satisfies EngineResourcesParams);
+    await lsp.diagnostics(uri, { match: (ds) => /as placeholders/.test(limits(ds)) });
   });
 
   it('honours per-rule settings pulled from the client', async () => {

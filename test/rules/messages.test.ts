@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { analyze } from '../../server/src/analysis/analyze';
 import type { AnalysisOptions, RuleSetting } from '../../server/src/core/analysisOptions';
+import { parseByteSize } from '../../server/src/core/byteSize';
 import { targetFromName } from '../../server/src/engines/fit/gpuFacts';
 import type { FileKind, Finding } from '../../server/src/core/types';
 import { RULES } from '../../server/src/rules/registry';
@@ -20,9 +21,10 @@ const KIND_OF_FENCE: Readonly<Record<string, FileKind>> = { yaml: 'compose', yml
 
 /**
  * An example's fence may name the target GPU the memory rules need, ```yaml gpu=L4 (the inferenceStack.gpu setting),
- * and how many GPUs the machine has, gpus=2 (this machine's nvidia-smi, or --gpus 2).
+ * how many GPUs the machine has, gpus=2 (this machine's nvidia-smi, or --gpus 2), and what the Docker engine has,
+ * engine-cpus=2 engine-memory=24g (`docker info`, sent by the extension).
  */
-function examples(id: string): { kind: FileKind; text: string; gpu?: AnalysisOptions['gpu']; hostGpus?: AnalysisOptions['hostGpus'] }[] {
+function examples(id: string): { kind: FileKind; text: string; gpu?: AnalysisOptions['gpu']; hostGpus?: AnalysisOptions['hostGpus']; engineResources?: AnalysisOptions['engineResources'] }[] {
   const page = join(REPO_ROOT, 'docs', 'rules', `${id}.md`);
   if (!existsSync(page)) return [];
   return [...readFileSync(page, 'utf8').matchAll(/^```(\w+)([^\n]*)\n([\s\S]*?)^```/gm)]
@@ -30,11 +32,15 @@ function examples(id: string): { kind: FileKind; text: string; gpu?: AnalysisOpt
     .map((m) => ({ kind: KIND_OF_FENCE[m[1]!]!, text: m[3]!, ...gpuOf(m[2]!) }));
 }
 
-function gpuOf(info: string): Pick<AnalysisOptions, 'gpu' | 'hostGpus'> {
+function gpuOf(info: string): Pick<AnalysisOptions, 'gpu' | 'hostGpus' | 'engineResources'> {
   const name = /\bgpu=(\S+)/.exec(info)?.[1];
   const count = /\bgpus=(\d+)/.exec(info)?.[1];
   const gpu = name === undefined ? undefined : targetFromName(name);
-  return { ...(gpu ? { gpu } : {}), ...(count ? { hostGpus: { count: Number(count), from: `--gpus ${count}` } } : {}) };
+  const cpus = /\bengine-cpus=(\d+)/.exec(info)?.[1];
+  const memory = /\bengine-memory=(\S+)/.exec(info)?.[1];
+  const memoryBytes = memory === undefined ? undefined : parseByteSize(memory);
+  const engineResources = cpus || memoryBytes ? { ...(cpus ? { cpus: Number(cpus) } : {}), ...(memoryBytes ? { memoryBytes } : {}) } : undefined;
+  return { ...(gpu ? { gpu } : {}), ...(count ? { hostGpus: { count: Number(count), from: `--gpus ${count}` } } : {}), ...(engineResources ? { engineResources } : {}) };
 }
 
 function only(id: string): Record<string, RuleSetting> {

@@ -119,4 +119,42 @@ describe(RULE, () => {
     assert.equal(rangeText(text, f!), '*limits');
     assert.deepEqual(f!.fixes, []);
   });
+
+  describe('sized from the Docker engine (docker info NCPU and MemTotal, sent by the extension)', () => {
+    /** The engine of test/stack/fixtures/docker/engine.json: 2 CPUs, 25276502016 bytes (23.54 GiB). */
+    const engine = { engineResources: { cpus: 2, memoryBytes: 25276502016 } };
+
+    it('writes half of what the engine has, and says so', () => {
+      const [f] = findingsOf(RULE, bare, 'compose', engine);
+      assert.match(f!.message, /\(the fix uses 1 CPU and 11 GiB, half of what the Docker engine has \(2 CPUs, 23\.54 GiB\)\)\.$/);
+      assert.equal(f!.fixes[0]!.title, 'Add limits.cpus and limits.memory (sized to the Docker engine: adjust them to the model)');
+      const fixed = assertFixResolves(RULE, bare, engine);
+      assert.ok(fixed.endsWith('    deploy:\n      resources:\n        limits:\n          cpus: "1"\n          memory: 11g\n'), fixed);
+    });
+
+    it('never writes more CPUs than the engine has, not even to meet a larger reservation; memory meets its reservation', () => {
+      const text = 'services:\n  tgi:\n    image: ghcr.io/huggingface/text-generation-inference:3.3.5\n    deploy:\n      resources:\n        reservations:\n          cpus: "4"\n          memory: 16g\n';
+      const fixed = assertFixResolves(RULE, text, engine);
+      assert.ok(fixed.includes('        limits:\n          cpus: "2"\n          memory: 16g\n'), fixed);
+      const [f] = findingsOf(RULE, text, 'compose', engine);
+      assert.match(f!.message, /\(the fix uses 2 CPUs, all the Docker engine has \(the CPU reservation asks for more\); and 16 GiB, the reservation\)\.$/);
+      const one = assertFixResolves(RULE, bare, { engineResources: { cpus: 1, memoryBytes: 1.5 * 1024 ** 3 } });
+      assert.ok(one.endsWith('          cpus: "1"\n          memory: 1g\n'), one);
+    });
+
+    it('an engine that gave only its CPUs: the memory stays a placeholder, and the message tells them apart', () => {
+      const [f] = findingsOf(RULE, bare, 'compose', { engineResources: { cpus: 64 } });
+      assert.match(f!.message, /\(the fix uses 32 CPUs, half of what the Docker engine has \(64 CPUs\); and 32 GiB as a placeholder\)\.$/);
+      const fixed = assertFixResolves(RULE, bare, { engineResources: { cpus: 64 } });
+      assert.ok(fixed.endsWith('          cpus: "32"\n          memory: 32g\n'), fixed);
+    });
+
+    it('without the engine: the placeholders, named as such (only those the fix writes)', () => {
+      const [f] = findingsOf(RULE, bare);
+      assert.match(f!.message, /\(the fix uses 8 CPUs and 32 GiB as placeholders\)\.$/);
+      const text = withGpu.replace('        reservations:', '        limits:\n          cpus: "4"\n        reservations:');
+      const [g] = findingsOf(RULE, text);
+      assert.match(g!.message, /\(the fix uses 32 GiB as a placeholder\)\.$/);
+    });
+  });
 });

@@ -241,7 +241,7 @@ describe(`${RULE}: boundaries and forms`, () => {
     assert.equal(more, undefined);
     assert.equal(rangeText(text, f!), 's3cr3t-key-42');
     assert.equal(f!.message, 'A literal API key is written in the --api-key argument: anyone who can read this file or its history can use it. Reference it as ${VLLM_API_KEY} and keep the value in .env (out of version control) or a secret store; revoke it if it was ever committed.');
-    assert.equal(preferredFix(f!).title, 'Replace with ${VLLM_API_KEY} (set VLLM_API_KEY in .env, kept out of git)');
+    assert.equal(preferredFix(f!).title, 'Replace with ${VLLM_API_KEY} and move the value to .env (git-ignored)');
     assert.ok(applyFix(text, preferredFix(f!)).includes('command: --api-key ${VLLM_API_KEY} --model m'));
   });
 });
@@ -423,5 +423,64 @@ describe(`${RULE}: well-known passwords on a published port`, () => {
     const [f] = findingsOf(RULE, text);
     assert.match(f!.message, /^A literal password is written in the value of POSTGRES_PASSWORD: anyone who can read this file/);
     assert.ok(applyFix(text, preferredFix(f!)).includes('POSTGRES_PASSWORD: ${POSTGRES_PASSWORD}\n'));
+  });
+});
+
+describe(`${RULE}: the fix keeps the value in .env (issue 12 item 3)`, () => {
+  const OTHER = 'hf_Wk3pLs8QzTn2VbXc7RyMd4FgHj9Ae5UoPi';
+  const fixesOf = (text: string, dotEnv: ReadonlyMap<string, string> = new Map()) =>
+    findingsOf(RULE, text, 'compose', { dotEnv }).map((f) => f.fixes.map((x) => ({ title: x.title, preferred: x.preferred, newText: x.edits[0]!.newText, sideEdits: x.sideEdits })));
+  const onlyFix = (text: string, dotEnv?: ReadonlyMap<string, string>) => {
+    const all = fixesOf(text, dotEnv);
+    assert.equal(all.length, 1);
+    assert.equal(all[0]!.length, 1);
+    return all[0]![0]!;
+  };
+
+  it('moves the value to .env as the variable it references, and makes .env git-ignored; the finding holds no secret', () => {
+    assert.deepEqual(fixesOf(bad), [[{
+      title: 'Replace with ${HF_TOKEN} and move the value to .env (git-ignored)',
+      preferred: true,
+      newText: '${HF_TOKEN}',
+      sideEdits: [{ kind: 'env', file: '.env', name: 'HF_TOKEN', value: { edit: 0, start: 0, end: HF.length } }, { kind: 'git-ignored', file: '.env' }],
+    }]]);
+    assert.ok(!JSON.stringify(findingsOf(RULE, bad)).includes(HF));
+  });
+
+  it('.env sets the variable to this value already: the title says so', () => {
+    assert.equal(onlyFix(bad, new Map([['HF_TOKEN', HF]])).title, 'Replace with ${HF_TOKEN} (.env already sets HF_TOKEN to this value)');
+  });
+
+  it('.env sets it to another value: the value gets a free name, and the fix is not preferred (a person picks)', () => {
+    const fix = onlyFix(bad, new Map([['HF_TOKEN', OTHER], ['HF_TOKEN_2', 'x']]));
+    assert.equal(fix.title, 'Replace with ${HF_TOKEN_3} and move the value to .env as HF_TOKEN_3 (.env sets HF_TOKEN to another value)');
+    assert.equal(fix.preferred, false);
+    assert.equal(fix.newText, '${HF_TOKEN_3}');
+    assert.deepEqual(fix.sideEdits?.[0], { kind: 'env', file: '.env', name: 'HF_TOKEN_3', value: { edit: 0, start: 0, end: HF.length } });
+  });
+
+  it('a literal default moves to .env when it is the value in effect, and is only dropped when .env sets the variable', () => {
+    const text = yaml`
+      services:
+        app:
+          image: python:3.12
+          environment:
+            TOKEN_WITH_DEFAULT: \${HF_TOKEN:-${HF}}
+    `;
+    const moved = onlyFix(text);
+    assert.equal(moved.title, 'Drop the literal default of ${HF_TOKEN} and move it to .env (git-ignored)');
+    // The value is the default, inside the `${HF_TOKEN:-...}` the edit replaces.
+    assert.deepEqual(moved.sideEdits?.[0], { kind: 'env', file: '.env', name: 'HF_TOKEN', value: { edit: 0, start: '${HF_TOKEN:-'.length, end: '${HF_TOKEN:-'.length + HF.length } });
+    assert.equal(onlyFix(text, new Map([['HF_TOKEN', '']])).title, moved.title, 'empty in .env: `:-` uses the default');
+    const dropped = onlyFix(text, new Map([['HF_TOKEN', OTHER]]));
+    assert.equal(dropped.title, 'Drop the literal default of ${HF_TOKEN}');
+    assert.equal(dropped.sideEdits, undefined);
+  });
+
+  it('the well-known-password fix moves nothing: the password is to be replaced, not kept', () => {
+    const text = 'services:\n  db:\n    image: postgres:16\n    ports: ["5432:5432"]\n    environment:\n      POSTGRES_PASSWORD: postgres\n';
+    const fix = onlyFix(text);
+    assert.equal(fix.title, 'Replace with ${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD in .env}');
+    assert.equal(fix.sideEdits, undefined);
   });
 });

@@ -133,7 +133,8 @@ describe('what a model server says reaches the probe notification as text', () =
       // The text stays visible, as text.
       const oneLine = payload.replace(/\s+/g, ' ');
       const passed = shown(probeNotice('vllm', runs[0]!));
-      assert.ok(passed.includes(shown(JSON.stringify(`The fix: ${oneLine}`))), passed);
+      // The answer in quotes as read (probe.ts quoteText), not JSON with its \" and \n.
+      assert.ok(passed.includes(shown(`"The fix: ${oneLine.trim()}"`)), passed);
       assert.ok(shown(probeNotice('vllm', runs[2]!)).includes(`HTTP 500: ${shown(oneLine)}`));
     });
   }

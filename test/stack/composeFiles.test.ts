@@ -2,7 +2,7 @@
 // files as they are checked, the picker's title, and the Services view's name for a file set.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { composeFileItems, describeFileSet, filesLoadedWith, pickerTitle, pickOrder } from '../../client/src/stack/views/composeFiles';
+import { composeFileItems, describeFileSet, filesLoadedWith, filesToActOn, pickerTitle, pickOrder } from '../../client/src/stack/views/composeFiles';
 import { chosenFiles, storedFiles } from '../../client/src/ui/chosenComposeFile';
 
 const relative = (f: string) => f.replace(/^\/w\//, '');
@@ -64,5 +64,40 @@ describe('the remembered choice (workspace state)', () => {
     assert.deepEqual(storedFiles(['/w/a.yaml', '/w/b.yaml']), ['/w/a.yaml', '/w/b.yaml']);
     assert.deepEqual(chosenFiles(['/w/a.yaml', '/w/b.yaml']), ['/w/a.yaml', '/w/b.yaml']);
     for (const stored of [undefined, '', [], [3], { file: '/w/a.yaml' }]) assert.equal(chosenFiles(stored), undefined);
+  });
+});
+
+describe('the file a stack command acts on (issue 12: the file you mean)', () => {
+  const demo = '/w/demo/compose.yaml';
+  const first = '/w/first-attempt/docker-compose.yml';
+
+  it('Start takes the Compose file in the active editor over the remembered one', () => {
+    assert.deepEqual(filesToActOn({ active: demo, followActive: true, remembered: [first], found: [] }), { files: [demo] });
+  });
+
+  it('a file the command was given (code lens, editor title) wins over the active editor and the remembered one', () => {
+    assert.deepEqual(filesToActOn({ named: demo, active: first, followActive: true, remembered: [first], found: [] }), { files: [demo] });
+    assert.deepEqual(filesToActOn({ named: demo, followActive: false, remembered: [first], found: [] }), { files: [demo] });
+  });
+
+  it('a file of the remembered project keeps the remembered choice (a set chosen in order is not narrowed to one file)', () => {
+    const set = ['/w/compose.yaml', '/w/compose.gpu.yaml'];
+    assert.deepEqual(filesToActOn({ active: '/w/compose.gpu.yaml', followActive: true, remembered: set, found: [] }), { files: set });
+    // The override the remembered file loads is the same project.
+    assert.deepEqual(
+      filesToActOn({ active: '/w/compose.override.yaml', followActive: true, remembered: ['/w/compose.yaml'], rememberedLoads: ['/w/compose.yaml', '/w/compose.override.yaml'], found: [] }),
+      { files: ['/w/compose.yaml'] },
+    );
+  });
+
+  it('Stop, logs and the probe act on the project the Services view shows, whatever the active editor', () => {
+    assert.deepEqual(filesToActOn({ active: demo, followActive: false, remembered: [first], found: [] }), { files: [first] });
+  });
+
+  it('with nothing remembered: the active Compose file, else the workspace\'s only one, else ask', () => {
+    assert.deepEqual(filesToActOn({ active: demo, followActive: false, found: [demo, first] }), { files: [demo] });
+    assert.deepEqual(filesToActOn({ followActive: true, found: [first] }), { files: [first] });
+    assert.deepEqual(filesToActOn({ followActive: true, found: [demo, first] }), { ask: true });
+    assert.deepEqual(filesToActOn({ followActive: true, found: [] }), { ask: true });
   });
 });

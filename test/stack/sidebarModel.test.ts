@@ -51,21 +51,26 @@ const ready = (statuses: ServiceStatus[], extra: Partial<SidebarInput> = {}): Si
 const child = (row: Row, key: string) => row.children?.find((c) => c.id.endsWith(`/${key}`));
 
 describe('status bar summary', () => {
+  it('names the project it is about; without a plan, just "stack stopped"', () => {
+    assert.equal(statusSummary({ state: { kind: 'ready' }, statuses: [], now: NOW }).text, 'stack stopped');
+    assert.equal(statusSummary(ready([], { plan: { ...plan, project: 'demo' } })).text, 'demo: stopped');
+  });
+
   it('counts healthy services and running ones without a healthcheck as up', () => {
     const s = statusSummary(ready([status('vllm', { health: 'healthy' }), status('proxy')]));
-    assert.equal(s.text, '2/2 healthy');
+    assert.equal(s.text, 'proj: 2/2 healthy');
     assert.equal(s.severity, 'ok');
   });
 
   it('names what is still starting', () => {
     const s = statusSummary(ready([status('vllm', { health: 'starting' }), status('proxy')]));
-    assert.equal(s.text, '1/2 healthy · 1 starting');
+    assert.equal(s.text, 'proj: 1/2 healthy · 1 starting');
     assert.equal(s.severity, 'warning');
   });
 
   it('flags unhealthy and restarting services as an error', () => {
     const s = statusSummary(ready([status('vllm', { health: 'unhealthy' }), status('proxy', { state: 'restarting', restartCount: 4 })]));
-    assert.equal(s.text, '0/2 healthy · 1 unhealthy · 1 restarting');
+    assert.equal(s.text, 'proj: 0/2 healthy · 1 unhealthy · 1 restarting');
     assert.equal(s.severity, 'error');
   });
 
@@ -73,23 +78,53 @@ describe('status bar summary', () => {
     const gpuError = 'could not select device driver "nvidia" with capabilities: [[gpu]]';
     const vllm = status('vllm', { state: 'created', error: gpuError, startedAt: undefined });
     const s = statusSummary(ready([vllm]));
-    assert.equal(s.text, '1/2 failed to start');
+    assert.equal(s.text, 'proj: 1/2 failed to start');
     assert.equal(s.severity, 'error');
     assert.match(s.tooltip, /vllm: could not select device driver "nvidia"/);
     const [row] = serviceRows(ready([vllm]));
     assert.match(row!.description!, /^failed to start/);
     assert.equal(child(row!, 'error')!.description, gpuError);
     // A container created and not (yet) started: the same word the Start's progress uses.
-    assert.equal(statusSummary(ready([status('vllm', { state: 'created' })])).text, '0/2 healthy · 1 creating · 1 not created');
+    assert.equal(statusSummary(ready([status('vllm', { state: 'created' })])).text, 'proj: 0/2 healthy · 1 creating · 1 not created');
   });
 
-  it('says "Docker not running" for a stopped daemon and "stack stopped" with no live container', () => {
+  it('says "Docker not running" for a stopped daemon and "<project>: stopped" with no live container', () => {
     const down = statusSummary({ state: { kind: 'docker-down', problem: { id: 'daemon-down', title: 'Docker is not running at unix:///var/run/docker.sock', steps: [] } }, statuses: [], now: NOW });
     assert.equal(down.text, 'Docker not running');
     assert.equal(down.severity, 'error');
     assert.equal(statusSummary({ ...down, state: { kind: 'docker-down', problem: { id: 'remote-unreachable', title: 'x', steps: [] } }, statuses: [], now: NOW }).text, 'Docker unreachable');
-    assert.equal(statusSummary(ready([])).text, 'stack stopped');
-    assert.equal(statusSummary(ready([status('vllm', { state: 'exited', exitCode: 1 }), status('proxy', { state: 'exited', exitCode: 0 })])).text, 'stack stopped');
+    assert.equal(statusSummary(ready([])).text, 'proj: stopped');
+    assert.equal(statusSummary(ready([status('vllm', { state: 'exited', exitCode: 1 }), status('proxy', { state: 'exited', exitCode: 0 })])).text, 'proj: stopped');
+  });
+});
+
+describe('what a Start left behind (issue 12: state that is true)', () => {
+  const failure = { title: 'The image inference-stack/vllm:gone is not on this engine', steps: ['Build it with docker build, or pull it where a registry can be reached.'], at: NOW - 30_000 };
+
+  it('a Start that failed before any container existed: a row with the reason, its steps and a Retry, above the services', () => {
+    const rows = serviceRows(ready([], { startFailure: failure }));
+    assert.equal(rows[0]!.label, 'Start failed');
+    assert.equal(rows[0]!.description, 'The image inference-stack/vllm:gone is not on this engine · 30 s ago');
+    assert.deepEqual(rows[0]!.children!.map((c) => c.label), ['Build it with docker build, or pull it where a registry can be reached.', 'Retry']);
+    assert.equal(rows[0]!.children![1]!.command?.command, 'inferenceStack.start');
+    assert.deepEqual(rows.slice(1).map((r) => r.label), ['vllm', 'proxy']);
+  });
+
+  it('the status bar says "start failed" instead of "stopped" while no container runs', () => {
+    const s = statusSummary(ready([], { startFailure: failure }));
+    assert.equal(s.text, 'proj: start failed');
+    assert.equal(s.severity, 'error');
+    assert.match(s.tooltip, /Start failed 30 s ago: The image inference-stack\/vllm:gone is not on this engine/);
+    // Containers running again (started from elsewhere): they are the state.
+    assert.equal(statusSummary(ready([status('vllm', { health: 'healthy' }), status('proxy')], { startFailure: failure })).text, 'proj: 2/2 healthy');
+  });
+
+  it('counts restarts by Restart Service, which Docker\'s restart count leaves out', () => {
+    const [vllm] = serviceRows(ready([status('vllm', { health: 'healthy', restartCount: 0 })], { restartsByYou: { vllm: 1 } }));
+    assert.equal(vllm!.description, 'healthy · 3m 12s · 1 restart');
+    assert.equal(vllm!.children!.find((c) => c.id.endsWith('/restarts'))!.description, '1 (1 by Restart Service)');
+    const [policy] = serviceRows(ready([status('vllm', { health: 'healthy', restartCount: 2 })]));
+    assert.equal(policy!.children!.find((c) => c.id.endsWith('/restarts'))!.description, '2');
   });
 });
 
@@ -192,17 +227,33 @@ describe('Probe & metrics view rows', () => {
 
   it('shows pass with the answer and latency, and a wrong answer as itself', () => {
     const ok = probeRows(ready([], { probes: { vllm: { run: pass, at: NOW } } }))[0]!;
-    assert.equal(ok.description, 'pass · 84 ms');
+    assert.equal(ok.description, 'pass · 84 ms · just now');
     assert.equal(ok.children![0]!.description, '4 · 84 ms');
     const bad = probeRows(ready([], { probes: { vllm: { run: wrong, at: NOW } } }))[0]!;
-    assert.equal(bad.description, 'fail: wrong answer "five"');
+    assert.equal(bad.description, 'fail: wrong answer "five" · just now');
     assert.equal(bad.icon?.color, 'testing.iconFailed');
     assert.match(bad.children![0]!.description!, /the model answered "five"/);
   });
 
+  it('says how old a result is', () => {
+    const at = (ms: number) => probeRows(ready([], { probes: { vllm: { run: pass, at: NOW - ms } } }))[0]!.description;
+    assert.equal(at(3 * 60_000), 'pass · 84 ms · 3 min ago');
+    assert.equal(at(2 * 3_600_000), 'pass · 84 ms · 2 h ago');
+  });
+
+  it('a failed probe of the running containers turns the status bar red; one from before the container started does not', () => {
+    const healthy = [status('vllm', { health: 'healthy', startedAt: NOW - 60_000 }), status('proxy')];
+    const failed = statusSummary(ready(healthy, { probes: { vllm: { run: wrong, at: NOW - 1000 } } }));
+    assert.equal(failed.text, 'proj: 2/2 healthy · probe failed (vllm)');
+    assert.equal(failed.severity, 'error');
+    const stale = statusSummary(ready(healthy, { probes: { vllm: { run: wrong, at: NOW - 120_000 } } }));
+    assert.equal(stale.text, 'proj: 2/2 healthy');
+    assert.equal(statusSummary(ready(healthy, { probes: { vllm: { run: pass, at: NOW - 1000 } } })).severity, 'ok');
+  });
+
   it('names the HTTP status, the timeout and the missing model', () => {
     const fail = (failure: NonNullable<ProbeRun['results'][number]['failure']>): string =>
-      probeRows(ready([], { probes: { vllm: { run: { pass: false, results: [{ name: 'c', pass: false, latencyMs: 1, failure }] }, at: NOW } } }))[0]!.description!;
+      probeRows(ready([], { probes: { vllm: { run: { pass: false, results: [{ name: 'c', pass: false, latencyMs: 1, failure }] }, at: NOW } } }))[0]!.description!.replace(/ · just now$/, '');
     assert.equal(fail({ kind: 'http', status: 401, bodyExcerpt: '', message: 'HTTP 401' }), 'fail: HTTP 401');
     assert.equal(fail({ kind: 'timeout', timeoutMs: 30000, message: 'no answer' }), 'fail: timeout (30 s)');
     assert.equal(fail({ kind: 'no-such-model', model: 'llama', status: 404, message: 'no model' }), 'fail: no such model "llama"');
@@ -330,13 +381,13 @@ describe('one vocabulary: the views show a Start\'s phases', () => {
     assert.equal(row.description, 'loading weights 0:42', 'the Start\'s clock, not the uptime beside it');
     assert.equal(row.icon?.id, 'loading~spin');
     assert.equal(progressText(input.progress!), 'vllm: loading weights 0:42 · proxy: running 0:40');
-    assert.equal(statusSummary(input).text, '1/2 healthy · 1 loading weights');
+    assert.equal(statusSummary(input).text, 'proj: 1/2 healthy · 1 loading weights');
   });
 
   it('without a Start the container speaks for itself: starting, not loading', () => {
     const input = ready([status('vllm', { health: 'starting' }), status('proxy')]);
     assert.match(serviceRows(input).find((r) => r.service === 'vllm')!.description!, /^starting · /);
-    assert.equal(statusSummary(input).text, '1/2 healthy · 1 starting');
+    assert.equal(statusSummary(input).text, 'proj: 1/2 healthy · 1 starting');
   });
 
   it('a scaled service\'s rows show each replica, not the progress of its slowest one', () => {

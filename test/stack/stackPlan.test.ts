@@ -53,6 +53,7 @@ describe('planStack', () => {
     assert.deepEqual(vllm, {
       name: 'vllm',
       engine: 'vllm',
+      image: 'vllm/vllm-openai:v0.11.0',
       imageHasPython: true,
       isModelService: true,
       requestsGpu: true,
@@ -75,6 +76,7 @@ describe('planStack', () => {
     });
     assert.deepEqual(web, {
       name: 'web',
+      image: 'nginx:1.27',
       isModelService: false,
       requestsGpu: false,
       bindMounts: [],

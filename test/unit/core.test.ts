@@ -177,7 +177,7 @@ describe('applyFixes', () => {
       { title: '2', preferred: true, edits: [{ range: r(1, 3), newText: 'Y' }] },
       { title: '3', preferred: true, edits: [{ range: r(4, 5), newText: 'Z' }] },
     ]);
-    assert.deepEqual(result, { text: 'XcdZf', applied: 2, deferred: 1 });
+    assert.deepEqual(result, { text: 'XcdZf', applied: 2, deferred: 1, appliedIndexes: [0, 2] });
   });
 });
 
@@ -189,15 +189,15 @@ describe('syntax errors', () => {
     assert.ok(f.every((x) => x.severity === 'error' && x.range.start.line <= 3));
   });
 
-  it('say what a half-typed line means, with the YAML library\'s words after', () => {
+  it('say what a half-typed line means in plain words (the YAML library\'s own are in test/unit/yamlErrors.test.ts)', () => {
     const messages = (text: string) => lint(text).filter((x) => x.rule === 'yaml-syntax').map((x) => x.message);
     // A key typed without its colon yet, at the end of a service.
     assert.deepEqual(messages('services:\n  vllm:\n    image: vllm/vllm-openai:v0.11.0\n    command\n'), [
-      'This key has no `:` after it: write `key: value`, or indent the line under the key it belongs to (YAML: Implicit map keys need to be followed by map values)',
+      'This line has no ":" after its key: write "key: value", put "- " before a list item, or indent the line under the key it belongs to',
     ]);
-    assert.match(messages('services:\n\tvllm:\n      image: a\n')[0]!, /^A tab indents this line: YAML indents with spaces only \(YAML: Tabs are not allowed as indentation\)$/);
-    assert.match(messages('services:\n  vllm:\n    image: a: b\n')[0]!, /^Two `key:` on one line/);
-    assert.match(messages('services:\n  vllm:\n    image: "abc\n')[0]!, /^Missing closing "quote/, 'a message that is already plain stays as it is');
+    assert.deepEqual(messages('services:\n\tvllm:\n      image: a\n'), ['A tab indents this line: YAML indents with spaces only']);
+    assert.match(messages('services:\n  vllm:\n    image: a: b\n')[0]!, /^Two keys on one line \("a: b: c"\)/);
+    assert.deepEqual(messages('services:\n  vllm:\n    image: "abc\n'), ['A value opened with " is never closed: add the closing "']);
   });
 });
 

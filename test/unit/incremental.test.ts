@@ -362,7 +362,7 @@ describe('incremental Compose analysis', () => {
 });
 
 describe('what an incremental update must be analysed with again', () => {
-  it('a new target GPU, this machine\'s GPU count or a config fetched from the Hub make a new analysis', () => {
+  it('a new target GPU, this machine\'s GPU count, a config fetched from the Hub or the engine\'s resources make a new analysis', () => {
     const base: AnalysisOptions = { rules: {} };
     const keys = [
       optionsKey(base),
@@ -370,6 +370,9 @@ describe('what an incremental update must be analysed with again', () => {
       optionsKey({ ...base, gpu: { memoryBytes: 80 * 2 ** 30 } }),
       optionsKey({ ...base, hostGpus: { count: 2, from: '--gpus 2' } }),
       optionsKey({ ...base, hubModelConfigs: { 'acme/m': '{}' } }),
+      // resource-limits-missing sizes its fix from the engine's CPUs and memory.
+      optionsKey({ ...base, engineResources: { cpus: 2, memoryBytes: 25276502016 } }),
+      optionsKey({ ...base, engineResources: { cpus: 16, memoryBytes: 25276502016 } }),
     ];
     assert.equal(new Set(keys).size, keys.length);
   });

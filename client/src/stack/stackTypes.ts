@@ -35,6 +35,11 @@ export interface EngineInfo {
   gpuCapable: boolean;
   /** Engine OS/host name, for the sidebar tooltip. */
   name?: string;
+  /** `docker info` NCPU: the CPUs the engine can give a container (a Docker Desktop VM's, not the host's). The engine
+   *  refuses a container whose CPU limit is above it. */
+  cpus?: number;
+  /** `docker info` MemTotal, in bytes: the memory the engine's machine (or VM) has. */
+  memoryBytes?: number;
 }
 
 export type ContainerState = 'created' | 'running' | 'restarting' | 'paused' | 'exited' | 'dead' | 'removing';
@@ -84,9 +89,13 @@ export type PreflightId =
   | 'gpu-device-missing'
   | 'gpu-oversubscribed'
   | 'gpu-memory-taken'
-  | 'model-does-not-fit';
+  | 'model-does-not-fit'
+  | 'resource-limit-refused' // a CPU or memory value the engine refuses to create a container with (resourceCheck.ts)
+  | 'memory-above-engine' // a memory limit or reservation above what the engine has: accepted, but unwise
+  | 'image-unavailable' // an image the engine lacks and cannot pull, or must not (imageCheck.ts)
+  | 'variable-unset'; // `${VAR}` nothing sets (variableCheck.ts)
 
-export type PreflightAction = 'retry' | 'start-anyway' | 'open-toolkit-steps' | 'open-settings' | 'open-file' | 'install-compose';
+export type PreflightAction = 'retry' | 'start-anyway' | 'open-toolkit-steps' | 'open-settings' | 'open-file' | 'install-compose' | 'create-env-file';
 
 export interface PreflightIssue {
   id: PreflightId;
@@ -96,6 +105,8 @@ export interface PreflightIssue {
   title: string;
   steps: string[];
   actions: PreflightAction[];
+  /** For 'create-env-file': the example to copy and the `.env` to create (absolute; beside the Compose file). */
+  envFile?: { from: string; to: string };
 }
 
 /** A service's phase while the stack starts, in the order it moves through them. */

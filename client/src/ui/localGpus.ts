@@ -6,16 +6,31 @@
  * running anything.
  */
 import type * as vscode from 'vscode';
-import type { LocalGpusParams } from '../../../server/src/protocol';
+import type { EngineResourcesParams, LocalGpusParams } from '../../../server/src/protocol';
 import type { GpuState } from '../stack/gpu/gpus';
+import type { EngineInfo } from '../stack/stackTypes';
 
 const LOCAL_GPUS_KEY = 'inferenceStack.localGpus';
+const ENGINE_RESOURCES_KEY = 'inferenceStack.engineResources';
 
+/** Also the Docker engine's CPUs and memory (ENGINE_RESOURCES_NOTIFICATION), kept and sent the same way: what the
+ *  stacks start on, for resource-limits-missing's fix. */
 export class LocalGpuReporter {
   constructor(
     private readonly state: vscode.Memento,
     private readonly send: (params: LocalGpusParams) => void,
+    private readonly sendEngine?: (params: EngineResourcesParams) => void,
   ) {}
+
+  /** The engine answered `docker info`: its CPUs and memory, kept and sent when they differ from the last. */
+  async updateEngine(info: Pick<EngineInfo, 'cpus' | 'memoryBytes'>): Promise<void> {
+    const params: EngineResourcesParams = { ...(info.cpus ? { cpus: info.cpus } : {}), ...(info.memoryBytes ? { memoryBytes: info.memoryBytes } : {}) };
+    // An engine that did not say keeps the last reading.
+    if (params.cpus === undefined && params.memoryBytes === undefined) return;
+    if (JSON.stringify(this.state.get(ENGINE_RESOURCES_KEY)) === JSON.stringify(params)) return;
+    await this.state.update(ENGINE_RESOURCES_KEY, params);
+    this.sendEngine?.(params);
+  }
 
   /** A new reading: kept and sent when it differs from the last. An nvidia-smi error says nothing about the GPUs. */
   async update(reading: GpuState): Promise<void> {
@@ -29,9 +44,11 @@ export class LocalGpuReporter {
     this.send(params);
   }
 
-  /** Sends the stored reading, if there is one (the server just started). */
+  /** Sends the stored readings, if there are any (the server just started). */
   resend(): void {
     const stored = this.state.get<LocalGpusParams>(LOCAL_GPUS_KEY);
     if (stored && Array.isArray(stored.gpus)) this.send(stored);
+    const engine = this.state.get<EngineResourcesParams>(ENGINE_RESOURCES_KEY);
+    if (engine && typeof engine === 'object') this.sendEngine?.(engine);
   }
 }

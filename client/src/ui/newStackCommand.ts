@@ -1,11 +1,13 @@
 /**
  * "New Inference Stack…": a thin wizard over the pure generator (scaffold/newStack.ts). It asks the engine, model,
- * GPU count, port, proxy and Prometheus (only for engines that serve metrics), then where to write, writes every
- * file newStackFiles returns and opens compose.yaml. It writes files and runs no container, so it is available in
+ * GPU count, port, proxy and Prometheus (only for engines that serve metrics), then where to write (a subfolder by
+ * default), each step with its number and a Back button; it writes every file newStackFiles returns and opens
+ * compose.yaml. It writes files and runs no container, so it is available in
  * untrusted workspaces too.
  */
 import * as vscode from 'vscode';
 import { uriExists } from './uriExists';
+import { BACK, inputStep, pickStep, type StepAnswer, type StepPlace } from './wizardSteps';
 import { workspaceRootOf, writeWorkspaceFiles } from './workspaceWrite';
 import { showError, showInfo, showWarning } from './notify';
 import * as os from 'node:os';
@@ -40,15 +42,6 @@ function validatePortText(text: string, prometheus: boolean): string | undefined
   return validatePort(n);
 }
 
-async function yesNo(title: string, yes: string, no: string, placeHolder: string): Promise<boolean | undefined> {
-  const items: (vscode.QuickPickItem & { value: boolean })[] = [
-    { label: 'Yes', detail: yes, value: true },
-    { label: 'No', detail: no, value: false },
-  ];
-  const picked = await vscode.window.showQuickPick(items, { title, placeHolder, ignoreFocusOut: true });
-  return picked?.value;
-}
-
 /** A folder name under a workspace folder: relative, no `..`, no empty parts. */
 function validateSubfolder(text: string): string | undefined {
   const name = text.trim().replace(/\\/g, '/').replace(/\/+$/, '');
@@ -59,33 +52,6 @@ function validateSubfolder(text: string): string | undefined {
   return undefined;
 }
 
-/** Where to write: a workspace folder itself, a subfolder of one (typed), or (no folder open) a folder picked. */
-async function targetFolder(engine: EngineChoice): Promise<vscode.Uri | undefined> {
-  const folders = vscode.workspace.workspaceFolders ?? [];
-  if (folders.length === 0) {
-    const picked = await vscode.window.showOpenDialog({ canSelectFiles: false, canSelectFolders: true, canSelectMany: false, openLabel: 'Write the stack here', title: TITLE });
-    return picked?.[0];
-  }
-  type Item = vscode.QuickPickItem & { folder: vscode.WorkspaceFolder; sub: boolean };
-  const items: Item[] = folders.flatMap((folder) => [
-    { label: `$(folder) ${folder.name}`, description: 'the workspace folder itself', folder, sub: false },
-    { label: `$(new-folder) A subfolder of ${folder.name}…`, description: 'type its name', folder, sub: true },
-  ]);
-  const picked = await vscode.window.showQuickPick(items, { title: `${TITLE}: where to write the files`, placeHolder: 'compose.yaml, .env.example, probe.py and the configs go here', ignoreFocusOut: true });
-  if (!picked) return undefined;
-  if (!picked.sub) return picked.folder.uri;
-  const name = await vscode.window.showInputBox({
-    title: `${TITLE}: subfolder of ${picked.folder.name}`,
-    prompt: 'Folder name (created if missing). Compose names the project after it.',
-    value: `${engine.id}-stack`,
-    validateInput: validateSubfolder,
-    ignoreFocusOut: true,
-  });
-  if (name === undefined) return undefined;
-  const parts = name.trim().replace(/\\/g, '/').replace(/\/+$/, '').split('/');
-  return vscode.Uri.joinPath(picked.folder.uri, ...parts);
-}
-
 /** How the folder reads in messages: a workspace folder's name, else its path relative to the workspace. */
 function displayName(folder: vscode.Uri): string {
   const ws = vscode.workspace.getWorkspaceFolder(folder);
@@ -94,105 +60,159 @@ function displayName(folder: vscode.Uri): string {
 }
 
 
-/** The wizard's answers, or undefined when the person cancelled a step. */
-async function askAnswers(): Promise<{ engine: EngineChoice; answers: NewStackAnswers } | undefined> {
-  type EngineItem = vscode.QuickPickItem & { choice: EngineChoice };
-  const engineItem = await vscode.window.showQuickPick<EngineItem>(
-    ENGINE_CHOICES.map((choice) => ({ label: choice.label, description: choice.description, detail: choice.detail, choice })),
-    { title: `${TITLE}: engine`, placeHolder: 'Which inference server?', matchOnDescription: true, ignoreFocusOut: true },
-  );
-  if (!engineItem) return undefined;
-  const engine = engineItem.choice;
+type Item<T> = vscode.QuickPickItem & { value: T };
+type Step = 'engine' | 'model' | 'gpus' | 'port' | 'proxy' | 'prometheus' | 'where' | 'subfolder';
 
-  const model = await vscode.window.showInputBox({
-    title: `${TITLE}: model`,
-    prompt: engine.modelPrompt,
-    value: engine.defaultModel,
-    validateInput: (v) => validateModel(engine.id, v.trim()),
-    ignoreFocusOut: true,
-  });
-  if (model === undefined) return undefined;
+interface Draft {
+  engine?: EngineChoice;
+  model?: string;
+  gpuText?: string;
+  portText?: string;
+  proxy?: boolean;
+  prometheus?: boolean;
+  /** The workspace folder picked at "where", and whether the stack goes into a subfolder of it (typed next). */
+  where?: { folder: vscode.WorkspaceFolder; sub: boolean };
+  subfolder?: string;
+}
 
-  const gpuText = await vscode.window.showInputBox({
-    title: `${TITLE}: GPU count`,
-    prompt: engine.supportsCpu ? 'NVIDIA GPUs to reserve (0: CPU only)' : 'NVIDIA GPUs to reserve (the model is split across them)',
-    value: engine.supportsCpu ? '0' : '1',
-    validateInput: (v) => validateGpuText(engine, v),
-    ignoreFocusOut: true,
-  });
-  if (gpuText === undefined) return undefined;
+/** The steps for what is answered so far: Prometheus only for engines with metrics, the subfolder only when asked for. */
+function stepsFor(d: Draft): Step[] {
+  return ['engine', 'model', 'gpus', 'port', 'proxy', ...(d.engine && !d.engine.hasMetrics ? [] : ['prometheus' as const]), 'where', ...(d.where && !d.where.sub ? [] : ['subfolder' as const])];
+}
 
-  let portText = await vscode.window.showInputBox({
-    title: `${TITLE}: port`,
-    prompt: 'Host port of the API (the proxy\'s when there is one)',
-    value: String(engine.defaultPort),
-    validateInput: (v) => validatePortText(v, false),
-    ignoreFocusOut: true,
-  });
-  if (portText === undefined) return undefined;
+function yesNo(place: StepPlace, yes: string, no: string, placeholder: string, current: boolean | undefined): Promise<StepAnswer<Item<boolean>>> {
+  const items: Item<boolean>[] = [
+    { label: 'Yes', detail: yes, value: true },
+    { label: 'No', detail: no, value: false },
+  ];
+  return pickStep(place, items, { placeholder, ...(current !== undefined ? { active: items[current ? 0 : 1]! } : {}) });
+}
 
-  const proxy = await yesNo(
-    `${TITLE}: proxy`,
-    'nginx in front of the model, started once the model is healthy',
-    'the model server publishes the port itself',
-    'Add an nginx proxy?',
-  );
-  if (proxy === undefined) return undefined;
+/**
+ * Asks one step; the draft gets its answer. BACK goes to the step before, undefined (Escape) ends the wizard. The
+ * step counter ("3/8") and the Back button are VS Code's.
+ */
+async function askStep(step: Step, place: StepPlace, d: Draft, folders: readonly vscode.WorkspaceFolder[]): Promise<StepAnswer<true>> {
+  const engine = d.engine ?? ENGINE_CHOICES[0]!;
+  const done = <T>(a: StepAnswer<T>, set: (v: T) => void): StepAnswer<true> => {
+    if (a === BACK) return BACK;
+    if (a === undefined) return undefined;
+    set(a as T);
+    return true;
+  };
+  switch (step) {
+    case 'engine': {
+      const items: Item<EngineChoice>[] = ENGINE_CHOICES.map((choice) => ({ label: choice.label, description: choice.description, detail: choice.detail, value: choice }));
+      return done(await pickStep({ ...place, title: `${TITLE}: engine` }, items, { placeholder: 'Which inference server?', matchOnDescription: true, ...(d.engine ? { active: items.find((i) => i.value === d.engine)! } : {}) }), (i) => {
+        // Another engine: the answers that depend on it start again from its defaults.
+        if (i.value !== d.engine) Object.assign(d, { model: undefined, gpuText: undefined, portText: undefined, prometheus: undefined });
+        d.engine = i.value;
+      });
+    }
+    case 'model':
+      return done(await inputStep({ ...place, title: `${TITLE}: model` }, { prompt: engine.modelPrompt, value: d.model ?? engine.defaultModel, validate: (v) => validateModel(engine.id, v.trim()) }), (v) => (d.model = v.trim()));
+    case 'gpus':
+      return done(
+        await inputStep({ ...place, title: `${TITLE}: GPU count` }, {
+          prompt: engine.supportsCpu ? 'NVIDIA GPUs to reserve (0: CPU only)' : 'NVIDIA GPUs to reserve (the model is split across them)',
+          value: d.gpuText ?? (engine.supportsCpu ? '0' : '1'),
+          validate: (v) => validateGpuText(engine, v),
+        }),
+        (v) => (d.gpuText = v),
+      );
+    case 'port':
+      return done(
+        await inputStep({ ...place, title: `${TITLE}: port` }, {
+          prompt: d.prometheus ? `Host port of the API (the proxy's when there is one; ${PROMETHEUS_PORT} is Prometheus's)` : "Host port of the API (the proxy's when there is one)",
+          value: d.portText ?? String(engine.defaultPort),
+          validate: (v) => validatePortText(v, !!d.prometheus),
+        }),
+        (v) => (d.portText = v),
+      );
+    case 'proxy':
+      return done(await yesNo({ ...place, title: `${TITLE}: proxy` }, 'nginx in front of the model, started once the model is healthy', 'the model server publishes the port itself', 'Add an nginx proxy?', d.proxy), (i) => (d.proxy = i.value));
+    case 'prometheus':
+      return done(await yesNo({ ...place, title: `${TITLE}: Prometheus` }, `Prometheus on port ${PROMETHEUS_PORT}, scraping ${engine.label}'s /metrics`, 'no metrics collection', 'Add Prometheus?', d.prometheus), (i) => (d.prometheus = i.value));
+    case 'where': {
+      // A subfolder first: a stack of its own folder is a Compose project of its own, named after it.
+      const items: Item<{ folder: vscode.WorkspaceFolder; sub: boolean }>[] = folders.flatMap((folder) => [
+        { label: `$(new-folder) A subfolder of ${folder.name}…`, description: 'type its name', value: { folder, sub: true } },
+        { label: `$(folder) ${folder.name}`, description: 'the workspace folder itself', value: { folder, sub: false } },
+      ]);
+      return done(await pickStep({ ...place, title: `${TITLE}: where to write the files` }, items, { placeholder: 'compose.yaml, .env.example, probe.py and the configs go here' }), (i) => (d.where = i.value));
+    }
+    case 'subfolder':
+      return done(
+        await inputStep({ ...place, title: `${TITLE}: subfolder of ${d.where?.folder.name ?? ''}` }, { prompt: 'Folder name (created if missing). Compose names the project after it.', value: d.subfolder ?? `${engine.id}-stack`, validate: validateSubfolder }),
+        (v) => (d.subfolder = v),
+      );
+  }
+}
 
-  let prometheus = false;
-  if (engine.hasMetrics) {
-    const answer = await yesNo(
-      `${TITLE}: Prometheus`,
-      `Prometheus on port ${PROMETHEUS_PORT}, scraping ${engine.label}'s /metrics`,
-      'no metrics collection',
-      'Add Prometheus?',
-    );
+/** The wizard's answers and the folder to write into, or undefined when the person cancelled. */
+async function askAnswers(): Promise<{ engine: EngineChoice; answers: NewStackAnswers; folder: vscode.Uri } | undefined> {
+  const folders = vscode.workspace.workspaceFolders ?? [];
+  const d: Draft = {};
+  let i = 0;
+  for (;;) {
+    // No folder open: the folder is picked in the open dialog after the questions.
+    const steps = stepsFor(d).filter((s) => folders.length > 0 || (s !== 'where' && s !== 'subfolder'));
+    if (i >= steps.length) break;
+    const step = steps[i]!;
+    const answer = await askStep(step, { title: TITLE, step: i + 1, totalSteps: steps.length }, d, folders);
     if (answer === undefined) return undefined;
-    prometheus = answer;
+    if (answer === BACK) {
+      i = Math.max(0, i - 1);
+      continue;
+    }
+    // Prometheus takes its port: back to the port question, which now says so.
+    if (step === 'prometheus' && d.prometheus && validatePortText(d.portText ?? '', true)) {
+      i = steps.indexOf('port');
+      continue;
+    }
+    i++;
   }
-  if (prometheus && wholeNumber(portText) === PROMETHEUS_PORT) {
-    portText = await vscode.window.showInputBox({
-      title: `${TITLE}: port`,
-      prompt: `Port ${PROMETHEUS_PORT} is Prometheus's: pick another host port for the API`,
-      value: String(engine.defaultPort === PROMETHEUS_PORT ? 8000 : engine.defaultPort),
-      validateInput: (v) => validatePortText(v, true),
-      ignoreFocusOut: true,
-    });
-    if (portText === undefined) return undefined;
-  }
-
+  const engine = d.engine!;
+  let folder: vscode.Uri | undefined;
+  if (!d.where) {
+    const picked = await vscode.window.showOpenDialog({ canSelectFiles: false, canSelectFolders: true, canSelectMany: false, openLabel: 'Write the stack here', title: TITLE });
+    folder = picked?.[0];
+  } else if (d.where.sub) {
+    const parts = (d.subfolder ?? '').trim().replace(/\\/g, '/').replace(/\/+$/, '').split('/');
+    folder = vscode.Uri.joinPath(d.where.folder.uri, ...parts);
+  } else folder = d.where.folder.uri;
+  if (!folder) return undefined;
   const answers: NewStackAnswers = {
     engine: engine.id,
-    model: model.trim(),
-    gpuCount: wholeNumber(gpuText) ?? Number.NaN,
-    port: wholeNumber(portText) ?? Number.NaN,
-    proxy,
-    prometheus,
+    model: d.model!,
+    gpuCount: wholeNumber(d.gpuText ?? '') ?? Number.NaN,
+    port: wholeNumber(d.portText ?? '') ?? Number.NaN,
+    proxy: !!d.proxy,
+    prometheus: !!d.prometheus,
     // Docker refuses a CPU limit above the host's core count.
     cpus: Math.max(1, Math.min(8, os.cpus().length)),
   };
-  return { engine, answers };
+  return { engine, answers, folder };
 }
 
-export async function newStack(): Promise<void> {
+/** Runs the wizard; the path of the compose.yaml it wrote, or undefined when nothing was written. */
+export async function newStack(): Promise<string | undefined> {
   const asked = await askAnswers();
-  if (!asked) return;
-  const { engine, answers } = asked;
+  if (!asked) return undefined;
+  const { answers, folder } = asked;
   const errors = validateAnswers(answers);
   if (errors.length) {
     void showError(`Inference Stack: cannot write the stack: ${errors.join(' ')}`);
-    return;
+    return undefined;
   }
   let files: StackFile[];
   try {
     files = newStackFiles(answers);
   } catch (err) {
     void showError(`Inference Stack: ${(err as Error).message}`);
-    return;
+    return undefined;
   }
 
-  const folder = await targetFolder(engine);
-  if (!folder) return;
   const uriOf = (f: StackFile): vscode.Uri => vscode.Uri.joinPath(folder, ...f.path.split('/'));
   const existing: string[] = [];
   for (const f of files) if (await uriExists(uriOf(f))) existing.push(f.path);
@@ -203,22 +223,23 @@ export async function newStack(): Promise<void> {
       { modal: true, detail: `These files would be replaced:\n${existing.map((p) => `  ${p}`).join('\n')}` },
       'Overwrite',
     );
-    if (choice !== 'Overwrite') return;
+    if (choice !== 'Overwrite') return undefined;
   }
 
   // Inside the workspace folder (or the folder picked when none is open): a symlinked subfolder or file that leads
   // out of it is refused, and the person told which.
   const root = workspaceRootOf(folder.fsPath) ?? folder.fsPath;
   try {
-    if (!writeWorkspaceFiles(files.map((f) => ({ path: uriOf(f).fsPath, text: f.content })), root)) return;
+    if (!writeWorkspaceFiles(files.map((f) => ({ path: uriOf(f).fsPath, text: f.content })), root)) return undefined;
   } catch (err) {
     void showError(`Inference Stack: could not write the stack into ${folder.fsPath}: ${(err as Error).message}`);
-    return;
+    return undefined;
   }
 
   const compose = files.find((f) => f.path === 'compose.yaml');
   if (compose) await vscode.window.showTextDocument(uriOf(compose), { preview: false });
   void showInfo(
-    `Wrote ${files.map((f) => f.path).join(', ')} into ${displayName(folder)}. Copy .env.example to .env, then run "Start Inference Stack".`,
+    `Wrote ${files.map((f) => f.path).join(', ')} into ${displayName(folder)}. Copy .env.example to .env, then run "Start Inference Stack": it starts this stack.`,
   );
+  return compose ? uriOf(compose).fsPath : undefined;
 }

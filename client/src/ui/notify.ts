@@ -5,12 +5,24 @@
  * or compose output may hold a token). Long untrusted text belongs in the output channel, with a short message here.
  */
 import * as vscode from 'vscode';
+import { plainText } from '../../../server/src/core/plainText';
 import { maskSecrets } from '../stack/logs/mask';
 import { notificationText } from '../stack/trust/untrustedText';
 
-/** What a notification may show of a text: secrets masked, then no link VS Code could render. */
+/**
+ * What a notification may show of a text: secrets masked, then no link VS Code could render, and a Markdown code span
+ * (steps are written `sudo systemctl restart docker`) as quotes: a notification shows plain text.
+ */
 function shown(text: string): string {
-  return notificationText(maskSecrets(text));
+  return notificationText(maskSecrets(plainText(text)));
+}
+
+/** A modal's `detail` (plain text, never a link): secrets masked, code spans as quotes. */
+function withShownDetail(rest: unknown[]): unknown[] {
+  const [first, ...items] = rest;
+  if (!first || typeof first !== 'object' || typeof (first as vscode.MessageOptions).detail !== 'string') return rest;
+  const options = first as vscode.MessageOptions;
+  return [{ ...options, detail: maskSecrets(plainText(options.detail!)) }, ...items];
 }
 
 type Notify = {
@@ -22,7 +34,7 @@ type Loose = (message: string, ...rest: unknown[]) => Thenable<unknown>;
 
 /** The window's function is looked up on each call, not bound at load. */
 function linkFree(pick: (w: typeof vscode.window) => unknown): Notify {
-  return ((message: string, ...rest: unknown[]) => (pick(vscode.window) as Loose)(shown(message), ...rest)) as Notify;
+  return ((message: string, ...rest: unknown[]) => (pick(vscode.window) as Loose)(shown(message), ...withShownDetail(rest))) as Notify;
 }
 
 export const showError: Notify = linkFree((w) => w.showErrorMessage);

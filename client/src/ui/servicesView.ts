@@ -1,7 +1,7 @@
 /**
  * The Services view: rows from sidebarModel.serviceRows. The `inferenceStack.state` context key drives the welcome
- * content in package.json (no Compose file chosen). The view's description names the project's files when there are
- * several, and the active Compose profiles.
+ * content in package.json (no Compose file chosen). The view's description names the project, its files and the active
+ * Compose profiles.
  */
 import * as vscode from 'vscode';
 import { describeActiveProfiles } from '../stack/runner/profiles';
@@ -22,9 +22,10 @@ export function createServicesView(controller: StackController, lazy: LazyTreePr
     }
     const plan = controller.plan;
     const profiles = !plan?.declaredProfiles ? '' : describeActiveProfiles(plan) || 'no profile active';
-    // A project of several files names them: what Start runs with `-f` each.
-    const files = plan && plan.files.length > 1 ? describeFileSet(plan.files, (f) => vscode.workspace.asRelativePath(f)) : '';
-    const description = [files, profiles].filter(Boolean).join(' · ');
+    // The project and the files it is made of (what Start runs, `-f` each when there are several): the view says
+    // which stack it shows.
+    const files = plan ? describeFileSet(plan.files, (f) => vscode.workspace.asRelativePath(f)) : '';
+    const description = [plan?.project ?? '', files, profiles].filter(Boolean).join(' · ');
     if ((view.description ?? '') !== description) view.description = description;
     provider.refresh();
   });

@@ -17,7 +17,7 @@ import { MetricsWindow } from '../stack/probe/metricsWindow';
 import type { ProbeRun } from '../stack/probe/probe';
 import type { ProcessRunner } from '../stack/process/processRunner';
 import { ProjectObserver } from '../stack/docker/projectObserver';
-import { serviceBaseUrl, type SidebarInput, type StackState, type TimedProbeRun } from '../stack/views/sidebarModel';
+import { serviceBaseUrl, type SidebarInput, type StackState, type StartFailure, type TimedProbeRun } from '../stack/views/sidebarModel';
 import { withActiveProfiles } from '../stack/runner/profiles';
 import { planOffThread } from '../stack/plan/planOffThread';
 import { isUnreadable } from '../stack/plan/readPlan';
@@ -47,6 +47,10 @@ export class StackController implements vscode.Disposable {
   private readonly metricWindows = new Map<string, MetricsWindow>();
   /** The progress of a Start under way, shown in the views too. */
   private progress: ServiceProgress[] | undefined;
+  /** The last Start's failure, until the next Start or Stop (the Services view and the status bar show it). */
+  private startFailure: StartFailure | undefined;
+  /** Restarts by "Restart Service", per service, since the project was chosen or last stopped. */
+  private restartsByYou: Record<string, number> = {};
   private observer: ProjectObserver | undefined;
   private disposed = false;
 
@@ -73,11 +77,7 @@ export class StackController implements vscode.Disposable {
     const list = typeof files === 'string' ? [files] : [...files];
     const file = list[0];
     // Probe results and metrics belong to the services of one stack.
-    if (list.join('\n') !== (this.composeFiles ?? []).join('\n')) {
-      this.probes = {};
-      this.metrics = {};
-      this.metricWindows.clear();
-    }
+    if (list.join('\n') !== (this.composeFiles ?? []).join('\n')) this.forgetRun();
     await this.context.workspaceState.update(COMPOSE_FILE_KEY, storedFiles(list));
     this.coldStarts.sendFor(file);
     await this.refresh();
@@ -105,7 +105,34 @@ export class StackController implements vscode.Disposable {
       metrics: this.metrics,
       now: Date.now(),
       ...(this.progress ? { progress: this.progress } : {}),
+      ...(this.startFailure ? { startFailure: this.startFailure } : {}),
+      restartsByYou: this.restartsByYou,
     };
+  }
+
+  /**
+   * What belonged to the containers of a run of the stack: probe results, metrics, the last Start's failure and the
+   * restarts counted here. Forgotten on Stop and when another project is chosen, so nothing stale is shown.
+   */
+  forgetRun(): void {
+    this.probes = {};
+    this.metrics = {};
+    this.metricWindows.clear();
+    this.startFailure = undefined;
+    this.restartsByYou = {};
+    this.fire();
+  }
+
+  /** The last Start failed (undefined: a new Start began). */
+  noteStartFailure(failure: StartFailure | undefined): void {
+    this.startFailure = failure;
+    this.fire();
+  }
+
+  /** "Restart Service" restarted `service`: Docker's restart count does not count it. */
+  noteRestart(service: string): void {
+    this.restartsByYou = { ...this.restartsByYou, [service]: (this.restartsByYou[service] ?? 0) + 1 };
+    this.fire();
   }
 
   /**
@@ -167,6 +194,8 @@ export class StackController implements vscode.Disposable {
       this.setState({ kind: 'docker-down', problem: engine.problem });
       return;
     }
+    // resource-limits-missing sizes its fix from the engine's CPUs and memory.
+    void this.localGpus?.updateEngine(engine.info);
     await this.relist();
   }
 
@@ -237,6 +266,7 @@ export class StackController implements vscode.Disposable {
   /** A Start's progress while it runs (undefined: it ended); the views show its phases. */
   noteStartProgress(progress: ServiceProgress[] | undefined): void {
     this.progress = progress;
+    if (progress) this.startFailure = undefined;
     this.fire();
   }
 

@@ -13,6 +13,7 @@ import type { LazyTreeProvider } from './lazyTree';
 import { LogTerminals } from './logTerminal';
 import { maskedOutputChannel } from './maskedOutput';
 import { createProbeView } from './probeView';
+import { createProfilesContext } from './profilesContext';
 import { createServicesView } from './servicesView';
 import { StackController } from './stackController';
 import type { StackCommand } from './stackIds';
@@ -53,6 +54,7 @@ export function activateStack(host: StackHost): StackFeature {
     createGpusView(controller, host.gpus.lazy, host.gpus.view),
     createProbeView(controller, host.probe.lazy, host.probe.view),
     createStatusBar(controller),
+    createProfilesContext(controller),
     vscode.workspace.onDidSaveTextDocument((doc) => {
       // Any file of the stack's project: its override or another file of its set changes the plan too.
       const path = doc.uri.fsPath;

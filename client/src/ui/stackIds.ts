@@ -15,6 +15,11 @@ export const STACK_COMMANDS = [
   'inferenceStack.toggleProbeRequests',
   'inferenceStack.writeProbeScript',
   'inferenceStack.newStack',
+  'inferenceStack.openServiceInBrowser',
+  'inferenceStack.copyChatCurl',
+  'inferenceStack.tryModel',
+  'inferenceStack.openServiceShell',
+  'inferenceStack.showContainerInspect',
 ] as const;
 export type StackCommand = (typeof STACK_COMMANDS)[number];
 

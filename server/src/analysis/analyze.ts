@@ -191,12 +191,15 @@ function clampSpan(span: { start: number; end: number }, length: number) {
 }
 
 function toFixes(fixes: readonly SpanFix[], lines: LineIndex, length: number): Fix[] {
-  const out = fixes.map((f) => ({
+  const out: Fix[] = fixes.map((f) => ({
     title: f.title,
     preferred: f.preferred ?? false,
     edits: f.edits.map((e) => ({ range: lines.rangeOf(clampSpan(e.span, length)), newText: e.newText })),
+    ...(f.sideEdits?.length ? { sideEdits: f.sideEdits } : {}),
   }));
-  if (out.length && !out.some((f) => f.preferred)) out[0]!.preferred = true;
+  // A fix the rule marked `preferred: false` is never made preferred here.
+  const first = fixes.findIndex((f) => f.preferred !== false);
+  if (first >= 0 && !out.some((f) => f.preferred)) out[first]!.preferred = true;
   // Exactly one preferred fix per finding.
   let seen = false;
   for (const f of out) {

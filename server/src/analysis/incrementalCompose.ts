@@ -589,6 +589,8 @@ export function optionsKey(options: AnalysisOptions): string {
     gpu: options.gpu,
     hostGpus: options.hostGpus,
     hubModelConfigs: options.hubModelConfigs,
+    // resource-limits-missing sizes its fix from the engine's CPUs and memory.
+    engineResources: options.engineResources,
     // Sets have no JSON text of their own: their sorted names do.
     project: options.project
       ? Object.fromEntries(Object.entries(options.project.definedElsewhere).map(([kind, names]) => [kind, [...names].sort()]))

@@ -1,9 +1,12 @@
 import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
 import { isMainThread, MessageChannel, MessagePort, receiveMessageOnPort, Worker, workerData } from 'node:worker_threads';
 import { analyze } from '../analysis/analyze';
 import { analysisStoppedFindings } from '../analysis/analysisBudget';
 import type { ReadRefusal } from '../core/boundedFile';
-import { fixAll } from '../analysis/fixAll';
+import { fixAll, type FixAllResult } from '../analysis/fixAll';
+import type { SideFileAccess, SideFileChange } from '../analysis/sideFiles';
+import { parseDotEnv } from '../compose/dotenv';
 import { analyzeInProject } from '../analysis/projectAnalysis';
 import { ProjectJob, projectSourceOf } from '../analysis/projectJob';
 import type { AnalysisOptions } from '../core/analysisOptions';
@@ -21,10 +24,18 @@ export interface FileJob {
   buildContexts?: { composeDir: string; root: string | undefined; rootLabel?: string | undefined };
   /** A Compose file: analysed within its project (analysis/projectAnalysis.ts). */
   project?: ProjectJob;
+  /** Where the files beside it are: fixes that also edit them (a secret moved into `.env`) are made only with this. */
+  sideFiles?: SideFileAccess;
 }
 
 export type FileOutcome =
-  | { findings: Finding[]; fixedText?: string; refusals: Array<{ path: string; refusal: ReadRefusal }> }
+  | {
+      findings: Finding[];
+      fixedText?: string;
+      /** What the fixes did (`fix` jobs): by rule, the files beside this one they change, the fixes not made. */
+      fixed?: Omit<FixAllResult, 'text'>;
+      refusals: Array<{ path: string; refusal: ReadRefusal }>;
+    }
   | { stoppedAfterSeconds: number }
   | { error: string };
 
@@ -175,6 +186,12 @@ export function outcomeFindings(outcome: FileOutcome, options: AnalysisOptions, 
   return outcome.findings;
 }
 
+/** The variables of the `.env` beside the file once the side changes are written; undefined when they leave it as it is. */
+function dotEnvAfter(changes: readonly SideFileChange[], access: SideFileAccess | undefined): Map<string, string> | undefined {
+  const env = access ? changes.find((c) => c.path === resolve(access.dir, '.env')) : undefined;
+  return env ? parseDotEnv(env.after) : undefined;
+}
+
 /** What the worker does with one job. */
 export function runFileJob(job: FileJob): FileOutcome {
   try {
@@ -187,10 +204,14 @@ export function runFileJob(job: FileJob): FileOutcome {
     }
     const refused = (path: string, refusal: ReadRefusal) => void refusals.push({ path, refusal });
     const source = job.project && job.kind === 'compose' ? projectSourceOf(job.project, refused) : undefined;
-    const analyzeText = (text: string) => (source ? analyzeInProject(job.project!.file, text, source, options).findings : analyze(text, job.kind, options));
-    const fixedText = job.fix ? fixAll(job.text, job.kind, options, undefined, analyzeText).text : undefined;
-    const findings = analyzeText(fixedText ?? job.text);
-    return { findings, refusals, ...(fixedText !== undefined ? { fixedText } : {}) };
+    const analyzeText = (text: string, passOptions: AnalysisOptions) =>
+      source ? analyzeInProject(job.project!.file, text, source, passOptions).findings : analyze(text, job.kind, passOptions);
+    if (!job.fix) return { findings: analyzeText(job.text, options), refusals };
+    const { text: fixedText, ...fixed } = fixAll(job.text, job.kind, options, undefined, analyzeText, job.sideFiles);
+    // The findings of the fixed text, with the `.env` as the fixes leave it (once written).
+    const dotEnv = fixed.sideChanges.length ? dotEnvAfter(fixed.sideChanges, job.sideFiles) : undefined;
+    const findings = analyzeText(fixedText, dotEnv ? { ...options, dotEnv } : options);
+    return { findings, refusals, fixedText, fixed };
   } catch (err) {
     return { error: (err as Error).message };
   }

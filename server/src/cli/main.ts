@@ -1,17 +1,18 @@
 import { statSync } from 'node:fs';
 import { isMainThread } from 'node:worker_threads';
-import { dirname, resolve } from 'node:path';
+import { dirname, relative, resolve } from 'node:path';
 import { declinedAsTooLarge } from '../analysis/analyze';
 import { CLI_DEFAULT_BUDGET_SECONDS } from '../analysis/analysisBudget';
-import { MAX_COMPOSE_BYTES, readBoundedText, type ReadBoundary } from '../core/boundedFile';
+import { MAX_COMPOSE_BYTES, MAX_SIDE_FILE_BYTES, readBoundedText, type ReadBoundary } from '../core/boundedFile';
 import { COMPOSE_NAME_GLOBS, DOCKERFILE_NAME_GLOBS } from '../core/fileKind';
-import { WriteRefused, writeTextInside } from '../core/safeWrite';
+import { WriteRefused, writeRefusal, writeTextInside } from '../core/safeWrite';
+import type { SideFileChange } from '../analysis/sideFiles';
 import type { AnalysisOptions } from '../core/analysisOptions';
 import { SEVERITIES, Severity } from '../core/types';
 import { RULES } from '../rules/registry';
 import { dotEnvBeside } from '../compose/dotEnvFile';
 import type { ProjectJob } from '../analysis/projectJob';
-import { BudgetedAnalyzer, FileJob, outcomeFindings } from './budgetedAnalysis';
+import { BudgetedAnalyzer, FileJob, FileOutcome, outcomeFindings } from './budgetedAnalysis';
 import { collectTargets } from './files';
 import { argItems, choice, seconds, UsageError } from './args';
 import { GPU_OPTIONS_HELP, GpuArgs } from './gpuArgs';
@@ -151,6 +152,8 @@ function lint(argv: readonly string[], io: CliIo): number {
   let ioErrors = errors;
   const results: FileResult[] = [];
   let fixedFiles = 0;
+  /** What --fix changed: a line per file (the analysed one, then those beside it). */
+  const summary: string[] = [];
   // Each file is analysed on a worker thread within the time budget (a costly file stops, the run goes on), several
   // files at once on several threads. Files are read here first, in order; results keep that order.
   const analyzer = new BudgetedAnalyzer(args.budgetSeconds);
@@ -171,7 +174,17 @@ function lint(argv: readonly string[], io: CliIo): number {
       target.kind === 'compose'
         ? { file: resolve(target.path), root: boundary.root, rootLabel: 'the project folder', ...(named.has(resolve(target.path)) ? { files: { cwd: process.cwd(), paths: args.projectFiles } } : {}) }
         : undefined;
-    const job: FileJob = { text, kind: target.kind, options, fix: args.fix, ...(contexts ? { buildContexts: contexts } : {}), ...(project ? { project } : {}) };
+    // With --fix, a fix may also write beside the Compose file (a secret moved into `.env`, `.env` into `.gitignore`).
+    const sideFiles = args.fix && target.kind === 'compose' ? { dir: dirname(resolve(target.path)), root: boundary.root, rootLabel: 'the project folder' } : undefined;
+    const job: FileJob = {
+      text,
+      kind: target.kind,
+      options,
+      fix: args.fix,
+      ...(contexts ? { buildContexts: contexts } : {}),
+      ...(project ? { project } : {}),
+      ...(sideFiles ? { sideFiles } : {}),
+    };
     slots.push({ target, options, job, text });
   }
   const jobs = slots.flatMap((s) => (s.job ? [s.job] : []));
@@ -183,10 +196,21 @@ function lint(argv: readonly string[], io: CliIo): number {
       continue;
     }
     let outcome = outcomes.get(job)!;
+    let written: SideFileChange[] = [];
+    // The files beside it are written first (the value is kept before the file refers to it), and only when the
+    // file itself may be written.
+    if (job.fix && 'findings' in outcome && !writeRefusal(target.path, boundary)) {
+      const side = writeSideFiles(target.path, job, outcome, analyzer, boundary, io);
+      outcome = side.outcome;
+      written = side.written;
+      ioErrors += side.errors;
+    }
+    let fixedHere = false;
     if ('fixedText' in outcome && outcome.fixedText !== undefined && outcome.fixedText !== text) {
       try {
         writeTextInside(target.path, outcome.fixedText, boundary);
         fixedFiles++;
+        fixedHere = true;
       } catch (err) {
         if (!(err instanceof WriteRefused)) throw err;
         io.stderr(`${err.message}\n`);
@@ -195,18 +219,93 @@ function lint(argv: readonly string[], io: CliIo): number {
         outcome = analyzer.run({ ...job, fix: false });
       }
     }
+    if (job.fix && 'findings' in outcome && outcome.fixed) summary.push(...fixSummary(target.path, outcome.fixed, fixedHere, written));
     results.push({ file: target.path, findings: outcomeFindings(outcome, options, boundary.onRefused) });
   }
   analyzer.dispose();
   if (args.format === 'json') io.stdout(formatJson(results));
   else if (args.format === 'sarif') io.stdout(formatSarif(results, VERSION));
   else {
-    if (args.fix) io.stdout(`Fixed ${fixedFiles} file${fixedFiles === 1 ? '' : 's'}.\n`);
+    if (args.fix) io.stdout(`Fixed ${fixedFiles} file${fixedFiles === 1 ? '' : 's'}.\n` + summary.map((line) => line + '\n').join(''));
     io.stdout(formatText(results));
   }
+  // JSON and SARIF keep stdout to themselves: what --fix changed goes to stderr there.
+  if (args.fix && args.format !== 'text' && summary.length) io.stderr(summary.map((line) => line + '\n').join(''));
   if (ioErrors) return 2;
   const failing = results.some((r) => r.findings.some((f) => atOrAbove(f.severity, args.failLevel)));
   return failing ? 1 : 0;
+}
+
+type Analysed = Extract<FileOutcome, { findings: unknown }>;
+
+/**
+ * Writes the files beside `file` that its fixes change (`.env` first: the value is kept before anything refers to
+ * it), each only if it is still as the fixes read it and may be written (core/safeWrite.ts: inside the project, not a
+ * symlink). A file changed since (another Compose file of the folder wrote the same `.env` in this run) is read again
+ * once; when they still cannot be written, the file is fixed without the fixes that write beside it, and nothing is
+ * lost. Returns the outcome whose text is to be written, and the side files written.
+ */
+function writeSideFiles(
+  file: string,
+  job: FileJob,
+  first: Analysed,
+  analyzer: BudgetedAnalyzer,
+  boundary: ReadBoundary,
+  io: CliIo,
+): { outcome: FileOutcome; written: SideFileChange[]; errors: number } {
+  let outcome: FileOutcome = first;
+  for (let attempt = 0; 'findings' in outcome; attempt++) {
+    const changes = outcome.fixed?.sideChanges ?? [];
+    if (!changes.length) return { outcome, written: [], errors: 0 };
+    const problem = changes.map((c) => sideFileProblem(c, boundary)).find((p) => p !== undefined);
+    if (!problem) {
+      for (let i = 0; i < changes.length; i++) {
+        try {
+          writeTextInside(changes[i]!.path, changes[i]!.after, boundary);
+        } catch (err) {
+          if (!(err instanceof WriteRefused)) throw err;
+          io.stderr(`${err.message}\n`);
+          return { outcome: analyzer.run({ ...job, sideFiles: undefined }), written: changes.slice(0, i), errors: 1 };
+        }
+      }
+      return { outcome, written: changes, errors: 0 };
+    }
+    if (problem.changed && attempt === 0) {
+      // Read again, `.env` included, as it is now.
+      const options = job.kind === 'compose' ? { ...job.options, dotEnv: dotEnvBeside(file, boundary) } : job.options;
+      outcome = analyzer.run({ ...job, options });
+      continue;
+    }
+    io.stderr(`${file}: the fixes that write beside it were not made: ${problem.message}\n`);
+    return { outcome: analyzer.run({ ...job, sideFiles: undefined }), written: [], errors: problem.changed ? 0 : 1 };
+  }
+  return { outcome, written: [], errors: 0 };
+}
+
+/** Why a side file must not be written now: refused by safeWrite.ts, or no longer the text the fixes read. */
+function sideFileProblem(change: SideFileChange, boundary: ReadBoundary): { message: string; changed: boolean } | undefined {
+  const refused = writeRefusal(change.path, boundary);
+  if (refused) return { message: refused.message, changed: false };
+  const read = readBoundedText(change.path, { ...boundary, onRefused: undefined }, MAX_SIDE_FILE_BYTES);
+  if (!read.ok && read.refusal.reason !== 'missing') return { message: `${change.path} was not read: ${read.refusal.message}`, changed: false };
+  const now = read.ok ? read.text : undefined;
+  return now === change.before ? undefined : { message: `${change.path} changed while it was being fixed`, changed: true };
+}
+
+/**
+ * "compose.yaml: 3 fixes (secret-literal ×2, image-unpinned ×1)", then a line per file written beside it
+ * (".env: created, HF_TOKEN added"), then each fix that was not made and why. Names of variables, never values.
+ */
+function fixSummary(file: string, fixed: NonNullable<Analysed['fixed']>, fileWritten: boolean, written: readonly SideFileChange[]): string[] {
+  const lines: string[] = [];
+  const rules = Object.entries(fixed.byRule);
+  if (fixed.applied && fileWritten) lines.push(`${file}: ${fixed.applied} fix${fixed.applied === 1 ? '' : 'es'} (${rules.map(([rule, n]) => `${rule} ×${n}`).join(', ')})`);
+  for (const change of written) {
+    const shown = relative(process.cwd(), change.path) || change.path;
+    lines.push(`${shown}: ${change.before === undefined ? 'created, ' : ''}${change.notes.join(', ')}`);
+  }
+  for (const why of fixed.notMade) lines.push(`${file}: ${why}`);
+  return lines;
 }
 
 function listRules(io: CliIo): number {

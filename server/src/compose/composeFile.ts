@@ -47,7 +47,7 @@ export const YAML_OPTIONS = {
 
 /** The parser's errors in our words, at their offsets plus `offset` (a part of a file parsed alone). */
 export function syntaxProblems(errors: readonly YAMLError[], offset = 0): SyntaxProblem[] {
-  return errors.map((e) => ({ span: { start: e.pos[0] + offset, end: Math.max(e.pos[1], e.pos[0] + 1) + offset }, message: yamlErrorMessage(e.message) }));
+  return errors.map((e) => ({ span: { start: e.pos[0] + offset, end: Math.max(e.pos[1], e.pos[0] + 1) + offset }, message: yamlErrorMessage(e) }));
 }
 
 export function parseCompose(text: string, dotEnv: ReadonlyMap<string, string> = new Map(), lines = new LineIndex(text)): ComposeFile {

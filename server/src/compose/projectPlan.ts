@@ -18,6 +18,7 @@ import { renderProject, renderedNodeAt, type RenderedProject } from './project/r
 import { ComposeError, type Origin } from './project/tree';
 import { planStack, projectNameFor } from './stackPlan';
 import type { StackPlan } from './stackPlanTypes';
+import { unsetVariables } from './unsetVariables';
 
 export interface ProjectPlanRequest {
   /** One file: the project it belongs to; several: these, in merge order. Absolute or relative to the process. */
@@ -35,11 +36,13 @@ export function planProject(request: ProjectPlanRequest): StackPlan {
   const environment = new Map<string, string>();
   for (const [k, v] of Object.entries(request.env)) if (v !== undefined) environment.set(k, v);
   let files = request.files.map((f) => resolve(f));
+  let variables: ReadonlyMap<string, string> = environment;
   try {
     const options = request.files.length > 1
       ? resolveProjectOptions({ cwd: dirname(first), environment, files }, request.reader)
       : projectForFile(first, environment, request.reader);
     files = options.configFiles;
+    variables = options.environment;
     const input = commandInput(options, environment, request.reader);
     const loaded = loadProject({ ...input, profiles: ['*'] }, request.reader);
     const rendered = renderProject(loaded.model);
@@ -55,11 +58,24 @@ export function planProject(request: ProjectPlanRequest): StackPlan {
     plan.files = files;
     if (input.envFiles) plan.envFiles = [...input.envFiles];
     if (input.projectDirectory) plan.projectDirectory = input.projectDirectory;
-    return plan;
+    return withUnsetVariables(plan, files, variables, request.reader);
   } catch (e) {
     if (!(e instanceof ComposeError)) throw e;
-    return { file: files[0] ?? first, files, project: projectNameFor(files[0] ?? first, undefined, environment), services: [], parseError: refusal(e, request.reader) };
+    const refused: StackPlan = { file: files[0] ?? first, files, project: projectNameFor(files[0] ?? first, undefined, environment), services: [], parseError: refusal(e, request.reader) };
+    // A required variable nothing sets is the likeliest refusal: pre-flight names it, and the `.env` it may be in.
+    return withUnsetVariables(refused, files, variables, request.reader);
   }
+}
+
+/** The variables the project's own Compose files (not their includes) use and nothing sets (unsetVariables.ts). */
+function withUnsetVariables(plan: StackPlan, files: readonly string[], variables: ReadonlyMap<string, string>, reader: ProjectReader): StackPlan {
+  const texts = files.flatMap((file) => {
+    const read = reader.read(file);
+    return read.ok ? [{ file, text: read.text }] : [];
+  });
+  const unset = unsetVariables(texts, variables);
+  if (unset.length) plan.unsetVariables = unset;
+  return plan;
 }
 
 /**

@@ -24,6 +24,7 @@ import { describeService, findFlag, type ServiceInfo } from './service';
 import { splitShortVolume } from './volumes';
 import { mountedFolders } from './mountedFolders';
 import { plannedModels } from './models';
+import { plannedResources } from './resourcePlan';
 import { parseShortPort, portRange, protocolOf } from './ports';
 import type { PlannedPort, PlannedService, StackPlan } from './stackPlanTypes';
 import type { ValueView } from './yamlView';
@@ -140,6 +141,13 @@ function planService(file: ComposeFile, info: ServiceInfo, vars: ReadonlyMap<str
     publishedPorts: servicePorts(info, vars),
     hasHealthcheck: health ? !health.disabled : imageHealthcheck(info) !== undefined,
   };
+  // Compose pulls an image it does not have; a service it builds is not pulled (pre-flight's image check).
+  const image = info.build ? undefined : firstValue(info.image, vars);
+  if (image) planned.image = image;
+  const pullPolicy = firstValue(info.service.map.text('pull_policy'), vars);
+  if (pullPolicy) planned.pullPolicy = pullPolicy;
+  const resources = plannedResources(info.service.map, vars);
+  if (resources) planned.resources = resources;
   const restart = firstValue(info.service.map.text('restart'), vars);
   if (restart) planned.restart = restart;
   const profiles = (info.service.map.seq('profiles')?.items() ?? []).map((p) => firstValue(p.text, vars)).filter((p): p is string => p !== undefined);

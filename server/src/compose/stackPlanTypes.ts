@@ -51,6 +51,45 @@ export interface PlannedService {
   /** What vLLM's memory estimate needs besides the GPU (compose/serviceFit.ts), when the file says it all: pre-flight
    *  runs it on the GPU the service will use. */
   fit?: ServiceFitInput['input'];
+  /** `image:` interpolated, for a service without `build:` (Compose pulls it when the engine lacks it); absent when a
+   *  variable it needs is unset. */
+  image?: string;
+  /** `pull_policy:` as written, interpolated ("always", "never", "missing", "build", "daily"…); absent = missing. */
+  pullPolicy?: string;
+  /** The CPU and memory limits and reservations Compose applies to each container (compose/resourcePlan.ts). */
+  resources?: PlannedResources;
+}
+
+/** A value of a service's resources, with the key that set it as written ("deploy.resources.limits.cpus", "cpus"). */
+export interface PlannedAmount {
+  value: number;
+  /** The text as written (interpolated): `"8"`, `32g`. */
+  text: string;
+  key: string;
+}
+
+/**
+ * What Compose applies to each container of a service (per container: replicas do not add up), as docker compose and
+ * docker-compose do: `deploy.resources.limits` over the legacy `cpus` and `mem_limit`, `reservations.memory` over
+ * `mem_reservation`. `reservations.cpus` is not applied outside Swarm and is not here.
+ */
+export interface PlannedResources {
+  /** CPUs (NanoCPUs / 1e9). */
+  cpus?: PlannedAmount;
+  /** `cpuset:`: the host CPUs the container may run on, as written ("0-3,6"); `value` is how many it names. */
+  cpuset?: PlannedAmount;
+  /** Bytes. */
+  memoryLimit?: PlannedAmount;
+  memoryReservation?: PlannedAmount;
+}
+
+/** A `${VAR}` of the project's Compose files that neither the shell nor the env files set (compose/unsetVariables.ts). */
+export interface PlannedVariable {
+  name: string;
+  /** `${VAR:?message}` / `${VAR?message}`: Compose refuses the project; else it warns and uses "". */
+  required: boolean;
+  /** Where it is first written: "file:line:column". */
+  at: string;
 }
 
 /**
@@ -92,4 +131,7 @@ export interface StackPlan {
   activeProfiles?: string[];
   /** Compose refuses the project (the YAML does not parse, a file is missing, an `extends` cycle…): its message. */
   parseError?: string;
+  /** The variables the project's Compose files use that nothing sets, each once, in the order written; absent when
+   *  none (or the plan was made from one text: planStack). */
+  unsetVariables?: PlannedVariable[];
 }

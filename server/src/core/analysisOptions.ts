@@ -39,6 +39,12 @@ export interface AnalysisOptions {
    */
   hostGpus?: { count: number; from: string };
   /**
+   * What the Docker engine the stacks start on has (`docker info` NCPU and MemTotal, sent by the extension when it last
+   * reached the engine: ENGINE_RESOURCES_NOTIFICATION). resource-limits-missing sizes its fix from it; none: the fix
+   * writes placeholders. The CLI does not set it (it may run where no stack runs: CI).
+   */
+  engineResources?: { cpus?: number; memoryBytes?: number };
+  /**
    * config.json texts of models the table lacks, fetched from the Hugging Face Hub where the person allowed network
    * access (`inference-stack fit --hub`), by model id. Never filled otherwise.
    */

@@ -27,21 +27,28 @@ export function applyEdits(text: string, edits: readonly TextEdit[]): string {
 
 /**
  * Applies whole fixes that do not touch each other, in order; a fix that would overlap one already taken is
- * left for a later pass (as ESLint does), so combining fixes never corrupts a file.
+ * left for a later pass (as ESLint does), so combining fixes never corrupts a file. `accept`, when given, is asked
+ * about each fix that does not overlap before it is taken (it makes the fix's edits of other files): false leaves it
+ * out. `appliedIndexes`: the fixes taken, by their index in `fixes`.
  */
-export function applyFixes(text: string, fixes: readonly Fix[]): { text: string; applied: number; deferred: number } {
+export function applyFixes(
+  text: string,
+  fixes: readonly Fix[],
+  accept?: (fix: Fix, index: number) => boolean,
+): { text: string; applied: number; deferred: number; appliedIndexes: number[] } {
   const lines = new LineIndex(text);
   const taken: OffsetEdit[] = [];
-  let applied = 0;
+  const appliedIndexes: number[] = [];
   let deferred = 0;
-  for (const fix of fixes) {
+  fixes.forEach((fix, index) => {
     const edits = toOffsets(lines, fix.edits);
     if (edits.some((e) => taken.some((t) => overlaps(e, t)))) {
       deferred++;
-      continue;
+      return;
     }
+    if (accept && !accept(fix, index)) return;
     taken.push(...edits);
-    applied++;
-  }
-  return { text: applyOffsets(text, taken), applied, deferred };
+    appliedIndexes.push(index);
+  });
+  return { text: applyOffsets(text, taken), applied: appliedIndexes.length, deferred, appliedIndexes };
 }

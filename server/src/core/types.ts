@@ -29,7 +29,26 @@ export interface Fix {
   title: string;
   preferred: boolean;
   edits: TextEdit[];
+  /** Edits of files beside the analysed one, made with it (the fix is whole or not at all): see SideEdit. */
+  sideEdits?: SideEdit[];
 }
+
+/**
+ * An edit of a file beside the analysed one that a fix makes together with its own edits, resolved against that
+ * file's text when the fix is applied (analysis/sideFiles.ts): `file` is relative to the analysed file's folder.
+ * Only what to do is said here, never a secret: a finding's fixes travel to the editor and into JSON output, so a
+ * value moved out of the analysed file is named by where it is written there, not copied.
+ * - `env`: `name` is set in the dotenv file `file` to the text that edit number `edit` of the fix replaces, from
+ *   `start` to `end` within it, as Compose reads it in the analysed file (`$$` is one `$`); appended (the file
+ *   created when missing), or written into an empty `NAME=`. Nothing is written when the file already sets it to that
+ *   value, and the fix is not made when it sets it to another.
+ * - `git-ignored`: `file` must be git-ignored: when no `.gitignore` from the analysed file's folder up to the
+ *   workspace (or repository) top ignores it, a line naming it is added to the `.gitignore` of the analysed file's
+ *   folder (created when missing).
+ */
+export type SideEdit =
+  | { kind: 'env'; file: string; name: string; value: { edit: number; start: number; end: number } }
+  | { kind: 'git-ignored'; file: string };
 
 export interface Finding {
   rule: string;
@@ -63,9 +82,14 @@ export interface SpanEdit {
 
 export interface SpanFix {
   title: string;
-  /** At most one fix per finding is preferred; the analyzer marks the first one if a rule marks none. */
+  /**
+   * At most one fix per finding is preferred; the analyzer marks the first one that does not say `false` if a rule
+   * marks none. `false`: never preferred (Fix All and `lint --fix` leave it to a person).
+   */
   preferred?: boolean;
   edits: SpanEdit[];
+  /** Edits of files beside the analysed one (its `.env`, its `.gitignore`), made with this fix. */
+  sideEdits?: SideEdit[];
 }
 
 /** `dotenv`: the `.env` beside a Compose file, read only by the rules that say so (`dotenv-invalid`). */

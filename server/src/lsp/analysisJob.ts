@@ -1,5 +1,6 @@
 import { analyze } from '../analysis/analyze';
-import { fixAll } from '../analysis/fixAll';
+import { fixAll, type FixAllResult } from '../analysis/fixAll';
+import type { SideFileAccess } from '../analysis/sideFiles';
 import { analyzeInProject, multiFileProject } from '../analysis/projectAnalysis';
 import { ProjectJob, projectSourceOf } from '../analysis/projectJob';
 import type { IncrementalStore } from '../analysis/incrementalStore';
@@ -23,6 +24,11 @@ export interface AnalysisRequest {
   fixAll?: boolean;
   /** A Compose file on disk: analysed within its project (analysis/projectAnalysis.ts). */
   project?: ProjectJob;
+  /**
+   * Where the files beside it are, for a `fixAll` request: fixes that also edit them (a secret moved into `.env`) are
+   * made only with this (analysis/sideFiles.ts). None: those fixes are left out.
+   */
+  sideFiles?: SideFileAccess;
 }
 
 /** The document was closed: the worker forgets what it kept for it. */
@@ -42,8 +48,8 @@ export interface AnalysisResponse {
   incremental?: boolean;
   /** True when the worker kept this analysis, so the next edit can be re-analysed incrementally. */
   kept?: boolean;
-  /** The text with every preferred fix applied, for a `fixAll` request. */
-  fixed?: { text: string; applied: number };
+  /** The text with every preferred fix applied, for a `fixAll` request, and the files beside it that they change. */
+  fixed?: FixAllResult;
   /** Set when the analysis ran past its budget and was stopped (the worker was terminated). */
   stoppedAfterSeconds?: number;
   /** The files a project analysis read: when one of them changes, this document is analysed again. */
@@ -62,8 +68,9 @@ export function runAnalysisRequest(request: AnalysisRequest, store?: Incremental
     // A file of a multi-file project is analysed whole (and not kept); a one-file project as before, incrementally.
     const project = source ? multiFileProject(request.project!.file, request.text, source) : undefined;
     if (request.fixAll) {
-      const inProject = project ? (text: string) => analyzeInProject(request.project!.file, text, source!, options).findings : undefined;
-      return { id: request.id, fixed: fixAll(request.text, request.kind, options, undefined, inProject), elapsedMs: performance.now() - started };
+      const inProject = project ? (text: string, passOptions: AnalysisOptions) => analyzeInProject(request.project!.file, text, source!, passOptions).findings : undefined;
+      const fixed = fixAll(request.text, request.kind, options, undefined, inProject, request.sideFiles);
+      return { id: request.id, fixed, elapsedMs: performance.now() - started };
     }
     if (project) {
       if (request.uri !== undefined) store?.close(request.uri);

@@ -1,15 +1,33 @@
-import { CodeAction, CodeActionKind, CodeActionParams, Connection, Diagnostic, TextDocuments } from 'vscode-languageserver';
+import { dirname, relative, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import {
+  ClientCapabilities,
+  CodeAction,
+  CodeActionKind,
+  CodeActionParams,
+  Connection,
+  CreateFile,
+  Diagnostic,
+  TextDocumentEdit,
+  TextDocuments,
+  TextEdit,
+  WorkspaceEdit,
+} from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { lspBudgetSeconds } from '../analysis/analysisBudget';
+import { SideFiles, type SideFileAccess, type SideFileChange } from '../analysis/sideFiles';
+import { isInside } from '../core/boundedFile';
 import { LineIndex } from '../core/lineIndex';
+import type { Fix } from '../core/types';
 import { minimalEdit } from '../core/textDiff';
 import { DIAGNOSTIC_SOURCE, FIX_ALL_CODE_ACTION_KIND } from '../protocol';
 import { runAnalysisRequest } from './analysisJob';
 import type { AnalysisLanes } from './analysisLanes';
 import type { DiagnosticData } from './diagnostics';
-import { kindOf } from './documentPaths';
+import { kindOf, uriPath } from './documentPaths';
 import { ignoreLineEdit } from './ignoreEdit';
 import type { DocumentSettings } from './settings';
+import { plainText } from '../core/plainText';
 
 /** The lightbulb's Fix All entry: its edit is computed when picked. */
 interface FixAllData {
@@ -20,6 +38,12 @@ interface FixAllData {
 export class CodeActions {
   /** Whether the client resolves a code action's edit when it is picked (codeAction/resolve). */
   canResolve = false;
+  /** Whether the client takes `documentChanges` (edits of several files, checked against their versions). */
+  canDocumentChanges = false;
+  /** Whether it creates files in them (`resourceOperations` has `create`): a fix that writes a new `.env` needs it. */
+  canCreateFiles = false;
+  /** Whether it shows an action it cannot apply, with why (`disabled`), rather than none. */
+  canShowDisabled = false;
 
   constructor(
     private readonly connection: Connection,
@@ -28,6 +52,14 @@ export class CodeActions {
     private readonly lanes: AnalysisLanes | undefined,
     private readonly isSlow: (uri: string) => boolean,
   ) {}
+
+  /** What the client can do with a code action, from its `initialize` capabilities. */
+  useClientCapabilities(capabilities: ClientCapabilities): void {
+    this.canResolve = !!capabilities.textDocument?.codeAction?.resolveSupport?.properties.includes('edit');
+    this.canDocumentChanges = !!capabilities.workspace?.workspaceEdit?.documentChanges;
+    this.canCreateFiles = this.canDocumentChanges && !!capabilities.workspace?.workspaceEdit?.resourceOperations?.includes('create');
+    this.canShowDisabled = !!capabilities.textDocument?.codeAction?.disabledSupport;
+  }
 
   async provide(params: CodeActionParams): Promise<CodeAction[]> {
     const doc = this.documents.get(params.textDocument.uri);
@@ -41,13 +73,14 @@ export class CodeActions {
       for (const diagnostic of ours) {
         const data = diagnostic.data as DiagnosticData | undefined;
         for (const fix of data?.fixes ?? []) {
-          actions.push({
-            title: fix.title,
-            kind: CodeActionKind.QuickFix,
-            isPreferred: fix.preferred,
-            diagnostics: [diagnostic],
-            edit: { changes: { [doc.uri]: fix.edits } },
-          });
+          const edit = this.fixEdit(doc, fix);
+          if (typeof edit === 'string') {
+            // A fix that would lose what it moves (no `.env` can be written) is not offered; shown greyed out with why
+            // where the editor can.
+            if (this.canShowDisabled) actions.push({ title: plainText(fix.title), kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], disabled: { reason: edit } });
+            continue;
+          }
+          actions.push({ title: plainText(fix.title), kind: CodeActionKind.QuickFix, isPreferred: fix.preferred, diagnostics: [diagnostic], edit });
         }
         actions.push(ignoreAction(doc.uri, lines, diagnostic));
       }
@@ -82,18 +115,82 @@ export class CodeActions {
     const text = request.text;
     const seconds = lspBudgetSeconds(text.length);
     const worker = this.lanes?.pick(text.length, this.isSlow(doc.uri));
-    const response = worker ? await worker.run({ ...request, fixAll: true }, seconds) : runAnalysisRequest({ ...request, id: 0, fixAll: true });
+    const sideFiles = kind === 'compose' ? this.sideFileAccess(doc) : undefined;
+    const fixRequest = { ...request, fixAll: true, ...(sideFiles ? { sideFiles } : {}) };
+    const response = worker ? await worker.run(fixRequest, seconds) : runAnalysisRequest({ ...fixRequest, id: 0 });
     if (response.stoppedAfterSeconds !== undefined) this.connection.console.warn(`inference-stack: Fix All on ${doc.uri} stopped after ${seconds} s: the file is too costly to fix.`);
     const fixed = response.fixed;
     // An edit computed for an older version would land in the wrong place.
     if (!fixed || this.documents.get(doc.uri)?.version !== version) return undefined;
+    // Why a fix that writes beside the file was left out (names and reasons, never a value).
+    for (const why of fixed.notMade) this.connection.console.info(`inference-stack: Fix All on ${doc.uri}: ${why}`);
     const edit = minimalEdit(text, fixed.text);
     if (!edit) return undefined;
+    const workspaceEdit = this.workspaceEdit(doc, [edit], fixed.sideChanges);
+    if (!workspaceEdit) return undefined;
+    // What it changes beside the file, by name (never a value): ".env: HF_TOKEN added".
+    const folder = dirname(uriPath(doc.uri) ?? '');
+    const beside = fixed.sideChanges.map((c) => `${relative(folder, c.path).split(sep).join('/')}: ${c.notes.join(', ')}`);
     return {
-      title: `Fix all auto-fixable Inference Stack problems (${fixed.applied})`,
+      title: `Fix all auto-fixable Inference Stack problems (${[String(fixed.applied), ...beside].join('; ')})`,
       kind: FIX_ALL_CODE_ACTION_KIND,
-      edit: { changes: { [doc.uri]: [edit] } },
+      edit: workspaceEdit,
     };
+  }
+
+  /** The edit of one quick fix, with the files it writes beside the document; a string: why it cannot be made. */
+  private fixEdit(doc: TextDocument, fix: Fix): WorkspaceEdit | string {
+    if (!fix.sideEdits?.length) return { changes: { [doc.uri]: fix.edits } };
+    const access = this.sideFileAccess(doc);
+    if (!access) return 'The file is not saved inside a workspace folder: there is no .env beside it to keep the value in.';
+    const side = new SideFiles(access);
+    const made = side.apply(fix, doc.getText());
+    if (!made.ok) return `Not made: ${made.reason}.`;
+    return this.workspaceEdit(doc, fix.edits, side.changes()) ?? 'The editor cannot apply edits of several files.';
+  }
+
+  /** Where a Compose document on disk inside a workspace folder may have files written beside it; else undefined. */
+  private sideFileAccess(doc: TextDocument): SideFileAccess | undefined {
+    const path = doc.uri.startsWith('file:') ? uriPath(doc.uri) : undefined;
+    const root = this.settings.readRootOf(doc.uri);
+    if (!path || !root) return undefined;
+    // The editor's texts of the files that may be read: those of the document's folder and the folders above it.
+    const open: Array<[string, string]> = [];
+    for (const other of this.documents.all()) {
+      const otherPath = other.uri.startsWith('file:') ? uriPath(other.uri) : undefined;
+      if (otherPath && otherPath !== path && isInside(root, otherPath) && isInside(dirname(otherPath), path)) open.push([otherPath, other.getText()]);
+    }
+    return { dir: dirname(path), root, open, canCreate: this.canCreateFiles };
+  }
+
+  /**
+   * `edits` of the document and the files beside it that change, as one WorkspaceEdit: `documentChanges` where the
+   * client takes them (a file created first, then each file's edit, the document's checked against its version),
+   * else `changes` when every file exists; undefined when the client cannot apply it.
+   */
+  private workspaceEdit(doc: TextDocument, edits: TextEdit[], changes: readonly SideFileChange[]): WorkspaceEdit | undefined {
+    if (!changes.length) return { changes: { [doc.uri]: edits } };
+    const openByPath = new Map(this.documents.all().flatMap((d) => (d.uri.startsWith('file:') ? [[uriPath(d.uri), d] as const] : [])));
+    const sideEdits = changes.map((c) => {
+      const open = openByPath.get(c.path);
+      const uri = open?.uri ?? pathToFileURL(c.path).href;
+      const edit = c.before === undefined ? TextEdit.insert({ line: 0, character: 0 }, c.after) : (minimalEdit(c.before, c.after) ?? TextEdit.insert({ line: 0, character: 0 }, ''));
+      return { change: c, uri, version: open?.version ?? null, edit };
+    });
+    if (this.canDocumentChanges) {
+      if (!this.canCreateFiles && changes.some((c) => c.before === undefined)) return undefined;
+      return {
+        documentChanges: [
+          ...sideEdits.flatMap((s) => [
+            ...(s.change.before === undefined ? [CreateFile.create(s.uri, { ignoreIfExists: true })] : []),
+            TextDocumentEdit.create({ uri: s.uri, version: s.version }, [s.edit]),
+          ]),
+          TextDocumentEdit.create({ uri: doc.uri, version: doc.version }, edits),
+        ],
+      };
+    }
+    if (changes.some((c) => c.before === undefined)) return undefined;
+    return { changes: Object.fromEntries([...sideEdits.map((s) => [s.uri, [s.edit]] as const), [doc.uri, edits] as const]) };
   }
 }
 

@@ -1,8 +1,9 @@
 import { pathToFileURL } from 'node:url';
 import { CodeDescription, Diagnostic, DiagnosticSeverity } from 'vscode-languageserver';
-import { docsUrl } from '../rules/docsUrl';
+import { ruleDocsHref } from '../rules/docsUrl';
 import type { Finding, Fix, Severity } from '../core/types';
-import { DIAGNOSTIC_SOURCE } from '../protocol';
+import { DIAGNOSTIC_SOURCE, type RuleDocsLink } from '../protocol';
+import { plainText } from '../core/plainText';
 
 const LSP_SEVERITY: Record<Severity, DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,
@@ -16,8 +17,9 @@ export interface DiagnosticData {
   fixes: Fix[];
 }
 
-export function toDiagnostic(finding: Finding): Diagnostic {
-  const codeDescription: CodeDescription = { href: docsUrl(finding.rule) };
+/** `docsLink`: how the rule's page is linked (docsUrl.ts ruleDocsHref; the client's initializationOptions decide). */
+export function toDiagnostic(finding: Finding, docsLink: RuleDocsLink = 'web'): Diagnostic {
+  const codeDescription: CodeDescription = { href: ruleDocsHref(finding.rule, docsLink) };
   const data: DiagnosticData = { fixes: finding.fixes };
   return {
     range: finding.range,
@@ -25,10 +27,11 @@ export function toDiagnostic(finding: Finding): Diagnostic {
     code: finding.rule,
     codeDescription,
     source: DIAGNOSTIC_SOURCE,
-    message: finding.message,
+    // VS Code shows it as plain text: a Markdown code span reads as quotes there (the CLI keeps the backticks).
+    message: plainText(finding.message),
     data,
     ...(finding.relatedInformation?.length
-      ? { relatedInformation: finding.relatedInformation.map((r) => ({ location: { uri: pathToFileURL(r.file).href, range: r.range }, message: r.message })) }
+      ? { relatedInformation: finding.relatedInformation.map((r) => ({ location: { uri: pathToFileURL(r.file).href, range: r.range }, message: plainText(r.message) })) }
       : {}),
   };
 }

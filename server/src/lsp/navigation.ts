@@ -2,6 +2,8 @@ import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
   DocumentSymbol,
+  type CodeLens,
+  type CodeLensParams,
   SymbolKind,
   type CancellationToken,
   type DefinitionParams,
@@ -14,6 +16,7 @@ import type { OutlineEntry, OutlineSection } from '../compose/navigationFacts';
 import type { Section } from '../compose/references';
 import { containingRoot, pathInside } from '../core/boundedFile';
 import type { Span } from '../core/types';
+import { START_STACK_COMMAND } from '../protocol';
 import { uriPath } from './documentPaths';
 import type { NavigationDocuments } from './navigationIndex';
 
@@ -79,6 +82,20 @@ export class Navigation {
       DocumentSymbol.create(name || '""', detail, kind, lines.rangeOf(span), lines.rangeOf(keyAt), children);
     const entry = (section: OutlineSection) => (e: OutlineEntry) => symbol(e.name, ENTRY_KINDS[section.section], e.span, e.keyAt, e.detail);
     return facts.sections.map((s) => symbol(s.section, SymbolKind.Namespace, s.span, s.keyAt, undefined, s.entries.map(entry(s))));
+  }
+
+  /**
+   * "▶ Start inference stack" above `services:` of a Compose file on disk that defines a service: it starts the
+   * project of that file (the client shows it only in a trusted workspace).
+   */
+  async startLens(params: CodeLensParams, token?: CancellationToken): Promise<CodeLens[] | null> {
+    if (!params.textDocument.uri.startsWith('file:')) return null;
+    const open = await this.navigations.get(params.textDocument.uri);
+    const facts = await open?.nav.all(() => !!token?.isCancellationRequested);
+    const services = facts?.sections.find((s) => s.section === 'services');
+    if (!open || !services?.entries.length) return null;
+    const command = { title: '$(play) Start inference stack', command: START_STACK_COMMAND, arguments: [params.textDocument.uri] };
+    return [{ range: open.nav.lines.rangeOf(services.keyAt), command }];
   }
 
   /**

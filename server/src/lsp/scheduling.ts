@@ -7,6 +7,7 @@ import { AnalysisLanes, SLOW_ANALYSIS_MS } from './analysisLanes';
 import type { AnalyzerWorkerProxy } from './analyzerWorkerProxy';
 import { toDiagnostic } from './diagnostics';
 import { kindOf, uriPath } from './documentPaths';
+import type { RuleDocsLink } from '../protocol';
 import type { DocumentSettings } from './settings';
 
 interface DocState {
@@ -45,6 +46,8 @@ export function debounceFor(lastCostMs: number): number {
  */
 export class AnalysisScheduler {
   private readonly states = new Map<string, DocState>();
+  /** How diagnostics link their rule's page: set from the client's initializationOptions (server.ts). */
+  docsLink: RuleDocsLink = 'web';
 
   constructor(
     private readonly connection: Connection,
@@ -163,7 +166,7 @@ export class AnalysisScheduler {
     }
     // Past its budget the file gets one finding that says so, instead of holding a thread for as long as it likes.
     const findings = response.stoppedAfterSeconds !== undefined ? analysisStoppedFindings(response.stoppedAfterSeconds, options) : (response.findings ?? []);
-    const diagnostics = findings.map(toDiagnostic);
+    const diagnostics = findings.map((f) => toDiagnostic(f, this.docsLink));
     // Another file of the project changed and this one was analysed again: most often nothing changed for it, and
     // sending the same hundreds of diagnostics again only costs the editor (the Problems panel redraws).
     const previous = state.published;

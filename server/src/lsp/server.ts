@@ -1,6 +1,7 @@
 import { CodeActionKind, Connection, DidChangeConfigurationNotification, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { LOCAL_GPUS_NOTIFICATION, LocalGpusParams, MEASURED_COLD_STARTS_NOTIFICATION, MeasuredColdStartsParams, SETTINGS_SECTION } from '../protocol';
+import { ENGINE_RESOURCES_NOTIFICATION, EngineResourcesParams, LOCAL_GPUS_NOTIFICATION, LocalGpusParams, MEASURED_COLD_STARTS_NOTIFICATION, MeasuredColdStartsParams, SETTINGS_SECTION } from '../protocol';
+import { ruleDocsLinkFrom } from '../rules/docsUrl';
 import { AnalysisLanes } from './analysisLanes';
 import { CodeActions } from './codeActions';
 import { COMPLETION_TRIGGERS, provideCompletion, resolveCompletion } from './completion';
@@ -54,8 +55,9 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
     settings.canPull = !!params.capabilities.workspace?.configuration;
     canRegisterConfiguration = !!params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration;
     canFollowFolders = !!params.capabilities.workspace?.workspaceFolders;
-    codeActions.canResolve = !!params.capabilities.textDocument?.codeAction?.resolveSupport?.properties.includes('edit');
+    codeActions.useClientCapabilities(params.capabilities);
     canRefreshInlayHints = !!params.capabilities.workspace?.inlayHint?.refreshSupport;
+    scheduler.docsLink = ruleDocsLinkFrom(params.initializationOptions);
     const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
     settings.roots = folderPaths(folders);
     if (!folders.length && params.rootPath) settings.roots = [params.rootPath];
@@ -68,6 +70,7 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
         hoverProvider: true,
         documentLinkProvider: { resolveProvider: false },
         documentSymbolProvider: { label: 'Compose' },
+        codeLensProvider: { resolveProvider: false },
         definitionProvider: true,
         inlayHintProvider: true,
       },
@@ -119,6 +122,11 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
     if (canRefreshInlayHints) void connection.languages.inlayHint.refresh();
   });
 
+  connection.onNotification(ENGINE_RESOURCES_NOTIFICATION, (params: EngineResourcesParams) => {
+    settings.setEngineResources(params);
+    scheduler.rescheduleAll();
+  });
+
   documents.onDidOpen((e) => {
     scheduler.schedule(e.document, true);
     hubLookups.soon(e.document.uri, 0);
@@ -145,6 +153,7 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
   connection.onHover((params) => provideHover(documents, settings, params));
   connection.onDocumentLinks((params, token) => navigation.links(params, token));
   connection.onDocumentSymbol((params, token) => navigation.symbols(params, token));
+  connection.onCodeLens((params, token) => navigation.startLens(params, token));
   connection.onDefinition((params) => navigation.definition(params));
   connection.languages.inlayHint.on((params) => inlayHints.provide(params));
 

@@ -8,7 +8,7 @@ import { LOCAL_GPUS_FROM, targetFromLocal, targetFromSetting, type TargetGpu } f
 import { containingRoot, type ReadBoundary } from '../core/boundedFile';
 import type { FileKind } from '../core/types';
 import { fileBuildContexts } from '../dockerfile/buildContextFiles';
-import { DEFAULT_SETTINGS, InferenceStackSettings, LocalGpusParams, MeasuredColdStartsParams, SETTINGS_SECTION } from '../protocol';
+import { DEFAULT_SETTINGS, EngineResourcesParams, InferenceStackSettings, LocalGpusParams, MeasuredColdStartsParams, SETTINGS_SECTION } from '../protocol';
 import type { AnalysisRequest } from './analysisJob';
 import { uriPath } from './documentPaths';
 
@@ -72,6 +72,16 @@ export class DocumentSettings {
 
   setLocalGpus(params: LocalGpusParams): void {
     this.localGpus = targetFromLocal(Array.isArray(params.gpus) ? params.gpus : []);
+  }
+
+  /** The Docker engine's CPUs and memory (ENGINE_RESOURCES_NOTIFICATION): resource-limits-missing sizes its fix from them. */
+  private engineResources: AnalysisOptions['engineResources'];
+
+  setEngineResources(params: EngineResourcesParams): void {
+    const whole = (n: unknown) => (typeof n === 'number' && Number.isFinite(n) && n > 0 ? n : undefined);
+    const cpus = whole(params?.cpus);
+    const memoryBytes = whole(params?.memoryBytes);
+    this.engineResources = cpus || memoryBytes ? { ...(cpus ? { cpus } : {}), ...(memoryBytes ? { memoryBytes } : {}) } : undefined;
   }
 
   setMeasuredColdStarts(params: MeasuredColdStartsParams): void {
@@ -141,6 +151,7 @@ export class DocumentSettings {
     if (gpu) options.gpu = gpu;
     if (!named && this.localGpus?.count) options.hostGpus = { count: this.localGpus.count, from: LOCAL_GPUS_FROM };
     if (settings.modelFacts?.fromHub === true && this.hubModels) options.hubModelConfigs = this.hubModels.snapshot();
+    if (kind === 'compose' && this.engineResources) options.engineResources = this.engineResources;
     const scope = kind === 'compose' ? this.readScopeOf(doc.uri) : undefined;
     if (kind === 'compose') options.dotEnv = scope ? dotEnvBeside(scope.file, this.boundaryFor(scope.root)) : new Map();
     if (scope) options.buildContexts = fileBuildContexts(dirname(scope.file), this.boundaryFor(scope.root));

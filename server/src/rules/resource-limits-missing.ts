@@ -20,6 +20,7 @@ export const rule: Rule = {
     fixable: true,
   },
   compose(ctx) {
+    const sizing = sizingFor(ctx.options.engineResources);
     for (const info of ctx.services) {
       if (!info.isModelService) continue;
       const res = readResources(info.service.map);
@@ -27,14 +28,15 @@ export const rule: Rule = {
       if (!res.limitCpus) missing.push('cpus');
       if (!res.limitMemory) missing.push('memory');
       if (missing.length === 0) continue;
-      const lines = missing.map((key) => `${key}: ${placeholder(key, res)}`);
-      const edit = insertUnderPath(ctx.file, info.service.map, ['deploy', 'resources', 'limits'], lines);
+      const values = missing.map((key) => limitValue(key, res, sizing));
+      const edit = insertUnderPath(ctx.file, info.service.map, ['deploy', 'resources', 'limits'], values.map((v) => `${v.key}: ${v.text}`));
+      const fromEngine = values.some((v) => v.basis !== 'placeholder' && v.basis !== 'reservation');
       const fixes: SpanFix[] = edit
-        ? [{ title: `Add ${missing.map((k) => `limits.${k}`).join(' and ')} (placeholder values: size them to the model)`, preferred: true, edits: [edit] }]
+        ? [{ title: `Add ${missing.map((k) => `limits.${k}`).join(' and ')} (${fromEngine ? 'sized to the Docker engine: adjust them to the model' : 'placeholder values: size them to the model'})`, preferred: true, edits: [edit] }]
         : [];
       ctx.report({
         span: res.limits?.keyAt ?? info.service.keyAt,
-        message: message(info, missing),
+        message: message(info, missing, values, sizing),
         fixes,
       });
     }
@@ -45,14 +47,68 @@ export const rule: Rule = {
 export const DEFAULT_CPUS = 8;
 export const DEFAULT_MEMORY = '32g';
 
-function placeholder(key: 'cpus' | 'memory', res: ServiceResources): string {
+const GIB = 1024 ** 3;
+
+/**
+ * What the fix writes for each limit. With the engine's CPUs (`docker info` NCPU) and memory (MemTotal) known: half of
+ * each (at least 1 CPU, whole GiB, at least 1 GiB), so the service cannot starve the engine's other containers, and
+ * never a CPU count above the engine's: the engine refuses a container whose CPU limit is above its CPUs ("Range of
+ * CPUs is from 0.01 to 2.00, as there are only 2 CPUs available"). Unknown: the placeholders. Either way raised to a
+ * larger reservation (a memory limit below it is refused too), the CPU limit still within the engine's CPUs.
+ */
+export interface Sizing {
+  cpus: number;
+  /** The engine's CPUs, when known (also the most the fix may write). */
+  engineCpus?: number;
+  memoryBytes: number;
+  engineMemoryBytes?: number;
+}
+
+export function sizingFor(engine: { cpus?: number; memoryBytes?: number } | undefined): Sizing {
+  const sizing: Sizing = { cpus: DEFAULT_CPUS, memoryBytes: parseByteSize(DEFAULT_MEMORY)! };
+  if (engine?.cpus && engine.cpus > 0) {
+    sizing.engineCpus = engine.cpus;
+    sizing.cpus = Math.max(1, Math.floor(engine.cpus / 2));
+  }
+  if (engine?.memoryBytes && engine.memoryBytes > 0) {
+    sizing.engineMemoryBytes = engine.memoryBytes;
+    sizing.memoryBytes = Math.max(1, Math.floor(engine.memoryBytes / 2 / GIB)) * GIB;
+  }
+  return sizing;
+}
+
+interface LimitValue {
+  key: 'cpus' | 'memory';
+  /** As written into the file: `"1"`, `11g`. */
+  text: string;
+  /** As a message says it: "1 CPU", "11 GiB". */
+  shown: string;
+  /** half: of the engine's; all-cpus: the engine's CPUs (a larger reservation capped); reservation: raised to it. */
+  basis: 'half' | 'all-cpus' | 'reservation' | 'placeholder';
+}
+
+function limitValue(key: 'cpus' | 'memory', res: ServiceResources, sizing: Sizing): LimitValue {
   if (key === 'cpus') {
     const reserved = parseNumber(entryText(res.reservationCpus), parseCpus);
-    return `"${reserved !== undefined && reserved > DEFAULT_CPUS ? trimNumber(reserved) : DEFAULT_CPUS}"`;
+    const base: LimitValue['basis'] = sizing.engineCpus !== undefined ? 'half' : 'placeholder';
+    let cpus = sizing.cpus;
+    let basis: LimitValue['basis'] = base;
+    if (reserved !== undefined && reserved > cpus) {
+      cpus = reserved;
+      basis = 'reservation';
+    }
+    // Never above what the engine has: it would refuse the container.
+    if (sizing.engineCpus !== undefined && cpus > sizing.engineCpus) {
+      cpus = sizing.engineCpus;
+      basis = 'all-cpus';
+    }
+    return { key, text: `"${trimNumber(cpus)}"`, shown: cpuWord(cpus), basis };
   }
   const reservedText = entryText(res.reservationMemory);
   const reserved = parseNumber(reservedText, parseByteSize);
-  return reserved !== undefined && reservedText !== undefined && reserved > parseByteSize(DEFAULT_MEMORY)! ? reservedText : DEFAULT_MEMORY;
+  // A limit below the reservation is refused ("Minimum memory limit can not be less than memory reservation limit").
+  if (reserved !== undefined && reservedText !== undefined && reserved > sizing.memoryBytes) return { key, text: reservedText, shown: formatBytes(reserved), basis: 'reservation' };
+  return { key, text: `${sizing.memoryBytes / GIB}g`, shown: formatBytes(sizing.memoryBytes), basis: sizing.engineMemoryBytes !== undefined ? 'half' : 'placeholder' };
 }
 
 function parseNumber(text: string | undefined, parse: (t: string) => number | undefined): number | undefined {
@@ -63,11 +119,34 @@ function trimNumber(n: number): string {
   return String(Math.round(n * 1000) / 1000);
 }
 
-function message(info: ServiceInfo, missing: ReadonlyArray<'cpus' | 'memory'>): string {
+function cpuWord(n: number): string {
+  return `${trimNumber(n)} CPU${n === 1 ? '' : 's'}`;
+}
+
+/**
+ * What the values are based on: "the fix uses 1 CPU and 11 GiB, half of what the Docker engine has (2 CPUs,
+ * 23.54 GiB)", "8 CPUs and 32 GiB as placeholders", "64 GiB, the reservation", "2 CPUs, all the engine has".
+ */
+function basis(values: readonly LimitValue[], sizing: Sizing): string {
+  const group = (b: LimitValue['basis']) => values.filter((v) => v.basis === b);
+  const said: string[] = [];
+  const half = group('half');
+  if (half.length) {
+    const engine = half.map((v) => (v.key === 'cpus' ? cpuWord(sizing.engineCpus!) : formatBytes(sizing.engineMemoryBytes!)));
+    said.push(`${half.map((v) => v.shown).join(' and ')}, half of what the Docker engine has (${engine.join(', ')})`);
+  }
+  for (const v of group('all-cpus')) said.push(`${v.shown}, all the Docker engine has (the CPU reservation asks for more)`);
+  for (const v of group('reservation')) said.push(`${v.shown}, the reservation`);
+  const placeholders = group('placeholder');
+  if (placeholders.length) said.push(`${placeholders.map((v) => v.shown).join(' and ')} as ${placeholders.length > 1 ? 'placeholders' : 'a placeholder'}`);
+  return `the fix uses ${said.join('; and ')}`;
+}
+
+function message(info: ServiceInfo, missing: ReadonlyArray<'cpus' | 'memory'>, values: readonly LimitValue[], sizing: Sizing): string {
   const what = missing.length === 2 ? 'no CPU or memory limit' : missing[0] === 'cpus' ? 'no CPU limit' : 'no memory limit';
   return (
     `Model service "${info.service.name}" has ${what}: loading weights and offloading can take every core and all host ` +
     `memory, starving other services or waking the host's OOM killer. Set deploy.resources.limits ` +
-    `(the fix uses ${DEFAULT_CPUS} CPUs and ${formatBytes(parseByteSize(DEFAULT_MEMORY)!)} as placeholders).`
+    `(${basis(values, sizing)}).`
   );
 }

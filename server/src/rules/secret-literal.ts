@@ -77,9 +77,20 @@ interface Hit {
   /** The variable to reference instead. */
   envName: string;
   /** The span to replace with `${envName}` (a literal default replaces its whole `${VAR:-...}`). */
-  replace?: { span: Span; newText: string; title: string };
+  replace?: Replacement;
   /** The whole message, when secretMessage's does not fit. */
   message?: string;
+}
+
+/** A fix's one edit, and the value it moves into `.env`, if any. */
+interface Replacement {
+  span: Span;
+  newText: string;
+  title: string;
+  /** False: never the preferred fix (the value would need a name `.env` does not use yet: a person decides). */
+  preferred?: boolean;
+  /** The value moves to `.env` as `name`: it is the replaced text from `start` to `end` (offsets within `span`). */
+  move?: { name: string; start: number; end: number };
 }
 
 /** A service that publishes a port, and the first such `ports:` entry as written. */
@@ -153,10 +164,10 @@ class ComposeScan {
     if (!tokenShaped && !secretName && !assignment && !url && !/\s/.test(value)) return;
     const src = sourceOf(this.file.text, node);
     if (!src) return;
-    if (tokenShaped) for (const hit of strongHits(src, keyName)) this.report(hit);
+    if (tokenShaped) for (const hit of strongHits(src, keyName, this.file.dotEnv)) this.report(hit);
     const eq = keyName === undefined ? /^([A-Za-z_][\w.-]*)=/.exec(value) : null;
     // A URL's password is reported at the password; the value around it is then not reported again.
-    const inUrl = url ? urlHits(src, keyName ?? eq?.[1]) : [];
+    const inUrl = url ? urlHits(src, keyName ?? eq?.[1], this.file.dotEnv) : [];
     for (const hit of inUrl) this.report(hit);
     if (secretName) {
       if (!inUrl.length) this.named(keyName!, value, src.exact ? valueSpanIn(src, value) : undefined, src.whole, node);
@@ -199,7 +210,7 @@ class ComposeScan {
       label: /pass/i.test(name) ? 'password' : 'secret',
       where: `the value of ${name}`,
       envName,
-      ...(exactAt ? { replace: { span: at, newText: `\${${envName}}`, title: `Replace with \${${envName}} (set ${envName} in .env, kept out of git)` } } : {}),
+      ...(exactAt ? { replace: moveToDotEnv(at, this.file.text.slice(at.start, at.end), envName, this.file.dotEnv) } : {}),
     });
   }
 
@@ -271,7 +282,7 @@ class ComposeScan {
       label: flag.includes('pass') ? 'password' : flag.includes('key') ? 'API key' : 'token',
       where: `the ${flag} argument`,
       envName,
-      ...(exact ? { replace: { span: at, newText: `\${${envName}}`, title: `Replace with \${${envName}} (set ${envName} in .env, kept out of git)` } } : {}),
+      ...(exact ? { replace: moveToDotEnv(at, this.file.text.slice(at.start, at.end), envName, this.file.dotEnv) } : {}),
     });
   }
 
@@ -283,8 +294,55 @@ class ComposeScan {
     this.ctx.report({
       span: hit.span,
       message: hit.message ?? secretMessage(hit),
-      fixes: hit.replace ? [{ title: hit.replace.title, preferred: true, edits: [{ span: hit.replace.span, newText: hit.replace.newText }] }] : [],
+      fixes: hit.replace ? [fixOf(hit.replace)] : [],
     });
+  }
+}
+
+/**
+ * The fix of a Replacement. One that moves a value carries the side edits that keep it (core/types.ts SideEdit): the
+ * value into the `.env` beside the Compose file, which Compose reads `${NAME}` from, and that `.env` git-ignored.
+ */
+function fixOf(replace: Replacement): SpanFix {
+  const move = replace.move;
+  return {
+    title: replace.title,
+    preferred: replace.preferred ?? true,
+    edits: [{ span: replace.span, newText: replace.newText }],
+    ...(move
+      ? { sideEdits: [{ kind: 'env', file: '.env', name: move.name, value: { edit: 0, start: move.start, end: move.end } }, { kind: 'git-ignored', file: '.env' }] }
+      : {}),
+  };
+}
+
+/**
+ * `${NAME}` for the literal at `span` (its text as written there: `literal`), its value moving to `.env` as NAME (the
+ * fix's side edits). When `.env` sets NAME to another value already, the value gets a name of its own (NAME_2), and
+ * the fix is not preferred: which of the two is right is for a person to say, and neither may be lost.
+ */
+function moveToDotEnv(span: Span, literal: string, envName: string, dotEnv: ReadonlyMap<string, string>): Replacement {
+  // As Compose reads it: `$$` is one `$`.
+  const value = literalPart(literal);
+  const whole = { start: 0, end: span.end - span.start };
+  const set = dotEnv.get(envName);
+  if (set === value) return { span, newText: `\${${envName}}`, title: `Replace with \${${envName}} (.env already sets ${envName} to this value)`, move: { name: envName, ...whole } };
+  if (!set) return { span, newText: `\${${envName}}`, title: `Replace with \${${envName}} and move the value to .env (git-ignored)`, move: { name: envName, ...whole } };
+  const own = freeName(envName, value, dotEnv);
+  return {
+    span,
+    newText: `\${${own}}`,
+    title: `Replace with \${${own}} and move the value to .env as ${own} (.env sets ${envName} to another value)`,
+    preferred: false,
+    move: { name: own, ...whole },
+  };
+}
+
+/** NAME_2, NAME_3...: the first that `.env` leaves unset or sets to `value` already. */
+function freeName(envName: string, value: string, dotEnv: ReadonlyMap<string, string>): string {
+  for (let n = 2; ; n++) {
+    const name = `${envName}_${n}`;
+    const set = dotEnv.get(name);
+    if (set === undefined || set === '' || set === value) return name;
   }
 }
 
@@ -348,6 +406,9 @@ function publishedPort(info: ServiceInfo, dotEnv: ReadonlyMap<string, string>): 
   return undefined;
 }
 
+/** A Dockerfile has no `.env`: its hits get no fixes that move a value. */
+const NO_ENV: ReadonlyMap<string, string> = new Map();
+
 const DOCKERFILE_ADVICE =
   'Pass it when the container runs (docker run -e, or Compose `environment` with a ${VAR} reference) or as a build secret (RUN --mount=type=secret)';
 
@@ -383,7 +444,7 @@ function valueSpanIn(src: Source, value: string): Span {
 }
 
 /** Prefix-shaped secrets in the scalar's source text (offsets are exact: tokens hold no escapes). */
-function strongHits(src: Source, keyName: string | undefined): Hit[] {
+function strongHits(src: Source, keyName: string | undefined, dotEnv: ReadonlyMap<string, string>): Hit[] {
   const hits: Hit[] = [];
   if (src.body.length < SHORTEST_TOKEN || !ANY_TOKEN_PREFIX.test(src.body)) return hits;
   const taken: Span[] = [];
@@ -394,7 +455,7 @@ function strongHits(src: Source, keyName: string | undefined): Hit[] {
       if (FAKE_TOKEN.test(m[0]) || taken.some((t) => t.start < span.end && span.start < t.end)) continue;
       taken.push(span);
       const envName = keyName && isSecretName(keyName) ? varName(keyName) : kind.envName;
-      hits.push({ span, label: kind.label, where: keyName ? `the value of ${keyName}` : 'this value', envName, replace: replacement(src, span, envName) });
+      hits.push({ span, label: kind.label, where: keyName ? `the value of ${keyName}` : 'this value', envName, replace: replacement(src, span, envName, dotEnv) });
     }
   }
   return hits;
@@ -407,7 +468,7 @@ function strongHits(src: Source, keyName: string | undefined): Hit[] {
  * or empty, or a placeholder, is not a secret, and neither is a URL inside a `${VAR:-...}` (a development default,
  * as for a named value). `name`: the variable the URL is the value of.
  */
-function urlHits(src: Source, name: string | undefined): Hit[] {
+function urlHits(src: Source, name: string | undefined, dotEnv: ReadonlyMap<string, string>): Hit[] {
   const hits: Hit[] = [];
   const body = src.body;
   const refs = templateTokens(body).filter((t) => t.kind !== 'escaped' && t.kind !== 'dollar');
@@ -434,23 +495,37 @@ function urlHits(src: Source, name: string | undefined): Hit[] {
       where,
       envName: envName ?? '',
       message: secretMessage({ label: 'password', where, envName: envName ?? '' }, advice),
-      ...(envName && src.exact ? { replace: { span, newText: `\${${envName}}`, title: `Replace with \${${envName}} (set ${envName} in .env, kept out of git)` } } : {}),
+      ...(envName && src.exact ? { replace: moveToDotEnv(span, body.slice(password.start, password.end), envName, dotEnv) } : {}),
     });
   }
   return hits;
 }
 
-/** Replace the literal with `${NAME}`; a literal default (`${HF_TOKEN:-hf_...}`) goes with its braces. */
-function replacement(src: Source, span: Span, envName: string): Hit['replace'] {
+/**
+ * Replace the literal with `${NAME}`; a literal default (`${HF_TOKEN:-hf_...}`) goes with its braces, and moves to
+ * `.env` when it is the value in effect (`.env` leaves the variable unset, or empty for `:-`).
+ */
+function replacement(src: Source, span: Span, envName: string, dotEnv: ReadonlyMap<string, string>): Replacement {
   const local = span.start - src.base;
   // `[^{}]`: a default looks no further than the next brace (`${A:-${A:-…` was quadratic); the innermost one matches.
-  for (const m of src.body.matchAll(/\$\{([A-Za-z_]\w*)(?::?[-?+])([^{}]*)\}/g)) {
+  for (const m of src.body.matchAll(/\$\{([A-Za-z_]\w*)(:?[-?+])([^{}]*)\}/g)) {
     const open = m.index!;
     if (open < local && local < open + m[0].length) {
-      return { span: { start: src.base + open, end: src.base + open + m[0].length }, newText: `\${${m[1]}}`, title: `Drop the literal default of \${${m[1]}}` };
+      const [whole, name, op, dflt] = m as unknown as [string, string, string, string];
+      const replaced = { start: src.base + open, end: src.base + open + whole.length };
+      const set = dotEnv.get(name);
+      const inEffect = (op === ':-' && !set) || (op === '-' && set === undefined);
+      if (!inEffect || hasInterpolation(dflt)) return { span: replaced, newText: `\${${name}}`, title: `Drop the literal default of \${${name}}` };
+      const at = 2 + name.length + op.length;
+      return {
+        span: replaced,
+        newText: `\${${name}}`,
+        title: `Drop the literal default of \${${name}} and move it to .env (git-ignored)`,
+        move: { name, start: at, end: at + dflt.length },
+      };
     }
   }
-  return { span, newText: `\${${envName}}`, title: `Replace with \${${envName}} (set ${envName} in .env, kept out of git)` };
+  return moveToDotEnv(span, src.body.slice(local, local + span.end - span.start), envName, dotEnv);
 }
 
 /** A literal value that is a real secret: not empty, not a `${VAR}` reference, not a placeholder. */
@@ -491,7 +566,7 @@ function dockerfileScan(ctx: DockerfileContext): void {
   for (const instruction of model.dockerfile.getInstructions()) {
     const whole = spanOfRange(model, instruction.getRange());
     const src: Source = { whole, body: model.text.slice(whole.start, whole.end), base: whole.start, exact: true };
-    for (const hit of strongHits(src, undefined)) report(hit.span, secretMessage({ ...hit, where: `this ${instruction.getKeyword()} instruction` }, DOCKERFILE_ADVICE));
-    for (const hit of urlHits(src, undefined)) report(hit.span, secretMessage({ ...hit, where: `a URL in this ${instruction.getKeyword()} instruction` }, DOCKERFILE_ADVICE));
+    for (const hit of strongHits(src, undefined, NO_ENV)) report(hit.span, secretMessage({ ...hit, where: `this ${instruction.getKeyword()} instruction` }, DOCKERFILE_ADVICE));
+    for (const hit of urlHits(src, undefined, NO_ENV)) report(hit.span, secretMessage({ ...hit, where: `a URL in this ${instruction.getKeyword()} instruction` }, DOCKERFILE_ADVICE));
   }
 }

@@ -102,6 +102,8 @@ interface DockerInfoLike {
   Name?: string;
   CDISpecDirs?: string[];
   DefaultRuntime?: string;
+  NCPU?: number;
+  MemTotal?: number;
 }
 
 /** EngineInfo from `GET /info` (the fields `docker info` shows). Pure. */
@@ -112,6 +114,8 @@ export function engineInfoFromDockerInfo(info: DockerInfoLike): EngineInfo {
   const gpuCapable = runtimes.includes('nvidia') || info.DefaultRuntime === 'nvidia' || (info.CDISpecDirs?.length ?? 0) > 0;
   const out: EngineInfo = { version: info.ServerVersion ?? 'unknown', runtimes, gpuCapable };
   if (info.Name) out.name = info.Name;
+  if (typeof info.NCPU === 'number' && info.NCPU > 0) out.cpus = info.NCPU;
+  if (typeof info.MemTotal === 'number' && info.MemTotal > 0) out.memoryBytes = info.MemTotal;
   return out;
 }
 
@@ -141,6 +145,52 @@ export async function checkEngine(
     timed.clear();
     opts.signal?.removeEventListener('abort', onAbort);
   }
+}
+
+/** The answer of one GET to the engine within `timeoutMs`: its JSON, its HTTP error, or nothing (no answer in time,
+ *  a broken connection). */
+type EngineAnswer = { ok: true; json: unknown } | { ok: false; status: number; message: string } | undefined;
+
+async function engineGet(conn: DockerConnection, path: string, timeoutMs: number): Promise<EngineAnswer> {
+  const timed = abortAfter(timeoutMs);
+  try {
+    const modem = (conn.docker as unknown as { modem: { dial(o: object, cb: (err: unknown, data: unknown) => void): void } }).modem;
+    const deadline = new Promise<undefined>((resolve) => timed.controller.signal.addEventListener('abort', () => resolve(undefined), { once: true }));
+    const request = new Promise<EngineAnswer>((resolve) => {
+      modem.dial({ path, method: 'GET', statusCodes: { 200: true, 400: 'bad request', 401: 'unauthorized', 403: 'forbidden', 404: 'not found', 500: 'server error' }, abortSignal: timed.controller.signal }, (err, data) => {
+        if (!err) return resolve({ ok: true, json: data });
+        const status = (err as { statusCode?: unknown }).statusCode;
+        resolve(typeof status === 'number' ? { ok: false, status, message: errorText(err) } : undefined);
+      });
+    });
+    return await Promise.race([request, deadline]);
+  } catch {
+    return undefined;
+  } finally {
+    timed.clear();
+  }
+}
+
+export const IMAGE_CHECK_TIMEOUT_MS = 3000;
+
+/** Whether the engine has the image (`GET /images/{name}/json`): undefined when it did not say in time. */
+export async function imageOnEngine(conn: DockerConnection, name: string, timeoutMs = IMAGE_CHECK_TIMEOUT_MS): Promise<boolean | undefined> {
+  const answer = await engineGet(conn, `/images/${name}/json`, timeoutMs);
+  if (!answer) return undefined;
+  if (answer.ok) return true;
+  return answer.status === 404 ? false : undefined;
+}
+
+/**
+ * The engine asked to look the image up in its registry (`GET /distribution/{name}/json`, what a pull resolves first),
+ * without credentials: `ok`, or the engine's error (a registry it cannot reach answers at once: "dial tcp: lookup
+ * registry-1.docker.io …: no such host", the very message the pull then fails with); undefined when no answer came
+ * within `timeoutMs` (nothing is said then: a slow registry may still serve the pull).
+ */
+export async function registryAnswer(conn: DockerConnection, name: string, timeoutMs = IMAGE_CHECK_TIMEOUT_MS): Promise<{ ok: true } | { ok: false; message: string } | undefined> {
+  const answer = await engineGet(conn, `/distribution/${name}/json`, timeoutMs);
+  if (!answer) return undefined;
+  return answer.ok ? { ok: true } : { ok: false, message: answer.message };
 }
 
 const REMOTE_CODES = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'EPIPE', 'EPROTO', 'CERT_HAS_EXPIRED', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'SELF_SIGNED_CERT_IN_CHAIN', 'ERR_TLS_CERT_ALTNAME_INVALID']);

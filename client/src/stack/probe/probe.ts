@@ -93,7 +93,17 @@ const EXCERPT = 200;
 const ALLOWED_FLAGS = /^[ims]*$/;
 
 export function describeExpect(expect: ProbeExpect): string {
-  return typeof expect === 'string' ? JSON.stringify(expect) : `/${expect.regex}/${expect.flags ?? ''}`;
+  return typeof expect === 'string' ? quoteText(expect) : `/${expect.regex}/${expect.flags ?? ''}`;
+}
+
+/**
+ * A model's answer (or an expected string) as a person reads it in a message, a notification or the sidebar: in
+ * "…", line breaks, tabs and other control characters as spaces, runs of spaces as one; nothing escaped (JSON's \n
+ * and \" read as noise there). The healthcheck script's show() (probeScript.ts) writes the same.
+ */
+export function quoteText(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return `"${text.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ').replace(/\s+/g, ' ').trim()}"`;
 }
 
 /** Checks a case before sending it, so a typo in settings reads as such and not as a wrong answer. */
@@ -346,7 +356,7 @@ async function runCase(opts: ProbeOptions, c: ProbeCase, index: number, model: s
     failure: {
       kind: 'wrong-answer', answer: answerExcerpt, expected,
       ...(answer.finishReason ? { finishReason: answer.finishReason } : {}),
-      message: `expected ${expected}, the model answered ${JSON.stringify(answerExcerpt)}${cut}`,
+      message: `expected ${expected}, the model answered ${quoteText(answerExcerpt)}${cut}`,
     },
   };
 }
@@ -375,7 +385,7 @@ export async function runProbe(opts: ProbeOptions): Promise<ProbeRun> {
 export function formatProbeRun(run: ProbeRun): string[] {
   return run.results.map((r) =>
     r.pass
-      ? `PASS ${r.name} (${r.latencyMs} ms): ${JSON.stringify(r.answer ?? '')}`
+      ? `PASS ${r.name} (${r.latencyMs} ms): ${quoteText(r.answer ?? '')}`
       : `FAIL ${r.name} (${r.latencyMs} ms) [${r.failure?.kind}]: ${r.failure?.message}`,
   );
 }

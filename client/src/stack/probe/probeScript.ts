@@ -151,8 +151,13 @@ def matches(answer, expect):
     return re.search(expect["regex"], answer, flags) is not None
 
 
+def show(text):
+    # In "...", control characters and line breaks as spaces, runs of spaces as one: as probe.ts quoteText.
+    return '"%s"' % " ".join("".join(" " if ord(c) < 32 or 127 <= ord(c) < 160 else c for c in text).split())
+
+
 def describe(expect):
-    return json.dumps(expect) if isinstance(expect, str) else "/%s/%s" % (expect["regex"], expect.get("flags", ""))
+    return show(expect) if isinstance(expect, str) else "/%s/%s" % (expect["regex"], expect.get("flags", ""))
 
 
 def run_case(base, model, available, case, key, deadline):
@@ -178,7 +183,7 @@ def run_case(base, model, available, case, key, deadline):
     if matches(content, case["expect"]):
         return answer
     cut = " (the answer was cut at max_tokens=%d)" % MAX_TOKENS if choice.get("finish_reason") == "length" else ""
-    raise ProbeError("wrong-answer", "expected %s, the model answered %s%s" % (describe(case["expect"]), json.dumps(answer), cut))
+    raise ProbeError("wrong-answer", "expected %s, the model answered %s%s" % (describe(case["expect"]), show(answer), cut))
 
 
 class Parser(argparse.ArgumentParser):
@@ -208,7 +213,7 @@ def main():
         started = time.monotonic()
         try:
             answer = run_case(base, model, available, case, key, deadline)
-            print("probe PASS %s (%d ms, model %s): %s" % (name, (time.monotonic() - started) * 1000, model, json.dumps(answer)))
+            print("probe PASS %s (%d ms, model %s): %s" % (name, (time.monotonic() - started) * 1000, model, show(answer)))
         except ProbeError as e:
             failed += 1
             print("probe FAIL %s (%d ms, model %s) [%s]: %s" % (name, (time.monotonic() - started) * 1000, model, e.kind, redact(e.message, key)))

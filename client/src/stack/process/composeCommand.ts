@@ -224,7 +224,8 @@ export type ComposeErrorId =
   | 'daemon-unreachable'
   | 'socket-permission-denied'
   | 'image-unavailable'
-  | 'registry-unreachable';
+  | 'registry-unreachable'
+  | 'cpus-above-engine';
 
 export interface ComposeErrorExplanation {
   id: ComposeErrorId;
@@ -265,6 +266,19 @@ const RULES: readonly Rule[] = [
         'Register it with Docker: `sudo nvidia-ctk runtime configure --runtime=docker`.',
         'Restart Docker: `sudo systemctl restart docker`.',
         'Verify: `docker run --rm --gpus all ubuntu nvidia-smi`.',
+      ],
+    }),
+  },
+  {
+    id: 'cpus-above-engine',
+    // moby daemon/daemon_unix.go: "Range of CPUs is from 0.01 to %.2f, as there are only %d CPUs available"
+    patterns: [/Range of CPUs is from 0\.01 to (\d+(?:\.\d+)?), as there are only \d+ CPUs available/],
+    build: (most) => ({
+      title: 'A CPU limit asks for more CPUs than the Docker engine has',
+      explanation: `The engine refuses to create a container whose CPU limit (deploy.resources.limits.cpus or cpus:) is above its CPU count: at most ${most ?? 'its CPU count'} here.`,
+      steps: [
+        `Lower the service's deploy.resources.limits.cpus to ${most ?? 'the engine\'s CPU count'} or less (pre-flight names the service).`,
+        'On Docker Desktop, the CPUs the engine has are set under Settings → Resources.',
       ],
     }),
   },

@@ -17,12 +17,20 @@
  *   (modelRunnerCheck.ts).
  * - The GPU plan against this machine's GPUs, when the engine runs here (gpuPlanCheck.ts): a GPU that is not there (a
  *   blocker), shares past a GPU, memory another process holds, a model the estimate says will not fit (warnings).
+ * - CPU and memory limits against the engine's CPUs and memory (resourceCheck.ts): what the engine refuses (a CPU
+ *   limit above its CPUs, a memory limit below 6 MiB or below the reservation) is a blocker; memory past what it has
+ *   is a warning.
+ * - Images the engine lacks and cannot pull (imageCheck.ts): a registry it cannot reach, `pull_policy: never`.
+ * - `${VAR}` nothing sets (variableCheck.ts): a required one is a blocker; with no `.env` but an example beside the
+ *   Compose file that sets them, "Create .env from .env.example" (envFileCopy.ts).
  */
 
 import { stat } from 'node:fs/promises';
 import { createSocket } from 'node:dgram';
 import { createServer } from 'node:net';
-import { checkEngine, type DockerConnection } from '../docker/dockerApi';
+import { dirname } from 'node:path';
+import { MAX_SIDE_FILE_BYTES, readBoundedTextOrUndefined } from '../../../../server/src/core/boundedFile';
+import { checkEngine, imageOnEngine, registryAnswer, type DockerConnection } from '../docker/dockerApi';
 import { applyEnv } from '../docker/dockerEndpoint';
 import type { CommandResult, Exec } from '../process/command';
 import { explainComposeError, findComposeCommand, type ComposeLookup } from '../process/composeCommand';
@@ -30,6 +38,9 @@ import { resolveExecutable } from '../process/executablePath';
 import { execCommand } from '../process/processRunner';
 import { MODEL_STATUS_TIMEOUT_MS, modelRunnerIssues } from './modelRunnerCheck';
 import { gpuPlanIssues } from './gpuPlanCheck';
+import { imageIssues } from './imageCheck';
+import { resourceIssues } from './resourceCheck';
+import { requiredVariableOf, variableIssues } from './variableCheck';
 import type { GpuState } from '../gpu/gpus';
 import { startedServices } from './profiles';
 import type { DockerProblem, EngineInfo, PreflightIssue } from '../stackTypes';
@@ -52,6 +63,12 @@ export interface PreflightDeps {
   localGpus?(): Promise<GpuState | undefined>;
   /** The project's own containers run: GPU memory in use may be theirs. */
   stackRunning?: boolean;
+  /** Whether the engine has an image (imageCheck.ts); absent: images are not checked. */
+  imageOnEngine?(image: string): Promise<boolean | undefined>;
+  /** The engine's lookup of an image in its registry, for an image it lacks (imageCheck.ts). */
+  registryAnswer?(image: string): Promise<{ ok: true } | { ok: false; message: string } | undefined>;
+  /** A small text file beside the Compose file (an env example: variableCheck.ts). */
+  readText?(path: string): Promise<string | undefined>;
 }
 
 /** Key of a published port in ownPorts: "8000/tcp". */
@@ -144,7 +161,11 @@ export async function runPreflight(plan: StackPlan, deps: PreflightDeps): Promis
     safe<ComposeLookup | undefined>(deps.findCompose(), undefined),
   ]);
   const issues: PreflightIssue[] = [];
-  if (plan.parseError) {
+  const variables = await safe(variableIssues(plan, deps), []);
+  // A required variable nothing sets: its own blocker says which and where, in place of compose-go's one line.
+  const required = requiredVariableOf(plan.parseError);
+  const refusalExplained = required !== undefined && variables.some((v) => v.severity === 'blocker') && !!plan.unsetVariables?.some((v) => v.required && v.name === required);
+  if (plan.parseError && !refusalExplained) {
     issues.push({
       id: 'compose-file-invalid',
       severity: 'blocker',
@@ -156,14 +177,21 @@ export async function runPreflight(plan: StackPlan, deps: PreflightDeps): Promis
   if (!engine.ok) issues.push(engineIssue(engine.problem));
   if (compose && !compose.found) issues.push(composeIssue(compose));
   const status = deps.modelRunnerStatus;
-  const [gpu, mounts, ports, models, localGpus] = await Promise.all([
+  const imageOn = deps.imageOnEngine;
+  const [gpu, mounts, ports, models, localGpus, images] = await Promise.all([
     safe(gpuIssues(plan, engine, deps), []),
     safe(bindMountIssues(plan, deps), []),
     safe(portIssues(plan, deps), []),
     status && engine.ok ? safe(modelRunnerIssues(plan, compose, () => status()), []) : [],
     deps.localGpus ? safe(deps.localGpus(), undefined) : undefined,
+    imageOn && engine.ok ? safe(imageIssues(plan, { imageOnEngine: imageOn, ...(deps.registryAnswer ? { registryAnswer: deps.registryAnswer } : {}) }, compose?.found ? compose.command.flavour : undefined), []) : [],
   ]);
-  issues.push(...mounts, ...ports, ...models, ...gpu, ...gpuPlanIssues(plan, localGpus, { stackRunning: !!deps.stackRunning }));
+  issues.push(
+    ...variables,
+    ...resourceIssues(plan, engine.ok ? engine.info : undefined),
+    ...images,
+    ...mounts, ...ports, ...models, ...gpu, ...gpuPlanIssues(plan, localGpus, { stackRunning: !!deps.stackRunning }),
+  );
   return issues.sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'blocker' ? -1 : 1));
 }
 
@@ -281,6 +309,10 @@ export function nodePreflightDeps(conn: DockerConnection, opts: NodePreflightOpt
       }
     },
     portInUse: (hostIp, port, protocol) => (protocol === 'udp' ? udpPortInUse(hostIp, port) : tcpPortInUse(hostIp, port)),
+    imageOnEngine: (image) => imageOnEngine(conn, image),
+    registryAnswer: (image) => registryAnswer(conn, image),
+    // Only files beside a Compose file are asked for (an env example); read as the plan reads `.env`.
+    readText: async (path) => readBoundedTextOrUndefined(path, { root: dirname(path) }, MAX_SIDE_FILE_BYTES),
     modelRunnerStatus: once(async (): Promise<CommandResult> => {
       const docker = await findOnPath('docker', baseEnv);
       if (!docker) return { stdout: '', stderr: '', exitCode: null, error: { code: 'ENOENT', message: 'docker is not on PATH' } };

@@ -56,3 +56,38 @@ export function pickerTitle(order: readonly string[], active: ComposeFileItem | 
   if (active) return `Nothing checked: Enter loads ${describeFileSet(active.loads, relative)}`;
   return 'Inference Stack: the Compose files of the stack';
 }
+
+/** What a stack command acts on: these files, or a question to the person (the active Compose file preselected). */
+export type FilesToActOn = { files: string[] } | { ask: true };
+
+export interface FileChoiceInput {
+  /** A file the command was given (the "Start" code lens, the editor title button). */
+  named?: string;
+  /** The Compose file in the active editor, if it is one of the workspace's. */
+  active?: string;
+  /** Start follows the active editor; the commands on a running stack (Stop, logs, probe…) follow the shown one. */
+  followActive: boolean;
+  /** The remembered choice: the project the Services view shows. */
+  remembered?: readonly string[];
+  /** The files the remembered choice loads (its plan's files: the override and COMPOSE_FILE set included). */
+  rememberedLoads?: readonly string[];
+  /** The workspace's Compose files. */
+  found: readonly string[];
+}
+
+/**
+ * Which Compose files a stack command acts on (issue 12, "the file you mean"): the file it was given, else (Start) the
+ * Compose file in the active editor, else the remembered choice, else the active file, else the workspace's only
+ * Compose file; else the person is asked. A file of the remembered project (one of its files, or a file it loads)
+ * keeps the remembered choice, so a set of files chosen in order is not narrowed to one of them.
+ */
+export function filesToActOn(input: FileChoiceInput): FilesToActOn {
+  const { remembered } = input;
+  const explicit = input.named ?? (input.followActive ? input.active : undefined);
+  const ofRemembered = (file: string) => !!remembered && (remembered.includes(file) || !!input.rememberedLoads?.includes(file));
+  if (explicit) return { files: ofRemembered(explicit) ? [...remembered!] : [explicit] };
+  if (remembered?.length) return { files: [...remembered] };
+  if (input.active) return { files: [input.active] };
+  if (input.found.length === 1) return { files: [input.found[0]!] };
+  return { ask: true };
+}

@@ -3,7 +3,7 @@
  * settings name: built here, without VS Code, so the security tests can feed them link payloads (ui/notify.ts shows
  * them, link-free). Such text is cut short here; the output channel has all of it.
  */
-import type { ProbeCase, ProbeRun } from '../probe/probe';
+import { quoteText, type ProbeCase, type ProbeRun } from '../probe/probe';
 
 /** Longest quoted text in a notification (VS Code itself cuts a message at 1000 characters, mid-word). */
 const QUOTE_MAX = 300;
@@ -18,7 +18,7 @@ function quote(text: string): string {
 export function probeNotice(service: string, run: ProbeRun): string {
   if (run.pass) {
     const r = run.results[0];
-    return `Probe passed on ${service}${r ? `: ${r.name} → ${JSON.stringify(r.answer ?? '')} (${r.latencyMs} ms)` : ''}.`;
+    return `Probe passed on ${service}${r ? `: ${r.name} → ${quoteText(r.answer ?? '')} (${r.latencyMs} ms)` : ''}.`;
   }
   const failure = run.modelFailure ?? run.results.find((r) => !r.pass)?.failure;
   return `Probe failed on ${service}: ${failure ? quote(failure.message) : 'see the output'}`;

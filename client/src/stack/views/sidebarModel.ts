@@ -10,7 +10,7 @@
 import { describeGpu, NO_GPU_HINTS, type Gpu, type GpuState } from '../gpu/gpus';
 import { maskSecrets } from '../logs/mask';
 import type { ServiceMetrics } from '../probe/metricsScrape';
-import type { ProbeRun } from '../probe/probe';
+import { quoteText, type ProbeRun } from '../probe/probe';
 import { startedServices } from '../runner/profiles';
 import { PHASE_WORDS, servicePhase } from '../runner/servicePhase';
 import type { DockerProblem, ServiceProgress, ServiceStatus, StartPhase } from '../stackTypes';
@@ -69,6 +69,19 @@ export interface SidebarInput {
   now: number;
   /** The progress of a Start under way (its phases read the engine's logs too). */
   progress?: readonly ServiceProgress[];
+  /** The last Start's failure, kept until the next Start or Stop: a failure before any container exists (an image
+   *  missing, a limit the engine refuses, pre-flight) leaves nothing else to show. */
+  startFailure?: StartFailure;
+  /** Restarts by "Restart Service" since this window followed the project (Docker counts only its policy's). */
+  restartsByYou?: Readonly<Record<string, number>>;
+}
+
+export interface StartFailure {
+  /** One line: what failed. */
+  title: string;
+  /** What to do, one step per line (compose's explanation, pre-flight's steps). */
+  steps: readonly string[];
+  at: number;
 }
 
 // Theme colour ids (https://code.visualstudio.com/api/references/theme-color).
@@ -184,7 +197,7 @@ export function serviceRows(input: SidebarInput): Row[] {
   if (names.length === 0) {
     return [{ id: 'empty', label: input.plan?.parseError ? 'The Compose file does not parse' : 'No services in the Compose file', ...(input.plan?.parseError ? { tooltip: input.plan.parseError } : {}), icon: { id: 'warning', color: YELLOW } }];
   }
-  const rows: Row[] = [];
+  const rows: Row[] = input.startFailure ? startFailureRows(input.startFailure, input.now) : [];
   for (const name of names) {
     const planned = input.plan?.services.find((s) => s.name === name);
     const containers = containersOf(input.statuses, name);
@@ -208,6 +221,33 @@ function modelRows(plan: StackPlan | undefined): Row[] {
       contextValue: 'model',
     };
   });
+}
+
+/** The last Start's failure above the services: what failed, when, the steps, and a Retry (Start again). */
+function startFailureRows(f: StartFailure, now: number): Row[] {
+  const steps = f.steps.map((step, i) => ({ id: `start-failed/step/${i}`, label: oneLine(step, 200), tooltip: maskSecrets(step), icon: { id: 'arrow-small-right' } }));
+  return [
+    {
+      id: 'start-failed',
+      label: 'Start failed',
+      description: `${oneLine(f.title, 200)} · ${ago(now - f.at)}`,
+      tooltip: masked([`Start failed ${ago(now - f.at)}: ${f.title}`, ...f.steps.map((s) => `• ${s}`)].join('\n')),
+      icon: { id: 'error', color: RED },
+      contextValue: 'start.failed',
+      children: [...steps, { id: 'start-failed/retry', label: 'Retry', icon: { id: 'play' }, command: { command: START_COMMAND, title: 'Start Inference Stack' } }],
+      expanded: true,
+    },
+  ];
+}
+
+/** "just now", "3 min ago", "2 h ago": how old a result is. */
+export function ago(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 10) return 'just now';
+  if (s < 60) return `${s} s ago`;
+  if (s < 3600) return `${Math.floor(s / 60)} min ago`;
+  if (s < 86_400) return `${Math.floor(s / 3600)} h ago`;
+  return `${Math.floor(s / 86_400)} d ago`;
 }
 
 function planErrorRows(message: string): Row[] {
@@ -242,7 +282,8 @@ function serviceRow(name: string, planned: PlannedService | undefined, c: Servic
 
   const descParts: string[] = [phaseText(phase, c)];
   if (uptime && !clocked(phase)) descParts.push(uptime);
-  if (c && c.restartCount > 0) descParts.push(`${c.restartCount} restart${c.restartCount === 1 ? '' : 's'}`);
+  const restarts = (c?.restartCount ?? 0) + (c ? (input.restartsByYou?.[name] ?? 0) : 0);
+  if (restarts > 0) descParts.push(`${restarts} restart${restarts === 1 ? '' : 's'}`);
   if (c?.ports.length) descParts.push(portsShort(c.ports));
 
   const children: Row[] = [];
@@ -259,7 +300,7 @@ function serviceRow(name: string, planned: PlannedService | undefined, c: Servic
       child('health', 'Health', 'no healthcheck', 'heart');
     }
     if (uptime) child('uptime', 'Uptime', uptime, 'clock');
-    child('restarts', 'Restarts', String(c.restartCount), 'debug-restart');
+    child('restarts', 'Restarts', restartWords(c.restartCount, input.restartsByYou?.[name] ?? 0), 'debug-restart', 'By the restart policy (Docker\'s count for this container) and by "Restart Service" from this window.');
     child('ports', 'Ports', c.ports.length ? c.ports.map(formatPort).join(', ') : 'none published', 'plug');
     child('image', 'Image', c.image, 'package');
     if (c.error) child('error', 'Error', oneLine(c.error), 'error', masked(c.error));
@@ -275,7 +316,7 @@ function serviceRow(name: string, planned: PlannedService | undefined, c: Servic
     `${phaseText(phase, c)}${c?.health ? `, health ${c.health}` : ''}${phase.detail ? ` · ${oneLine(phase.detail, 300)}` : ''}`,
     ...(c?.lastHealthOutput ? [`Last healthcheck: ${oneLine(c.lastHealthOutput, 300)}`] : []),
     ...(uptime ? [`Up ${uptime}`] : []),
-    ...(c ? [`Restarts: ${c.restartCount}`] : []),
+    ...(c ? [`Restarts: ${restartWords(c.restartCount, input.restartsByYou?.[name] ?? 0)}`] : []),
     ...(c?.ports.length ? [`Ports: ${c.ports.map(formatPort).join(', ')}`] : []),
     ...(cold !== undefined ? [`Cold start: ${Math.round(cold)} s (measured)`] : []),
     ...(c?.error ? [`Error: ${oneLine(c.error, 300)}`] : []),
@@ -291,6 +332,11 @@ function serviceRow(name: string, planned: PlannedService | undefined, c: Servic
     children,
     service: name,
   };
+}
+
+/** "3", or "3 (1 by Restart Service)". */
+function restartWords(byPolicy: number, byYou: number): string {
+  return byYou ? `${byPolicy + byYou} (${byYou} by Restart Service)` : String(byPolicy);
 }
 
 function portsShort(ports: ServiceStatus['ports']): string {
@@ -348,7 +394,7 @@ function probeServiceRow(name: string, input: SidebarInput): Row {
     const { run } = probe;
     const failed = run.results.filter((r) => !r.pass);
     const latency = run.results.reduce((a, r) => a + r.latencyMs, 0);
-    description = run.pass ? `pass · ${latency} ms` : `fail: ${failureShort(run)}`;
+    description = `${run.pass ? `pass · ${latency} ms` : `fail: ${failureShort(run)}`} · ${ago(input.now - probe.at)}`;
     icon = run.pass ? { id: 'pass-filled', color: GREEN } : { id: 'error', color: RED };
     tooltip = [
       `${name}: ${run.pass ? 'probe passed' : `${failed.length} of ${run.results.length} case(s) failed`}${run.model ? ` (model ${run.model})` : ''}`,
@@ -387,7 +433,7 @@ function failureShort(run: ProbeRun): string {
     case 'no-such-model':
       return `no such model "${f.model}"`;
     case 'wrong-answer':
-      return `wrong answer ${JSON.stringify(oneLine(f.answer, 40))}`;
+      return `wrong answer ${quoteText(oneLine(f.answer, 40))}`;
     case 'malformed':
       return 'not an OpenAI answer';
     case 'invalid-case':
@@ -591,23 +637,32 @@ export function statusSummary(input: SidebarInput): StatusSummary {
   // The project and, when it is made of several files, which (the status bar says what it is about).
   const files = input.plan?.files ?? [];
   const project = `${input.plan?.project ?? 'stack'}${files.length > 1 ? ` (${files.map((f) => f.split(/[\\/]/).pop()).join(' + ')})` : ''}`;
+  // The status bar names the project it is about (the Services view's description names its files too).
+  const name = input.plan?.project ? `${oneLine(input.plan.project, 24)}: ` : '';
   const anyContainer = input.statuses.length > 0;
   const up = count('healthy', 'running');
   const live = up + count('creating', 'starting', 'loading', 'unhealthy', 'restarting', 'paused');
   const failed = count('failed');
   if (failed && live === 0) {
-    return { text: `${failed}/${total} failed to start`, tooltip: `Inference Stack: ${project}\n${input.statuses.filter((c) => c.error).map((c) => `${c.service}: ${oneLine(c.error!, 300)}`).join('\n')}`, icon: 'error', severity: 'error' };
+    return { text: `${name}${failed}/${total} failed to start`, tooltip: `Inference Stack: ${project}\n${input.statuses.filter((c) => c.error).map((c) => `${c.service}: ${oneLine(c.error!, 300)}`).join('\n')}`, icon: 'error', severity: 'error' };
+  }
+  if (input.startFailure && live === 0) {
+    return { text: `${name}start failed`, tooltip: `Inference Stack: ${project}\nStart failed ${ago(input.now - input.startFailure.at)}: ${maskSecrets(oneLine(input.startFailure.title, 300))}`, icon: 'error', severity: 'error' };
   }
   if (!anyContainer || live === 0) {
-    return { text: 'stack stopped', tooltip: `Inference Stack: ${project} is not running${anyContainer ? ' (containers exited)' : ''}`, icon: 'debug-stop', severity: anyContainer ? 'warning' : 'none' };
+    return { text: name ? `${name}stopped` : 'stack stopped', tooltip: `Inference Stack: ${project} is not running${anyContainer ? ' (containers exited)' : ''}`, icon: 'debug-stop', severity: anyContainer ? 'warning' : 'none' };
   }
   const parts = [`${up}/${total} healthy`];
   const order: StartPhase[] = ['creating', 'starting', 'loading', 'paused', 'unhealthy', 'restarting', 'exited', 'failed', 'waiting'];
   for (const k of order) if (counts.get(k)) parts.push(`${counts.get(k)} ${PHASE_WORDS[k]}`);
-  const bad = count('unhealthy', 'restarting', 'exited', 'failed');
+  // A failed accuracy probe of the running containers (one from before a container's start is stale): a 200 with a
+  // wrong answer is worse than a 500, so the status bar says so.
+  const probeFailed = Object.entries(input.probes ?? {}).filter(([service, p]) => !p.run.pass && containersOf(input.statuses, service).every((c) => !c.startedAt || c.startedAt <= p.at)).map(([service]) => service);
+  if (probeFailed.length) parts.push(`probe failed (${probeFailed.join(', ')})`);
+  const bad = count('unhealthy', 'restarting', 'exited', 'failed') + probeFailed.length;
   const starting = count('creating', 'starting', 'loading');
   return {
-    text: parts.join(' · '),
+    text: name + parts.join(' · '),
     tooltip: `Inference Stack: ${project}\n${names.map((n) => `${n}: ${containersOf(input.statuses, n).map((c, _, all) => phaseText(phaseOf(c, input.progress?.find((p) => p.service === n), all.length), c)).join(', ') || PHASE_WORDS.waiting}`).join('\n')}`,
     icon: bad ? 'warning' : starting ? 'loading~spin' : 'pass',
     severity: bad ? 'error' : starting || up < total ? 'warning' : 'ok',

@@ -3,27 +3,70 @@
  * project (Compose adds the override file beside it); several are checked in the order Compose merges them.
  */
 import * as vscode from 'vscode';
-import { composeFileItems, pickerTitle, pickOrder, type ComposeFileItem } from '../../stack/views/composeFiles';
+import { composeFileItems, filesToActOn, pickerTitle, pickOrder, type ComposeFileItem, type FileChoiceInput } from '../../stack/views/composeFiles';
+import { isComposeFileName } from '../../../../server/src/core/fileKind';
 import { findComposeFiles } from '../workspaceFiles';
 import { showWarning } from '../notify';
 import type { Ctx } from './context';
 
 const relative = (file: string): string => vscode.workspace.asRelativePath(file);
 
-/** The remembered Compose files, or a pick over the workspace's Compose files (remembered per workspace). */
-export async function chooseComposeFile(ctx: Ctx, always: boolean): Promise<string[] | undefined> {
+/** Which file a command is about: one it was given (code lens, editor title), and whether Start's active-editor rule applies. */
+export interface FileTarget {
+  named?: string;
+  followActive: boolean;
+}
+
+/** The active editor's file when it is a Compose file on disk inside a workspace folder. */
+export function activeComposeFile(): string | undefined {
+  return composeFileOf(vscode.window.activeTextEditor?.document.uri, vscode.window.activeTextEditor?.document.languageId);
+}
+
+/** A Compose file a command was given (a URI, or a URI's text from the language server's code lens), when it is one. */
+export function composeFileArg(arg: unknown): string | undefined {
+  const uri = arg instanceof vscode.Uri ? arg : typeof arg === 'string' && /^file:/i.test(arg) ? vscode.Uri.parse(arg, true) : undefined;
+  return composeFileOf(uri, undefined);
+}
+
+function composeFileOf(uri: vscode.Uri | undefined, languageId: string | undefined): string | undefined {
+  if (!uri || uri.scheme !== 'file') return undefined;
+  if (languageId !== 'dockercompose' && !isComposeFileName(uri.fsPath)) return undefined;
+  return vscode.workspace.getWorkspaceFolder(uri) ? uri.fsPath : undefined;
+}
+
+/**
+ * The Compose files a command acts on (composeFiles.ts filesToActOn: the file given, Start's active editor, the
+ * remembered choice, the workspace's only file), else a pick over the workspace's Compose files with the active one
+ * highlighted; `always` asks (Choose Compose File). The files acted on become the remembered choice, so the Services
+ * view and the status bar show the project the command acted on.
+ */
+export async function chooseComposeFile(ctx: Ctx, always: boolean, target: FileTarget = { followActive: false }): Promise<string[] | undefined> {
   const current = ctx.controller.composeFiles;
-  if (current && !always) return current;
-  const unique = (await findComposeFiles()).map((u) => u.fsPath);
+  const active = activeComposeFile();
   let files: string[] | undefined;
-  if (unique.length === 0) {
-    const c = await showWarning('Inference Stack: no Compose file (compose.yaml, docker-compose.yml, *.compose.yaml) in this workspace.', 'Open a file…');
-    if (!c) return undefined;
-    const picked = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'Compose files': ['yml', 'yaml'] } });
-    files = picked?.[0] ? [picked[0].fsPath] : undefined;
-  } else if (unique.length === 1 && !always) files = unique;
-  else files = await pickFiles(composeFileItems(unique, current, relative));
-  if (files?.length) await ctx.controller.setComposeFile(files);
+  if (!always) {
+    const base: FileChoiceInput = {
+      ...target,
+      ...(active ? { active } : {}),
+      ...(current ? { remembered: current } : {}),
+      ...(ctx.controller.plan ? { rememberedLoads: ctx.controller.plan.files } : {}),
+      found: [],
+    };
+    let choice = filesToActOn(base);
+    // The workspace is searched only when nothing else decides.
+    if ('ask' in choice) choice = filesToActOn({ ...base, found: (await findComposeFiles(2)).map((u) => u.fsPath) });
+    if ('files' in choice) files = choice.files;
+  }
+  if (!files) {
+    const unique = (await findComposeFiles()).map((u) => u.fsPath);
+    if (unique.length === 0) {
+      const c = await showWarning('Inference Stack: no Compose file (compose.yaml, docker-compose.yml, *.compose.yaml) in this workspace.', 'Open a file…');
+      if (!c) return undefined;
+      const picked = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'Compose files': ['yml', 'yaml'] } });
+      files = picked?.[0] ? [picked[0].fsPath] : undefined;
+    } else files = await pickFiles(composeFileItems(unique, current, relative), active);
+  }
+  if (files?.length && (always || files.join('\n') !== (current ?? []).join('\n'))) await ctx.controller.setComposeFile(files);
   return files;
 }
 
@@ -31,7 +74,7 @@ export async function chooseComposeFile(ctx: Ctx, always: boolean): Promise<stri
  * A multi-select pick that keeps the order of checking (shown in its title); Enter with nothing checked takes the
  * highlighted file, and the title says what that loads (each file's description says it too).
  */
-function pickFiles(items: ComposeFileItem[]): Promise<string[] | undefined> {
+function pickFiles(items: ComposeFileItem[], active: string | undefined): Promise<string[] | undefined> {
   return new Promise((resolve) => {
     const pick = vscode.window.createQuickPick<ComposeFileItem>();
     let order: string[] = [];
@@ -40,6 +83,9 @@ function pickFiles(items: ComposeFileItem[]): Promise<string[] | undefined> {
     pick.matchOnDescription = true;
     pick.placeholder = 'Check one file (Compose adds its override) or several, in the order Compose merges them';
     pick.items = items;
+    // The file in front of the person is the one Enter takes.
+    const activeItem = items.find((i) => i.file === active);
+    if (activeItem) pick.activeItems = [activeItem];
     const retitle = (): void => {
       pick.title = pickerTitle(order, pick.activeItems[0], relative);
     };

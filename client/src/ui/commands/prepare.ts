@@ -8,13 +8,13 @@ import { connectDockerFromProcess, type DockerConnection } from '../../stack/doc
 import { applyEnv } from '../../stack/docker/dockerEndpoint';
 import type { StackPlan } from '../../../../server/src/compose/stackPlanTypes';
 import { showError } from '../notify';
-import { chooseComposeFile } from './composeFile';
+import { chooseComposeFile, type FileTarget } from './composeFile';
 import { composeSetting, trusted, type Ctx } from './context';
 
 export const COMPOSE_INSTALL_URL = 'https://docs.docker.com/compose/install/';
 
-export async function planFor(ctx: Ctx): Promise<StackPlan | undefined> {
-  const file = await chooseComposeFile(ctx, false);
+export async function planFor(ctx: Ctx, target?: FileTarget): Promise<StackPlan | undefined> {
+  const file = await chooseComposeFile(ctx, false, target);
   if (!file) return undefined;
   const plan = await ctx.controller.loadPlan(file);
   // A file Compose refuses (it does not parse, or names a service in a way Compose does not accept) is not acted on.
@@ -66,9 +66,9 @@ export interface Prepared {
 }
 
 /** What start and stop both need, each step reported to the person when it fails: trust, plan, engine, compose. */
-export async function prepare(ctx: Ctx, action: string): Promise<Prepared | undefined> {
+export async function prepare(ctx: Ctx, action: string, target?: FileTarget): Promise<Prepared | undefined> {
   if (!trusted(action)) return undefined;
-  const plan = await planFor(ctx);
+  const plan = await planFor(ctx, target);
   const conn = plan && (await connection(ctx));
   const compose = conn && (await composeCommand(ctx, conn));
   return plan && conn && compose ? { plan, conn, compose } : undefined;

@@ -1,16 +1,70 @@
-/** "Restart Service": one service's containers, through the Docker API. */
+/**
+ * "Restart Service": one service's container, through the Docker API, with its progress until it runs (healthy,
+ * where it has a healthcheck) or fails again, and the outcome; the Services view counts the restart.
+ */
 import * as vscode from 'vscode';
-import { restartService } from '../../stack/runner/stackRunner';
-import { pickService, trusted, type Ctx } from './context';
+import { restartProgress, type RestartProgress } from '../../stack/runner/restartWatch';
+import { DEFAULT_START_TIMEOUT_SECONDS, restartService } from '../../stack/runner/stackRunner';
+import { formatClock } from '../../stack/views/sidebarModel';
+import { showError, showInfo, showWarning, withNotificationProgress } from '../notify';
+import type { StackController } from '../stackController';
+import { pickService, settings, trusted, type Ctx } from './context';
 import { connection, showProblem } from './prepare';
+import { tailLogs } from './tailLogs';
 
 export async function restart(ctx: Ctx, arg: string | undefined): Promise<void> {
   if (!trusted('Restart Service')) return;
   const service = await pickService(ctx, arg, 'Restart which service?', false);
   const conn = await connection(ctx);
-  const project = ctx.controller.plan?.project;
+  const { controller } = ctx;
+  const project = controller.plan?.project;
   if (!service || !conn || !project) return;
-  const r = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Restarting ${service}` }, () => restartService({ connection: conn, project, service }));
-  ctx.controller.scheduleRelist();
-  if (!r.ok) await showProblem(`could not restart ${service}: ${r.problem.title}`, r.problem.steps, ctx);
+  const timeoutMs = Math.max(10, settings().get<number>('startTimeoutSeconds', DEFAULT_START_TIMEOUT_SECONDS)) * 1000;
+  const t0 = Date.now();
+  const outcome = await withNotificationProgress({ title: `Restarting ${service}`, cancellable: true }, async (progress, token) => {
+    const before = controller.statuses.find((s) => s.service === service && s.state === 'running')?.startedAt;
+    progress.report({ message: 'stopping and starting its container' });
+    const r = await restartService({ connection: conn, project, service });
+    if (!r.ok) return { kind: 'error' as const, problem: r.problem };
+    controller.noteRestart(service);
+    controller.scheduleRelist();
+    const last = await follow(controller, r.containerId, before, timeoutMs, token, (p) => progress.report({ message: `${p.text} · ${formatClock(Date.now() - t0)}` }));
+    return { kind: 'restarted' as const, last };
+  });
+  if (outcome.kind === 'error') {
+    await showProblem(`could not restart ${service}: ${outcome.problem.title}`, outcome.problem.steps, ctx);
+    return;
+  }
+  const { last } = outcome;
+  const took = `${Math.round((Date.now() - t0) / 1000)} s`;
+  controller.output.appendLine(`restart ${service}: ${last.text} (${took})`);
+  if (last.done && last.ok) void showInfo(`${service} restarted and ${last.text} (${took}).`);
+  else if (last.done) {
+    const c = await showError(`${service} restarted and ${last.text}.`, 'Tail logs');
+    if (c) await tailLogs(ctx, service);
+  } else {
+    const c = await showWarning(`${service} restarted; stopped following it after ${took} (${last.text}). The Services view keeps following it.`, 'Tail logs');
+    if (c) await tailLogs(ctx, service);
+  }
+}
+
+/** Follows the restarted container in the observer's statuses until it is done, the timeout or a cancel. */
+function follow(controller: StackController, containerId: string, before: number | undefined, timeoutMs: number, token: vscode.CancellationToken, onProgress: (p: RestartProgress) => void): Promise<RestartProgress> {
+  return new Promise((resolve) => {
+    let last: RestartProgress = { done: false, text: 'stopping and starting its container' };
+    const subs: vscode.Disposable[] = [];
+    const finish = () => {
+      for (const s of subs) s.dispose();
+      clearTimeout(timer);
+      resolve(last);
+    };
+    const look = () => {
+      last = restartProgress(controller.statuses.find((s) => s.containerId === containerId), before);
+      onProgress(last);
+      if (last.done) finish();
+    };
+    const timer = setTimeout(finish, timeoutMs);
+    subs.push(controller.onDidChange(look), token.onCancellationRequested(finish));
+    look();
+  });
 }

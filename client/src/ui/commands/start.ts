@@ -3,7 +3,10 @@ import * as vscode from 'vscode';
 import { nodePreflightDeps, type PreflightDeps } from '../../stack/runner/preflight';
 import { describeActiveProfiles } from '../../stack/runner/profiles';
 import { DEFAULT_START_TIMEOUT_SECONDS, ownPortsOf, startStack } from '../../stack/runner/stackRunner';
-import type { PreflightAction, PreflightIssue, StartOutcome } from '../../stack/stackTypes';
+import { basename } from 'node:path';
+import { createEnvFromExample } from '../../stack/runner/envFileCopy';
+import { preflightDialog } from '../../stack/runner/preflightDialog';
+import type { PreflightIssue, StartOutcome } from '../../stack/stackTypes';
 import { startFailedNotice } from '../../stack/views/notices';
 import { progressText } from '../../stack/views/sidebarModel';
 import { showError, showInfo, showWarning, withNotificationProgress } from '../notify';
@@ -14,8 +17,9 @@ import { tailLogs } from './tailLogs';
 
 const TOOLKIT_URL = 'https://docs.nvidia.com/datacenter/cloud-native/container-toolkit/latest/install-guide.html';
 
-export async function start(ctx: Ctx): Promise<void> {
-  const ready = await prepare(ctx, 'Start Inference Stack');
+/** Start the project of `named` (the code lens, the editor title button), else of the active editor's Compose file. */
+export async function start(ctx: Ctx, named?: string): Promise<void> {
+  const ready = await prepare(ctx, 'Start Inference Stack', { ...(named ? { named } : {}), followActive: true });
   if (!ready) return;
   const plan = await withProfiles(ctx, ready.plan, false);
   if (!plan) return;
@@ -95,6 +99,7 @@ async function showOutcome(ctx: Ctx, ready: Prepared, preflight: PreflightDeps, 
     }
     case 'failed': {
       out.appendLine(`failed: ${outcome.reason}`);
+      controller.noteStartFailure({ title: outcome.reason, steps: [], at: Date.now() });
       const bad = outcome.services.find((s) => s.phase === 'failed' || s.phase === 'exited' || s.phase === 'unhealthy' || s.phase === 'restarting');
       const c = await showError(startFailedNotice(plan.project, outcome.reason), ...(bad ? ['Tail logs'] : []), 'Show output');
       if (c === 'Tail logs' && bad) await tailLogs(ctx, bad.service);
@@ -110,13 +115,18 @@ async function showOutcome(ctx: Ctx, ready: Prepared, preflight: PreflightDeps, 
       }
       const first = outcome.explanations[0];
       const message = first ? `${first.title}. ${first.explanation}` : `docker compose up failed (exit ${outcome.exitCode ?? '?'}): see the output for compose's own message.`;
+      // Often before any container exists (an image missing, a limit the engine refuses): the Services view keeps it.
+      controller.noteStartFailure({ title: first?.title ?? lastLine(outcome.verbatim) ?? message, steps: first ? [first.explanation, ...first.steps] : ['See the Inference Stack output for compose\'s own message.'], at: Date.now() });
       const c = await showError(`Inference Stack: ${message}`, 'Show output');
       if (c) out.show(true);
       return;
     }
-    case 'blocked':
+    case 'blocked': {
+      const blocker = outcome.issues.find((i) => i.severity === 'blocker');
+      if (blocker) controller.noteStartFailure({ title: `pre-flight: ${blocker.service ? `${blocker.service}: ` : ''}${blocker.title}`, steps: blocker.steps, at: Date.now() });
       await showPreflight(ctx, ready, preflight, outcome.issues);
       return;
+    }
     case 'cancelled':
       void showInfo(`Stopped waiting for ${plan.project}; its containers keep starting. The Services view follows them.`);
       return;
@@ -132,34 +142,18 @@ async function showOutcome(ctx: Ctx, ready: Prepared, preflight: PreflightDeps, 
   }
 }
 
-const ACTION_LABELS: Readonly<Record<PreflightAction, string>> = {
-  retry: 'Retry',
-  'start-anyway': 'Start anyway',
-  'open-toolkit-steps': 'NVIDIA Container Toolkit steps',
-  'open-settings': 'Open settings',
-  'open-file': 'Open Compose file',
-  'install-compose': 'Install Compose',
-};
-
-/** Pre-flight issues as one modal: blockers first, each with its steps; the actions of all of them. */
+/** Pre-flight issues as one modal (preflightDialog.ts: heading, plain-text detail, safe buttons first). */
 async function showPreflight(ctx: Ctx, ready: Prepared, preflight: PreflightDeps, issues: readonly PreflightIssue[]): Promise<void> {
   const { plan } = ready;
-  const blockers = issues.filter((i) => i.severity === 'blocker');
-  const ordered = [...blockers, ...issues.filter((i) => i.severity === 'warning')];
-  const detail = ordered.map((i) => `${i.severity === 'blocker' ? '✖' : '⚠'} ${i.service ? `${i.service}: ` : ''}${i.title}\n${i.steps.map((s) => `  • ${s}`).join('\n')}`).join('\n\n');
-  ctx.controller.output.appendLine(`pre-flight:\n${detail}`);
-  let actions = [...new Set(ordered.flatMap((i) => i.actions))];
-  // "Start anyway" only when nothing blocks.
-  if (blockers.length) actions = actions.filter((a) => a !== 'start-anyway');
-  const head = ordered[0]!;
-  const title = ordered.length > 1 ? `${head.title} (and ${ordered.length - 1} more)` : head.title;
-  const show = blockers.length ? showError : showWarning;
-  const choice = await show(`Cannot start ${plan.project}: ${title}`, { modal: true, detail }, ...actions.map((a) => ACTION_LABELS[a]));
-  const action = actions.find((a) => ACTION_LABELS[a] === choice);
+  const dialog = preflightDialog(plan.project, issues);
+  ctx.controller.output.appendLine(`pre-flight:\n${dialog.log}`);
+  const show = dialog.severity === 'error' ? showError : showWarning;
+  const choice = await show(dialog.message, { modal: true, detail: dialog.detail }, ...dialog.buttons.map((b) => b.label));
+  const action = dialog.buttons.find((b) => b.label === choice)?.action;
   switch (action) {
     case 'retry':
       await ctx.controller.refresh();
-      return start(ctx);
+      return start(ctx, plan.file);
     case 'start-anyway':
       return startWith(ctx, ready, preflight, true);
     case 'open-toolkit-steps':
@@ -173,9 +167,26 @@ async function showPreflight(ctx: Ctx, ready: Prepared, preflight: PreflightDeps
     case 'install-compose':
       await vscode.env.openExternal(vscode.Uri.parse(COMPOSE_INSTALL_URL));
       return;
+    case 'create-env-file':
+      return createEnvFile(ctx, dialog.envFile);
     default:
       return;
   }
+}
+
+/** Copies the env example to `.env` (never over a file, inside the workspace) and opens it to be filled in. */
+async function createEnvFile(ctx: Ctx, envFile: { from: string; to: string } | undefined): Promise<void> {
+  if (!envFile) return;
+  const roots = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
+  const created = createEnvFromExample(envFile.from, envFile.to, roots);
+  if (!created.ok) {
+    ctx.controller.output.appendLine(`.env not created: ${created.reason}`);
+    void showError(`Inference Stack: .env was not created: ${created.reason}`);
+    return;
+  }
+  ctx.controller.output.appendLine(`created ${created.path} from ${envFile.from}`);
+  await vscode.window.showTextDocument(vscode.Uri.file(created.path));
+  void showInfo(`Created .env from ${basename(envFile.from)}. Fill in the values it leaves to you, then start again.`);
 }
 
 async function openToolkitSteps(ctx: Ctx): Promise<void> {
@@ -186,4 +197,9 @@ async function openToolkitSteps(ctx: Ctx): Promise<void> {
   } catch {
     await vscode.env.openExternal(vscode.Uri.parse(TOOLKIT_URL));
   }
+}
+
+/** The last non-empty line of compose's output: what it said last, usually the error. */
+function lastLine(text: string): string | undefined {
+  return text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean).pop();
 }

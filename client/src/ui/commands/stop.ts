@@ -20,6 +20,8 @@ export async function stop(ctx: Ctx): Promise<void> {
     reportComposeFailure(ctx, 'docker compose down', result);
     return;
   }
+  // Probe results, metrics and restart counts were about the containers just removed.
+  controller.forgetRun();
   const c = await showInfo(`Stopped ${plan.project}. Its volumes (model caches) were kept.`, 'Remove volumes…');
   if (c !== 'Remove volumes…') return;
   // A separate, deliberate path: volumes hold model caches of tens of GB.

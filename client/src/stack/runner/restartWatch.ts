@@ -1,0 +1,27 @@
+/**
+ * Where a "Restart Service" stands, from the container's status as the project's observer lists it: the restart is
+ * seen once the container's start time changes (the same container id keeps its old "healthy" until then), and it is
+ * over when the container runs (healthy, where it has a healthcheck) or has failed again.
+ */
+import type { ServiceStatus } from '../stackTypes';
+
+export type RestartProgress = { done: false; text: string } | { done: true; ok: boolean; text: string };
+
+/** `startedBefore`: the container's start time before the restart (undefined when it was not running). */
+export function restartProgress(c: ServiceStatus | undefined, startedBefore: number | undefined): RestartProgress {
+  if (!c) return { done: false, text: 'waiting for its container' };
+  if (c.startedAt === undefined || c.startedAt === startedBefore) return { done: false, text: 'stopping and starting its container' };
+  switch (c.state) {
+    case 'running':
+      if (c.health === 'starting') return { done: false, text: 'started; waiting for its healthcheck (a model server loads its weights first)' };
+      if (c.health === 'unhealthy') return { done: true, ok: false, text: `is unhealthy${c.lastHealthOutput ? `: ${c.lastHealthOutput}` : ''}` };
+      return { done: true, ok: true, text: c.health === 'healthy' ? 'is healthy again' : 'is running again' };
+    case 'restarting':
+      return { done: true, ok: false, text: `exited${c.exitCode !== undefined ? ` with code ${c.exitCode}` : ''} and Docker is restarting it again` };
+    case 'exited':
+    case 'dead':
+      return { done: true, ok: false, text: `exited${c.exitCode !== undefined ? ` with code ${c.exitCode}` : ''}${c.oomKilled ? ' (out of memory)' : ''}` };
+    default:
+      return { done: false, text: c.state };
+  }
+}

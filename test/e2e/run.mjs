@@ -27,6 +27,8 @@ const TESTS = [
   { name: 'override-gpu', about: 'examples/override-gpu: the base is analysed with its override, the picker says what Compose loads, Start runs with the override (the explained GPU error)', docker: true },
   { name: 'file-choice', about: 'Start acts on the file you mean: the code lens, the active editor over the remembered file, the stack New Inference Stack wrote; the view and status bar name it', docker: true },
   { name: 'service-actions', about: 'per-service actions on the demo: Copy curl for Chat (runs, key by variable), Try the Model streams with TTFT, Show Container Inspect masks HF_TOKEN and --api-key, Open Shell says no sh, Open in Browser', docker: true },
+  { name: 'limits-preflight', about: 'a CPU limit above the engine\'s CPUs: Start stops before up with the engine\'s count, no Start anyway, the failure stays in the Services view and the status bar', docker: true },
+  { name: 'secret-fix', about: 'the secret-literal quick fix writes the token to .env, git-ignores .env and leaves ${HF_TOKEN} in the Compose file' },
   { name: 'profiles', about: 'a Compose file with profiles: Start asks which, the chosen variant starts, the view names it, Stop removes all', docker: true },
   { name: 'docker-down', about: 'a stopped daemon: the Services view shows the reason with a Retry, Start answers with the endpoint' },
   { name: 'untrusted', about: 'restricted mode: diagnostics work, the commands that run containers are not offered' },

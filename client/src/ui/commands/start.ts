@@ -123,7 +123,9 @@ async function showOutcome(ctx: Ctx, ready: Prepared, preflight: PreflightDeps, 
     }
     case 'blocked': {
       const blocker = outcome.issues.find((i) => i.severity === 'blocker');
-      if (blocker) controller.noteStartFailure({ title: `pre-flight: ${blocker.service ? `${blocker.service}: ` : ''}${blocker.title}`, steps: blocker.steps, at: Date.now() });
+      // Most titles name their service already ("vllm asks for 64 CPUs…").
+      const service = blocker?.service && !blocker.title.startsWith(blocker.service) ? `${blocker.service}: ` : '';
+      if (blocker) controller.noteStartFailure({ title: `pre-flight: ${service}${blocker.title}`, steps: blocker.steps, at: Date.now() });
       await showPreflight(ctx, ready, preflight, outcome.issues);
       return;
     }

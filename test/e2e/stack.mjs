@@ -73,6 +73,22 @@ try {
     const texts = await probePane.locator('.monaco-list-row').allInnerTexts();
     return texts.some((t) => /pass/.test(t)) && texts.some((t) => /TTFT\s*p50/.test(t)) ? texts : undefined;
   }, { timeoutMs: 20000 });
+  // Metrics about now: a burst of requests shows up as a count and a rate over the last minute, not as percentiles
+  // diluted since the server started.
+  const BURST = 12;
+  await Promise.all(Array.from({ length: BURST }, (_, i) => fetch('http://127.0.0.1:8000/v1/chat/completions', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ model: 'qwen3-0.6b', messages: [{ role: 'user', content: `burst ${i}` }], max_tokens: 8 }),
+  }).then((r) => assert.equal(r.status, 200))));
+  const windowed = await waitFor(`the burst of ${BURST} requests in the Probe & metrics view`, async () => {
+    const texts = (await probePane.locator('.monaco-list-row').allInnerTexts()).map((t) => t.replace(/\s+/g, ' '));
+    const ttft = texts.find((t) => /TTFT/.test(t));
+    const count = Number(/\((\d+) req\)/.exec(ttft ?? '')?.[1] ?? 0);
+    const requests = texts.find((t) => /^Requests/.test(t));
+    return count >= BURST && /[\d.]+ req\/s/.test(requests ?? '') ? [ttft, requests] : undefined;
+  }, { timeoutMs: 30000, intervalMs: 500 });
+  step(`after a burst of ${BURST}: ${windowed.join(' | ')}`);
   await vsc.runCommand('Notifications: Clear All Notifications');
   await services.first().click();
   await page.keyboard.press('ArrowRight'); // expand vllm: state, health output, uptime, ports, cold start

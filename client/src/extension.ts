@@ -1,11 +1,11 @@
 import * as vscode from 'vscode';
-import { FIX_ALL_CODE_ACTION_KIND, FIX_ALL_COMMAND, OPEN_RULE_DOC_COMMAND } from '../../server/src/protocol';
+import { FIX_ALL_CODE_ACTION_KIND, FIX_ALL_COMMAND, FIX_ALL_DONE_COMMAND, OPEN_RULE_DOC_COMMAND } from '../../server/src/protocol';
 import type { LanguageClientHandle } from './languageClient';
 import type { Row } from './stack/views/sidebarModel';
 import { ColdStartStore } from './ui/coldStarts';
 import { LocalGpuReporter } from './ui/localGpus';
 import { LazyTreeProvider } from './ui/lazyTree';
-import { showError } from './ui/notify';
+import { showError, showInfo } from './ui/notify';
 import { openRuleDoc } from './ui/ruleDocs';
 import { GPUS_VIEW, PROBE_VIEW, SERVICES_VIEW, STACK_COMMANDS } from './ui/stackIds';
 import type { StackFeature, StackHost, StackView } from './ui/stackFeature';
@@ -33,6 +33,10 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand(FIX_ALL_COMMAND, () =>
       vscode.commands.executeCommand('editor.action.sourceAction', { kind: FIX_ALL_CODE_ACTION_KIND, apply: 'first' }),
     ),
+    // After a Fix All's edit: what it changed ("Fix All made 3 fixes in compose.yaml; .env: HF_TOKEN added").
+    vscode.commands.registerCommand(FIX_ALL_DONE_COMMAND, (summary: unknown) => {
+      if (typeof summary === 'string' && summary.length <= 500) void showInfo(`Inference Stack: ${summary}`);
+    }),
     // A diagnostic's rule link (codeDescription.href) runs it: the rule's page, shipped, in the Markdown preview.
     vscode.commands.registerCommand(OPEN_RULE_DOC_COMMAND, (...args: unknown[]) => openRuleDoc(context.extensionUri, args)),
     { dispose: () => void client?.stop() },

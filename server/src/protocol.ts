@@ -46,6 +46,9 @@ export const FIX_ALL_CODE_ACTION_KIND = 'source.fixAll.inference-stack';
  */
 export const FIX_ALL_COMMAND = 'inferenceStack.fixAll';
 
+/** Run by VS Code after a Fix All's edit is applied (the code action's command): says what it changed. */
+export const FIX_ALL_DONE_COMMAND = 'inferenceStack.fixAllDone';
+
 /**
  * The client's command that opens a rule's page, shipped in the extension (docs/rules/<id>.md), in VS Code's Markdown
  * preview. Arguments: the rule id, then the published page (opened instead when the shipped one is missing).

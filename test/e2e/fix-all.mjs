@@ -32,6 +32,9 @@ try {
   }, { timeoutMs: 10000 });
   await vsc.screenshot('fix-all');
   assert.equal(outcome, 'applied');
+  // It says what it changed, beside the file too (the secret moved to .env).
+  const said = await vsc.waitForNotification('what Fix All changed', /Fix All made \d+ fix(es)? in docker-compose\.yml/, { timeoutMs: 10000 });
+  console.log(`ok   fix-all says: ${said.split('\n').find((l) => /Fix All made/.test(l))}`);
   if (fs.readFileSync(file, 'utf8') === original) await vsc.runCommand('File: Save');
   await waitFor('saved', () => fs.readFileSync(file, 'utf8') !== original);
   assert.ok(fs.readFileSync(file, 'utf8').includes('"--gpu-memory-utilization", "0.85"'), 'the env value moved to the flag');

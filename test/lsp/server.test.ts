@@ -81,6 +81,9 @@ describe('language server over stdio (dist/server.js)', () => {
       context: { diagnostics: [], only: ['source.fixAll.inference-stack'] },
     })) as CodeAction[];
     assert.equal(actions.length, 1, JSON.stringify(actions.map((a) => a.title)));
+    // Once applied, VS Code runs its command: the extension says what Fix All changed.
+    assert.equal(actions[0]!.command?.command, 'inferenceStack.fixAllDone');
+    assert.match(String(actions[0]!.command?.arguments?.[0]), /^Fix All made \d+ fixes in docker-compose\.yml\.$/);
     const edits = actions[0]!.edit!.changes![uri]!;
     assert.equal(edits.length, 1, 'one edit, not a rewritten file');
     const fixed = TextDocument.applyEdits(TextDocument.create(uri, 'yaml', 1, text), edits);

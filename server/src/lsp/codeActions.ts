@@ -1,4 +1,4 @@
-import { dirname, relative, sep } from 'node:path';
+import { basename, dirname, relative, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
   ClientCapabilities,
@@ -20,7 +20,7 @@ import { isInside } from '../core/boundedFile';
 import { LineIndex } from '../core/lineIndex';
 import type { Fix } from '../core/types';
 import { minimalEdit } from '../core/textDiff';
-import { DIAGNOSTIC_SOURCE, FIX_ALL_CODE_ACTION_KIND } from '../protocol';
+import { DIAGNOSTIC_SOURCE, FIX_ALL_CODE_ACTION_KIND, FIX_ALL_DONE_COMMAND } from '../protocol';
 import { runAnalysisRequest } from './analysisJob';
 import type { AnalysisLanes } from './analysisLanes';
 import type { DiagnosticData } from './diagnostics';
@@ -103,7 +103,7 @@ export class CodeActions {
     const uri = (action.data as FixAllData | undefined)?.fixAllOf;
     const doc = uri === undefined ? undefined : this.documents.get(uri);
     const computed = doc ? await this.fixAllAction(doc) : undefined;
-    return computed ? { ...action, edit: computed.edit } : action;
+    return computed ? { ...action, edit: computed.edit, ...(computed.command ? { command: computed.command } : {}) } : action;
   }
 
   /** Every pass of preferred fixes (as the CLI's --fix) on a worker, within the budget, as one edit. */
@@ -131,10 +131,14 @@ export class CodeActions {
     // What it changes beside the file, by name (never a value): ".env: HF_TOKEN added".
     const folder = dirname(uriPath(doc.uri) ?? '');
     const beside = fixed.sideChanges.map((c) => `${relative(folder, c.path).split(sep).join('/')}: ${c.notes.join(', ')}`);
+    // Said once the edit is applied: what Fix All changed, in the file and beside it.
+    const name = basename(uriPath(doc.uri) ?? doc.uri);
+    const summary = [`Fix All made ${fixed.applied} fix${fixed.applied === 1 ? '' : 'es'} in ${name}`, ...beside].join('; ');
     return {
       title: `Fix all auto-fixable Inference Stack problems (${[String(fixed.applied), ...beside].join('; ')})`,
       kind: FIX_ALL_CODE_ACTION_KIND,
       edit: workspaceEdit,
+      command: { title: 'What Fix All changed', command: FIX_ALL_DONE_COMMAND, arguments: [`${summary}.`] },
     };
   }
 

@@ -55,6 +55,10 @@ export const FIX_ALL_DONE_COMMAND = 'inferenceStack.fixAllDone';
  */
 export const OPEN_RULE_DOC_COMMAND = 'inferenceStack.openRuleDoc';
 
+/** Where each rule's page is published (`<base><rule id>.md`): the CLI's SARIF, editors other than ours, and our
+ *  client when the extension lacks a page. */
+export const RULE_DOCS_BASE = 'https://github.com/inference-stack/inference-stack/blob/main/docs/rules/';
+
 /**
  * How a diagnostic links its rule's page: `web`, the published page (any editor; the CLI's SARIF always names it);
  * `command`, a command link to OPEN_RULE_DOC_COMMAND, for the extension's own client, which ships the pages.

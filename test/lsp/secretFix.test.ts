@@ -113,10 +113,10 @@ describe('language server: the secret-literal fix keeps the value in .env', () =
   let simple: LspSession;
   const roots: string[] = [];
   before(async () => {
-    // One workspace folder per test: the first four for an editor like VS Code, the last for a simpler one.
-    for (let i = 0; i < 5; i++) roots.push(workspace());
-    lsp = await session(roots.slice(0, 4), true);
-    simple = await session(roots.slice(4), false);
+    // One workspace folder per test: the fifth for a simpler editor, the others for an editor like VS Code.
+    for (let i = 0; i < 6; i++) roots.push(workspace());
+    lsp = await session([...roots.slice(0, 4), roots[5]!], true);
+    simple = await session([roots[4]!], false);
   });
   after(async () => {
     await lsp.close();
@@ -193,6 +193,18 @@ describe('language server: the secret-literal fix keeps the value in .env', () =
     const fixed = files.get(fileURLToPath(uri))!;
     assert.ok(!fixed.includes(HF), fixed);
     assert.equal(fixed.match(/\$\{HF_TOKEN\}/g)?.length, 2, fixed);
+  });
+
+  it('a diagnostic the editor has moved (text typed above it, not yet analysed): the fix is disabled, never a shifted slice moved to .env', async () => {
+    const root = roots[5]!;
+    const { uri, diagnostics } = await actionsFor(lsp, root);
+    const secret = diagnostics.find((d) => d.code === 'secret-literal')!;
+    const moved = { ...secret, range: { start: { ...secret.range.start, line: secret.range.start.line + 1 }, end: { ...secret.range.end, line: secret.range.end.line + 1 } } };
+    const actions = (await lsp.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range: moved.range, context: { diagnostics: [moved] } })) as CodeAction[];
+    const fix = actions.find((a) => a.title === TITLE);
+    assert.ok(fix, JSON.stringify(actions.map((a) => a.title)));
+    assert.equal(fix.edit, undefined);
+    assert.match(fix.disabled?.reason ?? '', /changed since it was checked/);
   });
 
   it('a .env that is a symbolic link: the fix is shown disabled with why, and nothing is written', async () => {

@@ -1,7 +1,7 @@
 /** How pre-flight's issues are shown (preflightDialog.ts): no heading repeated, plain text, safe buttons first. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { plainText, preflightDialog } from '../../client/src/stack/runner/preflightDialog';
+import { issueTitle, preflightDialog } from '../../client/src/stack/runner/preflightDialog';
 import type { PreflightIssue } from '../../client/src/stack/stackTypes';
 
 const GPU: PreflightIssue = {
@@ -29,7 +29,7 @@ describe('preflightDialog', () => {
     assert.deepEqual(d.buttons.map((b) => b.label), ['NVIDIA Container Toolkit steps', 'Start anyway']);
     assert.equal(d.message, `demo may not start as it should: ${GPU.title}`);
     assert.ok(!d.detail.includes(GPU.title), d.detail);
-    assert.equal(d.detail, '  • Install the toolkit: sudo apt-get install -y nvidia-container-toolkit.\n  • If the engine provides GPUs another way (CDI, a remote engine), choose Start anyway.');
+    assert.equal(d.detail, "  • Install the toolkit: 'sudo apt-get install -y nvidia-container-toolkit'.\n  • If the engine provides GPUs another way (CDI, a remote engine), choose Start anyway.");
     assert.ok(!d.detail.includes('`'));
   });
 
@@ -39,7 +39,7 @@ describe('preflightDialog', () => {
     assert.equal(d.message, `Cannot start demo: ${PORT.title} (and 1 more below)`);
     assert.deepEqual(d.buttons.map((b) => b.action), ['open-toolkit-steps', 'open-file', 'retry']);
     const parts = d.detail.split('\n\n');
-    assert.equal(parts[0], '  • Find what holds it: docker ps --filter publish=8000/tcp.');
+    assert.equal(parts[0], "  • Find what holds it: 'docker ps --filter publish=8000/tcp'.");
     assert.match(parts[1]!, /^⚠ vllm reserves a GPU/);
     assert.match(d.log, /^✖ vllm: port 8000/);
   });
@@ -59,8 +59,8 @@ describe('preflightDialog', () => {
     assert.match(d.detail, /✖ MODEL is not set/);
   });
 
-  it('plainText drops the backticks of code, and only those', () => {
-    assert.equal(plainText('run `docker ps` then `ss -ltnp`'), 'run docker ps then ss -ltnp');
-    assert.equal(plainText('a ` alone'), 'a ` alone');
+  it('names an issue\'s service once', () => {
+    assert.equal(issueTitle({ ...PORT, service: 'vllm', title: 'vllm asks for 64 CPUs' }), 'vllm asks for 64 CPUs');
+    assert.equal(issueTitle({ ...PORT, service: 'vllm', title: 'port 8000 is in use' }), 'vllm: port 8000 is in use');
   });
 });

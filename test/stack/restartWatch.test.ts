@@ -20,8 +20,9 @@ describe('following a restarted service', () => {
     assert.equal(restartProgress(c({ startedAt: BEFORE + 5000, health: 'starting' }), BEFORE).done, false);
     assert.deepEqual(restartProgress(c({ startedAt: BEFORE + 5000, health: 'healthy' }), BEFORE), { done: true, ok: true, text: 'is healthy again' });
     assert.deepEqual(restartProgress(c({ startedAt: BEFORE + 5000 }), BEFORE), { done: true, ok: true, text: 'is running again' });
-    // A container that was not running before: any start counts.
-    assert.equal(restartProgress(c({ startedAt: BEFORE }), undefined).done, true);
+    // A container that had exited: its old status (old start time, exited) is not the outcome; its new start is.
+    assert.equal(restartProgress(c({ state: 'exited', exitCode: 1 }), BEFORE).done, false);
+    assert.equal(restartProgress(c({ startedAt: BEFORE + 5000 }), BEFORE).done, true);
   });
 
   it('a container that fails again is a failed restart, with what Docker says', () => {

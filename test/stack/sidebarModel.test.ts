@@ -106,7 +106,7 @@ describe('what a Start left behind (issue 12: state that is true)', () => {
     assert.equal(rows[0]!.label, 'Start failed');
     assert.equal(rows[0]!.description, 'The image inference-stack/vllm:gone is not on this engine · 30 s ago');
     assert.deepEqual(rows[0]!.children!.map((c) => c.label), ['Build it with docker build, or pull it where a registry can be reached.', 'Retry']);
-    assert.equal(rows[0]!.children![1]!.command?.command, 'inferenceStack.start');
+    assert.deepEqual(rows[0]!.children![1]!.command, { command: 'inferenceStack.start', title: 'Start Inference Stack', arguments: ['/w/compose.yaml'] }, 'Retry starts this project, whatever the active editor shows');
     assert.deepEqual(rows.slice(1).map((r) => r.label), ['vllm', 'proxy']);
   });
 

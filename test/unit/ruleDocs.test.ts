@@ -68,6 +68,8 @@ describe('the rule link a diagnostic carries', () => {
     assert.deepEqual(ruleDocRequest(['secret-literal', 'file:///etc/passwd']), { ruleId: 'secret-literal' });
     assert.deepEqual(ruleDocRequest(['secret-literal', 'command:workbench.action.terminal.sendSequence']), { ruleId: 'secret-literal' });
     assert.deepEqual(ruleDocRequest(['secret-literal']), { ruleId: 'secret-literal' });
+    // An https page, but not the rule's own: not opened.
+    assert.deepEqual(ruleDocRequest(['secret-literal', 'https://evil.example/secret-literal.md']), { ruleId: 'secret-literal' });
   });
 
   it("the CLI's SARIF names the published page (the CLI has no VS Code)", () => {

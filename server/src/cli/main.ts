@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import { isMainThread } from 'node:worker_threads';
-import { dirname, relative, resolve } from 'node:path';
+import { basename, dirname, relative, resolve } from 'node:path';
 import { declinedAsTooLarge } from '../analysis/analyze';
 import { CLI_DEFAULT_BUDGET_SECONDS } from '../analysis/analysisBudget';
 import { MAX_COMPOSE_BYTES, MAX_SIDE_FILE_BYTES, readBoundedText, type ReadBoundary } from '../core/boundedFile';
@@ -259,13 +259,17 @@ function writeSideFiles(
     if (!changes.length) return { outcome, written: [], errors: 0 };
     const problem = changes.map((c) => sideFileProblem(c, boundary)).find((p) => p !== undefined);
     if (!problem) {
-      for (let i = 0; i < changes.length; i++) {
+      // `.gitignore` first: a `.env` holding a secret is never left written while git would still take it.
+      const ordered = [...changes].sort((a, b) => Number(basename(b.path) === '.gitignore') - Number(basename(a.path) === '.gitignore'));
+      for (let i = 0; i < ordered.length; i++) {
         try {
-          writeTextInside(changes[i]!.path, changes[i]!.after, boundary);
+          // A new `.env` holds a secret: readable by its owner only.
+          writeTextInside(ordered[i]!.path, ordered[i]!.after, boundary, basename(ordered[i]!.path) === '.gitignore' ? undefined : 0o600);
         } catch (err) {
           if (!(err instanceof WriteRefused)) throw err;
           io.stderr(`${err.message}\n`);
-          return { outcome: analyzer.run({ ...job, sideFiles: undefined }), written: changes.slice(0, i), errors: 1 };
+          const done = ordered.slice(0, i);
+          return { outcome: analyzer.run({ ...job, sideFiles: undefined }), written: changes.filter((c) => done.includes(c)), errors: 1 };
         }
       }
       return { outcome, written: changes, errors: 0 };

@@ -63,7 +63,9 @@ export function planProject(request: ProjectPlanRequest): StackPlan {
     if (!(e instanceof ComposeError)) throw e;
     const refused: StackPlan = { file: files[0] ?? first, files, project: projectNameFor(files[0] ?? first, undefined, environment), services: [], parseError: refusal(e, request.reader) };
     // A required variable nothing sets is the likeliest refusal: pre-flight names it, and the `.env` it may be in.
-    return withUnsetVariables(refused, files, variables, request.reader);
+    // Only once the project's options (its `.env` among them) were read: before that, what `.env` sets is unknown and
+    // every variable it sets would be called unset.
+    return variables === environment ? refused : withUnsetVariables(refused, files, variables, request.reader);
   }
 }
 

@@ -46,7 +46,7 @@ export function writeRefusal(path: string, boundary: WriteBoundary): WriteRefuse
 }
 
 /** Throws WriteRefused when `writeRefusal` says no; creates missing folders (inside the root) first. */
-export function writeTextInside(path: string, text: string, boundary: WriteBoundary): void {
+export function writeTextInside(path: string, text: string, boundary: WriteBoundary, newFileMode?: number): void {
   const refused = writeRefusal(path, boundary);
   if (refused) throw refused;
   const target = resolve(path);
@@ -58,7 +58,8 @@ export function writeTextInside(path: string, text: string, boundary: WriteBound
     throw new WriteRefused(path, 'outside', `is outside ${boundary.rootLabel ?? 'the workspace'}`);
   }
   const final = join(folder, basename(target));
-  const mode = lstatOrUndefined(final)?.mode;
+  // An existing file keeps its mode; a new one gets `newFileMode` when given (0o600 for a `.env` holding a secret).
+  const mode = lstatOrUndefined(final)?.mode ?? newFileMode;
   const temp = join(folder, `.${basename(target)}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
   try {
     // wx: never through something already at the temporary name.

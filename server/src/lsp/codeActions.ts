@@ -8,6 +8,7 @@ import {
   Connection,
   CreateFile,
   Diagnostic,
+  Range,
   TextDocumentEdit,
   TextDocuments,
   TextEdit,
@@ -72,8 +73,11 @@ export class CodeActions {
       const lines = documentLines(doc);
       for (const diagnostic of ours) {
         const data = diagnostic.data as DiagnosticData | undefined;
+        // A fix that moves text into another file reads it at its offsets: only while they still hold (the range the
+        // editor shows is the one analysed), or a shifted slice would go to `.env` and the secret be lost.
+        const stale = !!data?.at && !sameRange(data.at, diagnostic.range);
         for (const fix of data?.fixes ?? []) {
-          const edit = this.fixEdit(doc, fix);
+          const edit = stale && fix.sideEdits?.length ? 'The file changed since it was checked: try again in a moment.' : this.fixEdit(doc, fix);
           if (typeof edit === 'string') {
             // A fix that would lose what it moves (no `.env` can be written) is not offered; shown greyed out with why
             // where the editor can.
@@ -217,4 +221,8 @@ function ignoreAction(uri: string, lines: Pick<LineIndex, 'lineText' | 'eol'>, d
     diagnostics: [diagnostic],
     edit: { changes: { [uri]: [ignoreLineEdit(lines, diagnostic.range.start.line, rule)] } },
   };
+}
+
+function sameRange(a: Range, b: Range): boolean {
+  return a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
 }

@@ -15,12 +15,15 @@ const LSP_SEVERITY: Record<Severity, DiagnosticSeverity> = {
 /** What a diagnostic carries in `data`, so the code-action handler is a lookup. */
 export interface DiagnosticData {
   fixes: Fix[];
+  /** The finding's range when it was analysed: the editor moves a diagnostic's range as text is typed, never its
+   *  fixes, so a range that moved means the fixes' offsets are stale. */
+  at?: Diagnostic['range'];
 }
 
 /** `docsLink`: how the rule's page is linked (docsUrl.ts ruleDocsHref; the client's initializationOptions decide). */
 export function toDiagnostic(finding: Finding, docsLink: RuleDocsLink = 'web'): Diagnostic {
   const codeDescription: CodeDescription = { href: ruleDocsHref(finding.rule, docsLink) };
-  const data: DiagnosticData = { fixes: finding.fixes };
+  const data: DiagnosticData = { fixes: finding.fixes, ...(finding.fixes.some((f) => f.sideEdits?.length) ? { at: finding.range } : {}) };
   return {
     range: finding.range,
     severity: LSP_SEVERITY[finding.severity],

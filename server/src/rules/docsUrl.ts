@@ -1,7 +1,7 @@
-import { OPEN_RULE_DOC_COMMAND, type RuleDocsLink } from '../protocol';
+import { OPEN_RULE_DOC_COMMAND, RULE_DOCS_BASE, type RuleDocsLink } from '../protocol';
 
 /** Where each rule's page is published: the CLI's SARIF names it as `helpUri`, and editors other than ours link to it. */
-export const DOCS_BASE = 'https://github.com/inference-stack/inference-stack/blob/main/docs/rules/';
+export const DOCS_BASE = RULE_DOCS_BASE;
 
 export function docsUrl(ruleId: string): string {
   return `${DOCS_BASE}${ruleId}.md`;

@@ -1,10 +1,11 @@
 /**
  * How pre-flight's issues are shown (ui/commands/start.ts shows it as one modal): the heading is the first issue's
  * title and the detail goes on from there (its steps, then each other issue with its own title), so nothing is said
- * twice; the text is plain (a modal shows no Markdown: `code` loses its backticks); the buttons are in the order of
+ * twice; the text is plain (a modal shows no Markdown: `code` is quoted, core/plainText.ts); the buttons are in the order of
  * BUTTON_ORDER, safest first, because a modal's first button is the one Enter picks: "Start anyway" comes last, and only
  * when nothing blocks.
  */
+import { plainText } from '../../../../server/src/core/plainText';
 import { basename } from 'node:path';
 import type { PreflightAction, PreflightIssue } from '../stackTypes';
 
@@ -37,17 +38,18 @@ export interface PreflightDialog {
   envFile?: { from: string; to: string };
 }
 
-/** `code` as plain text: the backticks dropped (a modal's detail shows them literally). */
-export function plainText(text: string): string {
-  return text.replace(/`([^`\n]+)`/g, '$1');
-}
 
 function bullets(steps: readonly string[]): string {
   return steps.map((s) => `  • ${plainText(s)}`).join('\n');
 }
 
+/** "vllm: <title>", or the title alone when it names its service already ("vllm asks for 64 CPUs…"). */
+export function issueTitle(issue: PreflightIssue): string {
+  return `${issue.service && !issue.title.startsWith(issue.service) ? `${issue.service}: ` : ''}${issue.title}`;
+}
+
 function headline(issue: PreflightIssue): string {
-  return `${issue.severity === 'blocker' ? '✖' : '⚠'} ${issue.service && !issue.title.startsWith(issue.service) ? `${issue.service}: ` : ''}${plainText(issue.title)}`;
+  return `${issue.severity === 'blocker' ? '✖' : '⚠'} ${plainText(issueTitle(issue))}`;
 }
 
 export function preflightDialog(project: string, issues: readonly PreflightIssue[]): PreflightDialog {

@@ -7,7 +7,8 @@ import type { ServiceStatus } from '../stackTypes';
 
 export type RestartProgress = { done: false; text: string } | { done: true; ok: boolean; text: string };
 
-/** `startedBefore`: the container's start time before the restart (undefined when it was not running). */
+/** `startedBefore`: the container's start time before the restart, running or not (undefined: never started, or
+ *  not listed then). */
 export function restartProgress(c: ServiceStatus | undefined, startedBefore: number | undefined): RestartProgress {
   if (!c) return { done: false, text: 'waiting for its container' };
   if (c.startedAt === undefined || c.startedAt === startedBefore) return { done: false, text: 'stopping and starting its container' };

@@ -3,9 +3,11 @@
  * with the rule id and its published page), checked before anything is opened: any extension can run the command,
  * with any arguments.
  */
+import { RULE_DOCS_BASE } from '../../../../server/src/protocol';
+
 export interface RuleDocRequest {
   ruleId: string;
-  /** The published page, opened when the extension has no page for the rule; https only. */
+  /** The rule's published page (nothing else), opened when the extension has no page for the rule. */
   webUrl?: string;
 }
 
@@ -14,7 +16,9 @@ const RULE_ID = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 export function ruleDocRequest(args: readonly unknown[]): RuleDocRequest | undefined {
   const [ruleId, webUrl] = args;
   if (typeof ruleId !== 'string' || ruleId.length > 80 || !RULE_ID.test(ruleId)) return undefined;
-  return { ruleId, ...(typeof webUrl === 'string' && /^https:\/\/[^\s]+$/.test(webUrl) ? { webUrl } : {}) };
+  // Only the rule's own published page: a link from elsewhere must not make the command open any site.
+  const published = `${RULE_DOCS_BASE}${ruleId}.md`;
+  return { ruleId, ...(webUrl === published ? { webUrl } : {}) };
 }
 
 /** The rule's page in the extension's folder: shipped by .vscodeignore (docs/rules/). */

@@ -197,7 +197,7 @@ export function serviceRows(input: SidebarInput): Row[] {
   if (names.length === 0) {
     return [{ id: 'empty', label: input.plan?.parseError ? 'The Compose file does not parse' : 'No services in the Compose file', ...(input.plan?.parseError ? { tooltip: input.plan.parseError } : {}), icon: { id: 'warning', color: YELLOW } }];
   }
-  const rows: Row[] = input.startFailure ? startFailureRows(input.startFailure, input.now) : [];
+  const rows: Row[] = input.startFailure ? startFailureRows(input.startFailure, input.now, input.plan?.file) : [];
   for (const name of names) {
     const planned = input.plan?.services.find((s) => s.name === name);
     const containers = containersOf(input.statuses, name);
@@ -223,8 +223,9 @@ function modelRows(plan: StackPlan | undefined): Row[] {
   });
 }
 
-/** The last Start's failure above the services: what failed, when, the steps, and a Retry (Start again). */
-function startFailureRows(f: StartFailure, now: number): Row[] {
+/** The last Start's failure above the services: what failed, when, the steps, and a Retry (Start again, this project
+ *  whatever the active editor shows). */
+function startFailureRows(f: StartFailure, now: number, file: string | undefined): Row[] {
   const steps = f.steps.map((step, i) => ({ id: `start-failed/step/${i}`, label: oneLine(step, 200), tooltip: maskSecrets(step), icon: { id: 'arrow-small-right' } }));
   return [
     {
@@ -234,7 +235,7 @@ function startFailureRows(f: StartFailure, now: number): Row[] {
       tooltip: masked([`Start failed ${ago(now - f.at)}: ${f.title}`, ...f.steps.map((s) => `• ${s}`)].join('\n')),
       icon: { id: 'error', color: RED },
       contextValue: 'start.failed',
-      children: [...steps, { id: 'start-failed/retry', label: 'Retry', icon: { id: 'play' }, command: { command: START_COMMAND, title: 'Start Inference Stack' } }],
+      children: [...steps, { id: 'start-failed/retry', label: 'Retry', icon: { id: 'play' }, command: { command: START_COMMAND, title: 'Start Inference Stack', ...(file ? { arguments: [file] } : {}) } }],
       expanded: true,
     },
   ];

@@ -2,6 +2,7 @@
  * "Choose Compose File": which Compose files are the stack's, remembered per workspace. One file stands for its
  * project (Compose adds the override file beside it); several are checked in the order Compose merges them.
  */
+import { isAbsolute } from 'node:path';
 import * as vscode from 'vscode';
 import { composeFileItems, filesToActOn, pickerTitle, pickOrder, type ComposeFileItem, type FileChoiceInput } from '../../stack/views/composeFiles';
 import { isComposeFileName } from '../../../../server/src/core/fileKind';
@@ -22,9 +23,12 @@ export function activeComposeFile(): string | undefined {
   return composeFileOf(vscode.window.activeTextEditor?.document.uri, vscode.window.activeTextEditor?.document.languageId);
 }
 
-/** A Compose file a command was given (a URI, or a URI's text from the language server's code lens), when it is one. */
+/**
+ * A Compose file a command was given, when it is one: a URI (the editor title), a URI's text (the language server's
+ * code lens) or an absolute path (the Services view's Retry row).
+ */
 export function composeFileArg(arg: unknown): string | undefined {
-  const uri = arg instanceof vscode.Uri ? arg : typeof arg === 'string' && /^file:/i.test(arg) ? vscode.Uri.parse(arg, true) : undefined;
+  const uri = arg instanceof vscode.Uri ? arg : typeof arg !== 'string' ? undefined : /^file:/i.test(arg) ? vscode.Uri.parse(arg, true) : isAbsolute(arg) ? vscode.Uri.file(arg) : undefined;
   return composeFileOf(uri, undefined);
 }
 

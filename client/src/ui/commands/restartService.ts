@@ -22,10 +22,12 @@ export async function restart(ctx: Ctx, arg: string | undefined): Promise<void> 
   const timeoutMs = Math.max(10, settings().get<number>('startTimeoutSeconds', DEFAULT_START_TIMEOUT_SECONDS)) * 1000;
   const t0 = Date.now();
   const outcome = await withNotificationProgress({ title: `Restarting ${service}`, cancellable: true }, async (progress, token) => {
-    const before = controller.statuses.find((s) => s.service === service && s.state === 'running')?.startedAt;
+    // Each container's start time before the restart, running or not: the restarted one is seen once it changes.
+    const startedBefore = new Map(controller.statuses.filter((s) => s.service === service).map((s) => [s.containerId, s.startedAt]));
     progress.report({ message: 'stopping and starting its container' });
     const r = await restartService({ connection: conn, project, service });
     if (!r.ok) return { kind: 'error' as const, problem: r.problem };
+    const before = startedBefore.get(r.containerId);
     controller.noteRestart(service);
     controller.scheduleRelist();
     const last = await follow(controller, r.containerId, before, timeoutMs, token, (p) => progress.report({ message: `${p.text} · ${formatClock(Date.now() - t0)}` }));

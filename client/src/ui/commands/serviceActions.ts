@@ -68,6 +68,8 @@ async function apiBase(ctx: Ctx, service: string, action: string): Promise<boole
 // ------------------------------------------------------------------------------------------------ Open in Browser
 
 export async function openInBrowser(ctx: Ctx, arg: string | undefined): Promise<void> {
+  // The browser sends a request to a container of the workspace's stack: contacting containers needs trust.
+  if (!trusted('Open in Browser', 'contacts the stack\'s containers')) return;
   const service = await pickService(ctx, arg, 'Open which service in the browser?', false);
   if (!service) return;
   const container = await containerOf(ctx, service, true);

@@ -5,7 +5,7 @@ import { describeActiveProfiles } from '../../stack/runner/profiles';
 import { DEFAULT_START_TIMEOUT_SECONDS, ownPortsOf, startStack } from '../../stack/runner/stackRunner';
 import { basename } from 'node:path';
 import { createEnvFromExample } from '../../stack/runner/envFileCopy';
-import { preflightDialog } from '../../stack/runner/preflightDialog';
+import { issueTitle, preflightDialog } from '../../stack/runner/preflightDialog';
 import type { PreflightIssue, StartOutcome } from '../../stack/stackTypes';
 import { startFailedNotice } from '../../stack/views/notices';
 import { progressText } from '../../stack/views/sidebarModel';
@@ -123,9 +123,7 @@ async function showOutcome(ctx: Ctx, ready: Prepared, preflight: PreflightDeps, 
     }
     case 'blocked': {
       const blocker = outcome.issues.find((i) => i.severity === 'blocker');
-      // Most titles name their service already ("vllm asks for 64 CPUs…").
-      const service = blocker?.service && !blocker.title.startsWith(blocker.service) ? `${blocker.service}: ` : '';
-      if (blocker) controller.noteStartFailure({ title: `pre-flight: ${service}${blocker.title}`, steps: blocker.steps, at: Date.now() });
+      if (blocker) controller.noteStartFailure({ title: `pre-flight: ${issueTitle(blocker)}`, steps: blocker.steps, at: Date.now() });
       await showPreflight(ctx, ready, preflight, outcome.issues);
       return;
     }

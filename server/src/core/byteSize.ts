@@ -37,3 +37,13 @@ export function formatBytes(bytes: number): string {
   const rounded = Math.round(value * 100) / 100;
   return `${rounded} ${units[unit]}`;
 }
+
+/** A `cpus` value as Compose writes it: at most three decimals (2.5, not 2.5000000001). */
+export function formatCpuValue(cpus: number): string {
+  return String(Math.round(cpus * 1000) / 1000);
+}
+
+/** A CPU count for messages: "1 CPU", "2.5 CPUs". */
+export function formatCpus(cpus: number): string {
+  return `${formatCpuValue(cpus)} CPU${cpus === 1 ? '' : 's'}`;
+}

@@ -1,7 +1,7 @@
 import { insertUnderPath } from '../compose/nestedInsert';
 import { entryText, readResources, ServiceResources } from '../compose/resources';
 import type { ServiceInfo } from '../compose/service';
-import { formatBytes, parseByteSize, parseCpus } from '../core/byteSize';
+import { formatBytes, formatCpus, formatCpuValue, parseByteSize, parseCpus } from '../core/byteSize';
 import type { Rule } from './rule';
 import type { SpanFix } from '../core/types';
 
@@ -102,7 +102,7 @@ function limitValue(key: 'cpus' | 'memory', res: ServiceResources, sizing: Sizin
       cpus = sizing.engineCpus;
       basis = 'all-cpus';
     }
-    return { key, text: `"${trimNumber(cpus)}"`, shown: cpuWord(cpus), basis };
+    return { key, text: `"${formatCpuValue(cpus)}"`, shown: formatCpus(cpus), basis };
   }
   const reservedText = entryText(res.reservationMemory);
   const reserved = parseNumber(reservedText, parseByteSize);
@@ -115,14 +115,6 @@ function parseNumber(text: string | undefined, parse: (t: string) => number | un
   return text === undefined ? undefined : parse(text);
 }
 
-function trimNumber(n: number): string {
-  return String(Math.round(n * 1000) / 1000);
-}
-
-function cpuWord(n: number): string {
-  return `${trimNumber(n)} CPU${n === 1 ? '' : 's'}`;
-}
-
 /**
  * What the values are based on: "the fix uses 1 CPU and 11 GiB, half of what the Docker engine has (2 CPUs,
  * 23.54 GiB)", "8 CPUs and 32 GiB as placeholders", "64 GiB, the reservation", "2 CPUs, all the engine has".
@@ -132,7 +124,7 @@ function basis(values: readonly LimitValue[], sizing: Sizing): string {
   const said: string[] = [];
   const half = group('half');
   if (half.length) {
-    const engine = half.map((v) => (v.key === 'cpus' ? cpuWord(sizing.engineCpus!) : formatBytes(sizing.engineMemoryBytes!)));
+    const engine = half.map((v) => (v.key === 'cpus' ? formatCpus(sizing.engineCpus!) : formatBytes(sizing.engineMemoryBytes!)));
     said.push(`${half.map((v) => v.shown).join(' and ')}, half of what the Docker engine has (${engine.join(', ')})`);
   }
   for (const v of group('all-cpus')) said.push(`${v.shown}, all the Docker engine has (the CPU reservation asks for more)`);

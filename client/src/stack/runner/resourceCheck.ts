@@ -16,7 +16,7 @@
  * (Compose does not apply it outside Swarm). A memory limit or reservation past the engine is a warning: the limit
  * limits nothing, and a model sized for that much memory may be OOM-killed while it loads.
  */
-import { formatBytes } from '../../../../server/src/core/byteSize';
+import { formatBytes, formatCpus } from '../../../../server/src/core/byteSize';
 import type { PlannedAmount, PlannedService, StackPlan } from '../../../../server/src/compose/stackPlanTypes';
 import type { EngineInfo, PreflightIssue } from '../stackTypes';
 import { startedServices } from './profiles';
@@ -49,24 +49,20 @@ function written(a: PlannedAmount): string {
   return `${a.key}: ${a.text}`;
 }
 
-function cpuWord(n: number): string {
-  return `${n} CPU${n === 1 ? '' : 's'}`;
-}
-
 /** A limit the engine refuses: a blocker, with the Compose file to open and a Retry. */
 function refused(service: PlannedService, title: string, steps: string[]): PreflightIssue {
   return { id: 'resource-limit-refused', severity: 'blocker', service: service.name, title, steps, actions: ['open-file', 'retry'] };
 }
 
 function cpuIssue(service: PlannedService, cpus: PlannedAmount, engineCpus: number): PreflightIssue {
-  return refused(service, `${service.name} asks for ${cpuWord(cpus.value)} (${written(cpus)}), but the Docker engine has ${cpuWord(engineCpus)}`, [
+  return refused(service, `${service.name} asks for ${formatCpus(cpus.value)} (${written(cpus)}), but the Docker engine has ${formatCpus(engineCpus)}`, [
     `The engine refuses to create the container: "Range of CPUs is from 0.01 to ${engineCpus.toFixed(2)}, as there are only ${engineCpus} CPUs available".`,
     `Lower ${cpus.key} to ${engineCpus} or less in the Compose file, or start the stack on an engine with more CPUs. ${DESKTOP_STEP}`,
   ]);
 }
 
 function cpusetIssue(service: PlannedService, cpuset: PlannedAmount, engineCpus: number): PreflightIssue {
-  return refused(service, `${service.name} pins ${cpuWord(cpuset.value)} (cpuset: "${cpuset.text}"), but the Docker engine has ${cpuWord(engineCpus)}`, [
+  return refused(service, `${service.name} pins ${formatCpus(cpuset.value)} (cpuset: "${cpuset.text}"), but the Docker engine has ${formatCpus(engineCpus)}`, [
     `The engine refuses to create the container: "Requested CPUs are not available - requested ${cpuset.text}, available: 0-${engineCpus - 1}" (or the CPUs it may use).`,
     `Name CPUs 0 to ${engineCpus - 1} only, or remove cpuset and limit with cpus instead.`,
   ]);

@@ -30,8 +30,9 @@ export function startFailedNotice(project: string, reason: string): string {
 }
 
 /** The service has no published port for its API (or is not running). */
-export function noProbePortNotice(service: string, apiPort: number | undefined): string {
-  return `Inference Stack: ${service} publishes no port for its API${apiPort ? ` (container port ${apiPort})` : ''}, or it is not running: the probe needs a published port.`;
+/** `action`: what needs the port ("the probe", "Copy curl for Chat"…). */
+export function noProbePortNotice(service: string, apiPort: number | undefined, action = 'the probe'): string {
+  return `Inference Stack: ${service} publishes no port for its API${apiPort ? ` (container port ${apiPort})` : ''}, or it is not running: ${action} needs a published port.`;
 }
 
 /** inferenceStack.probe.cases holds cases that cannot be sent: each by its name (or place) and why. */

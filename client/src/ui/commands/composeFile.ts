@@ -48,6 +48,9 @@ export async function chooseComposeFile(ctx: Ctx, always: boolean, target: FileT
   const current = ctx.controller.composeFiles;
   const active = activeComposeFile();
   let files: string[] | undefined;
+  // The workspace is searched only when nothing else decides, and once.
+  let found: string[] | undefined;
+  const search = async () => (found ??= (await findComposeFiles()).map((u) => u.fsPath));
   if (!always) {
     const base: FileChoiceInput = {
       ...target,
@@ -57,12 +60,11 @@ export async function chooseComposeFile(ctx: Ctx, always: boolean, target: FileT
       found: [],
     };
     let choice = filesToActOn(base);
-    // The workspace is searched only when nothing else decides.
-    if ('ask' in choice) choice = filesToActOn({ ...base, found: (await findComposeFiles(2)).map((u) => u.fsPath) });
+    if ('ask' in choice) choice = filesToActOn({ ...base, found: await search() });
     if ('files' in choice) files = choice.files;
   }
   if (!files) {
-    const unique = (await findComposeFiles()).map((u) => u.fsPath);
+    const unique = await search();
     if (unique.length === 0) {
       const c = await showWarning('Inference Stack: no Compose file (compose.yaml, docker-compose.yml, *.compose.yaml) in this workspace.', 'Open a file…');
       if (!c) return undefined;

@@ -62,13 +62,13 @@ export async function pickService(ctx: Ctx, service: string | undefined, title: 
  * Where a service's OpenAI-compatible API answers (its published port) and the key to send, for the probe and the
  * load test; undefined, with the reason shown, when it publishes no port for its API.
  */
-export async function serviceApi(ctx: Ctx, service: string): Promise<{ planned: PlannedService | undefined; baseUrl: string; apiKey: string | undefined } | undefined> {
+export async function serviceApi(ctx: Ctx, service: string, action?: string): Promise<{ planned: PlannedService | undefined; baseUrl: string; apiKey: string | undefined } | undefined> {
   const { controller } = ctx;
   if (controller.statuses.length === 0) await controller.refresh();
   const planned = controller.plan?.services.find((s) => s.name === service);
   const baseUrl = controller.baseUrl(service);
   if (!baseUrl) {
-    void showError(noProbePortNotice(service, planned?.apiPort));
+    void showError(noProbePortNotice(service, planned?.apiPort, action));
     return undefined;
   }
   // A key from the shell environment goes only to a trusted workspace's service (trustPolicy.ts).

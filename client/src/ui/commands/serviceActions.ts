@@ -24,7 +24,6 @@ import {
   terminalEnv,
 } from '../../stack/actions/serviceActions';
 import { tryModel } from '../../stack/actions/tryModel';
-import type { DockerConnection } from '../../stack/docker/dockerApi';
 import { applyEnv } from '../../stack/docker/dockerEndpoint';
 import { maskSecrets } from '../../stack/logs/mask';
 import { resolveExecutable } from '../../stack/process/executablePath';
@@ -33,6 +32,7 @@ import { notificationText } from '../../stack/trust/untrustedText';
 import { maskedOutputChannel } from '../maskedOutput';
 import { showError, showInfo, showWarning, withNotificationProgress } from '../notify';
 import { pickService, serviceApi, trusted, type Ctx } from './context';
+import { connection } from './prepare';
 
 /** The running (else any) container of `service`, the statuses listed first when none are; undefined, said, when none. */
 async function containerOf(ctx: Ctx, service: string, running: boolean): Promise<ServiceStatus | undefined> {
@@ -43,26 +43,6 @@ async function containerOf(ctx: Ctx, service: string, running: boolean): Promise
     return undefined;
   }
   return container;
-}
-
-/** The controller's Docker connection, connecting first when needed; undefined, the reason shown, when none. */
-async function dockerConnection(ctx: Ctx): Promise<DockerConnection | undefined> {
-  if (!ctx.controller.connection) await ctx.controller.refresh();
-  const conn = ctx.controller.connection;
-  if (!conn) {
-    const state = ctx.controller.state;
-    void showError(`Inference Stack: ${state.kind === 'docker-down' ? state.problem.title : 'no Docker connection'}.`);
-  }
-  return conn;
-}
-
-/** A model service's API base, said when it publishes none (the port is what the request goes to). */
-async function apiBase(ctx: Ctx, service: string, action: string): Promise<boolean> {
-  if (ctx.controller.statuses.length === 0) await ctx.controller.refresh();
-  if (ctx.controller.baseUrl(service)) return true;
-  const port = ctx.controller.plan?.services.find((s) => s.name === service)?.apiPort;
-  void showError(`Inference Stack: ${action}: ${service} publishes no port for its API${port ? ` (container port ${port})` : ''}, or it is not running.`);
-  return false;
 }
 
 // ------------------------------------------------------------------------------------------------ Open in Browser
@@ -98,8 +78,8 @@ const MODEL_PLACEHOLDER = 'MODEL';
 
 export async function copyChatCurl(ctx: Ctx, arg: string | undefined): Promise<void> {
   const service = await pickService(ctx, arg, 'Copy a curl for which model service?', true);
-  if (!service || !(await apiBase(ctx, service, 'Copy curl for Chat'))) return;
-  const api = await serviceApi(ctx, service);
+  if (!service) return;
+  const api = await serviceApi(ctx, service, 'Copy curl for Chat');
   if (!api) return;
   const { planned, baseUrl, apiKey } = api;
   // The model list is asked only in a trusted workspace (it is a request to the workspace's service).
@@ -134,8 +114,8 @@ function tryChannel(service: string): vscode.OutputChannel {
 export async function tryTheModel(ctx: Ctx, arg: string | undefined): Promise<void> {
   if (!trusted('Try the Model', 'sends requests to its containers')) return;
   const service = await pickService(ctx, arg, 'Try which model service?', true);
-  if (!service || !(await apiBase(ctx, service, 'Try the Model'))) return;
-  const api = await serviceApi(ctx, service);
+  if (!service) return;
+  const api = await serviceApi(ctx, service, 'Try the Model');
   if (!api) return;
   const { planned, baseUrl, apiKey } = api;
   const model = await modelName(planned, baseUrl, apiKey, true);
@@ -186,7 +166,7 @@ export async function openShell(ctx: Ctx, arg: string | undefined): Promise<void
   const service = await pickService(ctx, arg, 'Open a shell in which service?', false);
   if (!service) return;
   const container = await containerOf(ctx, service, true);
-  const conn = container && (await dockerConnection(ctx));
+  const conn = container && (await connection(ctx));
   if (!container || !conn) return;
   const env = applyEnv(process.env, conn.composeEnv);
   // As every program the extension runs: an absolute PATH entry outside the workspace (executablePath.ts).
@@ -243,7 +223,7 @@ export async function showContainerInspect(ctx: Ctx, arg: string | undefined): P
   const service = await pickService(ctx, arg, 'Show the inspect JSON of which service?', false);
   if (!service) return;
   const container = await containerOf(ctx, service, false);
-  const conn = container && (await dockerConnection(ctx));
+  const conn = container && (await connection(ctx));
   if (!container || !conn) return;
   const answer = await inspectContainer(conn, container.containerId);
   if (!answer.ok) {

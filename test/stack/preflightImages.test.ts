@@ -52,9 +52,31 @@ describe('imageIssues', () => {
   it('another answer from the registry (asked without credentials): a warning', async () => {
     const issues = await imageIssues(vllm, engine(['vllm/vllm-openai:v0.11.0'], { 'ghcr.io/acme/web:1': { ok: false, message: 'unauthorized: authentication required' } }), 'v2');
     assert.deepEqual(issues.map((i) => [i.severity, i.service]), [['warning', 'web']]);
-    assert.match(issues[0]!.title, /ghcr\.io did not give it$/);
+    assert.equal(issues[0]!.title, 'web runs the image ghcr.io/acme/web:1, which is not on this Docker engine, and ghcr.io did not give it without credentials');
     assert.match(issues[0]!.steps[1]!, /docker login ghcr\.io/);
     assert.ok(issues[0]!.actions.includes('start-anyway'));
+  });
+
+  // The engine's own words for a private repository and for a missing tag, as dockerd 20.10 gave them here
+  // (test/docker/registryAnswers.test.ts checks them against a registry on 127.0.0.1).
+  const PRIVATE = 'errors:\ndenied: requested access to the resource is denied\nunauthorized: authentication required\n';
+  const NO_TAG = 'manifest unknown: manifest unknown';
+
+  it('a private repository: the registry\'s error list on one line, and docker login as the way forward', async () => {
+    const issues = await imageIssues(vllm, engine(['vllm/vllm-openai:v0.11.0'], { 'ghcr.io/acme/web:1': { ok: false, message: PRIVATE } }), 'v2');
+    assert.deepEqual(issues[0]!.steps, [
+      'The registry\'s answer, asked without credentials: denied: requested access to the resource is denied; unauthorized: authentication required',
+      'Compose pulls with the credentials `docker login ghcr.io` stored, so the pull may still work. If it does not, log in, or check the image\'s name and tag.',
+    ]);
+  });
+
+  it('a tag the registry does not have: says so and points at the tag, not at credentials', async () => {
+    const issues = await imageIssues(vllm, engine(['vllm/vllm-openai:v0.11.0'], { 'ghcr.io/acme/web:1': { ok: false, message: NO_TAG } }), 'v2');
+    assert.equal(issues.length, 1);
+    assert.equal(issues[0]!.severity, 'warning');
+    assert.equal(issues[0]!.title, 'web runs the image ghcr.io/acme/web:1, which is not on this Docker engine, and ghcr.io has no image under that tag');
+    assert.equal(issues[0]!.steps[1], 'The repository answers but that tag does not exist there: check the tag (a typo, or a version not yet published). docker pull ghcr.io/acme/web:1 shows the same answer.');
+    assert.deepEqual(issues[0]!.actions, ['start-anyway', 'retry', 'open-file']);
   });
 
   it('no answer in time, or an engine that did not say: nothing', async () => {

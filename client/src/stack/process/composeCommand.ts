@@ -247,8 +247,13 @@ export interface ExplainedComposeError {
 interface Rule {
   id: ComposeErrorId;
   patterns: RegExp[];
+  /** A pattern without a capture names the image of the last "Pulling service (image)..." line before it. */
+  subjectIsPulledImage?: true;
   build(subject: string | undefined): Omit<ComposeErrorExplanation, 'id' | 'line' | 'subject'>;
 }
+
+/** docker-compose 1.29's line before a pull: "Pulling model (127.0.0.1:5000/public/model:v9)...". */
+const PULLING = /^Pulling \S+ \(([^()\s]+)\)\.\.\.$/;
 
 // Compose reports these only as text (the daemon's error string, the docker client's, or docker-py's for v1), so the
 // text is what we match. Sources of each wording are listed in test/stack/fixtures/compose-errors.json.
@@ -343,8 +348,10 @@ const RULES: readonly Rule[] = [
   {
     id: 'image-unavailable',
     // moby: "pull access denied for %s, repository does not exist or may require 'docker login'", "No such image: %s",
-    // registry: "manifest for %s not found".
-    patterns: [/pull access denied for ([^,\s]+)/, /No such image: (\S+)/, /manifest for (\S+) not found/],
+    // registry: "manifest for %s not found"; docker-compose 1.29 passes the registry's own "manifest unknown" on alone,
+    // on the line after "Pulling <service> (<image>)..." (seen with dockerd 20.10, test/docker/registryAnswers.test.ts).
+    patterns: [/pull access denied for ([^,\s]+)/, /No such image: (\S+)/, /manifest for (\S+) not found/, /^(?:ERROR: )?manifest unknown\b/],
+    subjectIsPulledImage: true,
     build: (image) => ({
       title: `Image ${image ?? ''} is not available`.replace('  ', ' '),
       explanation: `The image${image ? ` ${image}` : ''} is not on this engine and could not be pulled: the name or tag is wrong, it is private, or it is meant to be built here.`,
@@ -377,13 +384,15 @@ export function explainComposeError(stderr: string): ExplainedComposeError {
   const verbatim = stderr.split('\n').map((l) => maskSecrets(l)).join('\n');
   const lines = verbatim.replace(ANSI, '').split(/\r?\n/);
   const found = new Map<ComposeErrorId, { at: number; e: ComposeErrorExplanation }>();
+  let pulled: string | undefined;
   lines.forEach((line, at) => {
+    pulled = PULLING.exec(line.trim())?.[1] ?? pulled;
     for (const rule of RULES) {
       if (found.has(rule.id)) continue;
       for (const p of rule.patterns) {
         const m = p.exec(line);
         if (!m) continue;
-        const subject = m[1];
+        const subject = m[1] ?? (rule.subjectIsPulledImage ? pulled : undefined);
         found.set(rule.id, { at, e: { id: rule.id, ...rule.build(subject), line: line.trim(), ...(subject !== undefined ? { subject } : {}) } });
         break;
       }

@@ -5,10 +5,16 @@
  *   cannot reach it: a blocker quoting the engine. Found with dockerd 20.10 and no route to Docker Hub: the lookup
  *   answers at once "Get "https://registry-1.docker.io/v2/": dial tcp: lookup registry-1.docker.io …: no such host",
  *   and docker-compose 1.29 `up` then fails with that very line after "Pulling vllm (vllm/vllm-openai:v0.11.0)...".
- * - The registry answers with another error (denied, unauthorized, manifest unknown): a warning, since the lookup is
- *   made without credentials and Compose pulls with those `docker login` stored.
- * - `pull_policy: never` with Compose v2: Compose does not pull, so the container cannot be created. A blocker.
- *   docker-compose 1.29 ignores pull_policy (it pulls anyway, seen here), so not for v1.
+ * - The registry answers with another error: a warning, since the lookup is made without credentials and Compose pulls
+ *   with those `docker login` stored. Two answers are told apart, as dockerd 20.10 gave them here for a registry on
+ *   127.0.0.1 (test/docker/registryAnswers.test.ts): "manifest unknown" ("manifest unknown: manifest unknown" when the
+ *   registry adds a detail): the registry has the repository but not that tag, a wrong tag that credentials rarely
+ *   mend; and "errors:\ndenied: requested access to the resource is denied\nunauthorized…\n" or "denied": private, or
+ *   no such repository.
+ * - `pull_policy: never` with Compose v2: Compose does not pull (docker/compose f7297942 pkg/compose/pull.go
+ *   `mustPull`: never and build return false), so creating the container fails with the engine's "No such image: …"
+ *   (dockerd 20.10's answer to a create of a missing image, seen here). A blocker. docker-compose 1.29 ignores
+ *   pull_policy (it pulls anyway, seen here), so not for v1.
  * Each engine call is bounded (IMAGE_CHECK_TIMEOUT_MS); no answer in time says nothing. The images' sizes are not
  * known without fetching their manifests, so nothing is said about them.
  */
@@ -81,15 +87,42 @@ async function issueFor(image: string, services: readonly PlannedService[], deps
       actions: ['retry', 'open-file'],
     };
   }
+  const said = registrySaid(answer.message);
+  const run = `${names} ${services.length > 1 ? 'run' : 'runs'} the image ${image}, which is not on this Docker engine`;
+  if (MANIFEST_UNKNOWN.test(answer.message)) {
+    return {
+      id: 'image-unavailable',
+      severity: 'warning',
+      service: services[0]!.name,
+      title: `${run}, and ${registry} has no image under that tag`,
+      steps: [
+        `The registry's answer, asked without credentials: ${said}`,
+        `The repository answers but that tag does not exist there: check the tag (a typo, or a version not yet published). docker pull ${image} shows the same answer.`,
+      ],
+      actions: ['start-anyway', 'retry', 'open-file'],
+    };
+  }
   return {
     id: 'image-unavailable',
     severity: 'warning',
     service: services[0]!.name,
-    title: `${names} ${services.length > 1 ? 'run' : 'runs'} the image ${image}, which is not on this Docker engine, and ${registry} did not give it`,
+    title: `${run}, and ${registry} did not give it without credentials`,
     steps: [
-      `The registry's answer, asked without credentials: ${answer.message}`,
+      `The registry's answer, asked without credentials: ${said}`,
       `Compose pulls with the credentials \`docker login ${registry}\` stored, so the pull may still work. If it does not, log in, or check the image's name and tag.`,
     ],
     actions: ['start-anyway', 'retry', 'open-file'],
   };
+}
+
+/** The registry's "manifest unknown" (distribution's MANIFEST_UNKNOWN), as the engine passes it on. */
+const MANIFEST_UNKNOWN = /\bmanifest unknown\b/i;
+
+/**
+ * The engine's text on one line: a registry's error list comes as "errors:\ndenied: …\nunauthorized: …\n"
+ * (dockerd 20.10), read here as "denied: …; unauthorized: …".
+ */
+export function registrySaid(message: string): string {
+  const lines = message.split('\n').map((l) => l.trim()).filter((l) => l !== '' && l !== 'errors:');
+  return lines.join('; ');
 }

@@ -3,6 +3,7 @@
  * real POSIX shell), the shell check of "Open Shell in Container", and the inspect JSON with its secrets masked.
  */
 import assert from 'node:assert/strict';
+import { planStack } from '../../server/src/compose/stackPlan';
 import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
 import type { PlannedService } from '../../server/src/compose/stackPlanTypes';
@@ -87,13 +88,20 @@ describe('chatCurl (Copy curl for Chat)', () => {
 
   it('a service with a key: the key is read from its variable when curl runs, never written', () => {
     const key = 'sk-proj-abcdefghijklmnopqrstuvwxyz0123';
-    const variable = apiKeyVariable(planned({ engine: 'vllm', apiKey: key }));
+    const variable = apiKeyVariable(planStack(`services:\n  m:\n    image: vllm/vllm-openai:v0.11.0\n    command: --model m --api-key ${key}\n`, '/s/compose.yaml').services[0]);
     assert.equal(variable, 'VLLM_API_KEY');
     const text = chatCurl({ baseUrl: 'http://h:8000', model: 'm', keyVariable: variable! });
     assert.ok(!text.includes(key));
     assert.match(text, /-H "Authorization: Bearer \$VLLM_API_KEY"/);
     const words = shellWords(text, { VLLM_API_KEY: 'from-the-env' });
     assert.equal(words[words.indexOf('Authorization: Bearer from-the-env') - 1], '-H');
+  });
+
+  it('each engine\'s own variable: TGI API_KEY, llama.cpp LLAMA_API_KEY; SGLang reads none, so a plain API_KEY', () => {
+    const variableOf = (service: string) => apiKeyVariable(planStack(`services:\n  m:\n${service}`, '/s/compose.yaml').services[0]);
+    assert.equal(variableOf('    image: ghcr.io/huggingface/text-generation-inference:3.3.5\n    command: --model-id m --api-key k\n'), 'API_KEY');
+    assert.equal(variableOf('    image: ghcr.io/ggml-org/llama.cpp:server-b6000\n    command: -m /m.gguf --api-key k\n'), 'LLAMA_API_KEY');
+    assert.equal(variableOf('    image: lmsysorg/sglang:v0.5.2\n    command: python3 -m sglang.launch_server --model-path m --api-key k\n'), 'API_KEY');
   });
 
   it('no key, no variable; a variable name that is not one is refused', () => {

@@ -71,6 +71,7 @@ describe('planStack', () => {
       apiPort: 8001,
       hasHealthcheck: true,
       apiKey: 'sk-test-123',
+      apiKeyEnv: 'VLLM_API_KEY',
       // count: 1 is GPU 0; v0.11.0's default share (compose/gpuPlacement.ts): the GPUs view's plan.
       gpuPlacement: { gpus: ['0'], share: 0.9, shareFrom: "0.9, vLLM's default", replicas: 1 },
     });
@@ -95,6 +96,20 @@ describe('planStack', () => {
     const defaults = planStack(text, '/p/stack/compose.yaml', {});
     assert.deepEqual(defaults.services[0]!.publishedPorts.map((p) => p.hostPort), [8000]);
     assert.equal(defaults.services[0]!.apiKey, undefined);
+  });
+
+  it('the API key of each engine that demands one, from its flag or the env var that stands for it (engines/apiKey.ts)', () => {
+    const keyOf = (service: string, env: Record<string, string> = {}) => {
+      const [s] = planStack(`services:\n  m:\n${service}`, '/s/compose.yaml', { env }).services;
+      return [s!.engine, s!.apiKey, s!.apiKeyEnv, s!.apiKeyFromEnvironment];
+    };
+    assert.deepEqual(keyOf('    image: lmsysorg/sglang:v0.5.2\n    command: python3 -m sglang.launch_server --model-path m --api-key sg-key-1\n'), ['sglang', 'sg-key-1', undefined, undefined]);
+    assert.deepEqual(keyOf('    image: ghcr.io/huggingface/text-generation-inference:3.3.5\n    environment: { API_KEY: tgi-key-1 }\n'), ['tgi', 'tgi-key-1', 'API_KEY', undefined]);
+    assert.deepEqual(keyOf('    image: ghcr.io/huggingface/text-generation-inference:3.3.5\n    command: --model-id m --api-key flag-wins\n    environment: { API_KEY: tgi-key-1 }\n'), ['tgi', 'flag-wins', 'API_KEY', undefined]);
+    // llama.cpp takes a comma-separated list: any one of them is accepted, the first is sent.
+    assert.deepEqual(keyOf('    image: ghcr.io/ggml-org/llama.cpp:server-b6000\n    environment:\n      - LLAMA_API_KEY\n', { LLAMA_API_KEY: 'first,second' }), ['llamacpp', 'first', 'LLAMA_API_KEY', true]);
+    // Ollama has no key of its own: nothing is sent, whatever the environment holds.
+    assert.deepEqual(keyOf('    image: ollama/ollama:0.12.3\n    environment: { API_KEY: not-read }\n'), ['ollama', undefined, undefined, undefined]);
   });
 
   it('follows the inference-stack.engine label for a custom image (map and list form), not for a known one', () => {

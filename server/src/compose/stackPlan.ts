@@ -13,6 +13,7 @@ import { basename, dirname, resolve as resolvePath } from 'node:path';
 import { isComposeName } from './composeName';
 import type { BuildContextReader } from '../core/analysisOptions';
 import { allFlags } from './commandEdits';
+import { apiKeySource, oneKey, type ApiKeySource } from '../engines/apiKey';
 import { parseCompose, type ComposeFile } from './composeFile';
 import { readHealthcheck, imageHealthcheck, servingPort } from './healthcheck';
 import { parseDotEnv } from './dotenv';
@@ -119,10 +120,11 @@ function firstValue(value: string | undefined, vars: ReadonlyMap<string, string>
 
 /** vLLM's API key: --api-key wins over VLLM_API_KEY (vllm-cli-flags.json); `- VLLM_API_KEY` with no value comes from
  *  the shell. */
-function vllmApiKey(flags: ReturnType<typeof allFlags>, info: ServiceInfo, vars: ReadonlyMap<string, string>): string | undefined {
-  const envEntry = info.env.find((e) => e.name === 'VLLM_API_KEY');
-  return firstValue(findFlag(flags, ['--api-key'])?.value, vars)
-    ?? (envEntry ? (envEntry.value === undefined ? vars.get('VLLM_API_KEY') : firstValue(envEntry.value, vars)) : undefined);
+function serviceApiKey(source: ApiKeySource, flags: ReturnType<typeof allFlags>, info: ServiceInfo, vars: ReadonlyMap<string, string>): string | undefined {
+  const envEntry = source.env === undefined ? undefined : info.env.find((e) => e.name === source.env);
+  const value = firstValue(findFlag(flags, [source.flag])?.value, vars)
+    ?? (envEntry ? (envEntry.value === undefined ? vars.get(envEntry.name) : firstValue(envEntry.value, vars)) : undefined);
+  return value === undefined ? undefined : oneKey(source, value);
 }
 
 /** `fileVars`: the `.env` alone, to tell a value the workspace wrote from one the shell environment gave. */
@@ -173,11 +175,15 @@ function planService(file: ComposeFile, info: ServiceInfo, vars: ReadonlyMap<str
     const served = firstValue(findFlag(flags, ['--served-model-name'])?.value, vars);
     if (served) planned.servedModelName = served;
   }
-  if (engine?.id === 'vllm') {
-    const key = vllmApiKey(flags, info, vars);
-    if (key) planned.apiKey = key;
+  const keySource = engine ? apiKeySource(engine.id) : undefined;
+  if (keySource) {
+    const key = serviceApiKey(keySource, flags, info, vars);
+    if (key) {
+      planned.apiKey = key;
+      if (keySource.env) planned.apiKeyEnv = keySource.env;
+    }
     // Another key without the shell environment: the shell gave it, so it is the person's secret, not the workspace's.
-    if (key && vllmApiKey(flags, info, fileVars) !== key) planned.apiKeyFromEnvironment = true;
+    if (key && serviceApiKey(keySource, flags, info, fileVars) !== key) planned.apiKeyFromEnvironment = true;
   }
   return planned;
 }

@@ -33,8 +33,11 @@ export interface PlannedService {
   /** Where the engine serves Prometheus metrics on the API port, when not `/metrics` (NIM: `/v1/metrics`). */
   metricsPath?: string;
   hasHealthcheck: boolean;
-  /** The API key the engine demands (--api-key, VLLM_API_KEY), resolved with .env, for the probe only: never shown. */
+  /** The API key the engine demands (--api-key, or its env var: engines/apiKey.ts), resolved with .env, for the probe
+   *  only: never shown. */
   apiKey?: string;
+  /** The env var the engine reads its key from (VLLM_API_KEY, API_KEY, LLAMA_API_KEY), when it has one. */
+  apiKeyEnv?: string;
   /** The API key's value came from the extension host's environment (`${VAR}` or a bare `- VLLM_API_KEY` resolved from
    *  the shell): sent only to a trusted workspace's services (trustPolicy.ts requestApiKey). */
   apiKeyFromEnvironment?: true;

@@ -39,11 +39,12 @@ export function shellQuote(text: string): string {
 }
 
 /**
- * The environment variable a copied command reads a service's API key from, when the service demands one (the plan
- * knows vLLM's: `--api-key`, `VLLM_API_KEY`): vLLM's own variable, whatever the Compose file wrote the key as.
+ * The environment variable a copied command reads a service's API key from, when the service demands one: the
+ * engine's own variable (VLLM_API_KEY, API_KEY, LLAMA_API_KEY: engines/apiKey.ts), whatever the Compose file wrote the
+ * key as; `API_KEY` for an engine that reads its key from the command line only (SGLang).
  */
 export function apiKeyVariable(planned: PlannedService | undefined): string | undefined {
-  return planned?.apiKey ? 'VLLM_API_KEY' : undefined;
+  return planned?.apiKey ? (planned.apiKeyEnv ?? 'API_KEY') : undefined;
 }
 
 export const CURL_MESSAGE = 'Say hello in one short sentence.';

@@ -17,7 +17,7 @@ import { applyEnv } from '../../client/src/stack/docker/dockerEndpoint';
 import { nodePreflightDeps } from '../../client/src/stack/runner/preflight';
 import { DEFAULT_PROBE_CASES } from '../../client/src/stack/probe/probe';
 import { probeHealthcheckEdit } from '../../client/src/stack/probe/healthcheckEdit';
-import { buildProbeScript, composeHealthcheck, dockerfileHealthcheck } from '../../client/src/stack/probe/probeScript';
+import { buildProbeScript, composeHealthcheck, dockerfileHealthcheck } from '../../server/src/scaffold/probeScript';
 import { runCommand } from '../../client/src/stack/process/processRunner';
 import { listProjectServices } from '../../client/src/stack/docker/projectContainers';
 import { startStack, stopStack } from '../../client/src/stack/runner/stackRunner';

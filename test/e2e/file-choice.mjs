@@ -97,6 +97,7 @@ try {
     await page.keyboard.press('Enter');
   };
   await vsc.runCommand('Inference Stack: New Inference Stack…');
+  await pick('template', /^Single model server/);
   await pick('engine', /^vLLM/);
   await enter('model');
   await enter('GPU count');

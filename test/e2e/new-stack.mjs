@@ -54,16 +54,17 @@ try {
     await at(name, value);
     await page.keyboard.press('Enter');
   };
-  /** The whole wizard, answered as the test asks: vLLM, default model, 1 GPU, 8000, proxy, Prometheus, this folder. */
+  /** The whole wizard, answered as the test asks: single, vLLM, default model, 1 GPU, 8000, proxy, Prometheus, this folder. */
   const wizard = async (shots = false) => {
     await vsc.runCommand(TITLE);
+    await pick('template', /^Single model server/);
     await pick('engine', /^vLLM/, shots && 'new-stack-1-engine');
     await accept('model', 'Qwen/Qwen2.5-1.5B-Instruct');
     if (shots) {
       // Each step has its number, and Back goes to the step before with its answer kept.
       await at('GPU count', '1');
       const counter = await widget.locator('.quick-input-title').innerText();
-      assert.match(counter, /\(3\/8\)/, counter);
+      assert.match(counter, /\(4\/9\)/, counter);
       await widget.locator('.quick-input-titlebar .action-label[aria-label^="Back"]').click();
       await at('model', 'Qwen/Qwen2.5-1.5B-Instruct');
       await page.keyboard.press('Enter');
@@ -123,6 +124,45 @@ try {
   await dialog.locator('.monaco-button', { hasText: 'Overwrite' }).click();
   await waitFor('.env.example rewritten', () => !fs.readFileSync(envFile, 'utf8').includes('MY_SETTING'), { timeoutMs: 10000 });
   step('a second run asks before overwriting ("5 files exist in newstack. Overwrite?"): Cancel keeps the files, Overwrite replaces them');
+
+  // The production template into a subfolder: 2 GPUs, one worker each, behind the gateway; the whole stack lints clean.
+  const typeInto = async (name, value) => {
+    await at(name);
+    await vsc.paletteInput.fill(value);
+    await page.keyboard.press('Enter');
+  };
+  await vsc.runCommand(TITLE);
+  await pick('template', /^Production stack/);
+  await accept('model', 'Qwen/Qwen2.5-1.5B-Instruct');
+  await typeInto('GPU count', '2');
+  await accept('GPUs per worker', '1');
+  await accept('port', '8000');
+  await pick('where to write', /A subfolder of newstack/);
+  await accept('subfolder of newstack', 'vllm-production');
+  const prod = path.join(work, 'vllm-production');
+  await waitFor('the production compose.yaml open', async () => (((await page.locator('.tabs-container .tab.active').getAttribute('aria-label').catch(() => '')) ?? '').startsWith('compose.yaml')) && fs.existsSync(path.join(prod, 'compose.yaml')), { timeoutMs: 15000 });
+  const prodCompose = fs.readFileSync(path.join(prod, 'compose.yaml'), 'utf8');
+  for (const service of ['gateway', 'vllm-1', 'vllm-2', 'redis', 'weaviate', 'prometheus', 'grafana', 'jaeger', 'dcgm-exporter']) {
+    assert.match(prodCompose, new RegExp(`^ {2}${service}:`, 'm'), `service ${service}`);
+  }
+  assert.match(prodCompose, /device_ids: \["0"\]/);
+  assert.match(prodCompose, /device_ids: \["1"\]/);
+  for (const f of ['README.md', 'nginx/nginx.conf', 'prometheus/prometheus.yml', 'grafana/dashboards/vllm.json', 'worker/Dockerfile']) assert.ok(fs.existsSync(path.join(prod, f)), `${f} written`);
+  // Its findings as the server answers them: an edit brings one, undo takes it away, then nothing at warning or error.
+  const prodLines = prodCompose.split('\n');
+  // A worker's GPU memory share raised past what vLLM can hold: the rule reads the worker's image from worker/Dockerfile.
+  const share = prodLines.findIndex((l, i) => i > 0 && /--gpu-memory-utilization/.test(prodLines[i - 1]) && /^\s+- "0\.90"$/.test(l));
+  assert.ok(share > 0, 'a worker\'s --gpu-memory-utilization value');
+  await vsc.goToLine(share + 1, prodLines[share].indexOf('"') + 2);
+  await page.keyboard.press('Shift+End');
+  await page.keyboard.type('0.99"');
+  await vsc.waitForProblems((ps) => ps.some((p) => p.code === 'gpu-memory-utilization-high' && p.line === share + 1), { timeoutMs: 30000, what: 'gpu-memory-utilization-high on the worker after the edit' });
+  await vsc.undo();
+  const prodProblems = await vsc.waitForProblems((ps) => !ps.some((p) => p.code === 'gpu-memory-utilization-high'), { what: 'gpu-memory-utilization-high to go after undo' });
+  const prodSerious = prodProblems.filter((p) => p.severity === 'Error' || p.severity === 'Warning');
+  assert.deepEqual(prodSerious, [], prodSerious.map((p) => `${fileOf(p)}:${p.line} ${p.severity} ${p.code} ${p.message}`).join('\n'));
+  await vsc.screenshot('new-stack-4-production');
+  step(`production template: gateway, vllm-1 and vllm-2 on GPUs 0 and 1, Redis, Weaviate, Prometheus, Grafana, Jaeger, DCGM exporter in vllm-production/; no problem at warning or error in the workspace (${prodProblems.length} at info or hint)`);
 
   assert.deepEqual(vsc.extensionErrors(), []);
   ok = true;

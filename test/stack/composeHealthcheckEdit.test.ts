@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseDocument } from 'yaml';
 import { composeProbeHealthcheckEdit, PROBE_COMPOSE_COMMENT } from '../../client/src/stack/probe/composeHealthcheckEdit';
-import { composeHealthcheck } from '../../client/src/stack/probe/probeScript';
+import { composeHealthcheck } from '../../server/src/scaffold/probeScript';
 import { planStack } from '../../server/src/compose/stackPlan';
 import { lint, toCrlf, yaml } from '../helpers';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { probeHealthcheckEdit, PROBE_HEALTHCHECK_COMMENT } from '../../client/src/stack/probe/healthcheckEdit';
-import { dockerfileHealthcheck } from '../../client/src/stack/probe/probeScript';
+import { dockerfileHealthcheck } from '../../server/src/scaffold/probeScript';
 import { analyze } from '../../server/src/analysis/analyze';
 
 const LINES = dockerfileHealthcheck();

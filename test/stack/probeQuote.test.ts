@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { quoteText } from '../../client/src/stack/probe/probe';
-import { buildProbeScript } from '../../client/src/stack/probe/probeScript';
+import { buildProbeScript } from '../../server/src/scaffold/probeScript';
 import { probeNotice } from '../../client/src/stack/views/notices';
 
 const CASES: Array<[string, string]> = [

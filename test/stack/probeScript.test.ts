@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { buildProbeScript, composeHealthcheck, dockerfileHealthcheck } from '../../client/src/stack/probe/probeScript';
+import { buildProbeScript, composeHealthcheck, dockerfileHealthcheck } from '../../server/src/scaffold/probeScript';
 import { freePort, startFakeOpenAi, type FakeOpenAi } from './fakeOpenAi';
 
 describe('buildProbeScript', () => {

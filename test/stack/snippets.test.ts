@@ -5,9 +5,9 @@ import { describe, it } from 'node:test';
 import { parse, parseDocument } from 'yaml';
 import { analyze } from '../../server/src/analysis/analyze';
 import type { FileKind } from '../../server/src/core/types';
-import { dockerfileHealthcheck } from '../../client/src/stack/probe/probeScript';
-import { SCAFFOLD_ENGINES, type ScaffoldEngineId } from '../../client/src/scaffold/scaffoldEngines';
-import { prometheusYml } from '../../client/src/scaffold/stackConfigs';
+import { dockerfileHealthcheck } from '../../server/src/scaffold/probeScript';
+import { SCAFFOLD_ENGINES, type ScaffoldEngineId } from '../../server/src/scaffold/scaffoldEngines';
+import { prometheusYml } from '../../server/src/scaffold/stackConfigs';
 
 // Compiled to out*/test/stack/: the repository root is three folders up.
 const ROOT = join(__dirname, '..', '..', '..');

@@ -20,20 +20,21 @@ const LAYERS: readonly (readonly string[])[] = [
   ['server/src/dockerfile'],
   // The YAML view, the service model, the stack plan and its types.
   ['server/src/compose'],
+  // "New Inference Stack…" and `inference-stack new`: the stack templates, their config files, the probe script.
+  ['server/src/scaffold'],
   // The rule contract, one file per rule, the registry.
   ['server/src/rules'],
   // analyze, the incremental store, fix-all, budgets.
   ['server/src/analysis'],
   ['server/src/lsp', 'server/src/cli'],
   ['client/src/stack'],
-  ['client/src/scaffold'],
   ['client/src/ui'],
   // extension.ts and languageClient.ts.
   ['client/src/entry'],
 ];
 
 /** The server folders the client may use: the libraries, not the analysis, the language server or the CLI. */
-const CLIENT_MAY_IMPORT: ReadonlySet<string> = new Set(['server/src/core', 'server/src/protocol', 'server/src/engines', 'server/src/load', 'server/src/dockerfile', 'server/src/compose']);
+const CLIENT_MAY_IMPORT: ReadonlySet<string> = new Set(['server/src/core', 'server/src/protocol', 'server/src/engines', 'server/src/load', 'server/src/dockerfile', 'server/src/compose', 'server/src/scaffold']);
 
 interface Import {
   /** Importing file, relative to the repository root. */

@@ -1,9 +1,10 @@
 /**
- * "New Inference Stack…": a thin wizard over the pure generator (scaffold/newStack.ts). It asks the engine, model,
- * GPU count, port, proxy and Prometheus (only for engines that serve metrics), then where to write (a subfolder by
- * default), each step with its number and a Back button; it writes every file newStackFiles returns and opens
- * compose.yaml. It writes files and runs no container, so it is available in
- * untrusted workspaces too.
+ * "New Inference Stack…": a thin wizard over the pure generator (server/src/scaffold/newStack.ts, which the CLI's
+ * `new` uses too). It asks the template first; for `single`, the engine, model, GPU count, port, proxy and
+ * Prometheus (only for engines that serve metrics); for `production` (vLLM), the model, GPU count, GPUs per worker
+ * and port; then where to write (a subfolder by default), each step with its number and a Back button; it writes
+ * every file newStackFiles returns and opens compose.yaml. It writes files and runs no container, so it is available
+ * in untrusted workspaces too.
  */
 import * as vscode from 'vscode';
 import { uriExists } from './uriExists';
@@ -12,16 +13,24 @@ import { workspaceRootOf, writeWorkspaceFiles } from './workspaceWrite';
 import { showError, showInfo, showWarning } from './notify';
 import * as os from 'node:os';
 import {
+  engineChoice,
+  ENGINE_CHOICES,
   newStackFiles,
+  PRODUCTION_ENGINE,
   PROMETHEUS_PORT,
+  TEMPLATE_CHOICES,
   validateAnswers,
   validateGpuCount,
+  validateGpusPerWorker,
   validateModel,
   validatePort,
+  validatePortFree,
+  type EngineChoice,
   type NewStackAnswers,
   type StackFile,
-} from '../scaffold/newStack';
-import { ENGINE_CHOICES, type EngineChoice } from '../scaffold/scaffoldEngines';
+  type TemplateChoice,
+  type TemplateId,
+} from '../../../server/src/scaffold/newStack';
 
 const TITLE = 'New Inference Stack';
 
@@ -35,11 +44,15 @@ function validateGpuText(engine: EngineChoice, text: string): string | undefined
   return n === undefined ? 'The GPU count is a whole number.' : validateGpuCount(engine.id, n);
 }
 
-function validatePortText(text: string, prometheus: boolean): string | undefined {
+function validatePortText(text: string, template: TemplateId, prometheus: boolean): string | undefined {
   const n = wholeNumber(text);
   if (n === undefined) return 'The port is a whole number from 1 to 65535.';
-  if (prometheus && n === PROMETHEUS_PORT) return `Port ${PROMETHEUS_PORT} is Prometheus's: pick another port.`;
-  return validatePort(n);
+  return validatePortFree(template, n, prometheus) ?? validatePort(n);
+}
+
+function validateWorkerGpuText(gpuText: string | undefined, text: string): string | undefined {
+  const n = wholeNumber(text);
+  return n === undefined ? 'The GPUs per worker is a whole number from 1.' : validateGpusPerWorker(wholeNumber(gpuText ?? '') ?? 1, n);
 }
 
 /** A folder name under a workspace folder: relative, no `..`, no empty parts. */
@@ -61,12 +74,15 @@ function displayName(folder: vscode.Uri): string {
 
 
 type Item<T> = vscode.QuickPickItem & { value: T };
-type Step = 'engine' | 'model' | 'gpus' | 'port' | 'proxy' | 'prometheus' | 'where' | 'subfolder';
+type Step = 'template' | 'engine' | 'model' | 'gpus' | 'workerGpus' | 'port' | 'proxy' | 'prometheus' | 'where' | 'subfolder';
 
 interface Draft {
+  template?: TemplateChoice;
   engine?: EngineChoice;
   model?: string;
   gpuText?: string;
+  /** Production: GPUs per worker. */
+  workerGpuText?: string;
   portText?: string;
   proxy?: boolean;
   prometheus?: boolean;
@@ -75,9 +91,20 @@ interface Draft {
   subfolder?: string;
 }
 
-/** The steps for what is answered so far: Prometheus only for engines with metrics, the subfolder only when asked for. */
+/**
+ * The steps for what is answered so far: the production template has its engine (vLLM), gateway and Prometheus
+ * already, and asks how the GPUs split into workers; Prometheus only for engines with metrics; the subfolder only
+ * when asked for.
+ */
 function stepsFor(d: Draft): Step[] {
-  return ['engine', 'model', 'gpus', 'port', 'proxy', ...(d.engine && !d.engine.hasMetrics ? [] : ['prometheus' as const]), 'where', ...(d.where && !d.where.sub ? [] : ['subfolder' as const])];
+  const where: Step[] = ['where', ...(d.where && !d.where.sub ? [] : ['subfolder' as const])];
+  if (d.template?.id === 'production') return ['template', 'model', 'gpus', 'workerGpus', 'port', ...where];
+  return ['template', 'engine', 'model', 'gpus', 'port', 'proxy', ...(d.engine && !d.engine.hasMetrics ? [] : ['prometheus' as const]), ...where];
+}
+
+/** The engine the later questions are about: vLLM for the production template. */
+function engineOf(d: Draft): EngineChoice {
+  return d.template?.id === 'production' ? engineChoice(PRODUCTION_ENGINE)! : (d.engine ?? ENGINE_CHOICES[0]!);
 }
 
 function yesNo(place: StepPlace, yes: string, no: string, placeholder: string, current: boolean | undefined): Promise<StepAnswer<Item<boolean>>> {
@@ -93,7 +120,8 @@ function yesNo(place: StepPlace, yes: string, no: string, placeholder: string, c
  * step counter ("3/8") and the Back button are VS Code's.
  */
 async function askStep(step: Step, place: StepPlace, d: Draft, folders: readonly vscode.WorkspaceFolder[]): Promise<StepAnswer<true>> {
-  const engine = d.engine ?? ENGINE_CHOICES[0]!;
+  const engine = engineOf(d);
+  const template = d.template?.id ?? 'single';
   const done = <T>(a: StepAnswer<T>, set: (v: T) => void): StepAnswer<true> => {
     if (a === BACK) return BACK;
     if (a === undefined) return undefined;
@@ -101,11 +129,19 @@ async function askStep(step: Step, place: StepPlace, d: Draft, folders: readonly
     return true;
   };
   switch (step) {
+    case 'template': {
+      const items: Item<TemplateChoice>[] = TEMPLATE_CHOICES.map((choice) => ({ label: choice.label, detail: choice.detail, value: choice }));
+      return done(await pickStep({ ...place, title: `${TITLE}: template` }, items, { placeholder: 'Which kind of stack?', ...(d.template ? { active: items.find((i) => i.value === d.template)! } : {}) }), (i) => {
+        // Another template: the engine may change with it, and the answers that depend on the engine start again.
+        if (i.value !== d.template) Object.assign(d, { engine: undefined, model: undefined, gpuText: undefined, workerGpuText: undefined, portText: undefined, prometheus: undefined });
+        d.template = i.value;
+      });
+    }
     case 'engine': {
       const items: Item<EngineChoice>[] = ENGINE_CHOICES.map((choice) => ({ label: choice.label, description: choice.description, detail: choice.detail, value: choice }));
       return done(await pickStep({ ...place, title: `${TITLE}: engine` }, items, { placeholder: 'Which inference server?', matchOnDescription: true, ...(d.engine ? { active: items.find((i) => i.value === d.engine)! } : {}) }), (i) => {
         // Another engine: the answers that depend on it start again from its defaults.
-        if (i.value !== d.engine) Object.assign(d, { model: undefined, gpuText: undefined, portText: undefined, prometheus: undefined });
+        if (i.value !== d.engine) Object.assign(d, { model: undefined, gpuText: undefined, workerGpuText: undefined, portText: undefined, prometheus: undefined });
         d.engine = i.value;
       });
     }
@@ -120,12 +156,26 @@ async function askStep(step: Step, place: StepPlace, d: Draft, folders: readonly
         }),
         (v) => (d.gpuText = v),
       );
+    case 'workerGpus':
+      return done(
+        await inputStep({ ...place, title: `${TITLE}: GPUs per worker` }, {
+          prompt: `GPUs of each vLLM worker (its tensor-parallel size): the ${d.gpuText ?? ''} GPUs split into one worker per group`,
+          value: d.workerGpuText ?? '1',
+          validate: (v) => validateWorkerGpuText(d.gpuText, v),
+        }),
+        (v) => (d.workerGpuText = v),
+      );
     case 'port':
       return done(
         await inputStep({ ...place, title: `${TITLE}: port` }, {
-          prompt: d.prometheus ? `Host port of the API (the proxy's when there is one; ${PROMETHEUS_PORT} is Prometheus's)` : "Host port of the API (the proxy's when there is one)",
+          prompt:
+            template === 'production'
+              ? "Host port of the API (the gateway's)"
+              : d.prometheus
+                ? `Host port of the API (the proxy's when there is one; ${PROMETHEUS_PORT} is Prometheus's)`
+                : "Host port of the API (the proxy's when there is one)",
           value: d.portText ?? String(engine.defaultPort),
-          validate: (v) => validatePortText(v, !!d.prometheus),
+          validate: (v) => validatePortText(v, template, !!d.prometheus),
         }),
         (v) => (d.portText = v),
       );
@@ -143,7 +193,7 @@ async function askStep(step: Step, place: StepPlace, d: Draft, folders: readonly
     }
     case 'subfolder':
       return done(
-        await inputStep({ ...place, title: `${TITLE}: subfolder of ${d.where?.folder.name ?? ''}` }, { prompt: 'Folder name (created if missing). Compose names the project after it.', value: d.subfolder ?? `${engine.id}-stack`, validate: validateSubfolder }),
+        await inputStep({ ...place, title: `${TITLE}: subfolder of ${d.where?.folder.name ?? ''}` }, { prompt: 'Folder name (created if missing). Compose names the project after it.', value: d.subfolder ?? `${engine.id}-${template === 'production' ? 'production' : 'stack'}`, validate: validateSubfolder }),
         (v) => (d.subfolder = v),
       );
   }
@@ -166,13 +216,13 @@ async function askAnswers(): Promise<{ engine: EngineChoice; answers: NewStackAn
       continue;
     }
     // Prometheus takes its port: back to the port question, which now says so.
-    if (step === 'prometheus' && d.prometheus && validatePortText(d.portText ?? '', true)) {
+    if (step === 'prometheus' && d.prometheus && validatePortText(d.portText ?? '', 'single', true)) {
       i = steps.indexOf('port');
       continue;
     }
     i++;
   }
-  const engine = d.engine!;
+  const engine = engineOf(d);
   let folder: vscode.Uri | undefined;
   if (!d.where) {
     const picked = await vscode.window.showOpenDialog({ canSelectFiles: false, canSelectFolders: true, canSelectMany: false, openLabel: 'Write the stack here', title: TITLE });
@@ -182,16 +232,18 @@ async function askAnswers(): Promise<{ engine: EngineChoice; answers: NewStackAn
     folder = vscode.Uri.joinPath(d.where.folder.uri, ...parts);
   } else folder = d.where.folder.uri;
   if (!folder) return undefined;
-  const answers: NewStackAnswers = {
+  const common = {
     engine: engine.id,
     model: d.model!,
     gpuCount: wholeNumber(d.gpuText ?? '') ?? Number.NaN,
     port: wholeNumber(d.portText ?? '') ?? Number.NaN,
-    proxy: !!d.proxy,
-    prometheus: !!d.prometheus,
     // Docker refuses a CPU limit above the host's core count.
     cpus: Math.max(1, Math.min(8, os.cpus().length)),
   };
+  const answers: NewStackAnswers =
+    d.template?.id === 'production'
+      ? { ...common, template: 'production', gpusPerWorker: wholeNumber(d.workerGpuText ?? '') ?? Number.NaN }
+      : { ...common, proxy: !!d.proxy, prometheus: !!d.prometheus };
   return { engine, answers, folder };
 }
 
@@ -238,8 +290,10 @@ export async function newStack(): Promise<string | undefined> {
 
   const compose = files.find((f) => f.path === 'compose.yaml');
   if (compose) await vscode.window.showTextDocument(uriOf(compose), { preview: false });
+  const production = answers.template === 'production';
   void showInfo(
-    `Wrote ${files.map((f) => f.path).join(', ')} into ${displayName(folder)}. Copy .env.example to .env, then run "Start Inference Stack": it starts this stack.`,
+    `Wrote ${files.map((f) => f.path).join(', ')} into ${displayName(folder)}. Copy .env.example to .env${production ? ' and fill in its passwords' : ''}, ` +
+      `then run "Start Inference Stack": it starts this stack.${production ? ' README.md lists each service and its port.' : ''}`,
   );
   return compose ? uriOf(compose).fsPath : undefined;
 }

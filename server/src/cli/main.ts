@@ -19,6 +19,7 @@ import { GPU_OPTIONS_HELP, GpuArgs } from './gpuArgs';
 import { runConfig } from './config';
 import { runLoadCommand } from './load';
 import { runFit } from './fit';
+import { runNew } from './new';
 import { FileResult, formatJson, formatSarif, formatText } from './format';
 
 declare const PACKAGE_VERSION: string | undefined;
@@ -59,6 +60,7 @@ Other commands: inference-stack rules   (lists every rule)
                 inference-stack config  (prints the project as docker compose config does; --help for its options)
                 inference-stack load    (load-tests a model's chat endpoint; --help for its options)
                 inference-stack fit     (will each model fit its GPU? --help for its options)
+                inference-stack new     (writes a new stack into a folder; --help for its options)
 `;
 
 export interface CliIo {
@@ -333,6 +335,7 @@ export function runCli(argv: readonly string[], io: CliIo): number | Promise<num
     if (command === 'config') return runConfig(rest, io);
     if (command === 'load') return runLoadCommand(rest, io);
     if (command === 'fit') return runFit(rest, io);
+    if (command === 'new') return runNew(rest, io);
     if (command !== 'lint') throw new UsageError(`unknown command "${command}"`);
     if (rest.includes('-h') || rest.includes('--help')) {
       io.stdout(USAGE);

@@ -4,7 +4,7 @@ import { dirname, join, relative } from 'node:path';
 import { composeProbeHealthcheckEdit } from '../../stack/probe/composeHealthcheckEdit';
 import { probeHealthcheckEdit } from '../../stack/probe/healthcheckEdit';
 import type { OffsetEdit } from '../../../../server/src/core/types';
-import { buildProbeScript, composeHealthcheck, dockerfileHealthcheck } from '../../stack/probe/probeScript';
+import { buildProbeScript, composeHealthcheck, dockerfileHealthcheck } from '../../../../server/src/scaffold/probeScript';
 import type { PlannedService } from '../../../../server/src/compose/stackPlanTypes';
 import { showError, showInfo, showWarning } from '../notify';
 import { uriExists } from '../uriExists';

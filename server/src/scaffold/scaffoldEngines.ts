@@ -8,7 +8,7 @@
 //  - ghcr.io/huggingface/text-generation-inference:3.3.5: the README example (serving-engines.json, TGI docs_run_example).
 //  - lmsysorg/sglang:v0.5.9, ollama/ollama:0.13.5, ghcr.io/ggml-org/llama.cpp:server[-cuda]-b10644: build tags in use.
 
-import { EngineId, EngineSpec, LLAMACPP, OLLAMA, SGLANG, TGI, VLLM } from '../../../server/src/engines/engines';
+import { EngineId, EngineSpec, LLAMACPP, OLLAMA, SGLANG, TGI, VLLM } from '../engines/engines';
 
 /** The engines "New Inference Stack…" can scaffold. */
 export type ScaffoldEngineId = Extract<EngineId, 'vllm' | 'tgi' | 'sglang' | 'ollama' | 'llamacpp'>;

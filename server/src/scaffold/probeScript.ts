@@ -1,5 +1,6 @@
 // The accuracy probe as a standard-library Python script, for a Dockerfile HEALTHCHECK or a Compose healthcheck,
-// with the same cases and the same failure kinds as probe.ts. Pure string building; nothing is written here.
+// with the same cases (probeCases.ts) and the same failure kinds as the extension's probe
+// (client/src/stack/probe/probe.ts). Pure string building; nothing is written here.
 //
 // Healthcheck facts (server/src/engines/facts/dockerfile-healthcheck.json, compose.json "healthcheck"):
 //  - exit 0 = healthy, 1 = unhealthy, 2 is reserved: the script maps every error (argparse's usage error included) to 1.
@@ -12,7 +13,7 @@
 // vLLM facts (vllm-server.json): the server listens on 8000 by default and refuses connections until weights are
 // loaded, so a long start period is needed; VLLM_ENGINE_READY_TIMEOUT_S defaults to 600 s, our default start period.
 
-import { DEFAULT_PROBE_CASES, type ProbeCase, validateCase } from './probe';
+import { DEFAULT_PROBE_CASES, type ProbeCase, validateCase } from './probeCases';
 
 export interface ProbeScriptOptions {
   cases?: readonly ProbeCase[];

@@ -8,10 +8,11 @@ import {
   validateModel,
   validatePort,
   yamlScalar,
-  type NewStackAnswers,
+  type SingleStackAnswers as NewStackAnswers,
   type StackFile,
-} from '../../client/src/scaffold/newStack';
-import { ENGINE_CHOICES, SCAFFOLD_ENGINES, type ScaffoldEngineId } from '../../client/src/scaffold/scaffoldEngines';
+} from '../../server/src/scaffold/newStack';
+import { ENGINE_CHOICES, SCAFFOLD_ENGINES, type ScaffoldEngineId } from '../../server/src/scaffold/scaffoldEngines';
+import { filledDotEnv, lintStack, stackConfig, writeStack } from './stackFolder';
 
 function file(files: StackFile[], path: string): string {
   const f = files.find((x) => x.path === path);
@@ -64,6 +65,25 @@ describe('newStackFiles: every combination lints clean', () => {
       assert.deepEqual(findings.map((f) => `${f.rule} (${f.severity}) line ${f.range.start.line + 1}: ${f.message}`), [], compose);
       checkContent(answers, files, doc.toJS() as ComposeJs);
     });
+  }
+});
+
+describe('newStackFiles (single): written to a folder, each engine lints clean within its project and loads as Compose does', () => {
+  for (const choice of ENGINE_CHOICES) {
+    for (const extras of [false, true]) {
+      const answers = answersFor(choice.id, { gpuCount: choice.supportsCpu ? 0 : 1, proxy: extras, prometheus: extras && choice.hasMetrics });
+      it(label(answers), () => {
+        const files = newStackFiles(answers);
+        const example = file(files, '.env.example');
+        // As written (no .env yet), and once .env is filled in.
+        for (const dotEnv of [undefined, filledDotEnv(example)]) {
+          const dir = writeStack(files, dotEnv);
+          assert.deepEqual(lintStack(dir, files), [], `.env ${dotEnv === undefined ? 'absent' : 'filled'}`);
+          const config = stackConfig(dir) as { services: Record<string, unknown> };
+          assert.ok(config.services[answers.engine], Object.keys(config.services).join(', '));
+        }
+      });
+    }
   }
 });
 

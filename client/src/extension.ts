@@ -3,6 +3,7 @@ import { FIX_ALL_CODE_ACTION_KIND, FIX_ALL_COMMAND, FIX_ALL_DONE_COMMAND, OPEN_R
 import type { LanguageClientHandle } from './languageClient';
 import type { Row } from './stack/views/sidebarModel';
 import { ColdStartStore } from './ui/coldStarts';
+import { EngineResourcesReporter } from './ui/engineResources';
 import { LocalGpuReporter } from './ui/localGpus';
 import { LazyTreeProvider } from './ui/lazyTree';
 import { showError, showInfo } from './ui/notify';
@@ -27,7 +28,8 @@ function requireBundle<T>(context: vscode.ExtensionContext, name: string): T {
 
 export function activate(context: vscode.ExtensionContext): void {
   const coldStarts = new ColdStartStore(context.workspaceState, (params) => client?.sendColdStarts(params));
-  const localGpus = new LocalGpuReporter(context.globalState, (params) => client?.sendLocalGpus(params), (params) => client?.sendEngineResources(params));
+  const localGpus = new LocalGpuReporter(context.globalState, (params) => client?.sendLocalGpus(params));
+  const engineResources = new EngineResourcesReporter(context.globalState, (params) => client?.sendEngineResources(params));
   context.subscriptions.push(
     vscode.commands.registerCommand('inferenceStack.restartServer', () => client?.restart()),
     vscode.commands.registerCommand(FIX_ALL_COMMAND, () =>
@@ -41,13 +43,14 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand(OPEN_RULE_DOC_COMMAND, (...args: unknown[]) => openRuleDoc(context.extensionUri, args)),
     { dispose: () => void client?.stop() },
   );
-  registerStack(context, coldStarts, localGpus);
+  registerStack(context, coldStarts, localGpus, engineResources);
   setImmediate(() => {
     try {
       const mod = requireBundle<typeof import('./languageClient')>(context, 'languageClient.js');
       client = mod.startLanguageClient(context, () => {
         coldStarts.sendFor();
         localGpus.resend();
+        engineResources.resend();
       });
     } catch (err) {
       void showError(`Inference Stack: the language client failed to load: ${(err as Error).message}`);
@@ -56,7 +59,7 @@ export function activate(context: vscode.ExtensionContext): void {
 }
 
 /** Views and commands exist from activation; their work is in dist/stack.js, required on first use. */
-function registerStack(context: vscode.ExtensionContext, coldStarts: ColdStartStore, localGpus: LocalGpuReporter): void {
+function registerStack(context: vscode.ExtensionContext, coldStarts: ColdStartStore, localGpus: LocalGpuReporter, engineResources: EngineResourcesReporter): void {
   const load = (): Promise<StackFeature> => {
     stack ??= Promise.resolve().then(() => requireBundle<typeof import('./ui/stackFeature')>(context, 'stack.js').activateStack(host));
     stack.catch((err: Error) => void showError(`Inference Stack: the stack feature failed to load: ${err.message}`));
@@ -70,7 +73,7 @@ function registerStack(context: vscode.ExtensionContext, coldStarts: ColdStartSt
     context.subscriptions.push(lazy, treeView);
     return { lazy, view: treeView };
   };
-  const host: StackHost = { context, coldStarts, localGpus, services: view(SERVICES_VIEW), gpus: view(GPUS_VIEW), probe: view(PROBE_VIEW) };
+  const host: StackHost = { context, coldStarts, localGpus, engineResources, services: view(SERVICES_VIEW), gpus: view(GPUS_VIEW), probe: view(PROBE_VIEW) };
   for (const id of STACK_COMMANDS) {
     context.subscriptions.push(vscode.commands.registerCommand(id, async (...args: unknown[]) => (await load()).run(id, args)));
   }

@@ -1,7 +1,9 @@
 import * as vscode from 'vscode';
-import { LanguageClient, LanguageClientOptions, ServerOptions, State, TransportKind } from 'vscode-languageclient/node';
-import { COMPOSE_FILE_GLOBS, COMPOSE_INPUTS_WATCH_GLOB, DOTENV_GLOB } from '../../server/src/core/fileKind';
+import { CodeLensRequest, LanguageClient, LanguageClientOptions, ServerOptions, State, TransportKind } from 'vscode-languageclient/node';
+import { COMPOSE_INPUTS_WATCH_GLOB } from '../../server/src/core/fileKind';
 import { ENGINE_RESOURCES_NOTIFICATION, LOCAL_GPUS_NOTIFICATION, MEASURED_COLD_STARTS_NOTIFICATION, SETTINGS_SECTION, type InitializationOptions, type EngineResourcesParams, type LocalGpusParams, type MeasuredColdStartsParams } from '../../server/src/protocol';
+import { refreshCodeLensesOnTrust } from './codeLensTrust';
+import { DOCUMENT_SELECTOR } from './documentSelector';
 import { showError } from './ui/notify';
 
 /**
@@ -10,14 +12,6 @@ import { showError } from './ui/notify';
  * A bundle of its own, required by extension.ts right after activation: vscode-languageclient alone takes longer to
  * load than the whole activation budget, and nothing needs it before the first diagnostics.
  */
-export const DOCUMENT_SELECTOR = [
-  { language: 'dockercompose' },
-  { language: 'dockerfile' },
-  ...COMPOSE_FILE_GLOBS.map((pattern) => ({ language: 'yaml', pattern })),
-  // `.env` in any language the editor gives it; the server checks only one that sits beside a Compose file.
-  { pattern: DOTENV_GLOB },
-];
-
 export interface LanguageClientHandle {
   restart(): Promise<void>;
   sendColdStarts(params: MeasuredColdStartsParams): void;
@@ -35,7 +29,7 @@ export function startLanguageClient(context: vscode.ExtensionContext, onRunning:
   const output = vscode.window.createOutputChannel('Inference Stack Language Server', { log: true });
   context.subscriptions.push(output);
   const clientOptions: LanguageClientOptions = {
-    documentSelector: DOCUMENT_SELECTOR,
+    documentSelector: [...DOCUMENT_SELECTOR],
     synchronize: {
       configurationSection: SETTINGS_SECTION,
       // A Compose file's findings depend on its `.env` and on the Dockerfiles of its build: contexts.
@@ -45,7 +39,8 @@ export function startLanguageClient(context: vscode.ExtensionContext, onRunning:
     // The extension ships the rule pages: diagnostics link to them by a command that opens the Markdown preview.
     initializationOptions: { ruleDocs: 'command' } satisfies InitializationOptions,
     middleware: {
-      // "Start inference stack" runs containers: not offered in an untrusted workspace (the command refuses there too).
+      // "Start inference stack" runs containers: not offered in an untrusted workspace (the command refuses there too);
+      // shown once trust is granted (codeLensTrust.ts).
       provideCodeLenses: (document, token, next) => (vscode.workspace.isTrusted ? next(document, token) : []),
     },
     initializationFailedHandler: (error) => {
@@ -55,6 +50,11 @@ export function startLanguageClient(context: vscode.ExtensionContext, onRunning:
   };
   const client = new LanguageClient('inferenceStack', 'Inference Stack', serverOptions, clientOptions);
   context.subscriptions.push(
+    refreshCodeLensesOnTrust(
+      (listener) => vscode.workspace.onDidGrantWorkspaceTrust(listener),
+      () => vscode.workspace.textDocuments,
+      () => client.getFeature(CodeLensRequest.method),
+    ),
     client.onDidChangeState((e) => {
       if (e.newState === State.Stopped) output.appendLine('Language server stopped.');
       if (e.newState === State.Running) onRunning();

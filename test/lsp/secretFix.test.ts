@@ -242,3 +242,111 @@ describe('language server: the secret-literal fix keeps the value in .env', () =
     assert.equal(files.get(join(root, '.gitignore')), '.env\n');
   });
 });
+
+/**
+ * Applies a WorkspaceEdit as VS Code does to the editor's documents: an open document's edit names its version, and a
+ * version that is not the document's current one makes the editor refuse the whole edit (returns false, nothing
+ * changed). `open`: path → version of the documents open in the editor.
+ */
+function applyAsEditor(edit: WorkspaceEdit, files: Map<string, string>, open: ReadonlyMap<string, number>): boolean {
+  for (const change of edit.documentChanges ?? []) {
+    if ('kind' in change) continue;
+    const version = open.get(fileURLToPath(change.textDocument.uri));
+    if (version !== undefined && change.textDocument.version !== null && change.textDocument.version !== version) return false;
+  }
+  apply(edit, files);
+  return true;
+}
+
+/** The TextDocumentEdits of `edit`, as "name vVERSION". */
+function editedFiles(edit: WorkspaceEdit): string[] {
+  return (edit.documentChanges ?? []).flatMap((c) => ('kind' in c ? [] : [`${basename(fileURLToPath(c.textDocument.uri))} v${c.textDocument.version}`]));
+}
+
+async function fixAllActions(lsp: LspSession, uri: string): Promise<CodeAction[]> {
+  return (await lsp.connection.sendRequest(CodeActionRequest.type, {
+    textDocument: { uri },
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    context: { diagnostics: [], only: ['source.fixAll.inference-stack'] },
+  })) as CodeAction[];
+}
+
+describe('language server: the secret-literal fix edits .env and .gitignore as the editor has them, unsaved changes included', () => {
+  let lsp: LspSession;
+  const roots: string[] = [];
+  before(async () => {
+    for (let i = 0; i < 4; i++) roots.push(workspace());
+    lsp = await session(roots, true);
+  });
+  after(() => lsp.close());
+
+  it('a .env open with unsaved lines: the quick fix and Fix All append after them, at the editor\'s version', async () => {
+    const root = roots[0]!;
+    writeFileSync(join(root, '.env'), 'A=1\n');
+    writeFileSync(join(root, '.gitignore'), '.env\n');
+    const envPath = join(root, '.env');
+    // Typed in the editor, not saved: the disk still has "A=1\n".
+    const unsaved = 'A=1\nMODEL=org/m';
+    await lsp.open(pathToFileURL(envPath).href, 'properties', unsaved, 4);
+    const { uri, actions } = await actionsFor(lsp, root);
+    const expected = `A=1\nMODEL=org/m\nHF_TOKEN=${HF}\n`;
+    const quick = actions.find((a) => a.title === TITLE)!;
+    assert.deepEqual(editedFiles(quick.edit!), ['.env v4', 'compose.yaml v1']);
+    const files = new Map([[envPath, unsaved], [fileURLToPath(uri), compose]]);
+    assert.ok(applyAsEditor(quick.edit!, files, new Map([[envPath, 4]])));
+    assert.equal(files.get(envPath), expected);
+
+    const [all] = await fixAllActions(lsp, uri);
+    assert.deepEqual(editedFiles(all!.edit!), ['.env v4', 'compose.yaml v1']);
+    const again = new Map([[envPath, unsaved], [fileURLToPath(uri), compose]]);
+    assert.ok(applyAsEditor(all!.edit!, again, new Map([[envPath, 4]])));
+    assert.equal(again.get(envPath), expected);
+  });
+
+  it('.env edited while Fix All is computed: no edit at the offsets of the older text (A=12345 stays whole)', async () => {
+    const root = roots[1]!;
+    writeFileSync(join(root, '.gitignore'), '.env\n');
+    const envPath = join(root, '.env');
+    const envUri = pathToFileURL(envPath).href;
+    writeFileSync(envPath, 'A=1');
+    await lsp.open(envUri, 'properties', 'A=1', 1);
+    const uri = pathToFileURL(join(root, 'compose.yaml')).href;
+    await lsp.open(uri, 'dockercompose', compose);
+    await lsp.diagnostics(uri, { version: 1 });
+    // Fix All runs on a worker; the person types in .env meanwhile.
+    const pending = fixAllActions(lsp, uri);
+    await lsp.replace(envUri, 'A=12345', 2);
+    const actions = await pending;
+    const files = new Map([[envPath, 'A=12345'], [fileURLToPath(uri), compose]]);
+    // Either no Fix All (it is offered again once asked again), or one computed from the new text.
+    if (actions.length && applyAsEditor(actions[0]!.edit!, files, new Map([[envPath, 2]]))) assert.equal(files.get(envPath), `A=12345\nHF_TOKEN=${HF}\n`);
+    assert.ok(!files.get(envPath)!.includes('A=1\n'), JSON.stringify(files.get(envPath)));
+    // Asked again, Fix All is made from the text the editor has.
+    const [now] = await fixAllActions(lsp, uri);
+    assert.ok(applyAsEditor(now!.edit!, files, new Map([[envPath, 2]])));
+    assert.equal(files.get(envPath), `A=12345\nHF_TOKEN=${HF}\n`);
+  });
+
+  it('a .gitignore open with unsaved lines: `.env` is added after them, at the editor\'s version', async () => {
+    const root = roots[2]!;
+    writeFileSync(join(root, '.gitignore'), 'node_modules');
+    const ignorePath = join(root, '.gitignore');
+    const unsaved = 'node_modules/\n*.log';
+    await lsp.open(pathToFileURL(ignorePath).href, 'ignore', unsaved, 7);
+    const { uri, actions } = await actionsFor(lsp, root);
+    const fix = actions.find((a) => a.title === TITLE)!;
+    assert.deepEqual(editedFiles(fix.edit!), ['.env vnull', '.gitignore v7', 'compose.yaml v1']);
+    const files = new Map([[ignorePath, unsaved], [fileURLToPath(uri), compose]]);
+    assert.ok(applyAsEditor(fix.edit!, files, new Map([[ignorePath, 7]])));
+    assert.equal(files.get(ignorePath), 'node_modules/\n*.log\n.env\n');
+  });
+
+  it('a .gitignore whose unsaved lines already ignore .env is left alone', async () => {
+    const root = roots[3]!;
+    writeFileSync(join(root, '.gitignore'), 'node_modules/\n');
+    await lsp.open(pathToFileURL(join(root, '.gitignore')).href, 'ignore', 'node_modules/\n.env*\n', 2);
+    const { actions } = await actionsFor(lsp, root);
+    const fix = actions.find((a) => a.title === TITLE)!;
+    assert.deepEqual(editedFiles(fix.edit!), ['.env vnull', 'compose.yaml v1']);
+  });
+});

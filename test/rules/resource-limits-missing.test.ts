@@ -126,7 +126,7 @@ describe(RULE, () => {
 
     it('writes half of what the engine has, and says so', () => {
       const [f] = findingsOf(RULE, bare, 'compose', engine);
-      assert.match(f!.message, /\(the fix uses 1 CPU and 11 GiB, half of what the Docker engine has \(2 CPUs, 23\.54 GiB\)\)\.$/);
+      assert.match(f!.message, /\(the fix uses 1 CPU and 11 GiB, half of what the Docker engine has \(2 CPUs, 23\.54 GiB\), rounded down\)\.$/);
       assert.equal(f!.fixes[0]!.title, 'Add limits.cpus and limits.memory (sized to the Docker engine: adjust them to the model)');
       const fixed = assertFixResolves(RULE, bare, engine);
       assert.ok(fixed.endsWith('    deploy:\n      resources:\n        limits:\n          cpus: "1"\n          memory: 11g\n'), fixed);
@@ -138,8 +138,27 @@ describe(RULE, () => {
       assert.ok(fixed.includes('        limits:\n          cpus: "2"\n          memory: 16g\n'), fixed);
       const [f] = findingsOf(RULE, text, 'compose', engine);
       assert.match(f!.message, /\(the fix uses 2 CPUs, all the Docker engine has \(the CPU reservation asks for more\); and 16 GiB, the reservation\)\.$/);
-      const one = assertFixResolves(RULE, bare, { engineResources: { cpus: 1, memoryBytes: 1.5 * 1024 ** 3 } });
-      assert.ok(one.endsWith('          cpus: "1"\n          memory: 1g\n'), one);
+    });
+
+    it('an engine with one CPU and under 2 GiB: the fix writes exactly half of each (0.5 CPU, 768m), and says so', () => {
+      const small = { engineResources: { cpus: 1, memoryBytes: 1.5 * 1024 ** 3 } };
+      const [f] = findingsOf(RULE, bare, 'compose', small);
+      assert.equal(
+        f!.message,
+        'Model service "vllm" has no CPU or memory limit: loading weights and offloading can take every core and all host memory, starving other services or waking the host\'s OOM killer. ' +
+          'Set deploy.resources.limits (the fix uses 0.5 CPUs and 768 MiB, half of what the Docker engine has (1 CPU, 1.5 GiB)).',
+      );
+      assert.equal(f!.fixes[0]!.title, 'Add limits.cpus and limits.memory (sized to the Docker engine: adjust them to the model)');
+      const fixed = assertFixResolves(RULE, bare, small);
+      assert.ok(fixed.endsWith('          cpus: "0.5"\n          memory: 768m\n'), fixed);
+    });
+
+    it('an engine of 3 CPUs and 1.7 GiB: whole CPUs and MiB, rounded down, and the message says rounded down', () => {
+      const odd = { engineResources: { cpus: 3, memoryBytes: 1825361100 } };
+      const [f] = findingsOf(RULE, bare, 'compose', odd);
+      assert.match(f!.message, /\(the fix uses 1 CPU and 870 MiB, half of what the Docker engine has \(3 CPUs, 1\.7 GiB\), rounded down\)\.$/);
+      const fixed = assertFixResolves(RULE, bare, odd);
+      assert.ok(fixed.endsWith('          cpus: "1"\n          memory: 870m\n'), fixed);
     });
 
     it('an engine that gave only its CPUs: the memory stays a placeholder, and the message tells them apart', () => {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import type { EngineResourcesParams, LocalGpusParams } from '../../server/src/protocol';
+import type { LocalGpusParams } from '../../server/src/protocol';
 import { readGpuState } from '../../client/src/stack/gpu/gpus';
 import { LocalGpuReporter } from '../../client/src/ui/localGpus';
 
@@ -41,18 +41,5 @@ describe("this machine's GPUs for the language server", () => {
     await reporter.update({ kind: 'error', message: 'Unable to determine the device handle' });
     await reporter.update(readGpuState({ stdout: '', stderr: '', exitCode: 0, error: { code: 'ENOENT', message: 'spawn nvidia-smi ENOENT' } }));
     assert.deepEqual(sent.map((p) => p.gpus.length), [1, 0]);
-  });
-
-  it("keeps and sends the Docker engine's CPUs and memory the same way: once per change, again when the server starts", async () => {
-    const state = memento();
-    const engine: EngineResourcesParams[] = [];
-    const reporter = new LocalGpuReporter(state as never, () => undefined, (p) => engine.push(p));
-    await reporter.updateEngine({ cpus: 2, memoryBytes: 25276502016 });
-    await reporter.updateEngine({ cpus: 2, memoryBytes: 25276502016 });
-    await reporter.updateEngine({});
-    assert.deepEqual(engine, [{ cpus: 2, memoryBytes: 25276502016 }], 'sent once; an engine that did not say keeps the last reading');
-    const later: EngineResourcesParams[] = [];
-    new LocalGpuReporter(state as never, () => undefined, (p) => later.push(p)).resend();
-    assert.deepEqual(later, [{ cpus: 2, memoryBytes: 25276502016 }]);
   });
 });

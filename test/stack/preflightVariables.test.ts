@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { readStackPlan } from '../../client/src/stack/plan/readPlan';
 import { createEnvFromExample } from '../../client/src/stack/runner/envFileCopy';
@@ -114,6 +114,63 @@ describe('variableIssues', () => {
     const dir = project({ 'compose.yaml': 'services:\n  a:\n    image: x\n    environment: [${HF_TOKEN}\n' });
     const issues = await runPreflight(planIn(dir), preflightDeps());
     assert.deepEqual(issues.map((i) => i.id), ['compose-file-invalid']);
+  });
+});
+
+describe('unset variables in the files a project includes and extends', () => {
+  /** A project whose files may sit in sub-folders ("models/compose.yaml"). */
+  function nested(files: Record<string, string>): string {
+    const dir = join(tmp, `p${n++}`);
+    for (const [name, text] of Object.entries(files)) {
+      mkdirSync(dirname(join(dir, name)), { recursive: true });
+      writeFileSync(join(dir, name), text);
+    }
+    return dir;
+  }
+  const MODELS = 'services:\n  vllm:\n    image: vllm/vllm-openai:v0.11.0\n    command: --model ${MODEL:?set MODEL}\n    environment:\n      HF_TOKEN: ${HF_TOKEN}\n';
+
+  it('a required variable of an included file: the blocker names it where it is written, not a bare refusal', async () => {
+    const dir = nested({ 'compose.yaml': 'include:\n  - models/compose.yaml\n', 'models/compose.yaml': MODELS });
+    const plan = planIn(dir);
+    assert.equal(requiredVariableOf(plan.parseError), 'MODEL');
+    const issues = await runPreflight(plan, preflightDeps());
+    assert.deepEqual(issues.map((i) => [i.id, i.severity, i.title]), [['variable-unset', 'blocker', 'MODEL is not set, and Compose refuses the project without it']]);
+    assert.match(issues[0]!.steps[0]!, new RegExp(`at ${join(dir, 'models', 'compose.yaml')}:4:14;`));
+    assert.match(issues[0]!.steps.at(-1)!, /^HF_TOKEN is not set either/);
+  });
+
+  it("an included file reads its own folder's .env (the including project's variables first): what it sets is not called unset", async () => {
+    const dir = nested({ 'compose.yaml': 'include:\n  - models/compose.yaml\n', 'models/compose.yaml': MODELS, 'models/.env': 'MODEL=Qwen/Qwen3-0.6B\nHF_TOKEN=t\n' });
+    assert.deepEqual(planIn(dir).unsetVariables, undefined);
+    // The shell wins over the included .env: still set.
+    assert.deepEqual(planIn(dir, { MODEL: 'other' }).unsetVariables, undefined);
+  });
+
+  it("an include entry's env_file (relative to the including project) and project_directory decide what is set", async () => {
+    const envFile = nested({
+      'compose.yaml': 'include:\n  - path: models/compose.yaml\n    env_file: config/model.env\n',
+      'models/compose.yaml': MODELS,
+      'models/.env': 'MODEL=not-read\n',
+      'config/model.env': 'HF_TOKEN=t\n',
+    });
+    assert.deepEqual(planIn(envFile).unsetVariables?.map((v) => [v.name, v.required]), [['MODEL', true]], 'env_file replaces the .env of the included folder');
+    const projectDirectory = nested({
+      'compose.yaml': 'include:\n  - path: models/compose.yaml\n    project_directory: runtime\n',
+      'models/compose.yaml': MODELS,
+      'runtime/.env': 'MODEL=m\nHF_TOKEN=t\n',
+    });
+    assert.deepEqual(planIn(projectDirectory).unsetVariables, undefined, 'the .env of its project_directory');
+  });
+
+  it('a file named by extends.file is read with the variables of the file that names it', async () => {
+    const dir = nested({
+      'compose.yaml': 'services:\n  vllm:\n    extends:\n      file: base/vllm.yaml\n      service: vllm\n',
+      'base/vllm.yaml': 'services:\n  vllm:\n    image: vllm/vllm-openai:${VLLM_TAG:?pin the image}\n',
+      'base/.env': 'VLLM_TAG=v0.11.0\n',
+    });
+    const plan = planIn(dir);
+    assert.deepEqual(plan.unsetVariables, [{ name: 'VLLM_TAG', required: true, at: `${join(dir, 'base', 'vllm.yaml')}:3:12` }]);
+    assert.deepEqual(planIn(dir, { VLLM_TAG: 'v0.11.0' }).unsetVariables, undefined);
   });
 });
 

@@ -10,6 +10,7 @@ import { minimalEdit } from '../../server/src/core/textDiff';
 import { formatDuration, parseGoDuration } from '../../server/src/core/duration';
 import { COMPOSE_FILE_GLOBS, COMPOSE_INPUTS_WATCH_GLOB, COMPOSE_NAME_GLOBS, DOCKERFILE_GLOB, DOCKERFILE_NAME_GLOBS, isComposeFileName, isDockerfileName } from '../../server/src/core/fileKind';
 import { LineIndex } from '../../server/src/core/lineIndex';
+import { DOCUMENT_SELECTOR } from '../../client/src/documentSelector';
 import { lint, yaml } from '../helpers';
 
 describe('LineIndex', () => {
@@ -142,6 +143,12 @@ describe('file names', () => {
     }
     assert.deepEqual(COMPOSE_FILE_GLOBS, COMPOSE_NAME_GLOBS.map((g) => `**/${g}`));
     assert.equal(DOCKERFILE_GLOB, `**/{${DOCKERFILE_NAME_GLOBS.join(',')}}`);
+  });
+
+  it('the editor sends the server the .env and .gitignore it has open, unsaved changes included: the secret fix edits them as they are there', () => {
+    const synced = (path: string) => DOCUMENT_SELECTOR.some((f) => f.language === undefined && f.pattern !== undefined && new RegExp(`(^|/)${f.pattern.replace('**/', '').replace(/\./g, '\\.')}$`).test(path));
+    for (const path of ['/w/.env', '/w/app/.env', '/w/.gitignore', '/w/app/.gitignore']) assert.ok(synced(path), path);
+    assert.ok(!synced('/w/notes.txt'));
   });
 });
 

@@ -25,3 +25,17 @@ export function abortAfter(ms: number): TimedAbort {
     clear: () => clearTimeout(timer),
   };
 }
+
+/**
+ * `work`, or an AbortError as soon as `signal` aborts: the caller stops waiting at once, also where the request itself
+ * cannot be torn down (then its late outcome is dropped).
+ */
+export function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return work;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new DOMException('The operation was aborted', 'AbortError'));
+    if (signal.aborted) onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}

@@ -25,6 +25,7 @@ import type { ServiceProgress, ServiceStatus } from '../stack/stackTypes';
 import type { StackPlan } from '../../../server/src/compose/stackPlanTypes';
 import { chosenFiles, COMPOSE_FILE_KEY, storedFiles } from './chosenComposeFile';
 import type { ColdStartStore } from './coldStarts';
+import type { EngineResourcesReporter } from './engineResources';
 import type { LocalGpuReporter } from './localGpus';
 import { findComposeFiles } from './workspaceFiles';
 
@@ -59,7 +60,8 @@ export class StackController implements vscode.Disposable {
     readonly runner: ProcessRunner,
     readonly coldStarts: ColdStartStore,
     readonly output: vscode.OutputChannel,
-    private readonly localGpus?: LocalGpuReporter,
+    /** Where the machine's readings go to reach the language server (the GPUs, the engine's CPUs and memory). */
+    private readonly readings: { localGpus?: LocalGpuReporter; engineResources?: EngineResourcesReporter } = {},
   ) {}
 
   /** The chosen Compose file (the first, when several were chosen): the stack's profiles and cold starts are kept
@@ -195,7 +197,7 @@ export class StackController implements vscode.Disposable {
       return;
     }
     // resource-limits-missing sizes its fix from the engine's CPUs and memory.
-    void this.localGpus?.updateEngine(engine.info);
+    void this.readings.engineResources?.update(engine.info);
     await this.relist();
   }
 
@@ -318,7 +320,7 @@ export class StackController implements vscode.Disposable {
     const list = query.exitCode === 0 && !query.error ? await this.runner.exec(GPU_LIST_COMMAND, { timeoutMs: GPU_TIMEOUT_MS }) : undefined;
     if (this.disposed) return;
     this.gpu = readGpuState(query, list);
-    void this.localGpus?.update(this.gpu);
+    void this.readings.localGpus?.update(this.gpu);
     this.fire();
   }
 

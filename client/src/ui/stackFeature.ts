@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { createProcessRunner } from '../stack/process/processRunner';
 import type { Row } from '../stack/views/sidebarModel';
 import type { ColdStartStore } from './coldStarts';
+import type { EngineResourcesReporter } from './engineResources';
 import type { LocalGpuReporter } from './localGpus';
 import { stackCommandHandlers } from './commands';
 import { createGpusView } from './gpusView';
@@ -14,6 +15,7 @@ import { LogTerminals } from './logTerminal';
 import { maskedOutputChannel } from './maskedOutput';
 import { createProbeView } from './probeView';
 import { createProfilesContext } from './profilesContext';
+import { ServiceOutputs } from './serviceOutputs';
 import { createServicesView } from './servicesView';
 import { StackController } from './stackController';
 import type { StackCommand } from './stackIds';
@@ -28,6 +30,7 @@ export interface StackHost {
   context: vscode.ExtensionContext;
   coldStarts: ColdStartStore;
   localGpus: LocalGpuReporter;
+  engineResources: EngineResourcesReporter;
   services: StackView;
   gpus: StackView;
   probe: StackView;
@@ -43,13 +46,19 @@ export function activateStack(host: StackHost): StackFeature {
   const output = maskedOutputChannel(vscode.window.createOutputChannel('Inference Stack'));
   // No program is ever taken from the workspace: a repository's docker.exe or bin/ on PATH does not run.
   const runner = createProcessRunner({ excludeFolders: () => (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath) });
-  const controller = new StackController(host.context, runner, host.coldStarts, output, host.localGpus);
+  const controller = new StackController(host.context, runner, host.coldStarts, output, { localGpus: host.localGpus, engineResources: host.engineResources });
   const logs = new LogTerminals(host.context.workspaceState);
-  const handlers = stackCommandHandlers({ controller, logs, extensionUri: host.context.extensionUri });
+  const outputs = new ServiceOutputs({
+    createOutputChannel: (name) => vscode.window.createOutputChannel(name),
+    registerTextDocumentContentProvider: (scheme, provider) => vscode.workspace.registerTextDocumentContentProvider(scheme, provider),
+    uri: (parts) => vscode.Uri.from(parts),
+  });
+  const handlers = stackCommandHandlers({ controller, logs, outputs, extensionUri: host.context.extensionUri });
   const disposables: vscode.Disposable[] = [
     output,
     controller,
     logs,
+    outputs,
     createServicesView(controller, host.services.lazy, host.services.view),
     createGpusView(controller, host.gpus.lazy, host.gpus.view),
     createProbeView(controller, host.probe.lazy, host.probe.view),

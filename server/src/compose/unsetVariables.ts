@@ -16,12 +16,14 @@ import type { PlannedVariable } from './stackPlanTypes';
 export interface ComposeText {
   file: string;
   text: string;
+  /** The variables this file is interpolated with, when not the project's (an included file's: interpolatedFiles.ts). */
+  env?: ReadonlyMap<string, string>;
 }
 
 /** Each unset variable once (required wins), in the order written across `files`. */
-export function unsetVariables(files: readonly ComposeText[], env: ReadonlyMap<string, string>): PlannedVariable[] {
+export function unsetVariables(files: readonly ComposeText[], projectEnv: ReadonlyMap<string, string>): PlannedVariable[] {
   const found = new Map<string, PlannedVariable>();
-  for (const { file, text } of files) {
+  for (const { file, text, env = projectEnv } of files) {
     if (!text.includes('$')) continue;
     const lines = new LineIndex(text);
     const at = (offset: number) => {

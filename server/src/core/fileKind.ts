@@ -9,6 +9,13 @@ export const DOCKERFILE_NAME_GLOBS: readonly string[] = ['Dockerfile', 'Dockerfi
 
 /** The `.env` Compose reads beside its file (other env files are named by `env_file:`, not read by us). */
 export const DOTENV_GLOB = '**/.env';
+/** `.gitignore`: a fix that writes a secret into `.env` git-ignores it there (never analysed). */
+export const GITIGNORE_GLOB = '**/.gitignore';
+/**
+ * The files a fix edits beside a Compose file (analysis/sideFiles.ts). The editor sends the server their open texts,
+ * so a fix's edit of one is computed from the text the editor has, unsaved changes included, never from the disk's.
+ */
+export const SIDE_FILE_GLOBS: readonly string[] = [DOTENV_GLOB, GITIGNORE_GLOB];
 
 /** A glob per Compose name, in any folder (one each: editors' globs do not nest braces). */
 export const COMPOSE_FILE_GLOBS: readonly string[] = COMPOSE_NAME_GLOBS.map((g) => `**/${g}`);

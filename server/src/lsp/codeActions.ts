@@ -131,7 +131,10 @@ export class CodeActions {
     const edit = minimalEdit(text, fixed.text);
     if (!edit) return undefined;
     const workspaceEdit = this.workspaceEdit(doc, [edit], fixed.sideChanges);
-    if (!workspaceEdit) return undefined;
+    if (typeof workspaceEdit === 'string') {
+      this.connection.console.info(`inference-stack: Fix All on ${doc.uri} not offered: ${workspaceEdit}`);
+      return undefined;
+    }
     // What it changes beside the file, by name (never a value): ".env: HF_TOKEN added".
     const folder = dirname(uriPath(doc.uri) ?? '');
     const beside = fixed.sideChanges.map((c) => `${relative(folder, c.path).split(sep).join('/')}: ${c.notes.join(', ')}`);
@@ -154,7 +157,7 @@ export class CodeActions {
     const side = new SideFiles(access);
     const made = side.apply(fix, doc.getText());
     if (!made.ok) return `Not made: ${made.reason}.`;
-    return this.workspaceEdit(doc, fix.edits, side.changes()) ?? 'The editor cannot apply edits of several files.';
+    return this.workspaceEdit(doc, fix.edits, side.changes());
   }
 
   /** Where a Compose document on disk inside a workspace folder may have files written beside it; else undefined. */
@@ -173,20 +176,25 @@ export class CodeActions {
 
   /**
    * `edits` of the document and the files beside it that change, as one WorkspaceEdit: `documentChanges` where the
-   * client takes them (a file created first, then each file's edit, the document's checked against its version),
-   * else `changes` when every file exists; undefined when the client cannot apply it.
+   * client takes them (a file created first, then each file's edit, each open one checked against its version),
+   * else `changes` when every file exists; a string (why) when the client cannot apply it, or when a file beside
+   * is open with another text than the one its edit was computed from (edited while Fix All ran on a worker).
    */
-  private workspaceEdit(doc: TextDocument, edits: TextEdit[], changes: readonly SideFileChange[]): WorkspaceEdit | undefined {
+  private workspaceEdit(doc: TextDocument, edits: TextEdit[], changes: readonly SideFileChange[]): WorkspaceEdit | string {
     if (!changes.length) return { changes: { [doc.uri]: edits } };
     const openByPath = new Map(this.documents.all().flatMap((d) => (d.uri.startsWith('file:') ? [[uriPath(d.uri), d] as const] : [])));
-    const sideEdits = changes.map((c) => {
+    const sideEdits: Array<{ change: SideFileChange; uri: string; version: number | null; edit: TextEdit }> = [];
+    for (const c of changes) {
       const open = openByPath.get(c.path);
+      // The edit's offsets are those of `before`: the editor applies it to the text it has, at the version named here.
+      if (open && open.getText() !== c.before) return `${c.file} changed while the fix was computed: try again.`;
       const uri = open?.uri ?? pathToFileURL(c.path).href;
       const edit = c.before === undefined ? TextEdit.insert({ line: 0, character: 0 }, c.after) : (minimalEdit(c.before, c.after) ?? TextEdit.insert({ line: 0, character: 0 }, ''));
-      return { change: c, uri, version: open?.version ?? null, edit };
-    });
+      sideEdits.push({ change: c, uri, version: open?.version ?? null, edit });
+    }
+    const cannot = 'The editor cannot apply edits of several files.';
     if (this.canDocumentChanges) {
-      if (!this.canCreateFiles && changes.some((c) => c.before === undefined)) return undefined;
+      if (!this.canCreateFiles && changes.some((c) => c.before === undefined)) return cannot;
       return {
         documentChanges: [
           ...sideEdits.flatMap((s) => [
@@ -197,7 +205,7 @@ export class CodeActions {
         ],
       };
     }
-    if (changes.some((c) => c.before === undefined)) return undefined;
+    if (changes.some((c) => c.before === undefined)) return cannot;
     return { changes: Object.fromEntries([...sideEdits.map((s) => [s.uri, [s.edit]] as const), [doc.uri, edits] as const]) };
   }
 }

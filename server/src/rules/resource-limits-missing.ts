@@ -48,13 +48,16 @@ export const DEFAULT_CPUS = 8;
 export const DEFAULT_MEMORY = '32g';
 
 const GIB = 1024 ** 3;
+const MIB = 1024 ** 2;
 
 /**
  * What the fix writes for each limit. With the engine's CPUs (`docker info` NCPU) and memory (MemTotal) known: half of
- * each (at least 1 CPU, whole GiB, at least 1 GiB), so the service cannot starve the engine's other containers, and
- * never a CPU count above the engine's: the engine refuses a container whose CPU limit is above its CPUs ("Range of
- * CPUs is from 0.01 to 2.00, as there are only 2 CPUs available"). Unknown: the placeholders. Either way raised to a
- * larger reservation (a memory limit below it is refused too), the CPU limit still within the engine's CPUs.
+ * each, so the service cannot starve the engine's other containers; in whole CPUs and whole GiB, rounded down, while
+ * half is at least one; below that, exactly half (0.5 CPU of one; MiB of an engine under 2 GiB), so what the message
+ * calls half is half. Never a CPU count above the engine's: the engine refuses a container whose CPU limit is above
+ * its CPUs ("Range of CPUs is from 0.01 to 2.00, as there are only 2 CPUs available"). Unknown: the placeholders.
+ * Either way raised to a larger reservation (a memory limit below it is refused too), the CPU limit still within the
+ * engine's CPUs.
  */
 export interface Sizing {
   cpus: number;
@@ -62,19 +65,32 @@ export interface Sizing {
   engineCpus?: number;
   memoryBytes: number;
   engineMemoryBytes?: number;
+  /** Whether half of the engine's was rounded down to a whole CPU, a whole GiB (the message says so). */
+  cpusRounded?: boolean;
+  memoryRounded?: boolean;
 }
 
 export function sizingFor(engine: { cpus?: number; memoryBytes?: number } | undefined): Sizing {
   const sizing: Sizing = { cpus: DEFAULT_CPUS, memoryBytes: parseByteSize(DEFAULT_MEMORY)! };
   if (engine?.cpus && engine.cpus > 0) {
     sizing.engineCpus = engine.cpus;
-    sizing.cpus = Math.max(1, Math.floor(engine.cpus / 2));
+    const half = engine.cpus / 2;
+    // Compose takes up to three decimals: 0.5 of one CPU is written as it is.
+    sizing.cpus = half >= 1 ? Math.floor(half) : Math.floor(half * 1000) / 1000;
+    sizing.cpusRounded = sizing.cpus !== half;
   }
   if (engine?.memoryBytes && engine.memoryBytes > 0) {
     sizing.engineMemoryBytes = engine.memoryBytes;
-    sizing.memoryBytes = Math.max(1, Math.floor(engine.memoryBytes / 2 / GIB)) * GIB;
+    const half = engine.memoryBytes / 2;
+    sizing.memoryBytes = half >= GIB ? Math.floor(half / GIB) * GIB : Math.max(1, Math.floor(half / MIB)) * MIB;
+    sizing.memoryRounded = sizing.memoryBytes !== half;
   }
   return sizing;
+}
+
+/** A memory size as Compose reads it: whole GiB as `11g`, else MiB (`768m`). */
+function memoryText(bytes: number): string {
+  return bytes % GIB === 0 ? `${bytes / GIB}g` : `${Math.round(bytes / MIB)}m`;
 }
 
 interface LimitValue {
@@ -108,7 +124,7 @@ function limitValue(key: 'cpus' | 'memory', res: ServiceResources, sizing: Sizin
   const reserved = parseNumber(reservedText, parseByteSize);
   // A limit below the reservation is refused ("Minimum memory limit can not be less than memory reservation limit").
   if (reserved !== undefined && reservedText !== undefined && reserved > sizing.memoryBytes) return { key, text: reservedText, shown: formatBytes(reserved), basis: 'reservation' };
-  return { key, text: `${sizing.memoryBytes / GIB}g`, shown: formatBytes(sizing.memoryBytes), basis: sizing.engineMemoryBytes !== undefined ? 'half' : 'placeholder' };
+  return { key, text: memoryText(sizing.memoryBytes), shown: formatBytes(sizing.memoryBytes), basis: sizing.engineMemoryBytes !== undefined ? 'half' : 'placeholder' };
 }
 
 function parseNumber(text: string | undefined, parse: (t: string) => number | undefined): number | undefined {
@@ -117,7 +133,8 @@ function parseNumber(text: string | undefined, parse: (t: string) => number | un
 
 /**
  * What the values are based on: "the fix uses 1 CPU and 11 GiB, half of what the Docker engine has (2 CPUs,
- * 23.54 GiB)", "8 CPUs and 32 GiB as placeholders", "64 GiB, the reservation", "2 CPUs, all the engine has".
+ * 23.54 GiB), rounded down", "8 CPUs and 32 GiB as placeholders", "64 GiB, the reservation", "2 CPUs, all the engine
+ * has".
  */
 function basis(values: readonly LimitValue[], sizing: Sizing): string {
   const group = (b: LimitValue['basis']) => values.filter((v) => v.basis === b);
@@ -125,7 +142,8 @@ function basis(values: readonly LimitValue[], sizing: Sizing): string {
   const half = group('half');
   if (half.length) {
     const engine = half.map((v) => (v.key === 'cpus' ? formatCpus(sizing.engineCpus!) : formatBytes(sizing.engineMemoryBytes!)));
-    said.push(`${half.map((v) => v.shown).join(' and ')}, half of what the Docker engine has (${engine.join(', ')})`);
+    const rounded = half.some((v) => (v.key === 'cpus' ? sizing.cpusRounded : sizing.memoryRounded));
+    said.push(`${half.map((v) => v.shown).join(' and ')}, half of what the Docker engine has (${engine.join(', ')})${rounded ? ', rounded down' : ''}`);
   }
   for (const v of group('all-cpus')) said.push(`${v.shown}, all the Docker engine has (the CPU reservation asks for more)`);
   for (const v of group('reservation')) said.push(`${v.shown}, the reservation`);

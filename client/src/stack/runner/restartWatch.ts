@@ -26,3 +26,15 @@ export function restartProgress(c: ServiceStatus | undefined, startedBefore: num
       return { done: false, text: c.state };
   }
 }
+
+/** Where a Restart Service stood when it was cancelled before Docker answered: before asking it, or after. */
+export type RestartCancelled = 'before-asking' | 'while-restarting';
+
+/** What a cancelled restart left, for the person: nothing changed, or a restart Docker may still be carrying out. */
+export function cancelledRestartText(service: string, when: RestartCancelled): string {
+  if (when === 'before-asking') return `Restart of ${service} cancelled before Docker was asked: its container was left as it was.`;
+  return (
+    `Stopped waiting for Docker to restart ${service}. Docker had been asked to and may still do it: the container may ` +
+    'be stopping, stopped, or starting again. The Services view shows where it stands.'
+  );
+}

@@ -14,7 +14,7 @@
  * unit-tested in test/stack/stackRunner.test.ts.
  */
 
-import { abortAfter } from '../abortAfter';
+import { abortAfter, untilAborted } from '../abortAfter';
 import { dirname } from 'node:path';
 import { downCommand, explainComposeError, upCommand, type ComposeErrorExplanation, type ComposeProgram, type ComposeProject } from '../process/composeCommand';
 import { listProjectServices, findServiceContainer } from '../docker/projectContainers';
@@ -24,6 +24,7 @@ import { applyEnv } from '../docker/dockerEndpoint';
 import { explainDockerError, type DockerConnection } from '../docker/dockerApi';
 import { maskSecrets } from '../logs/mask';
 import { StartupTracker, type FatalError, type MilestoneEngineId } from './milestones';
+import type { RestartCancelled } from './restartWatch';
 import { representativeReplica, servicePhase, type PhaseInput } from './servicePhase';
 import { onlyWarnings, portKey, runPreflight, type PreflightDeps } from './preflight';
 import { startedServices } from './profiles';
@@ -386,19 +387,28 @@ export async function stopStack(opts: {
   };
 }
 
-export type RestartResult = { ok: true; containerId: string } | { ok: false; problem: DockerProblem };
+export type RestartResult = { ok: true; containerId: string } | { ok: false; problem: DockerProblem } | { ok: false; cancelled: RestartCancelled };
 
-/** Restarts the service's newest container through dockerode (the same engine as everything else). */
-export async function restartService(opts: { connection: DockerConnection; project: string; service: string; timeoutSeconds?: number }): Promise<RestartResult> {
-  const { connection, project, service } = opts;
+/**
+ * Restarts the service's newest container through dockerode (the same engine as everything else). `signal`: Cancel;
+ * the wait ends at once and the request is aborted, though the engine, once asked, may still carry the restart out.
+ */
+export async function restartService(opts: { connection: DockerConnection; project: string; service: string; timeoutSeconds?: number; signal?: AbortSignal }): Promise<RestartResult> {
+  const { connection, project, service, signal } = opts;
+  let asked = false;
   try {
-    const id = await findServiceContainer(connection.docker, project, service);
+    const id = await untilAborted(findServiceContainer(connection.docker, project, service), signal);
     if (!id) {
       return { ok: false, problem: { id: 'engine-error', title: `${service} has no container in project ${project}`, steps: ['Start the stack first.'], endpoint: connection.description } };
     }
-    await connection.docker.getContainer(id).restart(opts.timeoutSeconds !== undefined ? { t: opts.timeoutSeconds } : {});
+    signal?.throwIfAborted();
+    asked = true;
+    // dockerode 5 passes `abortSignal` to the request (lib/container.js restart); @types/dockerode does not list it.
+    const options = { ...(opts.timeoutSeconds !== undefined ? { t: opts.timeoutSeconds } : {}), ...(signal ? { abortSignal: signal } : {}) };
+    await untilAborted(connection.docker.getContainer(id).restart(options as Record<string, never>), signal);
     return { ok: true, containerId: id };
   } catch (err) {
+    if (signal?.aborted) return { ok: false, cancelled: asked ? 'while-restarting' : 'before-asking' };
     return { ok: false, problem: explainDockerError(err, connection) };
   }
 }

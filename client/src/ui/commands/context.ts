@@ -9,12 +9,15 @@ import { noProbePortNotice } from '../../stack/views/notices';
 import type { PlannedService } from '../../../../server/src/compose/stackPlanTypes';
 import { isComposeName } from '../../stack/trust/untrustedText';
 import type { LogTerminals } from '../logTerminal';
+import type { ServiceOutputs } from '../serviceOutputs';
 import { showError, showWarning } from '../notify';
 import type { StackController } from '../stackController';
 
 export interface Ctx {
   controller: StackController;
   logs: LogTerminals;
+  /** The per-service actions' output channels and inspect documents, disposed with the stack feature. */
+  outputs: ServiceOutputs;
   extensionUri: vscode.Uri;
 }
 

@@ -3,7 +3,7 @@
  * where it has a healthcheck) or fails again, and the outcome; the Services view counts the restart.
  */
 import * as vscode from 'vscode';
-import { restartProgress, type RestartProgress } from '../../stack/runner/restartWatch';
+import { cancelledRestartText, restartProgress, type RestartProgress } from '../../stack/runner/restartWatch';
 import { DEFAULT_START_TIMEOUT_SECONDS, restartService } from '../../stack/runner/stackRunner';
 import { formatClock } from '../../stack/views/sidebarModel';
 import { showError, showInfo, showWarning, withNotificationProgress } from '../notify';
@@ -25,8 +25,11 @@ export async function restart(ctx: Ctx, arg: string | undefined): Promise<void> 
     // Each container's start time before the restart, running or not: the restarted one is seen once it changes.
     const startedBefore = new Map(controller.statuses.filter((s) => s.service === service).map((s) => [s.containerId, s.startedAt]));
     progress.report({ message: 'stopping and starting its container' });
-    const r = await restartService({ connection: conn, project, service });
-    if (!r.ok) return { kind: 'error' as const, problem: r.problem };
+    // Cancel ends the wait for the engine's answer at once (the engine may take the stop timeout, or longer, to answer).
+    const abort = new AbortController();
+    const sub = token.onCancellationRequested(() => abort.abort());
+    const r = await restartService({ connection: conn, project, service, signal: abort.signal }).finally(() => sub.dispose());
+    if (!r.ok) return 'cancelled' in r ? { kind: 'cancelled' as const, when: r.cancelled } : { kind: 'error' as const, problem: r.problem };
     const before = startedBefore.get(r.containerId);
     controller.noteRestart(service);
     controller.scheduleRelist();
@@ -35,6 +38,14 @@ export async function restart(ctx: Ctx, arg: string | undefined): Promise<void> 
   });
   if (outcome.kind === 'error') {
     await showProblem(`could not restart ${service}: ${outcome.problem.title}`, outcome.problem.steps, ctx);
+    return;
+  }
+  if (outcome.kind === 'cancelled') {
+    // Whatever the engine does next, the Services view shows it.
+    controller.scheduleRelist();
+    const text = cancelledRestartText(service, outcome.when);
+    controller.output.appendLine(`restart ${service}: ${text}`);
+    void showWarning(text);
     return;
   }
   const { last } = outcome;

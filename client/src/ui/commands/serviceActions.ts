@@ -29,7 +29,6 @@ import { maskSecrets } from '../../stack/logs/mask';
 import { resolveExecutable } from '../../stack/process/executablePath';
 import type { ServiceStatus } from '../../stack/stackTypes';
 import { notificationText } from '../../stack/trust/untrustedText';
-import { maskedOutputChannel } from '../maskedOutput';
 import { showError, showInfo, showWarning, withNotificationProgress } from '../notify';
 import { pickService, serviceApi, trusted, type Ctx } from './context';
 import { connection } from './prepare';
@@ -101,15 +100,7 @@ export async function copyChatCurl(ctx: Ctx, arg: string | undefined): Promise<v
 
 // ------------------------------------------------------------------------------------------------ Try the Model
 
-const tryChannels = new Map<string, vscode.OutputChannel>();
 let lastPrompt = 'Say hello in one short sentence.';
-
-/** The output channel of a service's tries ("Inference Stack: Try vllm"), masked like the stack's own. */
-function tryChannel(service: string): vscode.OutputChannel {
-  let channel = tryChannels.get(service);
-  if (!channel) tryChannels.set(service, (channel = maskedOutputChannel(vscode.window.createOutputChannel(`Inference Stack: Try ${service}`))));
-  return channel;
-}
 
 export async function tryTheModel(ctx: Ctx, arg: string | undefined): Promise<void> {
   if (!trusted('Try the Model', 'sends requests to its containers')) return;
@@ -132,7 +123,7 @@ export async function tryTheModel(ctx: Ctx, arg: string | undefined): Promise<vo
   });
   if (!prompt?.trim()) return;
   lastPrompt = prompt;
-  const channel = tryChannel(service);
+  const channel = ctx.outputs.tryChannel(service);
   channel.show(true);
   channel.appendLine(`── ${new Date().toLocaleTimeString()} · ${service} · ${model} at ${baseUrl}`);
   channel.appendLine(`> ${prompt}`);
@@ -202,23 +193,6 @@ export async function openShell(ctx: Ctx, arg: string | undefined): Promise<void
 
 // ------------------------------------------------------------------------------------------------ Show Container Inspect
 
-const INSPECT_SCHEME = 'inference-stack-inspect';
-const inspectTexts = new Map<string, string>();
-let inspectProvider: vscode.Disposable | undefined;
-let inspectCount = 0;
-
-/** A read-only document per inspect (the provider answers from memory; nothing is written to disk). */
-function inspectDocumentUri(service: string, replica: number, text: string): vscode.Uri {
-  inspectProvider ??= vscode.workspace.registerTextDocumentContentProvider(INSPECT_SCHEME, {
-    provideTextDocumentContent: (uri) => inspectTexts.get(uri.toString()) ?? '',
-  });
-  const uri = vscode.Uri.from({ scheme: INSPECT_SCHEME, path: `/${service}-${replica}.inspect.json`, query: String(++inspectCount) });
-  inspectTexts.set(uri.toString(), text);
-  // The last few only: an inspect is a few KiB, and a closed document is asked for again only when reopened.
-  for (const key of [...inspectTexts.keys()].slice(0, Math.max(0, inspectTexts.size - 20))) inspectTexts.delete(key);
-  return uri;
-}
-
 export async function showContainerInspect(ctx: Ctx, arg: string | undefined): Promise<void> {
   const service = await pickService(ctx, arg, 'Show the inspect JSON of which service?', false);
   if (!service) return;
@@ -233,7 +207,7 @@ export async function showContainerInspect(ctx: Ctx, arg: string | undefined): P
   const planned = ctx.controller.plan?.services.find((s) => s.name === service);
   // Masked whatever the trust: the key is not sent anywhere here, only hidden.
   const text = maskedInspectJson(answer.json, [planned?.apiKey]);
-  const doc = await vscode.workspace.openTextDocument(inspectDocumentUri(service, container.replica, text));
+  const doc = await vscode.workspace.openTextDocument(ctx.outputs.inspectDocumentUri(service, container.replica, text));
   if (doc.languageId !== 'json') await vscode.languages.setTextDocumentLanguage(doc, 'json');
   await vscode.window.showTextDocument(doc, { preview: false });
 }

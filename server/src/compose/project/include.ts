@@ -15,49 +15,34 @@ import { ComposeError, get, MapNode, mapNode, ProjectNode, stringOf, TreePath } 
 /** Loads a set of files as one model (compose-go's loadYamlModel). */
 export type ModelLoader = (files: string[], workingDir: string, scope: LoadScope, included: string[]) => MapNode;
 
-interface IncludeConfig {
+export interface IncludeConfig {
   paths: string[];
   projectDirectory?: string;
   envFiles?: string[];
   at: ProjectNode;
 }
 
+/** Where an include entry's files are (absolute, the first one the main file) and the folder they load from. */
+export interface IncludeTarget {
+  paths: string[];
+  main: string;
+  projectDirectory: string;
+}
+
 export function applyInclude(workingDir: string, model: MapNode, scope: LoadScope, included: string[], resets: readonly TreePath[], loadModel: ModelLoader): void {
   const source = get(model, 'include');
   if (!source || (source.kind === 'scalar' && source.value === null)) return;
   for (const r of includeConfigs(source)) {
-    const { reader } = scope;
-    const paths = r.paths.map((p) => absolute(p, scope.loaderDir, reader.home));
-    const main = paths[0];
-    if (main === undefined) continue;
-    let projectDirectory: string;
-    if (r.projectDirectory === undefined || r.projectDirectory === '') projectDirectory = dirname(main);
-    else if (!isAbsolute(r.projectDirectory)) projectDirectory = join(workingDir, r.projectDirectory);
-    else projectDirectory = r.projectDirectory;
+    const target = includeTarget(r, workingDir, scope);
+    if (!target) continue;
+    const { paths, main, projectDirectory } = target;
     if (included.includes(main)) {
       const chain = [...included, main];
       throw new ComposeError(`include cycle detected:\n${chain[0]}\n include ${chain.slice(1).join('\n include ')}`, r.at.origin);
     }
-
-    let envFiles: string[];
-    if (!r.envFiles?.length) {
-      const dotEnv = join(projectDirectory, '.env');
-      envFiles = reader.kind(dotEnv) === 'file' ? [dotEnv] : [];
-    } else {
-      envFiles = [];
-      for (const f of r.envFiles) {
-        if (f === '/dev/null') continue;
-        const file = isAbsolute(f) ? f : join(workingDir, f);
-        const kind = reader.kind(file);
-        if (kind === undefined) throw new ComposeError(`stat ${file}: no such file or directory`, r.at.origin);
-        if (kind === 'dir') throw new ComposeError(`${file} is not a file`, r.at.origin);
-        envFiles.push(file);
-      }
-    }
-    const env = mergeEnv(scope.env, readEnvFiles(envFiles, reader, scope.env));
     const includeScope: LoadScope = {
       ...scope,
-      env,
+      env: includeEnv(r, projectDirectory, workingDir, scope),
       loaderDir: projectDirectory,
       options: { ...scope.options, resolvePaths: true, skipNormalization: true },
     };
@@ -67,7 +52,43 @@ export function applyInclude(workingDir: string, model: MapNode, scope: LoadScop
   model.entries.delete('include');
 }
 
-function includeConfigs(source: ProjectNode): IncludeConfig[] {
+/** The entry's files (relative to the including file's loader folder) and its project directory; undefined: no path. */
+export function includeTarget(r: IncludeConfig, workingDir: string, scope: LoadScope): IncludeTarget | undefined {
+  const paths = r.paths.map((p) => absolute(p, scope.loaderDir, scope.reader.home));
+  const main = paths[0];
+  if (main === undefined) return undefined;
+  let projectDirectory: string;
+  if (r.projectDirectory === undefined || r.projectDirectory === '') projectDirectory = dirname(main);
+  else if (!isAbsolute(r.projectDirectory)) projectDirectory = join(workingDir, r.projectDirectory);
+  else projectDirectory = r.projectDirectory;
+  return { paths, main, projectDirectory };
+}
+
+/**
+ * The variables the included files are interpolated with: the including project's, then the entry's `env_file`s
+ * (relative to the including project's folder), or else the `.env` of its project directory, if there is one.
+ */
+export function includeEnv(r: IncludeConfig, projectDirectory: string, workingDir: string, scope: LoadScope): Map<string, string> {
+  const { reader } = scope;
+  let envFiles: string[];
+  if (!r.envFiles?.length) {
+    const dotEnv = join(projectDirectory, '.env');
+    envFiles = reader.kind(dotEnv) === 'file' ? [dotEnv] : [];
+  } else {
+    envFiles = [];
+    for (const f of r.envFiles) {
+      if (f === '/dev/null') continue;
+      const file = isAbsolute(f) ? f : join(workingDir, f);
+      const kind = reader.kind(file);
+      if (kind === undefined) throw new ComposeError(`stat ${file}: no such file or directory`, r.at.origin);
+      if (kind === 'dir') throw new ComposeError(`${file} is not a file`, r.at.origin);
+      envFiles.push(file);
+    }
+  }
+  return mergeEnv(scope.env, readEnvFiles(envFiles, reader, scope.env));
+}
+
+export function includeConfigs(source: ProjectNode): IncludeConfig[] {
   if (source.kind !== 'seq') throw new ComposeError(`\`include\` must be a list, got ${source.kind === 'scalar' ? String(source.value) : 'a mapping'}`, source.origin);
   return source.items.map((item) => {
     const text = stringOf(item);

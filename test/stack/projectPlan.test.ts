@@ -151,3 +151,32 @@ describe('a project Compose refuses', () => {
     assert.match(plan([join(dir, 'compose.yaml')]).parseError ?? '', new RegExp(`^${join(dir, 'compose.override.yaml')}:2:3: not a valid service name`));
   });
 });
+
+describe('a Compose file of several YAML documents (compose-go merges them in order, as files)', () => {
+  it('plans the merged services: the GPU, the image and the port a later document writes', () => {
+    const dir = folder('documents', { 'compose.yaml': `${BASE}---\nservices:\n  vllm:\n    image: vllm/vllm-openai:v0.11.1\n${GPU_OVERRIDE.split('\n').slice(2).join('\n')}` });
+    const file = join(dir, 'compose.yaml');
+    const p = plan([file]);
+    assert.equal(p.parseError, undefined);
+    assert.deepEqual(p.files, [file]);
+    assert.equal(p.project, 'override-demo');
+    const [vllm] = p.services;
+    assert.equal(vllm!.image, 'vllm/vllm-openai:v0.11.1');
+    assert.equal(vllm!.requestsGpu, true);
+    assert.deepEqual(vllm!.publishedPorts, [{ hostIp: '', hostPort: 9000, containerPort: 8000, protocol: 'tcp' }]);
+    assert.equal(vllm!.servedModelName, 'qwen');
+  });
+
+  it('`!reset` in a later document removes what the first one set', () => {
+    const dir = folder('documents-reset', { 'compose.yaml': `${BASE}---\nservices:\n  vllm:\n    ports: !reset []\n` });
+    assert.deepEqual(plan([join(dir, 'compose.yaml')]).services[0]!.publishedPorts, []);
+  });
+
+  it('an empty document (a trailing `---`) is refused, at its place', () => {
+    const dir = folder('documents-empty', { 'compose.yaml': `${BASE}---\n` });
+    const file = join(dir, 'compose.yaml');
+    const p = plan([file]);
+    assert.equal(p.parseError, `${file}:7:4: top-level object must be a mapping`);
+    assert.deepEqual(p.services, []);
+  });
+});

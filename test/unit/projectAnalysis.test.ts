@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { analyze } from '../../server/src/analysis/analyze';
-import { analyzeInProject, multiFileProject, TEXT_RULES } from '../../server/src/analysis/projectAnalysis';
+import { analyzeInProject, multiPartProject, TEXT_RULES } from '../../server/src/analysis/projectAnalysis';
 import { RULE_IDS } from '../../server/src/rules/registry';
 import { boundedReader } from '../../server/src/compose/project';
 import type { Finding } from '../../server/src/core/types';
@@ -109,7 +109,7 @@ describe('analyzeInProject', () => {
     // The unsaved text (count: 1) is what is analysed, not the disk's (count: 2).
     const edited = lint(dir, 'compose.override.yaml', gpuOverride(1));
     assert.deepEqual(rules(edited.findings).filter((r) => r.startsWith('gpu-')), ['gpu-count-below-parallelism']);
-    assert.ok(multiFileProject(join(dir, 'compose.override.yaml'), gpuOverride(1), { reader: boundedReader({ root: dir }) }));
+    assert.ok(multiPartProject(join(dir, 'compose.override.yaml'), gpuOverride(1), { reader: boundedReader({ root: dir }) }));
   });
 
   it('honours the override\'s suppression comment for a finding the merged project traces to it', () => {
@@ -130,7 +130,7 @@ describe('analyzeInProject', () => {
     const dir = project({ 'compose.yaml': BASE_ONE_GPU });
     const result = lint(dir, 'compose.yaml');
     assert.equal(result.inProject, false);
-    assert.equal(multiFileProject(join(dir, 'compose.yaml'), BASE_ONE_GPU, { reader: boundedReader({ root: dir }) }), undefined);
+    assert.equal(multiPartProject(join(dir, 'compose.yaml'), BASE_ONE_GPU, { reader: boundedReader({ root: dir }) }), undefined);
   });
 
   it('takes the files named with -f as the project, in order', () => {

@@ -593,7 +593,7 @@ export function optionsKey(options: AnalysisOptions): string {
     engineResources: options.engineResources,
     // Sets have no JSON text of their own: their sorted names do.
     project: options.project
-      ? Object.fromEntries(Object.entries(options.project.definedElsewhere).map(([kind, names]) => [kind, [...names].sort()]))
+      ? { ...Object.fromEntries(Object.entries(options.project.definedElsewhere).map(([kind, names]) => [kind, [...names].sort()])), fileAlone: options.project.fileAlone }
       : undefined,
   });
 }

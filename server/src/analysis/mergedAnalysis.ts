@@ -9,6 +9,7 @@ import type { LoadedProject, MapNode, Origin, ProjectNode } from '../compose/pro
 import { mapNode } from '../compose/project/tree';
 import { renderedNodeAt, renderProject } from '../compose/project/render';
 import type { ComposeFile } from '../compose/composeFile';
+import { documentParts, hasSeveralDocuments, partIndexAt, type DocumentPart } from '../compose/yamlDocuments';
 import { composeReports, RawReport } from './analyze';
 import { ServiceExtents } from './serviceExtents';
 
@@ -31,14 +32,39 @@ export interface InvolvedOrigin {
 
 /** What the project's analyses of each file share: computed once per load. */
 export interface ProjectFacts {
-  /** Per merged service: each file that wrote part of it → the first place it did (its service key first). */
+  /**
+   * Per merged service: each part that wrote some of it → the first place it did (its service key first). A part is
+   * a file, or one YAML document of a file of several (compose-go merges those as it merges files): see partOf.
+   */
   contributors: Map<string, Map<string, Origin>>;
   /** Every name the project defines, by top-level section (services left out by profiles included). */
   defined: ProjectContext['definedElsewhere'];
+  /** The part a value was written in: its file's path, with the document's index for a file of several. */
+  partOf(origin: Origin): string;
 }
 
 export function projectFacts(loaded: LoadedProject): ProjectFacts {
-  return { contributors: serviceContributors(loaded.model), defined: definedNames(loaded) };
+  const partOf = partLocator(loaded.files);
+  return { contributors: serviceContributors(loaded.model, partOf), defined: definedNames(loaded), partOf };
+}
+
+/** Whether the project has more than one part: several files, or a file of several documents. */
+export function hasSeveralParts(loaded: LoadedProject): boolean {
+  if (loaded.files.size > 1) return true;
+  for (const text of loaded.files.values()) if (hasSeveralDocuments(text)) return true;
+  return false;
+}
+
+function partLocator(files: ReadonlyMap<string, string>): (origin: Origin) => string {
+  const documents = new Map<string, DocumentPart[]>();
+  for (const [file, text] of files) {
+    const parts = documentParts(text);
+    if (parts.length > 1) documents.set(file, parts);
+  }
+  return (origin) => {
+    const parts = documents.get(origin.file);
+    return parts ? `${origin.file}\0${partIndexAt(parts, origin.range[0])}` : origin.file;
+  };
 }
 
 /**
@@ -85,13 +111,13 @@ export function analyzeMergedFor(
   return reports;
 }
 
-/** The services `file` writes part of, and those they read (`depends_on`, `volumes_from`). */
+/** The services `file` writes part of (in any of its documents), and those they read (`depends_on`, `volumes_from`). */
 export function servicesFor(facts: ProjectFacts, model: MapNode, file: string): Set<string> {
   const services = model.entries.get('services')?.value;
   const names = new Set<string>();
   if (services?.kind !== 'map') return names;
-  for (const [name, files] of facts.contributors) {
-    if (!files.has(file)) continue;
+  for (const [name, parts] of facts.contributors) {
+    if (![...parts.values()].some((origin) => origin.file === file)) continue;
     names.add(name);
     const service = services.entries.get(name)?.value;
     if (service?.kind !== 'map') continue;
@@ -112,20 +138,24 @@ function withServices(model: MapNode, wanted: ReadonlySet<string>): MapNode {
   return mapNode(model.origin, [...model.entries].map(([key, entry]) => [key, key === 'services' ? { ...entry, value: part } : entry]));
 }
 
-function serviceContributors(model: MapNode): Map<string, Map<string, Origin>> {
+function serviceContributors(model: MapNode, partOf: (origin: Origin) => string): Map<string, Map<string, Origin>> {
   const out = new Map<string, Map<string, Origin>>();
   const services = model.entries.get('services')?.value;
   if (services?.kind !== 'map') return out;
   for (const [name, entry] of services.entries) {
-    // Where a file writes the service's key; else (a file it `extends`) the first thing that file writes in it.
+    // Where a part writes the service's key; else (a file it `extends`) the first thing that part writes in it.
     const keys = new Map<string, Origin>();
-    for (const origin of [entry.keyOrigin, ...(entry.alsoAt ?? [])]) if (!keys.has(origin.file)) keys.set(origin.file, origin);
-    const files = new Map(keys);
+    for (const origin of [entry.keyOrigin, ...(entry.alsoAt ?? [])]) {
+      const part = partOf(origin);
+      if (!keys.has(part)) keys.set(part, origin);
+    }
+    const parts = new Map(keys);
     walk(entry.value, (origin) => {
-      const seen = files.get(origin.file);
-      if (!seen || (!keys.has(origin.file) && origin.range[0] < seen.range[0])) files.set(origin.file, origin);
+      const part = partOf(origin);
+      const seen = parts.get(part);
+      if (!seen || (!keys.has(part) && origin.range[0] < seen.range[0])) parts.set(part, origin);
     });
-    out.set(name, files);
+    out.set(name, parts);
   }
   return out;
 }

@@ -13,17 +13,27 @@
  *    without fixes (a fix is computed on F's own text only). Findings about a shared service name the other files
  *    that define it (relatedInformation). F's suppression comments apply to all of them (analyze.ts finalize).
  * A project Compose refuses falls back to F alone: never a crash, never a finding lost.
+ *
+ * A file of several YAML documents is a project of its own even alone: compose-go merges its documents in order as
+ * it merges files (loader/loader.go loadYamlFile at compose-spec/compose-go e70e961c3a3acebf0800b882f1afb3dbf1fb74a2).
+ * So the unit above is a part, a file or one document of a file of several (mergedAnalysis.ts partOf): S is each
+ * document alone (yamlDocuments.ts partText keeps the file's offsets, so ranges and fixes hold), "other files" are
+ * the other parts, and F's findings are those of all its documents. It is never analysed incrementally; a file of
+ * one document pays one scan of its lines for this (yamlDocuments.ts documentParts).
  */
 import { dirname, relative } from 'node:path';
 import type { AnalysisOptions } from '../core/analysisOptions';
+import { MAX_ANALYSED_BYTES } from '../core/boundedFile';
 import { LineIndex } from '../core/lineIndex';
 import type { Finding, RelatedInformation, Span } from '../core/types';
 import { ComposeError, loadProject, projectInputForFile, resolveProjectOptions, type LoadedProject, type Origin, type ProjectInput, type ProjectOptions, type ProjectReader } from '../compose/project';
 import { overlayReader } from '../compose/project/overlayReader';
-import { analyze, composeReports, finalize, RawReport, ruleReports, SYNTAX_RULE_ID, tooLargeFindings } from './analyze';
+import { composeReports, finalize, RawReport, ruleReports, SYNTAX_RULE_ID, tooLargeFindings } from './analyze';
 import { optionsKey } from './incrementalCompose';
 import { IncrementalStore } from './incrementalStore';
-import { analyzeMergedFor, InvolvedOrigin, MergedReport, ProjectFacts, projectFacts, servicesFor, TextAnalysis } from './mergedAnalysis';
+import { analyzeMergedFor, hasSeveralParts, InvolvedOrigin, MergedReport, ProjectFacts, projectFacts, servicesFor, TextAnalysis } from './mergedAnalysis';
+import { documentParts, hasSeveralDocuments, partText } from '../compose/yamlDocuments';
+import { analyzeDocumentsAlone } from './documentAnalysis';
 import { ServiceExtents } from './serviceExtents';
 import { REFERENCE_RULE_ID } from '../rules/compose-reference-undefined';
 
@@ -73,13 +83,14 @@ export interface ProjectAnalysis {
 }
 
 /**
- * The project of `file` when it has more than one file, else undefined (then analyse `file` alone, incrementally
- * if you like). `text` is the file's text now (it may differ from the disk).
+ * The project of `file` when it has more than one part (several files, or `file` has several YAML documents), else
+ * undefined (then analyse `file` alone, incrementally if you like). `text` is the file's text now (it may differ
+ * from the disk).
  */
-export function multiFileProject(file: string, text: string, source: ProjectSource): { input: ProjectInput; options: ProjectOptions } | undefined {
+export function multiPartProject(file: string, text: string, source: ProjectSource): { input: ProjectInput; options: ProjectOptions } | undefined {
   // Finding the file set stats a dozen names and reads `.env`: on every keystroke in a one-file project, once is enough.
   if (source.epoch === undefined || source.files) return findProject(file, text, source);
-  const key = `${file}\0${source.epoch}\0${mayReachOtherFiles(text)}\0${JSON.stringify([...(source.environment ?? [])])}\0${source.textsKey ?? ''}`;
+  const key = `${file}\0${source.epoch}\0${mayReachOtherFiles(text)}\0${analysedAsDocuments(text)}\0${JSON.stringify([...(source.environment ?? [])])}\0${source.textsKey ?? ''}`;
   return membership.get(file, key, () => findProject(file, text, source));
 }
 
@@ -100,7 +111,7 @@ function findProject(file: string, text: string, source: ProjectSource): { input
     throw err;
   }
   if (!options.configFiles.includes(file)) return undefined;
-  if (options.configFiles.length === 1 && !mayReachOtherFiles(text)) return undefined;
+  if (options.configFiles.length === 1 && !mayReachOtherFiles(text) && !analysedAsDocuments(text)) return undefined;
   return { input, options };
 }
 
@@ -113,16 +124,24 @@ function mayReachOtherFiles(text: string): boolean {
   return /(^|\n)["']?include["']?[ \t]*:/.test(text) || (/\bextends["']?[ \t]*:/.test(text) && /(^|[\s{,])["']?file["']?[ \t]*:/.test(text));
 }
 
+/**
+ * Whether a Compose text has several YAML documents, each a part of its project. A text too large to analyse is
+ * never parsed for it: it is declined whole, at no cost.
+ */
+export function analysedAsDocuments(text: string): boolean {
+  return text.length <= MAX_ANALYSED_BYTES && hasSeveralDocuments(text);
+}
+
 /** `file` analysed within its project (see the top of this file); `options` are those of `file` alone. */
 export function analyzeInProject(
   file: string,
   text: string,
   source: ProjectSource,
   options: AnalysisOptions,
-  /** multiFileProject's answer, when the caller asked already. */
-  found = multiFileProject(file, text, source),
+  /** multiPartProject's answer, when the caller asked already. */
+  found = multiPartProject(file, text, source),
 ): ProjectAnalysis {
-  const alone = (files = [file]): ProjectAnalysis => ({ findings: analyze(text, 'compose', options), files, inProject: false });
+  const alone = (files = [file]): ProjectAnalysis => ({ findings: analyzeDocumentsAlone(text, options), files, inProject: false });
   if (tooLargeFindings(text, options)) return alone();
   if (!found) return alone();
   const reader = overlayReader(source.reader, new Map([[file, text]]));
@@ -132,30 +151,50 @@ export function analyzeInProject(
   if (!project.facts || !project.loaded.files.has(file)) return alone();
   const { loaded, facts } = project;
   const files = [...loaded.files.keys(), ...loaded.options.envFiles];
-  const own = ownReports(file, text, { ...options, project: { definedElsewhere: facts.defined } });
+  // A project that is F alone (its documents) may be one of the files a person names with -f.
+  const fileAlone = !source.files && loaded.files.size === 1;
+  const own = ownReports(file, text, { ...options, project: { definedElsewhere: facts.defined, ...(fileAlone ? { fileAlone } : {}) } });
   const reports = mergedReports(file, project);
   const fromHere = reports.filter((m) => m.origin.file === file);
-  const contributors = (service: string | undefined) => (service === undefined ? undefined : facts.contributors.get(service));
-  const shared = (service: string | undefined) => (contributors(service)?.size ?? 0) > 1 && !!contributors(service)?.has(file);
+  /** The part of F (F, or one of its documents) that an offset of its text is in. */
+  const partAt = (offset: number) => facts.partOf({ file, range: [offset, offset] });
+  // Whether the service, as the merge makes it, may differ from what the part alone says: another part (file or
+  // document) writes it too; or, in a file of several documents, a service it reads (`depends_on`, `volumes_from`,
+  // the GPUs others take) may be written in another document.
+  const severalDocuments = own.documents > 1;
+  const shared = (service: string | undefined, part: string) => {
+    const parts = service === undefined ? undefined : facts.contributors.get(service);
+    return !!parts && parts.has(part) && (parts.size > 1 || severalDocuments);
+  };
 
-  // Each report this file gets, with the merged reports that say the same (what the other files contributed).
+  // Each report this file gets, with the merged reports that say the same (what the other parts contributed).
   const kept: Array<{ raw: RawReport; merged: readonly MergedReport[] }> = [];
   const counterparts = new Set<MergedReport>();
+  // The part of F that first reported a rule at a service's key: each document of F that writes the service lacks
+  // what the merged service lacks, and one finding (in its first document) says it.
+  const firstAtKey = new Map<string, string>();
   for (const s of own.raw) {
     const service = own.extents.at(s.report.span.start);
-    if (TEXT_RULES.has(s.rule) || !shared(service?.name)) {
+    const part = partAt(s.report.span.start);
+    if (TEXT_RULES.has(s.rule) || !shared(service?.name, part)) {
       kept.push({ raw: s, merged: [] });
       continue;
     }
     const atKey = service!.keyAt.start === s.report.span.start;
     const confirming = confirmations(reports, fromHere, s, service!.name, atKey);
     confirming.forEach((m) => counterparts.add(m));
-    if (confirming.length) kept.push({ raw: s, merged: confirming });
+    if (!confirming.length) continue;
+    if (atKey) {
+      const first = firstAtKey.get(`${s.rule}\0${service!.name}`) ?? part;
+      if (first !== part) continue;
+      firstAtKey.set(`${s.rule}\0${service!.name}`, part);
+    }
+    kept.push({ raw: s, merged: confirming });
   }
   // What only the merged project shows (a value an override brings, read with what the base sets), at its origin.
   const added = new Map<string, { raw: RawReport; merged: readonly MergedReport[] }>();
   for (const m of fromHere) {
-    if (counterparts.has(m) || !shared(m.service) || hasCounterpart(own.raw, m)) continue;
+    if (counterparts.has(m) || !shared(m.service, facts.partOf(m.origin)) || hasCounterpart(own.raw, m)) continue;
     const span: Span = { start: m.origin.range[0], end: m.origin.range[1] };
     const raw: RawReport = { ...m.raw, report: { span, message: m.raw.report.message, ...(m.raw.report.severity ? { severity: m.raw.report.severity } : {}), fixes: [] } };
     added.set(`${m.raw.rule}\0${span.start}\0${span.end}\0${raw.report.message}`, { raw, merged: [m] });
@@ -173,10 +212,11 @@ export function analyzeInProject(
   const related = new RelatedFiles(file, loaded, facts);
   const withRelated = ({ raw: r, merged }: { raw: RawReport; merged: readonly MergedReport[] }): RawReport => {
     const { involves: _involves, ...report } = r.report;
+    const part = partAt(r.report.span.start);
     const service = own.extents.at(r.report.span.start)?.name ?? merged[0]?.service;
-    // The values read in the other files when the rule names them; else where the other files define the service.
-    const involved = related.involved(merged.flatMap((m) => m.involved));
-    const info = involved.length ? involved : service !== undefined && shared(service) ? related.of(service) : [];
+    // The values read in the other parts when the rule names them; else where the other parts define the service.
+    const involved = related.involved(merged.flatMap((m) => m.involved), part);
+    const info = involved.length ? involved : service !== undefined && shared(service, part) ? related.of(service, part) : [];
     return { ...r, report: info.length ? { ...report, related: info } : report };
   };
   const findings = finalize([...kept, ...added.values()].map(withRelated), text, own.lines, options);
@@ -198,7 +238,10 @@ function overlaps(range: readonly [number, number], span: Span): boolean {
   return range[0] === span.start || (range[0] < span.end && span.start < range[1]);
 }
 
-/** "vllm is also defined in compose.yaml:2": where the other files of the project write the same service. */
+/**
+ * "vllm is also defined in compose.yaml:2": where the other parts of the project (other files, other documents of
+ * the same file) write the same service. `part` is the part of the finding (mergedAnalysis.ts partOf).
+ */
 class RelatedFiles {
   private readonly lines = new Map<string, LineIndex>();
 
@@ -208,30 +251,32 @@ class RelatedFiles {
     private readonly facts: ProjectFacts,
   ) {}
 
-  of(service: string): RelatedInformation[] {
+  of(service: string, part: string): RelatedInformation[] {
     const out: RelatedInformation[] = [];
     for (const [other, origin] of this.facts.contributors.get(service) ?? []) {
-      if (other === this.file) continue;
+      if (other === part) continue;
       const range = this.rangeOf(origin);
       if (!range) continue;
-      const name = relative(dirname(this.file), other) || other;
-      out.push({ file: other, range, message: `"${service}" is also defined in ${name}:${range.start.line + 1}` });
+      out.push({ file: origin.file, range, message: `"${service}" is also defined in ${this.nameOf(origin.file)}:${range.start.line + 1}` });
     }
     return out;
   }
 
-  /** "--tensor-parallel-size 2 is set in compose.yaml:4": the values a finding read that other files wrote, once each. */
-  involved(values: readonly InvolvedOrigin[]): RelatedInformation[] {
+  /** "--tensor-parallel-size 2 is set in compose.yaml:4": the values a finding read that other parts wrote, once each. */
+  involved(values: readonly InvolvedOrigin[], part: string): RelatedInformation[] {
     const out = new Map<string, RelatedInformation>();
     for (const { origin, what } of values) {
-      if (origin.file === this.file) continue;
+      if (this.facts.partOf(origin) === part) continue;
       const range = this.rangeOf(origin);
       if (!range) continue;
-      const name = relative(dirname(this.file), origin.file) || origin.file;
-      const message = `${what} is set in ${name}:${range.start.line + 1}`;
+      const message = `${what} is set in ${this.nameOf(origin.file)}:${range.start.line + 1}`;
       out.set(`${origin.file}\0${origin.range[0]}\0${message}`, { file: origin.file, range, message });
     }
     return [...out.values()];
+  }
+
+  private nameOf(other: string): string {
+    return relative(dirname(this.file), other) || other;
   }
 
   private rangeOf(origin: Origin): RelatedInformation['range'] | undefined {
@@ -278,7 +323,8 @@ function loadCached(input: ProjectInput, project: ProjectOptions, reader: Projec
   let loaded: LoadedProject;
   try {
     // References to what no file defines are compose-reference-undefined's findings, not a reason to judge alone.
-    loaded = loadProject(input, reader, { skipConsistencyCheck: true });
+    // Every profile: a service is checked as merged whichever profiles a person will enable.
+    loaded = loadProject({ ...input, profiles: ['*'] }, reader, { skipConsistencyCheck: true });
   } catch (err) {
     // A project Compose refuses: the file is analysed alone (its own findings say what is wrong in it).
     if (err instanceof ComposeError) return undefined;
@@ -286,8 +332,9 @@ function loadCached(input: ProjectInput, project: ProjectOptions, reader: Projec
   }
   const texts = new Map<string, string | undefined>(loaded.files);
   for (const env of loaded.options.envFiles) texts.set(env, readText(reader, env));
-  // A file that reached no other (its `extends` are all in itself) is analysed alone: no merged analysis needed.
-  const facts = loaded.files.size < 2 ? undefined : projectFacts(loaded);
+  // A file of one document that reached no other (its `extends` are all in itself) is analysed alone: no merged
+  // analysis needed.
+  const facts = hasSeveralParts(loaded) ? projectFacts(loaded) : undefined;
   const entry: CachedProject = { key, texts, loaded, facts, optionsKey: sharedKey, shared };
   cache.push(entry);
   if (cache.length > CACHE_SIZE) cache.shift();
@@ -321,7 +368,7 @@ class Memo<T> {
 const membership = new Memo<{ input: ProjectInput; options: ProjectOptions } | undefined>();
 
 /** S: the file alone (with the project's names), until its text or options change. */
-const ownMemo = new Memo<{ raw: readonly RawReport[]; extents: ServiceExtents; lines: LineIndex; extendsAt: Map<string, Span> }>();
+const ownMemo = new Memo<{ raw: readonly RawReport[]; extents: ServiceExtents; lines: LineIndex; extendsAt: Map<string, Span>; documents: number }>();
 
 /**
  * The analyses of the project files' own texts (S) and of their parts of the merged project (M), kept so that a
@@ -345,15 +392,23 @@ function ownReports(file: string, text: string, options: AnalysisOptions) {
     // The kept analysis of the text goes on without the project's names, which one rule reads: a service renamed in
     // another file then costs this file that rule again, not a full analysis.
     const { project: _project, ...alone } = options;
-    const { file: parsed, raw: rest } = textAnalysis(`S\0${file}`)(text, { ...alone, rules: { ...alone.rules, [REFERENCE_RULE_ID]: 'off' } });
-    const raw = options.rules?.[REFERENCE_RULE_ID] === 'off' ? rest : [...rest, ...ruleReports(parsed, options, REFERENCE_RULE_ID)];
-    const lines = parsed.lines;
+    const parts = documentParts(text);
+    const raw: RawReport[] = [];
     const extendsAt = new Map<string, Span>();
-    for (const service of parsed.services) {
-      const entry = service.map.get('extends');
-      if (entry) extendsAt.set(service.name, entry.keyAt);
-    }
-    return { raw, extents: new ServiceExtents(parsed), lines, extendsAt };
+    // Each document alone, at the file's offsets (one part, the text itself, for a file of one document).
+    const files = parts.map((part, i) => {
+      const key = parts.length > 1 ? `S\0${file}\0${i}` : `S\0${file}`;
+      const { file: parsed, raw: rest } = textAnalysis(key)(partText(text, part), { ...alone, rules: { ...alone.rules, [REFERENCE_RULE_ID]: 'off' } });
+      raw.push(...rest);
+      if (options.rules?.[REFERENCE_RULE_ID] !== 'off') raw.push(...ruleReports(parsed, options, REFERENCE_RULE_ID));
+      for (const service of parsed.services) {
+        const entry = service.map.get('extends');
+        if (entry && !extendsAt.has(service.name)) extendsAt.set(service.name, entry.keyAt);
+      }
+      return parsed;
+    });
+    const lines = parts.length > 1 ? new LineIndex(text) : files[0]!.lines;
+    return { raw, extents: new ServiceExtents(files), lines, extendsAt, documents: parts.length };
   });
 }
 
@@ -367,7 +422,7 @@ function mergedReports(file: string, project: CachedProject): MergedReport[] {
   const { loaded, facts } = project;
   const services = servicesFor(facts!, loaded.model, file);
   const writers = new Set<string>();
-  for (const name of services) for (const writer of facts!.contributors.get(name)?.keys() ?? []) writers.add(writer);
+  for (const name of services) for (const origin of facts!.contributors.get(name)?.values() ?? []) writers.add(origin.file);
   const names = Object.entries(facts!.defined).map(([section, set]) => `${section}:${[...set].sort().join(',')}`);
   const key = [project.optionsKey, JSON.stringify([...loaded.options.environment]), ...names, ...[...services].sort(), ...[...writers].sort().map((w) => `${w}\0${loaded.files.get(w) ?? ''}`)].join('\0');
   return mergedMemo.get(file, key, () => analyzeMergedFor(loaded, services, project.shared, TEXT_RULES, textAnalysis(`M\0${file}`)));

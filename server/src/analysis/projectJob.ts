@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ReadRefusal } from '../core/boundedFile';
 import { boundedReader } from '../compose/project';
-import { overlayReader } from '../compose/project/overlayReader';
+import { overlayReader, textOnlyReader } from '../compose/project/overlayReader';
 import type { ProjectSource } from './projectAnalysis';
 
 /**
@@ -30,6 +30,15 @@ export function projectSourceOf(job: ProjectJob, onRefused?: (path: string, refu
     ...(job.files ? { files: job.files } : {}),
     ...(job.epoch !== undefined ? { epoch: job.epoch, textsKey: textsKey(job.open ?? []) } : {}),
   };
+}
+
+/**
+ * The source of a Compose text that no project on disk may be read for (an untitled document, a file outside the
+ * workspace), named `file`: the text is the whole project and the `.env` values given are its variables. It is read
+ * as a project only for its YAML documents, which compose-go merges (projectAnalysis.ts multiPartProject).
+ */
+export function textAloneSource(file: string, text: string, variables: ReadonlyMap<string, string>): ProjectSource {
+  return { reader: textOnlyReader(file, text), environment: variables };
 }
 
 /**

@@ -10,14 +10,15 @@ export interface ServiceExtent {
   end: number;
 }
 
-/** Which service of a parsed Compose file each offset falls in: by the services' extents, in file order. */
+/**
+ * Which service of a parsed Compose file each offset falls in: by the services' extents, in file order. A file of
+ * several YAML documents is given as the parse of each (yamlDocuments.ts partText: the file's offsets kept).
+ */
 export class ServiceExtents {
   private readonly extents: ServiceExtent[];
 
-  constructor(file: ComposeFile) {
-    const servicesEnd = file.root?.map('services')?.at.end ?? file.text.length;
-    const sorted = [...file.services].sort((a, b) => a.keyAt.start - b.keyAt.start);
-    this.extents = sorted.map((s, i) => ({ name: s.name, keyAt: s.keyAt, start: s.keyAt.start, end: sorted[i + 1]?.keyAt.start ?? Math.max(servicesEnd, s.keyAt.end) }));
+  constructor(files: ComposeFile | readonly ComposeFile[]) {
+    this.extents = (Array.isArray(files) ? files : [files]).flatMap(extentsOf).sort((a, b) => a.start - b.start);
   }
 
   /** The service whose extent holds `offset`. */
@@ -33,4 +34,10 @@ export class ServiceExtents {
     }
     return undefined;
   }
+}
+
+function extentsOf(file: ComposeFile): ServiceExtent[] {
+  const servicesEnd = file.root?.map('services')?.at.end ?? file.text.length;
+  const sorted = [...file.services].sort((a, b) => a.keyAt.start - b.keyAt.start);
+  return sorted.map((s, i) => ({ name: s.name, keyAt: s.keyAt, start: s.keyAt.start, end: sorted[i + 1]?.keyAt.start ?? Math.max(servicesEnd, s.keyAt.end) }));
 }

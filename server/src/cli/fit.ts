@@ -7,6 +7,7 @@ import { dirname, resolve } from 'node:path';
 import { MAX_COMPOSE_BYTES, readBoundedText, type ReadBoundary } from '../core/boundedFile';
 import type { AnalysisOptions } from '../core/analysisOptions';
 import { parseCompose } from '../compose/composeFile';
+import { documentsMerged } from '../compose/documentsMerged';
 import { dotEnvBeside } from '../compose/dotEnvFile';
 import { describeService } from '../compose/service';
 import { serviceFit, serviceFitInput, type ServiceFit } from '../compose/serviceFit';
@@ -216,7 +217,7 @@ export function runFit(argv: readonly string[], io: Io, cwd = process.cwd(), fet
       continue;
     }
     const dotEnv = dotEnvBeside(target.path, boundary);
-    projects.push({ path: target.path, file: parseCompose(read.text, dotEnv), dotEnv, contexts: fileBuildContexts(dirname(resolve(target.path)), boundary) });
+    projects.push({ path: target.path, file: parseCompose(documentsMerged(read.text, resolve(target.path), dotEnv), dotEnv), dotEnv, contexts: fileBuildContexts(dirname(resolve(target.path)), boundary) });
   }
   const finish = (rows: FitRow[]): number => {
     const fitArgs = args as FitArgs;

@@ -6,6 +6,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { planStack } from '../compose/stackPlan';
+import { documentsMerged } from '../compose/documentsMerged';
 import { DEFAULT_FILE_NAMES } from '../compose/project';
 import { MAX_COMPOSE_BYTES, readBoundedText } from '../core/boundedFile';
 import { argItems, choice, seconds, UsageError, wholeNumber } from './args';
@@ -96,7 +97,7 @@ function serviceUrl(args: LoadArgs, cwd: string): string {
     const path = resolve(cwd, name);
     const read = readBoundedText(path, { root: cwd }, MAX_COMPOSE_BYTES);
     if (!read.ok) continue;
-    const plan = planStack(read.text, path);
+    const plan = planStack(documentsMerged(read.text, path), path);
     const service = plan.services.find((s) => s.name === args.service);
     if (!service) throw new UsageError(`${name} has no service "${args.service}"`);
     const tcp = service.publishedPorts.filter((p) => p.protocol === 'tcp');

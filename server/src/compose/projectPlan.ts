@@ -18,6 +18,7 @@ import { renderProject, renderedNodeAt, type RenderedProject } from './project/r
 import { ComposeError, type Origin } from './project/tree';
 import { planStack, projectNameFor } from './stackPlan';
 import type { StackPlan } from './stackPlanTypes';
+import { interpolatedFiles } from './interpolatedFiles';
 import { unsetVariables } from './unsetVariables';
 
 export interface ProjectPlanRequest {
@@ -37,12 +38,14 @@ export function planProject(request: ProjectPlanRequest): StackPlan {
   for (const [k, v] of Object.entries(request.env)) if (v !== undefined) environment.set(k, v);
   let files = request.files.map((f) => resolve(f));
   let variables: ReadonlyMap<string, string> = environment;
+  let workingDir = dirname(first);
   try {
     const options = request.files.length > 1
       ? resolveProjectOptions({ cwd: dirname(first), environment, files }, request.reader)
       : projectForFile(first, environment, request.reader);
     files = options.configFiles;
     variables = options.environment;
+    workingDir = options.workingDir;
     const input = commandInput(options, environment, request.reader);
     const loaded = loadProject({ ...input, profiles: ['*'] }, request.reader);
     const rendered = renderProject(loaded.model);
@@ -58,24 +61,23 @@ export function planProject(request: ProjectPlanRequest): StackPlan {
     plan.files = files;
     if (input.envFiles) plan.envFiles = [...input.envFiles];
     if (input.projectDirectory) plan.projectDirectory = input.projectDirectory;
-    return withUnsetVariables(plan, files, variables, request.reader);
+    return withUnsetVariables(plan, files, variables, workingDir, request.reader);
   } catch (e) {
     if (!(e instanceof ComposeError)) throw e;
     const refused: StackPlan = { file: files[0] ?? first, files, project: projectNameFor(files[0] ?? first, undefined, environment), services: [], parseError: refusal(e, request.reader) };
     // A required variable nothing sets is the likeliest refusal: pre-flight names it, and the `.env` it may be in.
     // Only once the project's options (its `.env` among them) were read: before that, what `.env` sets is unknown and
     // every variable it sets would be called unset.
-    return variables === environment ? refused : withUnsetVariables(refused, files, variables, request.reader);
+    return variables === environment ? refused : withUnsetVariables(refused, files, variables, workingDir, request.reader);
   }
 }
 
-/** The variables the project's own Compose files (not their includes) use and nothing sets (unsetVariables.ts). */
-function withUnsetVariables(plan: StackPlan, files: readonly string[], variables: ReadonlyMap<string, string>, reader: ProjectReader): StackPlan {
-  const texts = files.flatMap((file) => {
-    const read = reader.read(file);
-    return read.ok ? [{ file, text: read.text }] : [];
-  });
-  const unset = unsetVariables(texts, variables);
+/**
+ * The variables the project's Compose files use and nothing sets (unsetVariables.ts): its own files and those they
+ * include and extend, each with the variables it is interpolated with (interpolatedFiles.ts).
+ */
+function withUnsetVariables(plan: StackPlan, files: readonly string[], variables: ReadonlyMap<string, string>, workingDir: string, reader: ProjectReader): StackPlan {
+  const unset = unsetVariables(interpolatedFiles(files, variables, workingDir, reader), variables);
   if (unset.length) plan.unsetVariables = unset;
   return plan;
 }

@@ -65,6 +65,12 @@ export interface ProjectContext {
     secrets: ReadonlySet<string>;
     models: ReadonlySet<string>;
   };
+  /**
+   * The project is this file alone, read as several YAML documents (which Compose merges): it may still be one of
+   * the files a person names with `-f`, so a name no document defines is reported only where the file could stand
+   * alone, as without a project.
+   */
+  fileAlone?: boolean;
 }
 
 /** Where the Dockerfile of a Compose `build:` comes from; relative paths are resolved by whoever made it. */

@@ -1,8 +1,9 @@
+import { fileURLToPath } from 'node:url';
 import { analyze } from '../analysis/analyze';
 import { fixAll, type FixAllResult } from '../analysis/fixAll';
 import type { SideFileAccess } from '../analysis/sideFiles';
-import { analyzeInProject, multiFileProject } from '../analysis/projectAnalysis';
-import { ProjectJob, projectSourceOf } from '../analysis/projectJob';
+import { analysedAsDocuments, analyzeInProject, multiPartProject, type ProjectSource } from '../analysis/projectAnalysis';
+import { ProjectJob, projectSourceOf, textAloneSource } from '../analysis/projectJob';
 import type { IncrementalStore } from '../analysis/incrementalStore';
 import type { AnalysisOptions } from '../core/analysisOptions';
 import { fileBuildContexts } from '../dockerfile/buildContextFiles';
@@ -64,18 +65,19 @@ export function runAnalysisRequest(request: AnalysisRequest, store?: Incremental
     if (request.composeDir !== undefined && request.readRoot !== undefined) {
       options.buildContexts = fileBuildContexts(request.composeDir, { root: request.readRoot });
     }
-    const source = request.project && request.kind === 'compose' ? projectSourceOf(request.project) : undefined;
-    // A file of a multi-file project is analysed whole (and not kept); a one-file project as before, incrementally.
-    const project = source ? multiFileProject(request.project!.file, request.text, source) : undefined;
+    const compose = request.kind === 'compose' ? composeSource(request, options) : undefined;
+    // A file of a project of several parts (files, or YAML documents) is analysed whole (and not kept); a one-file
+    // project of one document as before, incrementally.
+    const project = compose ? multiPartProject(compose.file, request.text, compose.source) : undefined;
     if (request.fixAll) {
-      const inProject = project ? (text: string, passOptions: AnalysisOptions) => analyzeInProject(request.project!.file, text, source!, passOptions).findings : undefined;
+      const inProject = project ? (text: string, passOptions: AnalysisOptions) => compose!.shown(analyzeInProject(compose!.file, text, compose!.source, passOptions).findings) : undefined;
       const fixed = fixAll(request.text, request.kind, options, undefined, inProject, request.sideFiles);
       return { id: request.id, fixed, elapsedMs: performance.now() - started };
     }
     if (project) {
       if (request.uri !== undefined) store?.close(request.uri);
-      const { findings, files } = analyzeInProject(request.project!.file, request.text, source!, options, project);
-      return { id: request.id, findings, projectFiles: files, elapsedMs: performance.now() - started };
+      const { findings, files } = analyzeInProject(compose!.file, request.text, compose!.source, options, project);
+      return { id: request.id, findings: compose!.shown(findings), ...(request.project ? { projectFiles: files } : {}), elapsedMs: performance.now() - started };
     }
     if (store && request.uri !== undefined && request.kind === 'compose') {
       const { findings, incremental, kept } = store.analyze(request.uri, request.text, options);
@@ -85,5 +87,32 @@ export function runAnalysisRequest(request: AnalysisRequest, store?: Incremental
   } catch (err) {
     if (request.uri !== undefined) store?.close(request.uri);
     return { id: request.id, error: (err as Error).message, elapsedMs: performance.now() - started };
+  }
+}
+
+/** Where an untitled document's text is said to be: a path no file has, seen by no one (its findings drop it). */
+const UNTITLED = '/untitled/compose.yaml';
+
+/**
+ * The project source of a Compose request: its project's on disk; else, for a text of several YAML documents, the
+ * text alone (compose-go merges its documents). `shown` drops related information about a path that is not real.
+ */
+function composeSource(request: AnalysisRequest, options: AnalysisOptions): { file: string; source: ProjectSource; shown: (findings: Finding[]) => Finding[] } | undefined {
+  const same = (findings: Finding[]) => findings;
+  if (request.project) return { file: request.project.file, source: projectSourceOf(request.project), shown: same };
+  if (!analysedAsDocuments(request.text)) return undefined;
+  const path = request.uri === undefined ? undefined : filePath(request.uri);
+  const file = path ?? UNTITLED;
+  const shown = path ? same : (findings: Finding[]) => findings.map((f) => (f.relatedInformation ? { ...f, relatedInformation: f.relatedInformation.filter((r) => r.file !== UNTITLED) } : f));
+  return { file, source: textAloneSource(file, request.text, options.dotEnv ?? new Map()), shown };
+}
+
+/** The path of a `file:` URI; undefined for any other (an untitled document) or one with no local path. */
+function filePath(uri: string): string | undefined {
+  if (!uri.startsWith('file:')) return undefined;
+  try {
+    return fileURLToPath(uri);
+  } catch {
+    return undefined;
   }
 }

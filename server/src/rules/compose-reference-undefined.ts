@@ -13,7 +13,8 @@ import type { Rule } from './rule';
  *
  * A file is often one of several (`-f a -f b`, an override, `include:`): what another file defines is no
  * reference to nothing. With the project (options.project) the other files' names count as defined; without it the
- * rule speaks only about a file that can stand alone (see `standsAlone`). A same-file `extends` does not depend on
+ * rule speaks only about a file that can stand alone (see `standsAlone`), and so for a file of several YAML documents
+ * read alone (`fileAlone`), whose other documents' names count as defined. A same-file `extends` does not depend on
  * other files: it is checked unless the file has `include:`.
  */
 /** Its id: the analysis runs this rule apart when only the names other services or files define change. */
@@ -32,14 +33,17 @@ export const rule: Rule = {
     const root = ctx.file.root;
     if (!root || ctx.file.syntaxErrors.length > 0) return;
     const included = root.has('include');
-    const alone = !ctx.options.project && standsAlone(ctx.file, ctx.options);
+    const project = ctx.options.project;
+    const alone = (!project || project.fileAlone === true) && standsAlone(ctx.file, ctx.options);
     const defined = definedNames(ctx.file);
-    const elsewhere = ctx.options.project?.definedElsewhere;
+    const elsewhere = project?.definedElsewhere;
+    // A project of other files is the whole of what defines names; a file alone (its documents) may not be.
+    const complete = !!project && !project.fileAlone;
     for (const info of ctx.services) {
       const name = info.service.name;
       for (const ref of serviceReferences(info.service.map)) {
         if (defined[ref.section].has(ref.name) || isImplicit(ref)) continue;
-        if (ref.via === 'extends' ? included : !(alone || elsewhere)) continue;
+        if (ref.via === 'extends' ? included : !(alone || complete)) continue;
         if (ref.via !== 'extends' && elsewhere?.[ref.section].has(ref.name)) continue;
         const suggestion = closest(ref.name, defined[ref.section], name, ref);
         ctx.report({

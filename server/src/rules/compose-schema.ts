@@ -26,6 +26,8 @@ import type { ComposeContext, Rule } from './rule';
  * - repeats in lists compose-go de-duplicates before validating (`ports`, `volumes`, `environment` …);
  * - healthcheck durations and `retries` (`healthcheck-timing-invalid`), a device reservation without `capabilities`
  *   (`gpu-capabilities-missing`), while those rules are on.
+ * A file of several YAML documents is checked one document at a time; a document that is not a map (an empty one
+ * after a trailing `---`) is reported under this rule's id by analysis/documentAnalysis.ts, which sees them all.
  */
 export const rule: Rule = {
   meta: {

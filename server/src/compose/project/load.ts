@@ -7,10 +7,9 @@
  *   what they set there (reset.ts);
  * - a key written twice, a merge of a scalar, an alias cycle and alias bombs are errors in compose-go's words.
  */
-import { Alias, Document, isAlias, isMap, isScalar, isSeq, Node as YamlNode, parse, parseAllDocuments, Scalar as YamlScalar } from 'yaml';
-import { BoundedMemo } from '../../core/boundedMemo';
-import { LineIndex } from '../../core/lineIndex';
-import { YAML_OPTIONS } from '../composeFile';
+import { Alias, Document, isAlias, isMap, isScalar, isSeq, Node as YamlNode, parse, Scalar as YamlScalar } from 'yaml';
+import type { LineIndex } from '../../core/lineIndex';
+import { parsedDocuments } from '../yamlDocuments';
 import { ComposeError, MapNode, mapNode, Origin, ProjectNode, scalar, Scalar, seqNode, TreePath } from './tree';
 
 export interface LoadedDocument {
@@ -34,26 +33,27 @@ function allowedAliasRatio(decodeCount: number): number {
 const WANT_MAP = 'map merge requires map or sequence of maps as the value';
 
 /**
- * Parsing is most of a load: the parse of a text is kept (the trees are not, merging changes them), so loading a
- * project again after one of its files changed parses only that file.
+ * The documents of `text` (a file named `file`), each a mapping; throws ComposeError as compose-go fails. Parsing is
+ * most of a load: the parse of a text is kept (yamlDocuments.ts; the trees are not, merging changes them), so loading
+ * a project again after one of its files changed parses only that file.
+ *
+ * A text with no document (empty, or only comments) yields none: go.yaml's decoder ends at once (io.EOF). An
+ * explicit document with nothing in it (a trailing `---`) is a null, which compose-go refuses like any document
+ * that is not a map. Read in go.yaml.in/yaml/v4 v4.0.0-rc.4 (compose-go's go.mod; yaml/go-yaml
+ * 068e4d63881bdd1923f069559870b6d153b15478): the parser emits an empty scalar for it (internal/libyaml/parser.go
+ * parseDocumentContent), the decoder never hands a null to the ResetProcessor (constructor.go prepare), so
+ * loadYamlFile's processRawYaml gets nil and fails with "top-level object must be a mapping".
  */
-const parsed = new BoundedMemo((text: string) => {
-  const docs = parseAllDocuments(text, YAML_OPTIONS);
-  return { docs: Array.isArray(docs) ? docs : [], lines: new LineIndex(text) };
-}, 64);
-
-/** The documents of `text` (a file named `file`), each a mapping; throws ComposeError as compose-go fails. */
 export function loadDocuments(text: string, file: string): LoadedDocument[] {
-  const { docs: list, lines } = parsed.get(text);
+  const { docs: list, lines } = parsedDocuments(text);
   const out: LoadedDocument[] = [];
   for (const doc of list) {
     const error = doc.errors[0];
     if (error) throw new ComposeError(`failed to parse ${file}: yaml: line ${lines.lineOf(error.pos[0]) + 1}: ${error.message.split('\n')[0]}`);
-    // An empty document (an empty file, a trailing `---`) yields nothing, as go.yaml's decoder reads it.
     if (doc.contents === null) continue;
     const converter = new Converter(doc, file, lines);
     const tree = converter.convert(doc.contents);
-    if (tree?.kind !== 'map') throw new ComposeError('top-level object must be a mapping');
+    if (tree?.kind !== 'map') throw new ComposeError('top-level object must be a mapping', tree?.origin);
     out.push({ tree, resets: converter.resets });
   }
   return out;

@@ -15,3 +15,9 @@ export function overlayReader(base: ProjectReader, texts: ReadonlyMap<string, st
     ...(base.home !== undefined ? { home: base.home } : {}),
   };
 }
+
+/** A reader that sees only `text`, at `file`: a Compose text loaded alone, nothing beside it read. */
+export function textOnlyReader(file: string, text: string): ProjectReader {
+  const nothing: ProjectReader = { read: () => ({ ok: false, refusal: { reason: 'missing', message: 'missing' } }), kind: () => undefined };
+  return overlayReader(nothing, new Map([[file, text]]));
+}

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { apiKeyHow } from '../../server/src/engines/apiKey';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import {
   DEFAULT_PROBE_CASES, answerMatches, formatProbeRun, normaliseBaseUrl, redact, runProbe, validateCase, type ProbeCase,
@@ -113,7 +114,15 @@ describe('runProbe against a local OpenAI-compatible server', () => {
     const f = without.results[0]!.failure!;
     assert.equal(f.kind, 'http');
     assert.ok(f.kind === 'http' && f.status === 401);
-    assert.match(f.message, /requires an API key/);
+    assert.match(f.message, /\(the service requires an API key: it was started with --api-key\)$/);
+    // The words of the service's engine (engines/apiKey.ts): vLLM's variable, SGLang's flag alone.
+    const vllm = await runProbe({ baseUrl: fake.url, timeoutMs: 2000, apiKeyHow: apiKeyHow('vllm')! });
+    assert.match(vllm.results[0]!.failure!.message, /started with VLLM_API_KEY or --api-key\)$/);
+    const refused = await runProbe({ baseUrl: fake.url, timeoutMs: 2000, apiKey: 'sk-wrong-0123456789abcdef', apiKeyHow: apiKeyHow('tgi')! });
+    assert.match(refused.results[0]!.failure!.message, /the API key was refused: compare it with the service's API_KEY or --api-key\)$/);
+    assert.equal(apiKeyHow('sglang'), '--api-key');
+    assert.equal(apiKeyHow('llamacpp'), 'LLAMA_API_KEY or --api-key');
+    assert.equal(apiKeyHow('ollama'), undefined);
     const withKey = await runProbe({ baseUrl: fake.url, apiKey: fake.apiKey, timeoutMs: 2000 });
     assert.equal(withKey.pass, true);
     assert.equal(fake.requests.at(-1)!.authorization, `Bearer ${fake.apiKey}`);

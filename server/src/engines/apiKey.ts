@@ -30,3 +30,13 @@ export function oneKey(source: ApiKeySource, value: string): string | undefined 
   const key = source.list ? value.split(',')[0]!.trim() : value;
   return key === '' ? undefined : key;
 }
+
+/**
+ * How an engine is given its key, in words: "VLLM_API_KEY or --api-key", "--api-key" (SGLang); undefined for an
+ * engine that demands none we know of. The flag comes last: text is masked before it is shown, and the masker takes
+ * the word after `--api-key` for a key.
+ */
+export function apiKeyHow(engine: EngineId): string | undefined {
+  const source = apiKeySource(engine);
+  return source && (source.env ? `${source.env} or ${source.flag}` : source.flag);
+}

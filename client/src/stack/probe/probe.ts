@@ -30,6 +30,9 @@ export interface ProbeOptions {
   /** The service's --model: preferred among /v1/models ids when no served name is given. */
   modelHint?: string;
   apiKey?: string;
+  /** How the service is given its key, for a 401's message ("VLLM_API_KEY or --api-key": engines/apiKey.ts
+   *  apiKeyHow); default "--api-key". */
+  apiKeyHow?: string;
   /** Per request (model list, each case), in ms. Default 30000. */
   timeoutMs?: number;
   /** Default 32: enough for a short answer, small enough to keep the probe cheap. */
@@ -198,13 +201,13 @@ function errorMessage(json: unknown): string | undefined {
   return typeof j.message === 'string' ? j.message : undefined;
 }
 
-function httpFailure(status: number, body: string, apiKey?: string): ProbeFailure {
+function httpFailure(status: number, body: string, apiKey?: string, apiKeyHow = '--api-key'): ProbeFailure {
   const detail = errorMessage(parseJson(body));
   let message = `HTTP ${status}${detail ? `: ${redact(detail, apiKey)}` : ''}`;
   if (status === 401) {
     message += apiKey
-      ? ' (the API key was refused: compare it with the service\'s --api-key / VLLM_API_KEY)'
-      : ' (the service requires an API key: it was started with --api-key or VLLM_API_KEY)';
+      ? ` (the API key was refused: compare it with the service's ${apiKeyHow})`
+      : ` (the service requires an API key: it was started with ${apiKeyHow})`;
   }
   return { kind: 'http', status, bodyExcerpt: excerpt(body, apiKey), message };
 }
@@ -220,7 +223,7 @@ export async function resolveModel(opts: ProbeOptions): Promise<ModelResolution>
   const url = `${base}/v1/models`;
   const r = await exchange(opts.fetch ?? fetch, url, { method: 'GET', headers: headers(opts.apiKey) }, opts.timeoutMs ?? 30000, opts.apiKey);
   if (!r.ok) return r;
-  if (r.status !== 200) return { ok: false, failure: httpFailure(r.status, r.body, opts.apiKey) };
+  if (r.status !== 200) return { ok: false, failure: httpFailure(r.status, r.body, opts.apiKey, opts.apiKeyHow) };
   const json = parseJson(r.body) as { data?: unknown } | undefined;
   const ids = Array.isArray(json?.data)
     ? json.data.map((m) => (m && typeof m === 'object' ? (m as { id?: unknown }).id : undefined)).filter((id): id is string => typeof id === 'string')
@@ -279,7 +282,7 @@ async function runCase(opts: ProbeOptions, c: ProbeCase, index: number, model: s
   const latencyMs = Math.max(0, Math.round(now() - started));
   if (!r.ok) return { name, pass: false, latencyMs, failure: r.failure };
   if (r.status !== 200) {
-    return { name, pass: false, latencyMs, failure: noSuchModel(r.status, r.body, model, available) ?? httpFailure(r.status, r.body, opts.apiKey) };
+    return { name, pass: false, latencyMs, failure: noSuchModel(r.status, r.body, model, available) ?? httpFailure(r.status, r.body, opts.apiKey, opts.apiKeyHow) };
   }
   const answer = readChatAnswer(parseJson(r.body));
   if (!answer) {

@@ -1,5 +1,6 @@
 /** "Run Accuracy Probe", and the probe cases from settings that it and "Write Probe Script" send. */
 import * as vscode from 'vscode';
+import { apiKeyHow } from '../../../../server/src/engines/apiKey';
 import { DEFAULT_PROBE_CASES, formatProbeRun, runProbe, validateCase, type ProbeCase } from '../../stack/probe/probe';
 import { settingValue } from '../../stack/trust/trustPolicy';
 import { invalidProbeCasesNotice, probeNotice } from '../../stack/views/notices';
@@ -37,6 +38,7 @@ export async function probe(ctx: Ctx, arg: string | undefined): Promise<void> {
       cases,
       ...(planned?.servedModelName ? { servedModelName: planned.servedModelName } : {}),
       ...(apiKey ? { apiKey } : {}),
+      ...(planned?.engine && apiKeyHow(planned.engine) ? { apiKeyHow: apiKeyHow(planned.engine) } : {}),
       timeoutMs: 30_000,
     }),
   );

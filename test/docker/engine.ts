@@ -12,7 +12,9 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type Dockerode from 'dockerode';
 import { checkEngine, connectDockerFromProcess, type DockerConnection } from '../../client/src/stack/docker/dockerApi';
+import { applyEnv } from '../../client/src/stack/docker/dockerEndpoint';
 import { COMPOSE_LABELS } from '../../client/src/stack/docker/projectContainers';
+import { findComposeCommand, type ComposeCommand } from '../../client/src/stack/process/composeCommand';
 
 export const STANDIN_IMAGE = 'inference-stack/vllm-standin:test';
 export const NGINX_IMAGE = 'inference-stack/nginx:test';
@@ -46,6 +48,13 @@ export function requireEngine(opts: { images?: ('standin' | 'nginx' | 'standin-p
     for (const image of opts.images ?? ['standin']) requireImage(image);
     return e;
   });
+}
+
+/** The compose command the extension finds for this engine (docker-compose 1.29 here); throws (fails the test) without one. */
+export async function requireComposeCommand(engine: Engine): Promise<ComposeCommand> {
+  const lookup = await findComposeCommand({ env: applyEnv(process.env, engine.connection.composeEnv) });
+  if (!lookup.found) throw new Error(`no compose command: ${lookup.message}`);
+  return lookup.command;
 }
 
 /** Builds the image if its inputs changed (scripts/build-test-images.mjs is idempotent); throws on failure. */

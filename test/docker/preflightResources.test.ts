@@ -9,14 +9,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { imageOnEngine, registryAnswer } from '../../client/src/stack/docker/dockerApi';
-import { applyEnv } from '../../client/src/stack/docker/dockerEndpoint';
-import { findComposeCommand, type ComposeCommand } from '../../client/src/stack/process/composeCommand';
+import type { ComposeCommand } from '../../client/src/stack/process/composeCommand';
 import { runCommand } from '../../client/src/stack/process/processRunner';
 import { nodePreflightDeps } from '../../client/src/stack/runner/preflight';
 import { startStack } from '../../client/src/stack/runner/stackRunner';
 import { planStack } from '../../server/src/compose/stackPlan';
 import type { StackPlan } from '../../server/src/compose/stackPlanTypes';
-import { cleanupProject, requireEngine, REPO_ROOT, STANDIN_IMAGE, uniqueProject, type Engine } from './engine';
+import { cleanupProject, requireComposeCommand, requireEngine, REPO_ROOT, STANDIN_IMAGE, uniqueProject, type Engine } from './engine';
 
 const FILE = join(REPO_ROOT, 'test', 'docker', 'stacks', 'cpus-above-engine.yaml');
 
@@ -28,9 +27,7 @@ describe('pre-flight against the Docker engine\'s CPUs', () => {
 
   before(async () => {
     engine = await requireEngine({ images: ['standin'] });
-    const lookup = await findComposeCommand({ env: applyEnv(process.env, engine.connection.composeEnv) });
-    assert.ok(lookup.found, `no compose command: ${lookup.found ? '' : lookup.message}`);
-    compose = lookup.command;
+    compose = await requireComposeCommand(engine);
     ncpu = ((await engine.docker.info()) as { NCPU: number }).NCPU;
     assert.ok(ncpu < 64, `this test needs an engine with fewer than 64 CPUs (it has ${ncpu})`);
   });

@@ -12,8 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { composeProbeHealthcheckEdit } from '../../client/src/stack/probe/composeHealthcheckEdit';
-import { findComposeCommand, type ComposeCommand } from '../../client/src/stack/process/composeCommand';
-import { applyEnv } from '../../client/src/stack/docker/dockerEndpoint';
+import type { ComposeCommand } from '../../client/src/stack/process/composeCommand';
 import { nodePreflightDeps } from '../../client/src/stack/runner/preflight';
 import { DEFAULT_PROBE_CASES } from '../../client/src/stack/probe/probe';
 import { probeHealthcheckEdit } from '../../client/src/stack/probe/healthcheckEdit';
@@ -22,7 +21,7 @@ import { runCommand } from '../../client/src/stack/process/processRunner';
 import { listProjectServices } from '../../client/src/stack/docker/projectContainers';
 import { startStack, stopStack } from '../../client/src/stack/runner/stackRunner';
 import { planStack } from '../../server/src/compose/stackPlan';
-import { cleanupProject, requireEngine, uniqueProject, waitFor, type Engine } from './engine';
+import { cleanupProject, requireComposeCommand, requireEngine, uniqueProject, waitFor, type Engine } from './engine';
 
 // As a person writes it for the stock image: a curl check (which this image could not even run).
 const COMPOSE = `services:
@@ -46,9 +45,7 @@ describe('the accuracy probe as the healthcheck (Compose file and Dockerfile), i
 
   before(async () => {
     engine = await requireEngine({ images: ['standin-python'] });
-    const lookup = await findComposeCommand({ env: applyEnv(process.env, engine.connection.composeEnv) });
-    assert.ok(lookup.found, lookup.found ? '' : lookup.message);
-    compose = lookup.command;
+    compose = await requireComposeCommand(engine);
   });
   after(async () => {
     for (const p of projects) assert.deepEqual(await cleanupProject(engine.docker, p), [], `cleanup of ${p}`);

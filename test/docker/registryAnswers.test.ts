@@ -13,13 +13,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { imageOnEngine, registryAnswer } from '../../client/src/stack/docker/dockerApi';
-import { applyEnv } from '../../client/src/stack/docker/dockerEndpoint';
-import { findComposeCommand, type ComposeCommand } from '../../client/src/stack/process/composeCommand';
+import type { ComposeCommand } from '../../client/src/stack/process/composeCommand';
 import { runCommand } from '../../client/src/stack/process/processRunner';
 import { imageIssues } from '../../client/src/stack/runner/imageCheck';
 import { startStack } from '../../client/src/stack/runner/stackRunner';
 import { planStack } from '../../server/src/compose/stackPlan';
-import { cleanupProject, requireEngine, uniqueProject, type Engine } from './engine';
+import { cleanupProject, requireComposeCommand, requireEngine, uniqueProject, type Engine } from './engine';
 
 /**
  * A registry speaking just enough of the distribution API: `private/model` needs credentials it never grants
@@ -58,9 +57,7 @@ describe('registry answers other than "cannot reach", from the real engine', () 
   before(async () => {
     engine = await requireEngine();
     registry = await fakeRegistry();
-    const lookup = await findComposeCommand({ env: applyEnv(process.env, engine.connection.composeEnv) });
-    assert.ok(lookup.found, `no compose command: ${lookup.found ? '' : lookup.message}`);
-    compose = lookup.command;
+    compose = await requireComposeCommand(engine);
   });
   after(async () => {
     registry?.server.close();

@@ -11,7 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import { planStack } from '../../server/src/compose/stackPlan';
 import { boundedReader } from '../../server/src/compose/project';
 import { planProject } from '../../server/src/compose/projectPlan';
-import { findComposeCommand, upCommand, type ComposeCommand } from '../../client/src/stack/process/composeCommand';
+import { upCommand, type ComposeCommand } from '../../client/src/stack/process/composeCommand';
 import { ProjectObserver } from '../../client/src/stack/docker/projectObserver';
 import { connectDocker, type DockerConnection } from '../../client/src/stack/docker/dockerApi';
 import { applyEnv, nodeEndpointFs } from '../../client/src/stack/docker/dockerEndpoint';
@@ -22,7 +22,7 @@ import { withActiveProfiles } from '../../client/src/stack/runner/profiles';
 import { restartService, startStack, stopStack } from '../../client/src/stack/runner/stackRunner';
 import type { ServiceProgress, StartOutcome } from '../../client/src/stack/stackTypes';
 import type { StackPlan } from '../../server/src/compose/stackPlanTypes';
-import { cleanupProject, requireEngine, REPO_ROOT, uniqueProject, waitFor, type Engine } from './engine';
+import { cleanupProject, requireComposeCommand, requireEngine, REPO_ROOT, uniqueProject, waitFor, type Engine } from './engine';
 
 const STACKS = join(REPO_ROOT, 'test', 'docker', 'stacks');
 const LOAD_SECONDS = 3;
@@ -42,9 +42,7 @@ describe('startStack / stopStack against the Docker engine', () => {
 
   before(async () => {
     engine = await requireEngine({ images: ['standin'] });
-    const lookup = await findComposeCommand({ env: applyEnv(process.env, engine.connection.composeEnv) });
-    assert.ok(lookup.found, `no compose command: ${lookup.found ? '' : lookup.message}`);
-    compose = lookup.command;
+    compose = await requireComposeCommand(engine);
   });
   after(async () => {
     for (const p of projects) {

@@ -87,29 +87,18 @@ async function issueFor(image: string, services: readonly PlannedService[], deps
       actions: ['retry', 'open-file'],
     };
   }
-  const said = registrySaid(answer.message);
-  const run = `${names} ${services.length > 1 ? 'run' : 'runs'} the image ${image}, which is not on this Docker engine`;
-  if (MANIFEST_UNKNOWN.test(answer.message)) {
-    return {
-      id: 'image-unavailable',
-      severity: 'warning',
-      service: services[0]!.name,
-      title: `${run}, and ${registry} has no image under that tag`,
-      steps: [
-        `The registry's answer, asked without credentials: ${said}`,
-        `The repository answers but that tag does not exist there: check the tag (a typo, or a version not yet published). docker pull ${image} shows the same answer.`,
-      ],
-      actions: ['start-anyway', 'retry', 'open-file'],
-    };
-  }
+  // A registry that answers: a warning (the lookup had no credentials), with what the answer points at.
+  const missingTag = MANIFEST_UNKNOWN.test(answer.message);
   return {
     id: 'image-unavailable',
     severity: 'warning',
     service: services[0]!.name,
-    title: `${run}, and ${registry} did not give it without credentials`,
+    title: `${names} ${services.length > 1 ? 'run' : 'runs'} the image ${image}, which is not on this Docker engine, and ${registry} ${missingTag ? 'has no image under that tag' : 'did not give it without credentials'}`,
     steps: [
-      `The registry's answer, asked without credentials: ${said}`,
-      `Compose pulls with the credentials \`docker login ${registry}\` stored, so the pull may still work. If it does not, log in, or check the image's name and tag.`,
+      `The registry's answer, asked without credentials: ${registrySaid(answer.message)}`,
+      missingTag
+        ? `The repository answers but that tag does not exist there: check the tag (a typo, or a version not yet published). docker pull ${image} shows the same answer.`
+        : `Compose pulls with the credentials \`docker login ${registry}\` stored, so the pull may still work. If it does not, log in, or check the image's name and tag.`,
     ],
     actions: ['start-anyway', 'retry', 'open-file'],
   };

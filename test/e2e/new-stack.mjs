@@ -121,8 +121,11 @@ try {
   await dialog.waitFor({ state: 'visible', timeout: 10000 });
   // By now the cancelled run has long returned: it wrote nothing.
   assert.equal(fs.readFileSync(envFile, 'utf8'), edited, 'Cancel keeps the files');
+  const beforeOverwrite = await vsc.notificationMark();
   await dialog.locator('.monaco-button', { hasText: 'Overwrite' }).click();
   await waitFor('.env.example rewritten', () => !fs.readFileSync(envFile, 'utf8').includes('MY_SETTING'), { timeoutMs: 10000 });
+  // The run ends by opening compose.yaml, then its message: a palette opened before that would be closed by the editor.
+  await vsc.waitForNotification('the "Wrote" message of the overwrite', /Wrote compose\.yaml/, { since: beforeOverwrite, timeoutMs: 10000 });
   step('a second run asks before overwriting ("5 files exist in newstack. Overwrite?"): Cancel keeps the files, Overwrite replaces them');
 
   // The production template into a subfolder: 2 GPUs, one worker each, behind the gateway; the whole stack lints clean.

@@ -19,7 +19,9 @@ describe('a Compose project on the real engine', () => {
 
   before(async () => {
     ({ docker } = await requireEngine());
-    watch = watchProject(docker, project, { onEvent: events.push });
+    // The stream connects asynchronously: without `since` a start that wins the race is never seen (CI 43f845f
+    // timed out waiting for it). The engine replays from `since`, as the views' watch does after a relist.
+    watch = watchProject(docker, project, { onEvent: events.push }, { since: Date.now() - 2000 });
     const make = async (name: string, service: string, env: string[], extra: Partial<Dockerode.ContainerCreateOptions> = {}, labels = composeLabels(project, service)) => {
       const c = await docker.createContainer({ name: `${project}-${name}`, Image: STANDIN_IMAGE, Cmd: ['Qwen/Qwen3-0.6B'], Env: env, Labels: labels, ...extra });
       ids[name] = c.id;

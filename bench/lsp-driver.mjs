@@ -119,6 +119,14 @@ export class LspClient {
     });
   }
 
+  /** One didChange of several edits (as a multi-cursor edit sends them): `{line, start, end, text}` each. */
+  change(uri, version, edits) {
+    return this.conn.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version },
+      contentChanges: edits.map(({ line, start, end, text }) => ({ range: { start: { line, character: start }, end: { line, character: end } }, text })),
+    });
+  }
+
   close(uri) {
     return this.conn.sendNotification('textDocument/didClose', { textDocument: { uri } });
   }

@@ -4,7 +4,9 @@
 // not sent again), and one that changes every file's findings (a service the nine others depend on, defined in the
 // edited file, renamed and back: each file's depends_on names a service that is, then is not, defined), timed until
 // the last of the ten files has its new diagnostics: node bench/project-keystroke.mjs
-// [files=10] [services=50] [edits=20]. After `npm run build`. Also times a one-file project of the same size in the
+// [files=10] [services=50] [edits=20]. After `npm run build`. Every keystroke makes a text the server has not seen:
+// it also counts up a stamp, a comment at the end of the edited line, in the same change (a toggle between two texts
+// finds every cache of the last few projects warm, which typing never does). Also times a one-file project of the same size in the
 // same server, the path that must not get slower. SERVER_ROOT=<another checkout> times that checkout's dist/server.js
 // (a before/after comparison on the same machine); ONLY_SINGLE=1 times the one-file project only (a server without
 // project analysis never re-publishes the other files).
@@ -64,8 +66,15 @@ async function main() {
   await Promise.all(opened);
 
   /** Times keystrokes at `target` of `uri` until its diagnostics and those of each of `others` come. */
-  const timeKeystrokes = async (uri, target, others) => {
+  const timeKeystrokes = async (uri, text, target, others) => {
     let version = versions.get(uri) ?? 1;
+    // The stamp: ` # 000` at the end of the target's line, written by the first (untimed) keystroke.
+    const lineEnd = text.split('\n')[target.line].length;
+    const stamp = { line: target.line, start: lineEnd + ' # '.length, length: 3 };
+    version++;
+    const stamped = client.waitForDiagnostics(uri, (p) => p.version === version, 30_000);
+    client.change(uri, version, [{ line: target.line, start: lineEnd, end: lineEnd, text: ' # 000' }]);
+    await stamped;
     let char = target.chars[0];
     const own = [];
     const all = [];
@@ -76,7 +85,10 @@ async function main() {
       const mine = client.waitForDiagnostics(uri, (p) => p.version === v, 30_000);
       const sent = performance.now();
       const theirs = others.map((o) => client.waitForDiagnostics(o, () => true, 30_000));
-      client.changeRange(uri, v, target.line, target.character, target.character + 1, next);
+      client.change(uri, v, [
+        { line: target.line, start: stamp.start, end: stamp.start + stamp.length, text: String(i + 1).padStart(stamp.length, '0') },
+        { line: target.line, start: target.character, end: target.character + 1, text: next },
+      ]);
       char = next;
       const got = await Promise.all([mine, ...theirs]);
       if (got.some((g) => g.timeout)) throw new Error('no diagnostics within 30 s');
@@ -86,7 +98,7 @@ async function main() {
       all.push(Math.max(...got.map((g) => g.at)) - sent);
       await new Promise((r) => setTimeout(r, 50));
     }
-    // An even number of keystrokes: the text is as it was.
+    // An even number of keystrokes: the text is as it was, but for its stamp.
     versions.set(uri, version);
     return { own, all };
   };
@@ -95,12 +107,16 @@ async function main() {
   const project =
     process.env.ONLY_SINGLE === '1'
       ? undefined
-      : { value: await timeKeystrokes(uris[0], editTarget(files[0].text, SERVICES), []), rename: await timeKeystrokes(uris[0], renameTarget(files[0].text), uris.slice(1)) };
+      : {
+          value: await timeKeystrokes(uris[0], files[0].text, editTarget(files[0].text, SERVICES), []),
+          // The stamp of the value keystrokes stays: lines other than the target's are the same.
+          rename: await timeKeystrokes(uris[0], files[0].text, renameTarget(files[0].text), uris.slice(1)),
+        };
   const aloneUri = pathToFileURL(alone.path).href;
   const aloneOpened = client.waitForDiagnostics(aloneUri, () => true, 60_000);
   client.open(aloneUri, 'dockercompose', alone.text, 1);
   await aloneOpened;
-  const single = await timeKeystrokes(aloneUri, editTarget(alone.text, SERVICES), []);
+  const single = await timeKeystrokes(aloneUri, alone.text, editTarget(alone.text, SERVICES), []);
   await client.stop();
 
   const row = (label, xs) => console.log(`${label.padEnd(62)} p50 ${quantile(xs, 0.5).toFixed(1)} ms  p95 ${quantile(xs, 0.95).toFixed(1)} ms`);

@@ -14,6 +14,8 @@ import { LineIndex } from '../../server/src/core/lineIndex';
 import type { AnalysisOptions } from '../../server/src/core/analysisOptions';
 import { IncrementalStore } from '../../server/src/analysis/incrementalStore';
 import { toCrlf } from '../helpers';
+import { loadDocuments } from '../../server/src/compose/project/load';
+import type { ParsedText } from '../../server/src/compose/yamlDocuments';
 
 const SEED = process.env.FC_SEED !== undefined ? Number(process.env.FC_SEED) : 20261127;
 /** FC_RUNS=<factor> scales the number of random files (e.g. FC_RUNS=10 for a long local hunt). */
@@ -243,6 +245,38 @@ describe('incremental Compose analysis', () => {
       assert.ok(changedFindings > 2 * files, `only ${changedFindings} incremental updates changed findings`);
     });
   }
+
+  // A project loaded after a keystroke reads the edited file's kept parse instead of parsing it again
+  // (projectAnalysis.ts keptParse): what the loader makes of it must be what it makes of a fresh parse.
+  it('the kept parse, after random edits, loads into the same project model as a fresh parse', () => {
+    const r = rng(SEED + 1);
+    const model = (text: string, parsed?: ParsedText) => {
+      try {
+        // The YAML node in each origin is another object in the two parses; where it is (its range) is compared.
+        return JSON.stringify(loadDocuments(text, '/p/compose.yaml', parsed), (key, value) => (key === 'node' ? undefined : value));
+      } catch (err) {
+        return `refused: ${(err as Error).message}`;
+      }
+    };
+    let compared = 0;
+    for (let file = 0; file < Math.max(1, Math.round(4 * RUNS)); file++) {
+      let text = composeFile(6 + Math.floor(r() * 8), r, true);
+      let state = IncrementalCompose.create(text);
+      for (let step = 0; step < 40; step++) {
+        const next = randomEdit(text, r);
+        if (!state.update(next)) {
+          state = IncrementalCompose.create((text = composeFile(6 + Math.floor(r() * 8), r, true)));
+          continue;
+        }
+        text = next;
+        const parsed = state.parsed!;
+        if (parsed.syntaxErrors.length) continue;
+        assert.equal(model(text, { docs: [parsed.doc], lines: parsed.lines }), model(text), `file ${file} step ${step}`);
+        compared++;
+      }
+    }
+    assert.ok(compared > 40 * 0.3, `only ${compared} kept parses compared`);
+  });
 
   const base = composeFile(8, rng(7), true);
   const svc = (i: number) => base.indexOf(`  svc-${i}:`);

@@ -1,4 +1,5 @@
 import type { BoundedRead } from '../../core/boundedFile';
+import type { KeptParses } from '../yamlDocuments';
 
 /** How the loader reaches files: injected, so the model stays testable and reads stay inside a boundary. */
 export interface ProjectReader {
@@ -34,4 +35,6 @@ export interface LoadScope {
   loaderDir: string;
   /** The variables interpolation reads (the shell's, then the `.env` files'). */
   env: ReadonlyMap<string, string>;
+  /** Parses of files' texts kept by the caller (the language server's open files): not parsed again. */
+  keptParses?: KeptParses;
 }

@@ -9,7 +9,7 @@
  */
 import { Alias, Document, isAlias, isMap, isScalar, isSeq, Node as YamlNode, parse, Scalar as YamlScalar } from 'yaml';
 import type { LineIndex } from '../../core/lineIndex';
-import { parsedDocuments } from '../yamlDocuments';
+import { parsedDocuments, type ParsedText } from '../yamlDocuments';
 import { ComposeError, MapNode, mapNode, Origin, ProjectNode, scalar, Scalar, seqNode, TreePath } from './tree';
 
 export interface LoadedDocument {
@@ -43,9 +43,11 @@ const WANT_MAP = 'map merge requires map or sequence of maps as the value';
  * 068e4d63881bdd1923f069559870b6d153b15478): the parser emits an empty scalar for it (internal/libyaml/parser.go
  * parseDocumentContent), the decoder never hands a null to the ResetProcessor (constructor.go prepare), so
  * loadYamlFile's processRawYaml gets nil and fails with "top-level object must be a mapping".
+ *
+ * `parsed`: the text's parse when the caller has one (yamlDocuments.ts KeptParses); read now, never kept.
  */
-export function loadDocuments(text: string, file: string): LoadedDocument[] {
-  const { docs: list, lines } = parsedDocuments(text);
+export function loadDocuments(text: string, file: string, parsed: ParsedText = parsedDocuments(text)): LoadedDocument[] {
+  const { docs: list, lines } = parsed;
   const out: LoadedDocument[] = [];
   for (const doc of list) {
     const error = doc.errors[0];

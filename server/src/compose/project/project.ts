@@ -5,6 +5,7 @@
  */
 import { isMap, isScalar, parseAllDocuments } from 'yaml';
 import { YAML_OPTIONS } from '../composeFile';
+import type { KeptParses } from '../yamlDocuments';
 import type { ProjectReader } from './context';
 import { checkConsistency } from './consistency';
 import { CycleTracker } from './extends';
@@ -32,6 +33,8 @@ export interface LoadSwitches {
   resolvePaths?: boolean;
   skipNormalization?: boolean;
   skipConsistencyCheck?: boolean;
+  /** Parses the caller keeps of some files' texts (context.ts LoadScope.keptParses). */
+  keptParses?: KeptParses;
 }
 
 export function loadProject(input: ProjectInput, reader: ProjectReader, switches: LoadSwitches = {}): LoadedProject {
@@ -41,7 +44,7 @@ export function loadProject(input: ProjectInput, reader: ProjectReader, switches
   const env = options.environment;
   const name = projectName(options, reader);
   env.set('COMPOSE_PROJECT_NAME', name);
-  const scope = { reader, options: { resolvePaths: switches.resolvePaths ?? true }, loaderDir: options.workingDir, env };
+  const scope = { reader, options: { resolvePaths: switches.resolvePaths ?? true }, loaderDir: options.workingDir, env, ...(switches.keptParses ? { keptParses: switches.keptParses } : {}) };
   const model = loadYamlModel(options.configFiles, options.workingDir, scope, new CycleTracker(), [], state);
   if (model.entries.size === 0) throw new ComposeError('empty compose file');
   if (!name) throw new ComposeError('project name must not be empty');

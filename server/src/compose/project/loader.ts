@@ -30,7 +30,8 @@ export function loadYamlFile(file: string, scope: LoadScope, workingDir: string,
   const text = readFile(file, scope, state);
   let resets: TreePath[] = [];
   for (const doc of preparedDocuments(text, file, scope)) {
-    const cfg = doc.tree;
+    const processed = processedAlone(doc);
+    const cfg = copyOf(doc.tree, processed);
     state.warnings.push(...doc.warnings);
     if (!scope.options.skipInclude) {
       included = [...included, file];
@@ -40,22 +41,32 @@ export function loadYamlFile(file: string, scope: LoadScope, workingDir: string,
     if (!scope.options.skipExtends) {
       applyExtends(file, cfg, scope, tracker, doc.resets, (f, s, dir, t, inc) => loadYamlFile(f, s, dir, t, inc, state));
     }
+    const done = putProcessedServices(processed, cfg, dict);
     dict = mergeYaml(dict, cfg, []) as MapNode;
     // compose-go runs these on the whole model after each file; they change nothing the earlier files' runs left,
-    // so only what this file wrote is visited (a project of many files is not processed once per file).
-    const touched = touchedBy(dict, cfg);
-    enforceUnicity(touched);
+    // so only what this file wrote is visited (a project of many files is not processed once per file), less the
+    // services put in processed already.
+    const touched = touchedBy(dict, cfg, done);
     if (dict.entries.has('version')) {
       state.warnings.push(`${file}: the attribute \`version\` is obsolete, it will be ignored, please remove it to avoid potential confusion`);
       dict.entries.delete('version');
       touched.entries.delete('version');
     }
-    canonical(touched);
-    omitEmpty(touched);
-    enforceUnicity(touched);
+    processWritten(touched);
     resets = doc.resets;
   }
   return { dict, resets };
+}
+
+/**
+ * What compose-go runs on the model after merging a file (loader.go loadYamlFile), on what the file wrote. (It takes
+ * `version` out after the first step; no step reads it, so the caller takes it out before.)
+ */
+function processWritten(touched: MapNode): void {
+  enforceUnicity(touched);
+  canonical(touched);
+  omitEmpty(touched);
+  enforceUnicity(touched);
 }
 
 export function loadYamlModel(files: readonly string[], workingDir: string, scope: LoadScope, tracker: CycleTracker, included: string[], state: LoadState): MapNode {
@@ -68,10 +79,76 @@ export function loadYamlModel(files: readonly string[], workingDir: string, scop
 }
 
 /**
+ * A service that no earlier file wrote, in a document without `include` and with no `extends` of its own, comes out
+ * of the merge as the document wrote it, and processWritten changes it by itself alone (each step walks
+ * `services.*` one service at a time). So its processed form is computed once per prepared document and copied into
+ * each load of the project: after a keystroke in one file, the others' services are not processed again. A
+ * document with a service those steps refuse takes the usual way, so that the refusal is the same.
+ *
+ * Before the merge, `cfg` (copyOf) holds these services as the kept document wrote them, not copied: `extends`
+ * reads them (and copies what it takes). Then each is put in `cfg` as a copy, processed when no earlier file wrote it
+ * (its name is returned), as written when one did (merged and processed the usual way).
+ */
+function putProcessedServices(processed: ReadonlyMap<string, ProcessedService> | undefined, cfg: MapNode, dict: MapNode): ReadonlySet<string> {
+  const services = get(cfg, 'services');
+  const done = new Set<string>();
+  if (services?.kind !== 'map' || !processed) return done;
+  const before = get(dict, 'services');
+  for (const [name, { written, alone }] of processed) {
+    if (services.entries.get(name) !== written) continue;
+    if (before?.kind === 'map' && before.entries.has(name)) {
+      services.entries.set(name, { keyOrigin: written.keyOrigin, value: cloneNode(written.value) });
+      continue;
+    }
+    services.entries.set(name, { keyOrigin: alone.keyOrigin, value: cloneNode(alone.value) });
+    done.add(name);
+  }
+  return done;
+}
+
+/** A service of a kept document: as written (never changed), and processed by itself. */
+interface ProcessedService {
+  written: MapEntry;
+  alone: MapEntry;
+}
+
+/** A copy of a kept document's tree to merge, but for the services in `processed` (putProcessedServices copies them). */
+function copyOf(tree: MapNode, processed: ReadonlyMap<string, ProcessedService> | undefined): MapNode {
+  if (!processed?.size) return cloneNode(tree) as MapNode;
+  return mapNode(tree.origin, [...tree.entries].map(([key, entry]) => {
+    if (key !== 'services' || entry.value.kind !== 'map') return [key, { keyOrigin: entry.keyOrigin, value: cloneNode(entry.value) }];
+    const services = mapNode(entry.value.origin, [...entry.value.entries].map(([name, service]) => [name, processed.has(name) ? service : { keyOrigin: service.keyOrigin, value: cloneNode(service.value) }]));
+    return [key, { keyOrigin: entry.keyOrigin, value: services }];
+  }));
+}
+
+/** The services of a kept document that may be processed alone, processed (undefined: none may, or one failed). */
+function processedAlone(prepared: PreparedDocument): ReadonlyMap<string, ProcessedService> | undefined {
+  if (prepared.processed !== undefined) return prepared.processed ?? undefined;
+  prepared.processed = null;
+  const services = get(prepared.tree, 'services');
+  if (prepared.tree.entries.has('include') || services?.kind !== 'map') return undefined;
+  const out = new Map<string, ProcessedService>();
+  try {
+    for (const [name, written] of services.entries) {
+      if (written.value.kind === 'map' && written.value.entries.has('extends')) continue;
+      const alone: MapEntry = { keyOrigin: written.keyOrigin, value: cloneNode(written.value) };
+      processWritten(mapNode(prepared.tree.origin, [['services', { keyOrigin: prepared.tree.origin, value: mapNode(services.origin, [[name, alone]]) }]]));
+      out.set(name, { written, alone });
+    }
+  } catch (err) {
+    if (err instanceof ComposeError) return undefined;
+    throw err;
+  }
+  prepared.processed = out;
+  return out;
+}
+
+/**
  * A view of `dict` holding the top-level entries `cfg` wrote and, of `services`, only the services it wrote: the
  * entries are dict's own objects, so what canonical / unicity / omitEmpty set in them is set in dict.
  */
-function touchedBy(dict: MapNode, cfg: MapNode): MapNode {
+function touchedBy(dict: MapNode, cfg: MapNode, done: ReadonlySet<string>): MapNode {
   const view = mapNode(dict.origin);
   for (const key of cfg.entries.keys()) {
     const entry = dict.entries.get(key);
@@ -80,7 +157,7 @@ function touchedBy(dict: MapNode, cfg: MapNode): MapNode {
     if (key === 'services' && entry.value.kind === 'map' && written.kind === 'map') {
       const services = mapNode(entry.value.origin, [...written.entries.keys()].flatMap((name) => {
         const service = (entry.value as MapNode).entries.get(name);
-        return service ? [[name, service] as [string, MapEntry]] : [];
+        return service && !done.has(name) ? [[name, service] as [string, MapEntry]] : [];
       }));
       view.entries.set(key, { ...entry, value: services });
     } else view.entries.set(key, entry);
@@ -91,12 +168,14 @@ function touchedBy(dict: MapNode, cfg: MapNode): MapNode {
 interface PreparedDocument extends LoadedDocument {
   /** What interpolating it logged. */
   warnings: string[];
+  /** Its services processed alone (processedAlone), once asked; null: not possible for this document. */
+  processed?: ReadonlyMap<string, ProcessedService> | null;
 }
 
 /**
  * A file's documents, converted and interpolated, kept per file, text and variables: a project is loaded again
- * after each keystroke in one of its files, and the others read the same. Handed out as copies (merging changes
- * the trees; origins are shared, never changed).
+ * after each keystroke in one of its files, and the others read the same. Handed out as they are kept: the caller
+ * merges a copy (loadYamlFile copyOf; merging changes the trees; origins are shared, never changed).
  */
 const prepared = new Map<string, PreparedDocument[]>();
 const PREPARED_CAPACITY = 64;
@@ -106,7 +185,7 @@ function preparedDocuments(text: string, file: string, scope: LoadScope): Prepar
   const key = `${file}\0${interpolate ? JSON.stringify([...scope.env]) : '-'}\0${text}`;
   let docs = prepared.get(key);
   if (!docs) {
-    docs = loadDocuments(text, file).map((doc) => {
+    docs = loadDocuments(text, file, scope.keptParses?.(file, text)).map((doc) => {
       const warnings: string[] = [];
       if (interpolate) interpolateTree(doc.tree, scope.env, (m) => warnings.push(m));
       return { ...doc, warnings };
@@ -114,7 +193,7 @@ function preparedDocuments(text: string, file: string, scope: LoadScope): Prepar
     if (prepared.size >= PREPARED_CAPACITY) prepared.delete(prepared.keys().next().value!);
     prepared.set(key, docs);
   }
-  return docs.map((doc) => ({ ...doc, tree: cloneNode(doc.tree) as MapNode }));
+  return docs;
 }
 
 function emptyModel(file: string): MapNode {

@@ -84,9 +84,8 @@ export function composeReports(text: string, lines: LineIndex, options: Analysis
 }
 
 /** The reports of one rule, the others not run (a rule whose inputs changed while the rest of the file did not). */
-export function ruleReports(file: ComposeFile, options: AnalysisOptions, ruleId: string): RawReport[] {
+export function ruleReports(file: ComposeFile, options: AnalysisOptions, ruleId: string, services: readonly ServiceInfo[] = file.services.map((s) => describeService(s, file.dotEnv, options.buildContexts))): RawReport[] {
   const rules = Object.fromEntries(RULES.map((r) => [r.meta.id, r.meta.id === ruleId ? (options.rules?.[ruleId] ?? r.meta.defaultSeverity) : 'off']));
-  const services = file.services.map((s) => describeService(s, file.dotEnv, options.buildContexts));
   return collectComposeReports(file, services, { ...options, rules });
 }
 

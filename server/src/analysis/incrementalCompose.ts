@@ -94,6 +94,11 @@ export class IncrementalCompose {
     return this.file;
   }
 
+  /** The facts of each service of the current text (described once each until an edit moves it). */
+  get serviceInfos(): readonly ServiceInfo[] {
+    return this.file ? this.file.services.map((_, i) => this.infoAt(i)) : [];
+  }
+
   /** A full analysis of `text` (same findings as `analyze(text, 'compose', options)`). */
   static create(text: string, options: AnalysisOptions = {}): IncrementalCompose {
     const key = optionsKey(options);
@@ -190,7 +195,7 @@ export class IncrementalCompose {
     const infos = pairs.map((_, j) => (this.infos[k + j] = describeService(next.services[k + j]!, next.dotEnv, this.reads.reader)));
     for (const { name, reads } of asked) {
       const info = this.lookup(name);
-      if (reads && [...reads].some(([read, answer]) => stableJson(info && read(info, next.dotEnv)) !== answer)) return false;
+      if (reads && [...reads].some(([read, { json }]) => stableJson(info && read(info, next.dotEnv)) !== json)) return false;
     }
     if (infos.every((info) => isLoadableAlone(info.service.map)) !== loadableBefore) return false;
 
@@ -517,17 +522,24 @@ const SENTINEL = '__inference_stack_next__';
 /** Rules that say nothing about a file with a syntax error (RuleMeta.silentOnSyntaxErrors). */
 const SILENT_ON_SYNTAX_ERRORS: ReadonlySet<string> = new Set(RULES.filter((r) => r.meta.silentOnSyntaxErrors).map((r) => r.meta.id));
 
-/** What rules asked about each service through ComposeContext.peer: question → answer (stableJson). */
-type PeerReads = Map<string, Map<PeerRead<unknown>, string>>;
+/** What rules asked about each service through ComposeContext.peer: question → answer, and as stableJson. */
+type PeerReads = Map<string, Map<PeerRead<unknown>, { answer: unknown; json: string }>>;
 
-/** ComposeContext.peer over `find`, recording each question and its answer in `reads`. */
+/**
+ * ComposeContext.peer over `find`, recording each question and its answer in `reads`. A question asked before is
+ * answered from the record: the answers hold no offsets (rule.ts PeerLookup), and an edited service's recorded answers
+ * are checked against what it says now before any rule runs again (update's `asked`), so every record is current. A
+ * rule comparing one service with all the others then does not describe the others again after each edit.
+ */
 function recordingPeer(find: (name: string) => ServiceInfo | undefined, dotEnv: ReadonlyMap<string, string>, reads: PeerReads): PeerLookup {
   return (name, read) => {
+    let asked = reads.get(name);
+    const recorded = asked?.get(read as PeerRead<unknown>);
+    if (recorded) return recorded.answer as ReturnType<typeof read>;
     const info = find(name);
     const answer = info && read(info, dotEnv);
-    let asked = reads.get(name);
     if (!asked) reads.set(name, (asked = new Map()));
-    asked.set(read as PeerRead<unknown>, stableJson(answer));
+    asked.set(read as PeerRead<unknown>, { answer, json: stableJson(answer) });
     return answer;
   };
 }

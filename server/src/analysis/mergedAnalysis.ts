@@ -12,6 +12,7 @@ import type { ComposeFile } from '../compose/composeFile';
 import { documentParts, hasSeveralDocuments, partIndexAt, type DocumentPart } from '../compose/yamlDocuments';
 import { composeReports, RawReport } from './analyze';
 import { ServiceExtents } from './serviceExtents';
+import type { ServiceInfo } from '../compose/service';
 
 /** A report of the merged project's analysis, traced to where its value was written. */
 export interface MergedReport {
@@ -44,8 +45,8 @@ export interface ProjectFacts {
 }
 
 export function projectFacts(loaded: LoadedProject): ProjectFacts {
-  const partOf = partLocator(loaded.files);
-  return { contributors: serviceContributors(loaded.model, partOf), defined: definedNames(loaded), partOf };
+  const { partOf, hasDocuments } = partLocator(loaded.files);
+  return { contributors: serviceContributors(loaded.model, partOf, hasDocuments), defined: definedNames(loaded), partOf };
 }
 
 /** Whether the project has more than one part: several files, or a file of several documents. */
@@ -55,16 +56,18 @@ export function hasSeveralParts(loaded: LoadedProject): boolean {
   return false;
 }
 
-function partLocator(files: ReadonlyMap<string, string>): (origin: Origin) => string {
+/** partOf, and which files have several documents (the part of a value in any other file is the file). */
+function partLocator(files: ReadonlyMap<string, string>): { partOf: (origin: Origin) => string; hasDocuments: (file: string) => boolean } {
   const documents = new Map<string, DocumentPart[]>();
   for (const [file, text] of files) {
     const parts = documentParts(text);
     if (parts.length > 1) documents.set(file, parts);
   }
-  return (origin) => {
+  const partOf = (origin: Origin) => {
     const parts = documents.get(origin.file);
     return parts ? `${origin.file}\0${partIndexAt(parts, origin.range[0])}` : origin.file;
   };
+  return { partOf, hasDocuments: (file) => documents.has(file) };
 }
 
 /**
@@ -74,7 +77,7 @@ function partLocator(files: ReadonlyMap<string, string>): (origin: Origin) => st
  * in one file. Only reports traced to `file` (or at a key of its services) matter to it: the rest is not rendered.
  */
 /** Parses and checks a Compose text (analyze.ts composeReports, or an incremental analysis kept between calls). */
-export type TextAnalysis = (text: string, options: AnalysisOptions) => { file: ComposeFile; raw: readonly RawReport[] };
+export type TextAnalysis = (text: string, options: AnalysisOptions) => { file: ComposeFile; raw: readonly RawReport[]; infos?: () => readonly ServiceInfo[] };
 
 const fullAnalysis: TextAnalysis = (text, options) => composeReports(text, new LineIndex(text), options);
 
@@ -138,7 +141,7 @@ function withServices(model: MapNode, wanted: ReadonlySet<string>): MapNode {
   return mapNode(model.origin, [...model.entries].map(([key, entry]) => [key, key === 'services' ? { ...entry, value: part } : entry]));
 }
 
-function serviceContributors(model: MapNode, partOf: (origin: Origin) => string): Map<string, Map<string, Origin>> {
+function serviceContributors(model: MapNode, partOf: (origin: Origin) => string, hasDocuments: (file: string) => boolean): Map<string, Map<string, Origin>> {
   const out = new Map<string, Map<string, Origin>>();
   const services = model.entries.get('services')?.value;
   if (services?.kind !== 'map') return out;
@@ -150,7 +153,10 @@ function serviceContributors(model: MapNode, partOf: (origin: Origin) => string)
       if (!keys.has(part)) keys.set(part, origin);
     }
     const parts = new Map(keys);
+    // Most values of a service are written where its key is: a file of one document that wrote the key adds nothing.
+    const keyFiles = new Set([entry.keyOrigin, ...(entry.alsoAt ?? [])].map((o) => o.file).filter((file) => !hasDocuments(file)));
     walk(entry.value, (origin) => {
+      if (keyFiles.has(origin.file)) return;
       const part = partOf(origin);
       const seen = parts.get(part);
       if (!seen || (!keys.has(part) && origin.range[0] < seen.range[0])) parts.set(part, origin);

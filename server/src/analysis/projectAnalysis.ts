@@ -32,7 +32,7 @@ import { composeReports, finalize, RawReport, ruleReports, SYNTAX_RULE_ID, tooLa
 import { optionsKey } from './incrementalCompose';
 import { IncrementalStore } from './incrementalStore';
 import { analyzeMergedFor, hasSeveralParts, InvolvedOrigin, MergedReport, ProjectFacts, projectFacts, servicesFor, TextAnalysis } from './mergedAnalysis';
-import { documentParts, hasSeveralDocuments, partText } from '../compose/yamlDocuments';
+import { documentParts, hasSeveralDocuments, partText, type KeptParses, type ParsedText } from '../compose/yamlDocuments';
 import { analyzeDocumentsAlone } from './documentAnalysis';
 import { ServiceExtents } from './serviceExtents';
 import { REFERENCE_RULE_ID } from '../rules/compose-reference-undefined';
@@ -145,7 +145,9 @@ export function analyzeInProject(
   if (tooLargeFindings(text, options)) return alone();
   if (!found) return alone();
   const reader = overlayReader(source.reader, new Map([[file, text]]));
-  const project = loadCached(found.input, found.options, reader, options, source.epoch ?? 0);
+  // F's own analysis first: it keeps F's parse up to date, which the project load then reads instead of parsing F.
+  const ownParse = keptParse(file, text, options);
+  const project = loadCached(found.input, found.options, reader, options, source.epoch ?? 0, (path, pathText) => (path === file && pathText === text ? ownParse : undefined));
   // Refused by Compose: analysed alone until a file of the project changes (the one that made Compose refuse it).
   if (!project) return alone([...found.options.configFiles, ...found.options.envFiles]);
   if (!project.facts || !project.loaded.files.has(file)) return alone();
@@ -307,7 +309,7 @@ interface CachedProject {
 const cache: CachedProject[] = [];
 const CACHE_SIZE = 4;
 
-function loadCached(input: ProjectInput, project: ProjectOptions, reader: ProjectReader, options: AnalysisOptions, epoch: number): CachedProject | undefined {
+function loadCached(input: ProjectInput, project: ProjectOptions, reader: ProjectReader, options: AnalysisOptions, epoch: number, keptParses: KeptParses): CachedProject | undefined {
   // What is the same for every file of the project: the M analysis reads the project's variables, not F's `.env`.
   const { fileName: _name, project: _project, dotEnv: _dotEnv, ...shared } = options;
   // The files Compose picks (an override created on disk makes another project) and the variables it reads.
@@ -324,7 +326,7 @@ function loadCached(input: ProjectInput, project: ProjectOptions, reader: Projec
   try {
     // References to what no file defines are compose-reference-undefined's findings, not a reason to judge alone.
     // Every profile: a service is checked as merged whichever profiles a person will enable.
-    loaded = loadProject({ ...input, profiles: ['*'] }, reader, { skipConsistencyCheck: true });
+    loaded = loadProject({ ...input, profiles: ['*'] }, reader, { skipConsistencyCheck: true, keptParses });
   } catch (err) {
     // A project Compose refuses: the file is analysed alone (its own findings say what is wrong in it).
     if (err instanceof ComposeError) return undefined;
@@ -382,25 +384,46 @@ function textAnalysis(key: string): TextAnalysis {
   return (text, options) => {
     const { current } = incremental.current(key, text, options);
     // `parsed` is undefined only for a text declined as too large, which projects never analyse (analyzeInProject).
-    return { file: current.parsed ?? composeReports(text, new LineIndex(text), options).file, raw: current.rawReports };
+    if (!current.parsed) return { file: composeReports(text, new LineIndex(text), options).file, raw: current.rawReports };
+    return { file: current.parsed, raw: current.rawReports, infos: () => current.serviceInfos };
   };
 }
 
 
+/**
+ * The options of S's kept analysis of a part of F: without the project's names, which one rule reads (it runs apart,
+ * in ownReports): a service renamed in another file then costs this file that rule again, not a full analysis.
+ */
+function ownTextOptions(options: AnalysisOptions): AnalysisOptions {
+  const { project: _project, ...alone } = options;
+  return { ...alone, rules: { ...alone.rules, [REFERENCE_RULE_ID]: 'off' } };
+}
+
+/** The key of S's kept analysis of part `index` of `count` of `file`. */
+function ownKey(file: string, index: number, count: number): string {
+  return count > 1 ? `S\0${file}\0${index}` : `S\0${file}`;
+}
+
+/**
+ * F's parse as its kept analysis (S) has it, brought up to `text`: for a file of one document without a syntax error
+ * (the loader reports those in compose-go's words, from its own parse). Read by the project load at once.
+ */
+function keptParse(file: string, text: string, options: AnalysisOptions): ParsedText | undefined {
+  if (documentParts(text).length !== 1) return undefined;
+  const { file: parsed } = textAnalysis(ownKey(file, 0, 1))(text, ownTextOptions(options));
+  return parsed.syntaxErrors.length === 0 ? { docs: [parsed.doc], lines: parsed.lines } : undefined;
+}
+
 function ownReports(file: string, text: string, options: AnalysisOptions) {
   return ownMemo.get(file, `${text}\0${optionsKey(options)}`, () => {
-    // The kept analysis of the text goes on without the project's names, which one rule reads: a service renamed in
-    // another file then costs this file that rule again, not a full analysis.
-    const { project: _project, ...alone } = options;
     const parts = documentParts(text);
     const raw: RawReport[] = [];
     const extendsAt = new Map<string, Span>();
     // Each document alone, at the file's offsets (one part, the text itself, for a file of one document).
     const files = parts.map((part, i) => {
-      const key = parts.length > 1 ? `S\0${file}\0${i}` : `S\0${file}`;
-      const { file: parsed, raw: rest } = textAnalysis(key)(partText(text, part), { ...alone, rules: { ...alone.rules, [REFERENCE_RULE_ID]: 'off' } });
+      const { file: parsed, raw: rest, infos } = textAnalysis(ownKey(file, i, parts.length))(partText(text, part), ownTextOptions(options));
       raw.push(...rest);
-      if (options.rules?.[REFERENCE_RULE_ID] !== 'off') raw.push(...ruleReports(parsed, options, REFERENCE_RULE_ID));
+      if (options.rules?.[REFERENCE_RULE_ID] !== 'off') raw.push(...ruleReports(parsed, options, REFERENCE_RULE_ID, infos?.()));
       for (const service of parsed.services) {
         const entry = service.map.get('extends');
         if (entry && !extendsAt.has(service.name)) extendsAt.set(service.name, entry.keyAt);

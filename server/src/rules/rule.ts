@@ -15,7 +15,9 @@ export interface ComposeContext {
   /**
    * What the rule reads about another service of the file (checked or not): `read` of the service named `name`,
    * undefined when there is none. The answer is the declaration of what the rule depends on: an incremental run
-   * asks `read` again about an edited service, and re-checks the whole file when the answer changed.
+   * asks `read` again about an edited service, and re-checks the whole file when the answer changed. The answer
+   * holds no offsets (they move with every edit above the service) and is never changed: an incremental run hands
+   * out the answer it recorded while the service's text stays the same.
    */
   peer<T>(name: string, read: PeerRead<T>): T | undefined;
   report: Reporter;

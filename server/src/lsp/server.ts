@@ -132,10 +132,8 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
     hubLookups.soon(e.document.uri, 0);
   });
   documents.onDidChangeContent((e) => {
-    scheduler.schedule(e.document);
+    scheduler.scheduleEdited(e.document);
     hubLookups.soon(e.document.uri);
-    const path = uriPath(e.document.uri);
-    if (path) scheduler.scheduleDependents(path, e.document.uri);
   });
   documents.onDidClose((e) => {
     scheduler.close(e.document.uri);

@@ -10,7 +10,8 @@
 import cliFacts from './facts/vllm-cli-flags.json';
 import envFacts from './facts/vllm-env.json';
 import servingFacts from './facts/serving-engines.json';
-import { NIM_FACTS_JSON } from './engineTables.generated';
+import { NIM_FACTS_PACKED } from './engineTables.generated';
+import { unpackJson } from './packedJson';
 import { escapeMarkdown, inlineCode } from '../core/markdown';
 import type { EngineId, EngineSpec } from './engines';
 import { normalizeFlag, REMOVED_FLAGS } from './vllmFlags';
@@ -323,7 +324,7 @@ let nimEnvDocs: readonly EnvDoc[] | undefined;
 /** NIM's env vars as NVIDIA's docs (1.x and 2.x) name them; `doc_line` says which doc line names each. */
 function nimEnvDocsOf(): readonly EnvDoc[] {
   if (!nimEnvDocs) {
-    const facts = JSON.parse(NIM_FACTS_JSON) as NimFacts;
+    const facts = unpackJson(NIM_FACTS_PACKED) as NimFacts;
     const sources = new Map(facts.sources.map((s) => [s.id, s]));
     nimEnvDocs = facts.env_vars.map((e) => nimEnvDoc(e, sources.get(e.source)));
   }

@@ -4,7 +4,8 @@
  * slimmed into engineTables.generated.ts by scripts/gen-engine-tables.mjs. vLLM keeps its richer tables
  * (vllm-cli-flags.json, vllm-env.json): its flags have release history by date.
  */
-import { ENGINE_TABLE_JSON } from './engineTables.generated';
+import { ENGINE_TABLES_PACKED } from './engineTables.generated';
+import { unpackJson } from './packedJson';
 import type { EngineId } from './engines';
 import { createFlagJudge, type FlagJudge, type RemovedFlag } from './flagJudge';
 
@@ -154,9 +155,9 @@ const TABLES = new Map<EngineId, EngineFlagTable>();
 export function flagTable(engine: EngineId): EngineFlagTable | undefined {
   const cached = TABLES.get(engine);
   if (cached) return cached;
-  const json = ENGINE_TABLE_JSON[engine];
-  if (!json) return undefined;
-  const table = build(engine, JSON.parse(json) as RawTable);
+  const packed = ENGINE_TABLES_PACKED[engine];
+  if (!packed) return undefined;
+  const table = build(engine, unpackJson(packed) as RawTable);
   TABLES.set(engine, table);
   return table;
 }

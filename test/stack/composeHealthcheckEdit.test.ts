@@ -5,10 +5,14 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseDocument } from 'yaml';
+import { parseAllDocuments, parseDocument } from 'yaml';
 import { composeProbeHealthcheckEdit, PROBE_COMPOSE_COMMENT } from '../../client/src/stack/probe/composeHealthcheckEdit';
 import { composeHealthcheck } from '../../server/src/scaffold/probeScript';
 import { planStack } from '../../server/src/compose/stackPlan';
+import { composeConfig } from '../../server/src/compose/project/output';
+import { loadProject } from '../../server/src/compose/project/project';
+import { textOnlyReader } from '../../server/src/compose/project/overlayReader';
+import { runAnalysisRequest } from '../../server/src/lsp/analysisJob';
 import { lint, toCrlf, yaml } from '../helpers';
 
 const PROBE = composeHealthcheck({ startPeriod: '120s' });
@@ -96,6 +100,51 @@ describe('composeProbeHealthcheckEdit', () => {
     assert.match(text, /\r\n {8}healthcheck:\r\n {12}test: \["CMD", "python3", "\/probe.py"\]/);
     assert.match(text, /\r\n {12}- \.\/probe\.py:\/probe\.py:ro\r\n/);
     assert.deepEqual(serviceOf(text).volumes, ['./models:/models', './probe.py:/probe.py:ro']);
+  });
+
+  // compose-go merges a file's YAML documents in order, as files: the healthcheck Compose keeps is the last one written.
+  it('a file of several documents: the probe goes into the last document that writes the service', () => {
+    const base = yaml`
+      services:
+        vllm:
+          image: vllm/vllm-openai:v0.11.0
+          healthcheck:
+            test: ["CMD", "curl", "-f", "http://localhost:8000/health"]
+        proxy:
+          image: nginx:1.27
+    `;
+    const gpu = yaml`
+      services:
+        vllm:
+          deploy:
+            resources:
+              reservations:
+                devices: [{ driver: nvidia, count: 1, capabilities: [gpu] }]
+    `;
+    const text = `${base}---\n${gpu}`;
+    const { text: after, replaced } = applied(text);
+    assert.equal(replaced, false, 'the second document had no healthcheck of its own');
+    const docs = parseAllDocuments(after) as Array<{ errors: unknown[]; toJS(): { services: Record<string, Record<string, unknown>> } }>;
+    assert.equal(docs.length, 2);
+    assert.deepEqual(docs.flatMap((d) => d.errors), []);
+    assert.ok(after.startsWith(base), 'the first document is untouched');
+    const second = docs[1]!.toJS().services.vllm!;
+    assert.deepEqual((second.healthcheck as Record<string, unknown>).test, ['CMD', 'python3', '/probe.py']);
+    assert.deepEqual(second.volumes, ['./probe.py:/probe.py:ro']);
+    // As Compose merges it: the probe is the service's healthcheck, and the linter has no healthcheck finding.
+    const merged = composeConfig(loadProject({ cwd: '/w', environment: new Map(), files: ['/w/compose.yaml'] }, textOnlyReader('/w/compose.yaml', after))) as { services: Record<string, { healthcheck: { test: string[] }; volumes: Array<{ source: string }> }> };
+    assert.deepEqual(merged.services.vllm!.healthcheck.test, ['CMD', 'python3', '/probe.py']);
+    assert.deepEqual(merged.services.vllm!.volumes.map((v) => v.source), ['/w/probe.py']);
+    // Linted as the editor lints it (each document, and the merged services).
+    const findings = runAnalysisRequest({ id: 1, text: after, kind: 'compose', options: {}, uri: 'file:///w/compose.yaml' }).findings ?? [];
+    assert.ok(!findings.some((f) => f.rule.startsWith('healthcheck') || f.rule === 'yaml-syntax'), findings.map((f) => f.rule).join(', '));
+
+    // A service only the first document writes is edited there; the second stays as it was.
+    const proxy = composeProbeHealthcheckEdit(text, 'proxy', PROBE);
+    assert.ok(proxy.ok);
+    assert.ok(proxy.edit.end <= base.length, 'the edit lies in the first document');
+    const broken = composeProbeHealthcheckEdit(`${base}---\nservices:\n  vllm: [\n`, 'vllm', PROBE);
+    assert.match(broken.ok ? '' : broken.reason, /does not parse/);
   });
 
   it('refuses what it cannot edit safely, with the reason', () => {

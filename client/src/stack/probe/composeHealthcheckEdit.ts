@@ -9,6 +9,7 @@ import { parseCompose, type ComposeFile, type ComposeService } from '../../../..
 import { appendToMap, replaceEntry } from '../../../../server/src/compose/edits';
 import { insertUnderPath } from '../../../../server/src/compose/nestedInsert';
 import { changedRegion } from '../../../../server/src/core/textDiff';
+import { documentParts, partText } from '../../../../server/src/compose/yamlDocuments';
 import type { OffsetEdit, SpanEdit } from '../../../../server/src/core/types';
 
 export const PROBE_COMPOSE_COMMENT = '# Accuracy probe (Inference Stack: Write Accuracy Probe Healthcheck Script)';
@@ -25,9 +26,30 @@ function findService(file: ComposeFile, name: string): ComposeService | undefine
 
 /**
  * The edit that gives `service` the probe: `volume` (composeHealthcheck's `./probe.py:/probe.py:ro`) under
- * `volumes:` unless already there, and `healthcheck` (its two-space YAML block) as the service's healthcheck.
+ * `volumes:` unless already there, and `healthcheck` (its two-space YAML block) as the service's healthcheck. In a
+ * file of several YAML documents (compose-go merges them in order, as files) the edit goes into the last document that
+ * writes the service, whose healthcheck is the one Compose keeps.
  */
 export function composeProbeHealthcheckEdit(text: string, service: string, probe: { volume: string; healthcheck: string }): ComposeProbeEdit {
+  const parts = documentParts(text);
+  let documentText = text;
+  if (parts.length > 1) {
+    const texts = parts.map((part) => partText(text, part));
+    const parsed = texts.map((t) => parseCompose(t));
+    if (parsed.some((file) => file.syntaxErrors.length)) return { ok: false, reason: 'the Compose file does not parse' };
+    const last = parsed.map((file) => !!findService(file, service)).lastIndexOf(true);
+    if (last < 0) return { ok: false, reason: `the Compose file has no service "${service}"` };
+    // One document as a text of its own, at the file's offsets: an edit inside it is an edit of the file.
+    documentText = texts[last]!;
+  }
+  const edited = probeIn(documentText, service, probe);
+  if (!edited.ok) return edited;
+  const { start, oldEnd, delta } = changedRegion(documentText, edited.next);
+  return { ok: true, edit: { start, end: oldEnd, newText: edited.next.slice(start, oldEnd + delta) }, replaced: edited.replaced };
+}
+
+/** `text` (one YAML document) with the probe given to `service`. */
+function probeIn(text: string, service: string, probe: { volume: string; healthcheck: string }): { ok: true; next: string; replaced: boolean } | { ok: false; reason: string } {
   const first = parseCompose(text);
   if (first.syntaxErrors.length) return { ok: false, reason: 'the Compose file does not parse' };
   const svc = findService(first, service);
@@ -52,6 +74,5 @@ export function composeProbeHealthcheckEdit(text: string, service: string, probe
     if (!volumeEdit) return { ok: false, reason: `cannot add ${probe.volume} to the volumes of "${service}" safely (flow style?): add it by hand` };
     next = apply(next, volumeEdit);
   }
-  const { start, oldEnd, delta } = changedRegion(text, next);
-  return { ok: true, edit: { start, end: oldEnd, newText: next.slice(start, oldEnd + delta) }, replaced };
+  return { ok: true, next, replaced };
 }

@@ -257,6 +257,19 @@ describe('language server: navigation after edits, and in files it cannot cut in
     assert.deepEqual(found[0]!.range, { start: { line: 0, character: 11 }, end: { line: 0, character: 14 } });
   });
 
+  // compose-go merges a file's YAML documents as files: a name one document uses may be defined in another.
+  it('a file of several documents: the outline has each document\'s services, and a name goes to its definition in another document', async () => {
+    const text = 'services:\n  vllm:\n    image: vllm/vllm-openai:v0.11.0\nvolumes:\n  hf-cache: {}\n---\nservices:\n  web:\n    image: nginx:1.27\n    depends_on: [vllm]\n    volumes: [hf-cache:/cache]\n';
+    const uri = pathToFileURL(join(root, 'documents.yaml')).href;
+    await lsp.open(uri, 'dockercompose', text);
+    const symbols = (await lsp.connection.sendRequest('textDocument/documentSymbol', { textDocument: { uri } })) as DocumentSymbol[];
+    assert.deepEqual(symbols.map((s) => [s.name, s.children?.map((c) => c.name)]), [['services', ['vllm']], ['volumes', ['hf-cache']], ['services', ['web']]]);
+    const textLines = text.split('\n');
+    const go = async (line: number, word: string) => ((await lsp.connection.sendRequest('textDocument/definition', { textDocument: { uri }, position: { line, character: textLines[line]!.indexOf(word) + 1 } })) as Location[] | null)?.[0]?.range;
+    assert.deepEqual(await go(9, '[vllm]'), { start: { line: 1, character: 2 }, end: { line: 1, character: 6 } });
+    assert.deepEqual(await go(10, 'hf-cache'), { start: { line: 4, character: 2 }, end: { line: 4, character: 10 } });
+  });
+
   it('gives the ranges of a CRLF file on its own lines', async () => {
     const text = compose.replace(/\n/g, '\r\n');
     const uri = pathToFileURL(join(root, 'crlf.yaml')).href;

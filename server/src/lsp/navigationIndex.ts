@@ -2,6 +2,7 @@ import type { TextDocuments } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { blocksAfterEdit, splitComposeBlocks, type ComposeBlocks, type KeyedBlock } from '../compose/composeBlocks';
 import { parseCompose } from '../compose/composeFile';
+import { documentParts } from '../compose/yamlDocuments';
 import { movedFacts, navigationFacts, type NavigationFacts } from '../compose/navigationFacts';
 import type { AnalysisOptions } from '../core/analysisOptions';
 import { LineIndex } from '../core/lineIndex';
@@ -10,7 +11,10 @@ import type { Span } from '../core/types';
 import { kindOf } from './documentPaths';
 import type { DocumentSettings } from './settings';
 
-/** A part of the document parsed on its own: one service, one other top-level entry, or (unsplittable) all of it. */
+/**
+ * A part of the document parsed on its own: one service, one other top-level entry, or (unsplittable) all of it,
+ * one piece per YAML document of a file of several.
+ */
 interface Piece {
   kind: 'service' | 'top' | 'whole';
   start: number;
@@ -51,7 +55,7 @@ export class DocumentNavigation {
     const moved = edit && blocksAfterEdit(previous!.blocks!, text, edit.start, edit.oldEnd, edit.delta);
     this.lines = moved ? LineIndex.afterEdit(previous!.lines, text, edit.start, edit.oldEnd, edit.delta) : new LineIndex(text);
     this.blocks = moved ?? splitComposeBlocks(text);
-    this.pieces = this.blocks ? piecesOf(this.blocks) : [{ kind: 'whole', start: 0, end: text.length }];
+    this.pieces = this.blocks ? piecesOf(this.blocks) : documentParts(text).map(({ start, end }): Piece => ({ kind: 'whole', start, end }));
     this.perPiece = new Array(this.pieces.length);
     // The blocks before an edited service did not move: their facts stand (the anchors a block may read are the same).
     const inService = moved && this.pieces.some((p) => p.kind === 'service' && p.start <= edit.start && edit.start < p.end);
@@ -76,13 +80,16 @@ export class DocumentNavigation {
     return this.whole;
   }
 
-  /** Where `name` is defined in `section` (a service's key, a volume's key…). */
+  /** Where `name` is defined in `section` (a service's key, a volume's key…): first written, in a file of several documents. */
   definitionOf(section: string, name: string): Span | undefined {
     if (this.blocks && section === 'services') return this.blocks.services?.entries.find((e) => e.key === name)?.keyAt;
     const block = this.blocks?.topLevel.find((b) => b.key === section);
-    const i = this.pieces.findIndex((p) => p.kind === 'whole' || p.start === block?.start);
-    if (i < 0) return undefined;
-    return this.factsOf(i).sections.find((s) => s.section === section)?.entries.find((e) => e.name === name)?.keyAt;
+    for (let i = 0; i < this.pieces.length; i++) {
+      if (this.pieces[i]!.kind !== 'whole' && this.pieces[i]!.start !== block?.start) continue;
+      const at = this.factsOf(i).sections.find((s) => s.section === section)?.entries.find((e) => e.name === name)?.keyAt;
+      if (at) return at;
+    }
+    return undefined;
   }
 
   /** The anchor `&name` an alias at `offset` refers to: the last one written before it. */

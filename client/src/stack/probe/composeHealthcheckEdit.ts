@@ -33,6 +33,7 @@ function findService(file: ComposeFile, name: string): ComposeService | undefine
 export function composeProbeHealthcheckEdit(text: string, service: string, probe: { volume: string; healthcheck: string }): ComposeProbeEdit {
   const parts = documentParts(text);
   let documentText = text;
+  let parsedDocument: ComposeFile | undefined;
   if (parts.length > 1) {
     const texts = parts.map((part) => partText(text, part));
     const parsed = texts.map((t) => parseCompose(t));
@@ -41,16 +42,16 @@ export function composeProbeHealthcheckEdit(text: string, service: string, probe
     if (last < 0) return { ok: false, reason: `the Compose file has no service "${service}"` };
     // One document as a text of its own, at the file's offsets: an edit inside it is an edit of the file.
     documentText = texts[last]!;
+    parsedDocument = parsed[last];
   }
-  const edited = probeIn(documentText, service, probe);
+  const edited = probeIn(documentText, service, probe, parsedDocument);
   if (!edited.ok) return edited;
   const { start, oldEnd, delta } = changedRegion(documentText, edited.next);
   return { ok: true, edit: { start, end: oldEnd, newText: edited.next.slice(start, oldEnd + delta) }, replaced: edited.replaced };
 }
 
-/** `text` (one YAML document) with the probe given to `service`. */
-function probeIn(text: string, service: string, probe: { volume: string; healthcheck: string }): { ok: true; next: string; replaced: boolean } | { ok: false; reason: string } {
-  const first = parseCompose(text);
+/** `text` (one YAML document; `first`, its parse when the caller has it) with the probe given to `service`. */
+function probeIn(text: string, service: string, probe: { volume: string; healthcheck: string }, first = parseCompose(text)): { ok: true; next: string; replaced: boolean } | { ok: false; reason: string } {
   if (first.syntaxErrors.length) return { ok: false, reason: 'the Compose file does not parse' };
   const svc = findService(first, service);
   if (!svc) return { ok: false, reason: `the Compose file has no service "${service}"` };
